@@ -1,0 +1,31 @@
+"""Errors a planner can act on.
+
+Bad input is a ``ValueError`` subclass whose message is one line naming the file, the field
+and the problem; the CLI prints it as it is and exits 2.  Infeasible or out-of-time is *not*
+an error: it is a status on the result.
+"""
+
+from __future__ import annotations
+
+
+class ScenarioError(ValueError):
+    """A scenario file (or a plan file) that cannot be used as written."""
+
+    def __init__(self, problem: str, *, source: str | None = None, field: str | None = None):
+        self.problem = problem
+        self.source = source
+        self.field = field
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        """The one line a planner sees: ``file: field: problem``."""
+        parts = [p for p in (self.source, self.field) if p]
+        return ": ".join([*parts, self.problem])
+
+    def located(self, source: str) -> ScenarioError:
+        """The same error, now naming the file it came from."""
+        return ScenarioError(self.problem, source=source, field=self.field)
+
+
+class PlanFileError(ScenarioError):
+    """A plan JSON or calendar file that cannot be read back."""

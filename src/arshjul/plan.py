@@ -1,0 +1,312 @@
+"""The proposed year: sessions, presenters, invitations and load.  No solver import.
+
+A :class:`Plan` is what every exporter reads and what the checker judges.  It round-trips
+through JSON exactly (``Plan.from_json(plan.to_json()) == plan``), so a saved plan can be
+checked, reported on or replanned later, and two runs of the same scenario and seed write
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from .errors import PlanFileError
+
+SessionKind = Literal["dialog", "hybrid", "learning", "network"]
+KIND_LABELS: dict[str, str] = {
+    "dialog": "Strategic quick dialog",
+    "hybrid": "Hybrid information session",
+    "learning": "Learning meeting",
+    "network": "Network meeting",
+}
+
+Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
+PLAN_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """One slot in a dialog's running order: a region, or a group presenting jointly."""
+
+    presenter: str
+    """Region code (``SE-E``) or group id (``nms``)."""
+    name: str
+    regions: tuple[str, ...]
+    """The region codes this slot speaks for (one, or a group's members)."""
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True)
+class Session:
+    """One meeting on one day: a dialog, hybrid, learning or network meeting."""
+
+    id: str
+    """Stable identity: ``host.theme.N`` for dialogs, ``host.hybrid-id``, ``host.learning``,
+    ``host.network.YYYY-MM-DD``.  Calendar UIDs derive from it."""
+    kind: SessionKind
+    host: str
+    host_name: str
+    title: str
+    date: dt.date
+    slot: str
+    start: dt.datetime
+    end: dt.datetime
+    theme: str | None = None
+    occurrence: int = 1
+    host_start: dt.datetime | None = None
+    """When the host's own slot in a dialog starts (first in the running order)."""
+    host_end: dt.datetime | None = None
+    presentations: tuple[Presentation, ...] = ()
+    invited: tuple[str, ...] = ()
+    """Region codes asked to this session (to present or to listen)."""
+    followup_on: str | None = None
+    """For a dialog: the network meeting where it is followed up."""
+    followups: tuple[str, ...] = ()
+    """For a network meeting: the dialogs it follows up."""
+    description: str = ""
+    location: str | None = None
+    meeting_link: str | None = None
+
+    @property
+    def presenting_regions(self) -> tuple[str, ...]:
+        """Every region that presents, a group's members included, in running order."""
+        return tuple(code for p in self.presentations for code in p.regions)
+
+
+@dataclass(frozen=True)
+class RegionLoad:
+    """How hard the plan asks of one region: what fatigue limits look at."""
+
+    code: str
+    name: str
+    invitations: int
+    presentations: int
+    by_month: dict[str, int]
+    """Invitations per month, keys ``YYYY-MM`` for every month of the period."""
+    worst_window: int
+    """Most invitations in any rolling window of ``window_days``."""
+    worst_window_start: dt.date | None
+
+
+@dataclass
+class Plan:
+    """A proposed year, as solved (or as edited by hand and read back)."""
+
+    scenario_id: str
+    scenario_name: str
+    timezone: str
+    period_start: dt.date
+    period_end: dt.date
+    window_days: int
+    status: Status
+    objective: int | None = None
+    bound: float | None = None
+    wall_time: float = 0.0
+    seed: int = 0
+    sessions: list[Session] = field(default_factory=list)
+    terms: dict[str, int] = field(default_factory=dict)
+    """Weighted objective terms by name; they sum to ``objective``."""
+    regions: dict[str, str] = field(default_factory=dict)
+    """Region code → name, in scenario order."""
+
+    @property
+    def found(self) -> bool:
+        """True when the plan carries sessions (OPTIMAL or FEASIBLE)."""
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+    @property
+    def gap(self) -> float | None:
+        """Relative distance between objective and bound (0 when proven optimal)."""
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+    def session(self, session_id: str) -> Session:
+        for s in self.sessions:
+            if s.id == session_id:
+                return s
+        raise KeyError(session_id)
+
+    def sessions_for(self, code: str) -> list[Session]:
+        """The sessions a region is invited to (presenting or listening)."""
+        return [s for s in self.sessions if code in s.invited]
+
+    def load(self) -> list[RegionLoad]:
+        """Per-region load: invitations by month, worst rolling window, presentations."""
+        months = _months(self.period_start, self.period_end)
+        out = []
+        for code, name in self.regions.items():
+            days = sorted(s.date for s in self.sessions if code in s.invited)
+            by_month = dict.fromkeys(months, 0)
+            for d in days:
+                by_month[f"{d:%Y-%m}"] = by_month.get(f"{d:%Y-%m}", 0) + 1
+            worst, start = worst_window(days, self.window_days)
+            out.append(
+                RegionLoad(
+                    code=code,
+                    name=name,
+                    invitations=len(days),
+                    presentations=sum(code in s.presenting_regions for s in self.sessions),
+                    by_month=by_month,
+                    worst_window=worst,
+                    worst_window_start=start,
+                )
+            )
+        return out
+
+    def sessions_per_month(self) -> dict[str, int]:
+        counts = Counter(f"{s.date:%Y-%m}" for s in self.sessions)
+        return {m: counts.get(m, 0) for m in _months(self.period_start, self.period_end)}
+
+    # -- JSON ---------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data = {"format": PLAN_FORMAT, **data}
+        return _jsonable(data)
+
+    def to_json(self) -> str:
+        """Stable, human-diffable JSON: sorted keys, two-space indent, trailing newline."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, source: str | None = None) -> Plan:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PlanFileError(f"not valid JSON: {exc.msg}", source=source, field=f"line {exc.lineno}") from None
+        return cls.from_dict(data, source)
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str | None = None) -> Plan:
+        """Rebuild a plan from its JSON form; any missing or mistyped field is one error line."""
+        path = "(top level)"
+        try:
+            if not isinstance(data, dict):
+                raise TypeError("a plan file must be a JSON object")
+            if data.get("format") != PLAN_FORMAT:
+                path = "format"
+                raise ValueError(f"unsupported plan format {data.get('format')!r} (expected {PLAN_FORMAT})")
+            tz = ZoneInfo(_str(data["timezone"]))
+            sessions = []
+            for k, s in enumerate(data["sessions"]):
+                path = f"sessions[{k}]"
+                sessions.append(_session_from(s, tz))
+            path = "(top level)"
+            return cls(
+                scenario_id=_str(data["scenario_id"]),
+                scenario_name=_str(data["scenario_name"]),
+                timezone=_str(data["timezone"]),
+                period_start=dt.date.fromisoformat(data["period_start"]),
+                period_end=dt.date.fromisoformat(data["period_end"]),
+                window_days=int(data["window_days"]),
+                status=data["status"],
+                objective=None if data.get("objective") is None else int(data["objective"]),
+                bound=None if data.get("bound") is None else float(data["bound"]),
+                wall_time=float(data.get("wall_time", 0.0)),
+                seed=int(data.get("seed", 0)),
+                sessions=sessions,
+                terms={str(k): int(v) for k, v in dict(data.get("terms", {})).items()},
+                regions={str(k): str(v) for k, v in dict(data.get("regions", {})).items()},
+            )
+        except PlanFileError:
+            raise
+        except KeyError as exc:
+            raise PlanFileError(f"missing field {exc.args[0]!r}", source=source, field=path) from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise PlanFileError(str(exc) or "malformed value", source=source, field=path) from None
+        except Exception as exc:  # zoneinfo raises several kinds for a bad zone name
+            raise PlanFileError(f"malformed value ({type(exc).__name__})", source=source, field=path) from None
+
+
+def worst_window(days: list[dt.date], window_days: int) -> tuple[int, dt.date | None]:
+    """Most dates of ``days`` (sorted, repeats allowed) inside any ``window_days``-day span."""
+    best, start, lo = 0, None, 0
+    for hi, day in enumerate(days):
+        while (day - days[lo]).days >= window_days:
+            lo += 1
+        if hi - lo + 1 > best:
+            best, start = hi - lo + 1, days[lo]
+    return best, start
+
+
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _time(value: Any, tz: ZoneInfo) -> dt.datetime:
+    t = dt.datetime.fromisoformat(_str(value))
+    if t.tzinfo is None:
+        return t.replace(tzinfo=tz)
+    return t.astimezone(tz)
+
+
+def _session_from(s: dict[str, Any], tz: ZoneInfo) -> Session:
+    if s["kind"] not in KIND_LABELS:
+        raise ValueError(f"unknown session kind {s['kind']!r}")
+    start, end = _time(s["start"], tz), _time(s["end"], tz)
+    if end <= start:
+        raise ValueError("session ends before it starts")
+    return Session(
+        id=_str(s["id"]),
+        kind=s["kind"],
+        host=_str(s["host"]),
+        host_name=_str(s.get("host_name", s["host"])),
+        title=_str(s["title"]),
+        date=dt.date.fromisoformat(s["date"]),
+        slot=_str(s["slot"]),
+        start=start,
+        end=end,
+        theme=_opt_str(s.get("theme")),
+        occurrence=int(s.get("occurrence", 1)),
+        host_start=None if s.get("host_start") is None else _time(s["host_start"], tz),
+        host_end=None if s.get("host_end") is None else _time(s["host_end"], tz),
+        presentations=tuple(
+            Presentation(
+                presenter=_str(p["presenter"]),
+                name=_str(p["name"]),
+                regions=tuple(_str(r) for r in p["regions"]),
+                start=_time(p["start"], tz),
+                end=_time(p["end"], tz),
+            )
+            for p in s.get("presentations", [])
+        ),
+        invited=tuple(_str(r) for r in s.get("invited", [])),
+        followup_on=_opt_str(s.get("followup_on")),
+        followups=tuple(_str(x) for x in s.get("followups", [])),
+        description=_str(s.get("description", "")),
+        location=_opt_str(s.get("location")),
+        meeting_link=_opt_str(s.get("meeting_link")),
+    )
