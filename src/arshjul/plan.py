@@ -72,11 +72,23 @@ class Session:
     description: str = ""
     location: str | None = None
     meeting_link: str | None = None
+    sequence: int = 0
+    """iCalendar SEQUENCE: raised each time a published session changes (invitation mode)."""
 
     @property
     def presenting_regions(self) -> tuple[str, ...]:
         """Every region that presents, a group's members included, in running order."""
         return tuple(code for p in self.presentations for code in p.regions)
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A closed stretch shown on calendars and the wheel: a holiday or a blackout."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    kind: Literal["holiday", "blackout"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,16 @@ class Plan:
     """Weighted objective terms by name; they sum to ``objective``."""
     regions: dict[str, str] = field(default_factory=dict)
     """Region code → name, in scenario order."""
+    contacts: dict[str, str] = field(default_factory=dict)
+    """Region code → contact e-mail, where the scenario gives one (invitation mode)."""
+    hosts: dict[str, str] = field(default_factory=dict)
+    """Host id → name."""
+    host_emails: dict[str, str] = field(default_factory=dict)
+    """Host id → organizer e-mail, where the scenario gives one."""
+    window_max: dict[str, int] = field(default_factory=dict)
+    """Region code → its invitation cap per ``window_days`` (for load pictures)."""
+    publication_date: dt.date | None = None
+    closures: list[Closure] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -215,7 +237,23 @@ class Plan:
                 seed=int(data.get("seed", 0)),
                 sessions=sessions,
                 terms={str(k): int(v) for k, v in dict(data.get("terms", {})).items()},
-                regions={str(k): str(v) for k, v in dict(data.get("regions", {})).items()},
+                regions=_str_map(data.get("regions", {})),
+                contacts=_str_map(data.get("contacts", {})),
+                hosts=_str_map(data.get("hosts", {})),
+                host_emails=_str_map(data.get("host_emails", {})),
+                window_max={str(k): int(v) for k, v in dict(data.get("window_max", {})).items()},
+                publication_date=None
+                if data.get("publication_date") is None
+                else dt.date.fromisoformat(data["publication_date"]),
+                closures=[
+                    Closure(
+                        name=_str(c["name"]),
+                        start=dt.date.fromisoformat(c["start"]),
+                        end=dt.date.fromisoformat(c["end"]),
+                        kind=c["kind"],
+                    )
+                    for c in data.get("closures", [])
+                ],
             )
         except PlanFileError:
             raise
@@ -260,6 +298,10 @@ def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__}")
     return value
+
+
+def _str_map(value: Any) -> dict[str, str]:
+    return {_str(k): _str(v) for k, v in dict(value).items()}
 
 
 def _opt_str(value: Any) -> str | None:
@@ -309,4 +351,5 @@ def _session_from(s: dict[str, Any], tz: ZoneInfo) -> Session:
         description=_str(s.get("description", "")),
         location=_opt_str(s.get("location")),
         meeting_link=_opt_str(s.get("meeting_link")),
+        sequence=int(s.get("sequence", 0)),
     )
