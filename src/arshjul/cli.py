@@ -1,0 +1,341 @@
+"""The command line: a thin shell over the library that speaks plain English to planners.
+
+Exit codes: 0 a plan was written (or the check passed), 1 no plan (infeasible, out of time)
+or the check found broken rules, 2 bad input (one line naming file, field and problem).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import scenario as scenario_mod
+from .errors import ScenarioError
+from .plan import KIND_LABELS, Plan
+
+EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _fail_input(err: ScenarioError) -> NoReturn:
+    click.echo(f"error: {err.line()}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _load(path: str | None) -> tuple[scenario_mod.Scenario, str]:
+    try:
+        p = Path(path) if path else scenario_mod.bundled()
+        return scenario_mod.load(p), str(p)
+    except ScenarioError as err:
+        _fail_input(err)
+
+
+def _read_plan(path: str) -> Plan:
+    p = Path(path)
+    try:
+        text = scenario_mod.read_text(p)
+        return Plan.from_json(text, source=str(p))
+    except ScenarioError as err:
+        _fail_input(err)
+
+
+class _ProgressLine:
+    """Prints solver progress on stderr: one rewritten line on a terminal, else a line per
+    improvement."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, p: Any) -> None:
+        if not self.enabled:
+            return
+        if p.objective is None:
+            text = f"  searching… {p.elapsed:5.1f}s, no plan yet"
+        else:
+            gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective)) if p.bound is not None else None
+            gap_text = f", gap {100 * gap:.1f}%" if gap is not None else ""
+            text = f"  {p.elapsed:5.1f}s  best {p.objective:.0f}  bound {p.bound:.0f}{gap_text}  ({p.solutions} plans)"
+        if self.tty:
+            click.echo("\r" + text.ljust(78), nl=False, err=True)
+            self.shown = True
+        elif p.solutions:
+            click.echo(text, err=True)
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
+
+
+def _dtstamp(value: str | None, plan: Plan) -> dt.datetime:
+    """DTSTAMP for calendars: given, else the publication date (or period start) at 00:00 UTC,
+    so two runs write the same bytes."""
+    if value:
+        try:
+            stamp = dt.datetime.fromisoformat(value)
+        except ValueError:
+            _fail_input(ScenarioError(f"'{value}' is not an ISO date-time", field="--dtstamp"))
+        return stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+    day = plan.publication_date or plan.period_start
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
+    gap = plan.gap
+    line = f"Status: {plan.status}"
+    if plan.objective is not None:
+        line += f"   penalty {plan.objective}"
+        if plan.bound is not None:
+            line += f" (bound {plan.bound:.0f}, gap {100 * (gap or 0):.1f}%)"
+    line += f"   solved in {plan.wall_time:.1f}s"
+    echo(line)
+    if not plan.sessions:
+        return
+    echo("")
+    echo(f"{'date':<16} {'time':<11} {'kind':<9} {'session':<46} presenters")
+    for s in plan.sessions:
+        pres = ", ".join(p.presenter for p in s.presentations)
+        title = s.title if len(s.title) <= 45 else s.title[:44] + "…"
+        echo(
+            f"{s.date:%a %Y-%m-%d} {s.start:%H:%M}–{s.end:%H:%M} {s.kind:<9} {title:<46} {pres}".rstrip()
+        )
+    echo("")
+    echo(f"{'region':<30} {'invitations':>11} {'worst ' + str(plan.window_days) + 'd':>9} {'cap':>4} {'presents':>9}")
+    for load in plan.load():
+        cap = plan.window_max.get(load.code)
+        mark = " at cap" if cap is not None and load.worst_window >= cap else ""
+        echo(
+            f"{load.name[:30]:<30} {load.invitations:>11} {load.worst_window:>9} "
+            f"{'' if cap is None else cap:>4} {load.presentations:>9}{mark}"
+        )
+    if plan.terms:
+        echo("")
+        echo("Penalty by rule: " + ", ".join(f"{k} {v}" for k, v in plan.terms.items()))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="arshjul")
+def main() -> None:
+    """Plan a year of strategic quick dialogs between an agency and Sweden's regions.
+
+    \b
+    Start with:
+      arshjul plan                      plan the bundled Sweden 2027 scenario
+      arshjul plan my-year.yaml -o out  plan your own scenario into folder out/
+    """
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
+              help="Folder for the plan, calendars and report (default: out/<scenario id>).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds the solver may search.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan).")
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=2, show_default=True,
+              help="Solver threads.")
+@click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), default=None,
+              help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).")
+@click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log.")
+@click.option("--quiet", is_flag=True, help="No progress line and no tables.")
+@click.option("--dtstamp", default=None, help="DTSTAMP for calendars (ISO date-time; default: publication date).")
+def plan(
+    scenario: str | None,
+    output: str | None,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    gap: float | None,
+    log: bool,
+    quiet: bool,
+    dtstamp: str | None,
+) -> None:
+    """Solve SCENARIO and write the plan, calendars and summary.
+
+    With no SCENARIO the bundled Sweden 2027 scenario is planned.
+
+    \b
+    Example:
+      arshjul plan scenarios/sweden-2027.yaml -o out/2027 --time-limit 30
+    """
+    from .api import solve
+    from .instance import build_instance
+
+    sc, source = _load(scenario)
+    try:
+        inst = build_instance(sc)
+    except ScenarioError as err:
+        _fail_input(err.located(source))
+    out = Path(output) if output else Path("out") / sc.id
+    echo = (lambda _text: None) if quiet else click.echo
+    echo(f"Planning '{sc.name}' ({source}): {len(inst.sessions)} sessions, {len(inst.regions)} regions")
+    progress = _ProgressLine(enabled=not quiet)
+    result = solve(inst, time_limit=time_limit, workers=workers, seed=seed, log=log, gap=gap, progress=progress)
+    progress.done()
+    if not result.found:
+        if result.status == "INFEASIBLE":
+            click.echo(
+                "No plan: the scenario's hard rules cannot all hold. "
+                f"Run 'arshjul explain {source}' to see which rules collide.",
+                err=True,
+            )
+        else:
+            click.echo(
+                f"No plan found within {time_limit:g} s (status {result.status}). "
+                "Try a longer --time-limit.",
+                err=True,
+            )
+        sys.exit(EXIT_NO_PLAN)
+    written = write_outputs(result, out, dtstamp=_dtstamp(dtstamp, result))
+    _summary(result, echo)
+    echo("")
+    echo(f"Wrote {len(written)} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)")
+
+
+def write_outputs(plan: Plan, out: Path, *, dtstamp: dt.datetime) -> list[Path]:
+    """Plan JSON and calendars, each file written whole or not at all."""
+    from .exporters.ics import write_calendars
+    from .fileio import write_atomic
+
+    written = write_calendars(plan, out, dtstamp=dtstamp)
+    written.append(write_atomic(out / "plan.json", plan.to_json()))
+    return written
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+def validate(scenario: str) -> None:
+    """Check a scenario file without solving it.
+
+    \b
+    Example:
+      arshjul validate scenarios/sweden-2027.yaml
+    """
+    from .instance import build_instance
+
+    sc, source = _load(scenario)
+    try:
+        inst = build_instance(sc)
+    except ScenarioError as err:
+        _fail_input(err.located(source))
+    dialogs = len(inst.dialogs())
+    click.echo(
+        f"{source}: valid — {len(inst.regions)} regions, {len(inst.hosts)} hosts, "
+        f"{len(inst.themes)} themes, {len(inst.sessions)} sessions ({dialogs} dialogs)"
+    )
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def check(scenario: str, plan_file: str, as_json: bool) -> None:
+    """Check PLAN (plan JSON) against SCENARIO's hard rules and recompute its objective.
+
+    Exit code 0 when every hard rule holds, 1 when some are broken.
+
+    \b
+    Example:
+      arshjul check scenarios/sweden-2027.yaml out/sweden-2027/plan.json
+    """
+    from .check import check as run_check
+    from .instance import build_instance
+
+    sc, source = _load(scenario)
+    plan = _read_plan(plan_file)
+    try:
+        inst = build_instance(sc)
+    except ScenarioError as err:
+        _fail_input(err.located(source))
+    report = run_check(inst, plan)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "objective": report.objective,
+                    "terms": report.weighted,
+                    "violations": [
+                        {"rule": v.rule, "subject": v.subject, "message": v.message, "sessions": list(v.sessions)}
+                        for v in report.violations
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for v in report.violations:
+            click.echo(f"BROKEN {v}")
+        verdict = "every hard rule holds" if report.ok else f"{len(report.violations)} broken rule(s)"
+        click.echo(f"{plan_file}: {verdict}; penalty {report.objective} ({', '.join(f'{k} {v}' for k, v in report.weighted.items())})")
+        if plan.objective is not None and plan.objective != report.objective:
+            click.echo(f"(the plan file says penalty {plan.objective})")
+    sys.exit(EXIT_OK if report.ok else EXIT_NO_PLAN)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion).
+
+    \b
+    Example:
+      arshjul schema > arshjul-scenario.schema.json
+    """
+    click.echo(json.dumps(scenario_mod.json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option("--closed-only", is_flag=True, help="List only closed days and slots.")
+def calendar(scenario: str | None, closed_only: bool) -> None:
+    """Show which days and slots of the period are open, and why the others are closed.
+
+    \b
+    Example:
+      arshjul calendar scenarios/sweden-2027.yaml --closed-only
+    """
+    from .instance import build_instance
+
+    sc, source = _load(scenario)
+    try:
+        inst = build_instance(sc)
+    except ScenarioError as err:
+        _fail_input(err.located(source))
+    per_day = len(inst.slots) // inst.n_days
+    open_days = 0
+    for day in range(inst.n_days):
+        date = inst.date(day)
+        reasons = [text for _, text in inst.closed_days.get(day, [])]
+        away = sorted(
+            (r.name, r.unavailable[day]) for r in inst.regions.values() if day in r.unavailable
+        )
+        away_text = ""
+        if away:
+            kinds: dict[str, list[str]] = {}
+            for name, why in away:
+                kinds.setdefault(why.split(" (")[0], []).append(name)
+            away_text = "; away: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items())
+        if reasons:
+            if date.weekday() < 5 or len(reasons) > 1:
+                click.echo(f"{date:%a %Y-%m-%d}  closed: {', '.join(reasons)}")
+            continue
+        slots = inst.slots[day * per_day : (day + 1) * per_day]
+        shut = [f"{t.slot} ({inst.closed_slots[t.index][0][1]})" for t in slots if t.index in inst.closed_slots]
+        open_slots = [t.slot for t in slots if t.index not in inst.closed_slots]
+        open_days += 1
+        if shut:
+            click.echo(f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}; closed: {', '.join(shut)}{away_text}")
+        elif not closed_only or away_text:
+            click.echo(f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}{away_text}")
+    click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

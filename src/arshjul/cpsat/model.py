@@ -1,0 +1,81 @@
+"""Variables of the CP-SAT model, and the switches that turn rule instances on and off.
+
+The model has one Boolean ``x[s, t]`` per session and open slot, one Boolean ``p[s, u]`` per
+dialog and unit that may present there, and an integer day per session.  Each hard-rule
+instance is identified by its :data:`~arshjul.instance.RuleKey`; in *switchable* mode every
+instance gets its own enforcement literal (used to find which rules collide), otherwise the
+rule is simply added (or left out when disabled) so presolve sees plain constraints.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..instance import Instance, RuleKey, SessionSpec
+
+
+@dataclass
+class Model:
+    """The CP-SAT model of one instance, with its variables by name."""
+
+    instance: Instance
+    switchable: bool = False
+    disabled: frozenset[RuleKey] = frozenset()
+    cp: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    """(session id, slot index) → the session sits in that slot."""
+    p: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    """(session id, unit id) → the unit presents in that dialog."""
+    day: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    """Session id → day index it is held on."""
+    candidates: dict[str, list[int]] = field(default_factory=dict)
+    switches: dict[RuleKey, cp_model.IntVar] = field(default_factory=dict)
+    """Enforcement literal of each rule instance (switchable mode only)."""
+    terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+    """Unweighted objective terms by name."""
+
+    # -- rule switches ------------------------------------------------------------------------
+
+    def on(self, key: RuleKey) -> list[cp_model.IntVar] | None:
+        """Enforcement literals for a rule instance; ``None`` when it is switched off."""
+        if key in self.disabled:
+            return None
+        if not self.switchable:
+            return []
+        if key not in self.switches:
+            self.switches[key] = self.cp.new_bool_var(f"rule[{key[0]}:{key[1]}]")
+        return [self.switches[key]]
+
+    # -- helpers over variables ---------------------------------------------------------------
+
+    def on_day(self, session_id: str) -> dict[int, list[cp_model.IntVar]]:
+        """Day index → the slot variables of a session on that day."""
+        out: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for t in self.candidates[session_id]:
+            out[self.instance.slots[t].day].append(self.x[session_id, t])
+        return out
+
+    def presents(self, session: SessionSpec, code: str) -> list[cp_model.IntVar]:
+        """Presenter variables through which a region presents in a session (0 or 1 true)."""
+        return [self.p[session.id, u] for u in session.units if code in self.instance.units[u].regions]
+
+
+def build_variables(m: Model) -> None:
+    """Create x, p and day variables; a session with no open slot makes the model infeasible."""
+    inst = m.instance
+    n = len(inst.slots)
+    for s in inst.sessions:
+        cand = s.candidates(n, m.disabled) if not m.switchable else list(range(n))
+        m.candidates[s.id] = cand
+        for t in cand:
+            m.x[s.id, t] = m.cp.new_bool_var(f"x[{s.id},{t}]")
+        days = sorted({inst.slots[t].day for t in cand}) or [0]
+        m.day[s.id] = m.cp.new_int_var_from_domain(
+            cp_model.Domain.from_values(days), f"day[{s.id}]"
+        )
+        m.cp.add(m.day[s.id] == sum(inst.slots[t].day * m.x[s.id, t] for t in cand))
+        for u in s.units:
+            m.p[s.id, u] = m.cp.new_bool_var(f"p[{s.id},{u}]")

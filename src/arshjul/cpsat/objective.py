@@ -1,0 +1,114 @@
+"""Soft rules: the weighted penalties the plan minimises, one function per term.
+
+Each term is the same quantity :func:`arshjul.check.score` recomputes in plain Python, so the
+solver's objective and the checker's always agree.  A term whose weight is 0 is left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from .model import Model
+
+
+def match(m: Model) -> cp_model.LinearExprT:
+    """Interest weight left unpresented: Σ over (theme, interested region) of the weight
+    when the region presents on none of the theme's dialogs."""
+    inst = m.instance
+    total: list[cp_model.LinearExprT] = []
+    for theme in inst.themes.values():
+        for code, weight in theme.interest.items():
+            terms = [v for sid in theme.sessions for v in m.presents(inst.session(sid), code)]
+            if not terms:
+                total.append(weight)
+                continue
+            met = m.cp.new_bool_var(f"match[{theme.id},{code}]")
+            m.cp.add(met <= sum(terms))
+            total.append(weight * (1 - met))
+    return sum(total)
+
+
+def coverage(m: Model) -> cp_model.LinearExprT:
+    """Regions interested in some theme that present nowhere."""
+    inst = m.instance
+    total: list[cp_model.LinearExprT] = []
+    for code in covered_regions(m):
+        terms = [v for s in inst.dialogs() for v in m.presents(s, code)]
+        if not terms:
+            total.append(1)
+            continue
+        met = m.cp.new_bool_var(f"cover[{code}]")
+        m.cp.add(met <= sum(terms))
+        total.append(1 - met)
+    return sum(total)
+
+
+def covered_regions(m: Model) -> list[str]:
+    inst = m.instance
+    return [c for c in inst.regions if any(c in t.interest for t in inst.themes.values())]
+
+
+def spread(m: Model) -> cp_model.LinearExprT:
+    """Sessions in the busiest month (all kinds): an even spread keeps this low."""
+    inst = m.instance
+    by_month: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for s in inst.sessions:
+        for t in m.candidates[s.id]:
+            d = inst.slots[t].date
+            by_month[d.year, d.month].append(m.x[s.id, t])
+    peak = m.cp.new_int_var(0, len(inst.sessions), "spread")
+    for xs in by_month.values():
+        m.cp.add(peak >= sum(xs))
+    return peak
+
+
+def preferred_month(m: Model) -> cp_model.LinearExprT:
+    """Dialogs held outside their theme's preferred months."""
+    inst = m.instance
+    total: list[cp_model.LinearExprT] = []
+    for s in inst.dialogs():
+        months = inst.themes[s.theme or ""].preferred_months
+        if not months:
+            continue
+        inside = [m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].date.month in months]
+        total.append(1 - sum(inside))
+    return sum(total)
+
+
+def balance(m: Model) -> cp_model.LinearExprT:
+    """Presenters in the fullest dialog minus presenters in the emptiest one."""
+    dialogs = m.instance.dialogs()
+    if len(dialogs) < 2:
+        return 0
+    top = max(s.max_presenters for s in dialogs)
+    hi = m.cp.new_int_var(0, top, "balance_hi")
+    lo = m.cp.new_int_var(0, top, "balance_lo")
+    for s in dialogs:
+        n = sum(m.p[s.id, u] for u in s.units)
+        m.cp.add(hi >= n)
+        m.cp.add(lo <= n)
+    return hi - lo
+
+
+TERMS = {
+    "match": match,
+    "coverage": coverage,
+    "spread": spread,
+    "preferred_month": preferred_month,
+    "balance": balance,
+}
+
+
+def add_objective(m: Model) -> None:
+    """Minimise Σ weight × term over the terms with a non-zero weight."""
+    weights = m.instance.weights
+    parts = []
+    for name, build in TERMS.items():
+        if weights.get(name, 0) == 0:
+            continue
+        term = build(m)
+        m.terms[name] = term
+        parts.append(weights[name] * term)
+    m.cp.minimize(sum(parts))

@@ -1,0 +1,192 @@
+"""Run CP-SAT on an instance: parameters, progress, Ctrl-C, and a status that is never an
+exception.
+
+The solver runs in a worker thread while the main thread waits, so Ctrl-C reaches Python at
+once: it stops the search and the best plan found so far comes back with status FEASIBLE.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..instance import Assignment, Instance, RuleKey
+from .constraints import add_all
+from .model import Model, build_variables
+from .objective import add_objective
+
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.UNKNOWN: "UNKNOWN",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+}
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How hard and how to search."""
+
+    time_limit: float = 60.0
+    """Seconds of wall time at most."""
+    workers: int = 2
+    seed: int = 0
+    log: bool = False
+    """Print CP-SAT's own search log."""
+    gap: float | None = None
+    """Stop when the relative gap between plan and bound is at most this (e.g. 0.01)."""
+    deterministic: bool = True
+    """Interleaved, deterministic multi-worker search: the same seed gives the same plan."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One line of progress: sent on every improved plan and every few seconds."""
+
+    elapsed: float
+    objective: float | None
+    bound: float | None
+    solutions: int
+
+
+@dataclass
+class SolveResult:
+    status: str
+    objective: int | None
+    bound: float | None
+    wall_time: float
+    assignment: Assignment | None
+    terms: dict[str, int] = field(default_factory=dict)
+    """Unweighted term values the solver reports (checked against plain Python)."""
+    interrupted: bool = False
+    variables: int = 0
+    constraints: int = 0
+
+
+def build_model(
+    instance: Instance,
+    *,
+    disabled: frozenset[RuleKey] = frozenset(),
+    switchable: bool = False,
+    objective: bool = True,
+) -> Model:
+    """The whole CP-SAT model: variables, hard rules, objective."""
+    m = Model(instance=instance, switchable=switchable, disabled=disabled)
+    build_variables(m)
+    add_all(m)
+    if objective:
+        add_objective(m)
+    return m
+
+
+def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+    p = solver.parameters
+    p.max_time_in_seconds = float(options.time_limit)
+    p.num_workers = max(1, int(options.workers))
+    p.random_seed = int(options.seed)
+    p.log_search_progress = bool(options.log)
+    if options.gap is not None:
+        p.relative_gap_limit = float(options.gap)
+    if options.deterministic and p.num_workers > 1:
+        p.interleave_search = True
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    def __init__(self, started: float, progress: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self.started = started
+        self.progress = progress
+        self.last: Progress = Progress(0.0, None, None, 0)
+
+    def on_solution_callback(self) -> None:
+        self.last = Progress(
+            elapsed=time.monotonic() - self.started,
+            objective=self.objective_value,
+            bound=self.best_objective_bound,
+            solutions=self.last.solutions + 1,
+        )
+        if self.progress:
+            self.progress(self.last)
+
+
+def run(
+    m: Model,
+    options: SolveOptions,
+    *,
+    progress: Callable[[Progress], None] | None = None,
+    heartbeat: float = 5.0,
+) -> SolveResult:
+    """Solve a built model; Ctrl-C stops the search and keeps the best plan."""
+    solver = cp_model.CpSolver()
+    parameters(solver, options)
+    started = time.monotonic()
+    watcher = _Watcher(started, progress)
+    outcome: dict[str, int] = {}
+
+    def work() -> None:
+        outcome["status"] = solver.solve(m.cp, watcher)
+
+    thread = threading.Thread(target=work, name="cp-sat", daemon=True)
+    interrupted = False
+    thread.start()
+    next_beat = started + heartbeat
+    try:
+        while thread.is_alive():
+            thread.join(timeout=0.2)
+            now = time.monotonic()
+            if progress and now >= next_beat and thread.is_alive():
+                last = watcher.last
+                progress(Progress(now - started, last.objective, last.bound, last.solutions))
+                next_beat = now + heartbeat
+    except KeyboardInterrupt:
+        interrupted = True
+        solver.stop_search()
+        thread.join()
+    wall = time.monotonic() - started
+    code = outcome.get("status", cp_model.UNKNOWN)
+    status = STATUS_NAMES.get(code, "UNKNOWN")
+    proto = m.cp.proto
+    result = SolveResult(
+        status=status,
+        objective=None,
+        bound=None,
+        wall_time=wall,
+        assignment=None,
+        interrupted=interrupted,
+        variables=len(proto.variables),
+        constraints=len(proto.constraints),
+    )
+    if status in ("OPTIMAL", "FEASIBLE"):
+        result.objective = round(solver.objective_value)
+        result.bound = solver.best_objective_bound
+        result.assignment = _assignment(m, solver)
+        result.terms = {name: int(solver.value(expr)) for name, expr in m.terms.items()}
+    return result
+
+
+def _assignment(m: Model, solver: cp_model.CpSolver) -> Assignment:
+    inst = m.instance
+    slot: dict[str, int] = {}
+    presenters: dict[str, tuple[str, ...]] = {}
+    for s in inst.sessions:
+        slot[s.id] = next(t for t in m.candidates[s.id] if solver.boolean_value(m.x[s.id, t]))
+        if s.units:
+            presenters[s.id] = tuple(u for u in s.units if solver.boolean_value(m.p[s.id, u]))
+    return Assignment(slot=slot, presenters=presenters)
+
+
+def solve(
+    instance: Instance,
+    options: SolveOptions | None = None,
+    *,
+    disabled: frozenset[RuleKey] = frozenset(),
+    progress: Callable[[Progress], None] | None = None,
+) -> SolveResult:
+    """Build and solve; the status says whether a plan came back."""
+    m = build_model(instance, disabled=disabled)
+    return run(m, options or SolveOptions(), progress=progress)

@@ -1,0 +1,555 @@
+"""The normalized problem: plain data with day indices, no solver import.
+
+``build_instance(scenario)`` resolves everything the planner wrote into the facts the model
+and the checker share: the grid of meeting slots in the period, for every session the slots
+that are open to it and *which rule closes each of the others*, who may present where, who
+is invited, and every limit per region and host.  Each rule instance is named by a
+:data:`RuleKey` ``(rule, subject)``; the same key switches it off in the model, reports it in
+the checker and names it in explanations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from . import swedish
+from .errors import ScenarioError
+from .plan import Closure
+from .scenario import WEEKDAYS, Scenario, Span
+
+RuleKey = tuple[str, str]
+"""``(rule name, subject)``, e.g. ``("region_invitation_cap", "SE-I")``."""
+
+
+@dataclass(frozen=True)
+class SlotTime:
+    """One meeting slot on one day of the period."""
+
+    index: int
+    day: int
+    """Days since the period start."""
+    date: dt.date
+    slot: str
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Who may take a presenter slot: one region, or a group presenting jointly."""
+
+    id: str
+    name: str
+    regions: tuple[str, ...]
+    order: int
+    """Position in the running order (scenario order of the first member)."""
+
+
+@dataclass
+class RegionSpec:
+    code: str
+    name: str
+    contact: str | None
+    window_max: int
+    daily_max: int
+    max_presentations: int
+    presentation_gap_days: int
+    unavailable: dict[int, str]
+    """Day index → why the region cannot present that day."""
+
+
+@dataclass
+class ThemeSpec:
+    id: str
+    name: str
+    host: str
+    interest: dict[str, int]
+    """Region code → interest weight."""
+    sessions: list[str] = field(default_factory=list)
+    preferred_months: frozenset[int] = frozenset()
+
+
+@dataclass
+class HostSpec:
+    id: str
+    name: str
+    email: str | None
+    gap_days: int
+    location: str | None
+    meeting_link: str | None
+
+
+@dataclass
+class SessionSpec:
+    """A session to place: its open slots, its presenters, its invitations."""
+
+    id: str
+    kind: str
+    host: str
+    title: str
+    theme: str | None = None
+    occurrence: int = 1
+    description: str = ""
+    location: str | None = None
+    meeting_link: str | None = None
+    duration: int = 60
+    """Minutes for sessions without presenters."""
+    host_minutes: int = 0
+    presenter_minutes: int = 0
+    min_presenters: int = 0
+    max_presenters: int = 0
+    units: tuple[str, ...] = ()
+    """Units that may present here (dialogs only)."""
+    invited: frozenset[str] = frozenset()
+    """Regions invited whoever presents."""
+    invite_presenters: bool = False
+    """With the ``presenters`` policy, presenting regions are invited too (and only they)."""
+    exclusions: dict[int, tuple[RuleKey, ...]] = field(default_factory=dict)
+    """Slot index → every rule that closes that slot to this session."""
+    fixed_presenters: tuple[str, ...] | None = None
+
+    def candidates(self, n_slots: int, disabled: frozenset[RuleKey] = frozenset()) -> list[int]:
+        """Slots open to this session once the ``disabled`` rules are switched off."""
+        return [
+            t
+            for t in range(n_slots)
+            if all(key in disabled for key in self.exclusions.get(t, ()))
+        ]
+
+    def capacity(self, slot: SlotTime) -> int:
+        """Most presenters that fit the slot after the host's own minutes."""
+        if self.presenter_minutes <= 0:
+            return 0
+        return max(0, min(self.max_presenters, (slot.minutes - self.host_minutes) // self.presenter_minutes))
+
+
+@dataclass
+class Instance:
+    """Everything the model and the checker need, resolved from one scenario."""
+
+    scenario_id: str
+    name: str
+    timezone: str
+    period_start: dt.date
+    period_end: dt.date
+    publication_date: dt.date | None
+    window_days: int
+    slots: list[SlotTime]
+    sessions: list[SessionSpec]
+    units: dict[str, Unit]
+    regions: dict[str, RegionSpec]
+    themes: dict[str, ThemeSpec]
+    hosts: dict[str, HostSpec]
+    weights: dict[str, int]
+    learning: str | None = None
+    learning_gap_days: int = 0
+    followup_days: int | None = None
+    closed_days: dict[int, list[tuple[RuleKey, str]]] = field(default_factory=dict)
+    """Day index → why the day is closed (rule and a planner-readable reason)."""
+    closed_slots: dict[int, list[tuple[RuleKey, str]]] = field(default_factory=dict)
+    """Slot index → why a slot on an otherwise open day is closed."""
+    closures: list[Closure] = field(default_factory=list)
+
+    @property
+    def n_days(self) -> int:
+        return (self.period_end - self.period_start).days + 1
+
+    def date(self, day: int) -> dt.date:
+        return self.period_start + dt.timedelta(days=day)
+
+    def day(self, date: dt.date) -> int:
+        return (date - self.period_start).days
+
+    def session(self, session_id: str) -> SessionSpec:
+        for s in self.sessions:
+            if s.id == session_id:
+                return s
+        raise KeyError(session_id)
+
+    def unit_regions(self, unit_id: str) -> tuple[str, ...]:
+        return self.units[unit_id].regions
+
+    def units_of_region(self, code: str) -> list[str]:
+        """The units through which a region presents: itself and its joint group."""
+        return [u.id for u in self.units.values() if code in u.regions]
+
+    def invited_possibly(self, session: SessionSpec) -> frozenset[str]:
+        """Every region this session may invite, whoever ends up presenting."""
+        if not session.invite_presenters:
+            return session.invited
+        return frozenset(code for u in session.units for code in self.units[u].regions)
+
+    def dialogs(self) -> list[SessionSpec]:
+        return [s for s in self.sessions if s.kind == "dialog"]
+
+
+def _days(spans: Iterable[Span], first: dt.date, last: dt.date) -> set[dt.date]:
+    return {d for span in spans for d in span.days(first, last)}
+
+
+def _interest(scenario: Scenario) -> dict[str, dict[str, int]]:
+    """Theme id → region code → weight: explicit lists, else tag matches, else everyone."""
+    tags_of = {r.code: {t.casefold() for a in r.s3 for t in a.tags} for r in scenario.regions}
+    out: dict[str, dict[str, int]] = {}
+    for _, theme in scenario.themes():
+        if theme.interested is not None:
+            out[theme.id] = {i.region: i.weight for i in theme.interest()}
+        elif theme.tags:
+            wanted = {t.casefold() for t in theme.tags}
+            out[theme.id] = {
+                r.code: theme.interest_weight for r in scenario.regions if tags_of[r.code] & wanted
+            }
+        else:
+            out[theme.id] = {r.code: theme.interest_weight for r in scenario.regions}
+    return out
+
+
+def build_instance(scenario: Scenario) -> Instance:
+    """Resolve a validated scenario into day-indexed plain data."""
+    s = scenario
+    tz = ZoneInfo(s.timezone)
+    first, last = s.period.start, s.period.end
+    n_days = (last - first).days + 1
+    weekdays = {WEEKDAYS.index(w) for w in s.weekdays}
+
+    # -- the calendar: which days and slots are closed, and why ---------------------------
+    closed_days: dict[int, list[tuple[RuleKey, str]]] = {}
+    closures: list[Closure] = []
+    hol = swedish.holidays_in(first.year, last.year) if s.calendar.holidays else ()
+    half_days: dict[dt.date, str] = {}
+    for h in hol:
+        if not first <= h.day <= last:
+            continue
+        if h.half_day:
+            if s.calendar.close_half_day_afternoons:
+                half_days[h.day] = h.name
+            continue
+        if h.bridge and not s.calendar.close_bridge_days:
+            continue
+        rule = "calendar_bridge_day" if h.bridge else "calendar_holiday"
+        closed_days.setdefault((h.day - first).days, []).append(((rule, f"{h.day} {h.name}"), h.name))
+        closures.append(Closure(name=h.name, start=h.day, end=h.day, kind="holiday"))
+    for k, span in enumerate(s.calendar.blackouts):
+        label = span.name or f"blackouts[{k}]"
+        days = sorted(span.days(first, last))
+        for d in days:
+            closed_days.setdefault((d - first).days, []).append(
+                (("calendar_blackout", label), f"blackout {label}")
+            )
+        for a, b in _runs(days):
+            closures.append(Closure(name=label, start=a, end=b, kind="blackout"))
+    for i in range(n_days):
+        d = first + dt.timedelta(days=i)
+        if d.weekday() not in weekdays:
+            closed_days.setdefault(i, []).insert(
+                0, (("calendar_weekday", WEEKDAYS[d.weekday()]), f"{d:%A}s are not meeting days")
+            )
+    closures.sort(key=lambda c: (c.start, c.name))
+
+    # -- the slot grid ----------------------------------------------------------------------
+    slots: list[SlotTime] = []
+    closed_slots: dict[int, list[tuple[RuleKey, str]]] = {}
+    for i in range(n_days):
+        d = first + dt.timedelta(days=i)
+        for sl in s.slots:
+            t = SlotTime(
+                index=len(slots),
+                day=i,
+                date=d,
+                slot=sl.id,
+                start=dt.datetime.combine(d, sl.start, tzinfo=tz),
+                end=dt.datetime.combine(d, sl.end, tzinfo=tz),
+            )
+            if d in half_days and sl.end > swedish.HALF_DAY_CLOSES_AT:
+                closed_slots[t.index] = [
+                    (("calendar_half_day", f"{d} {half_days[d]}"), f"{half_days[d]}: closes at 14:00")
+                ]
+            slots.append(t)
+
+    def base_exclusions(t: SlotTime) -> list[RuleKey]:
+        return [key for key, _ in closed_days.get(t.day, [])] + [key for key, _ in closed_slots.get(t.index, [])]
+
+    # -- regions, groups, units -----------------------------------------------------------------
+    lim = s.limits
+    regions: dict[str, RegionSpec] = {}
+    for r in s.regions:
+        unavailable: dict[int, str] = {}
+        for k, span in enumerate(r.unavailable):
+            for d in span.days(first, last):
+                unavailable.setdefault((d - first).days, f"unavailable {span.describe()}".strip())
+        if s.calendar.school_holidays:
+            if r.school_holidays is not None:
+                for span in r.school_holidays:
+                    for d in span.days(first, last):
+                        unavailable.setdefault((d - first).days, f"school holiday {span.describe()}")
+            else:
+                for year in range(first.isocalendar().year, last.isocalendar().year + 1):
+                    for name, a, b in swedish.school_holiday_weeks(r.code, year):
+                        span = Span.model_validate({"name": name, "weeks": (a, b)})
+                        for d in span.days(dt.date(year, 1, 4), dt.date(year, 12, 28) + dt.timedelta(days=3)):
+                            if first <= d <= last and d.isocalendar().year == year:
+                                unavailable.setdefault((d - first).days, f"{name} (week {d.isocalendar().week})")
+        rl = r.limits
+        regions[r.code] = RegionSpec(
+            code=r.code,
+            name=r.name,
+            contact=r.contact,
+            window_max=lim.window_max if rl.window_max is None else rl.window_max,
+            daily_max=lim.daily_max if rl.daily_max is None else rl.daily_max,
+            max_presentations=lim.max_presentations if rl.max_presentations is None else rl.max_presentations,
+            presentation_gap_days=lim.presentation_gap_days
+            if rl.presentation_gap_days is None
+            else rl.presentation_gap_days,
+            unavailable=unavailable,
+        )
+    order = {r.code: k for k, r in enumerate(s.regions)}
+    units: dict[str, Unit] = {
+        r.code: Unit(id=r.code, name=r.name, regions=(r.code,), order=order[r.code]) for r in s.regions
+    }
+    for g in s.groups:
+        members = tuple(sorted(g.members, key=order.__getitem__))
+        units[g.id] = Unit(id=g.id, name=g.name, regions=members, order=order[members[0]])
+
+    # -- hosts ----------------------------------------------------------------------------------
+    hosts = {
+        h.id: HostSpec(
+            id=h.id,
+            name=h.name,
+            email=h.email,
+            gap_days=h.gap_days or lim.host_gap_days,
+            location=h.location,
+            meeting_link=h.meeting_link,
+        )
+        for h in s.hosts
+    }
+
+    every_region = frozenset(regions)
+    lead_first = s.first_open_day
+    net_days: list[int] = []
+    followup_days: int | None = None
+    if s.network:
+        net_days = sorted((d - first).days for d in s.network.dates)
+        if s.network.followup_weeks is not None:
+            followup_days = 7 * s.network.followup_weeks
+
+    def exclusions_for(
+        session_key: str,
+        allowed_slots: list[str] | None,
+        window: Span | None,
+        forbidden: list[tuple[str, Span]] = (),  # type: ignore[assignment]
+        *,
+        minutes: int,
+        lead_time: bool = True,
+        followup: bool = False,
+    ) -> dict[int, tuple[RuleKey, ...]]:
+        window_days = None if window is None else {(d - first).days for d in window.days(first, last)}
+        forbid = [(sub, {(d - first).days for d in span.days(first, last)}) for sub, span in forbidden]
+        out: dict[int, tuple[RuleKey, ...]] = {}
+        for t in slots:
+            keys = base_exclusions(t)
+            if lead_time and t.date < lead_first:
+                keys.append(("lead_time", "publication"))
+            if allowed_slots is not None and t.slot not in allowed_slots:
+                keys.append(("session_slots", session_key))
+            if t.minutes < minutes:
+                keys.append(("session_fits_slot", session_key))
+            if window_days is not None and t.day not in window_days:
+                keys.append(("session_window", session_key))
+            for sub, days in forbid:
+                if t.day in days:
+                    keys.append(("theme_forbidden", sub))
+            if followup and followup_days is not None and not any(n >= t.day + followup_days for n in net_days):
+                keys.append(("dialog_followup", "network"))
+            if keys:
+                out[t.index] = tuple(keys)
+        return out
+
+    sessions: list[SessionSpec] = []
+    themes: dict[str, ThemeSpec] = {}
+    interest = _interest(s)
+    for host, theme in s.themes():
+        wanted = interest[theme.id]
+        unit_ids = tuple(
+            u.id
+            for u in sorted(units.values(), key=lambda u: (u.order, len(u.regions)))
+            if any(code in wanted for code in u.regions)
+        )
+        if theme.invite == "all":
+            invited = every_region
+        elif theme.invite == "interested":
+            invited = frozenset(wanted) | {c for u in unit_ids for c in units[u].regions}
+        else:
+            invited = frozenset()
+        spec = ThemeSpec(
+            id=theme.id,
+            name=theme.name,
+            host=host.id,
+            interest=dict(wanted),
+            preferred_months=frozenset(theme.preferred_months),
+        )
+        excl = exclusions_for(
+            theme.id,
+            theme.slots,
+            theme.window,
+            [(f"{theme.id}#{k}", span) for k, span in enumerate(theme.forbidden)],
+            minutes=theme.host_minutes + theme.min_presenters * theme.presenter_minutes,
+            followup=True,
+        )
+        for k in range(1, theme.dialogs + 1):
+            sid = f"{host.id}.dialog.{theme.id}.{k}"
+            spec.sessions.append(sid)
+            sessions.append(
+                SessionSpec(
+                    id=sid,
+                    kind="dialog",
+                    host=host.id,
+                    title=theme.name,
+                    theme=theme.id,
+                    occurrence=k,
+                    description=theme.description,
+                    location=host.location,
+                    meeting_link=host.meeting_link,
+                    host_minutes=theme.host_minutes,
+                    presenter_minutes=theme.presenter_minutes,
+                    min_presenters=theme.min_presenters,
+                    max_presenters=theme.max_presenters,
+                    units=unit_ids,
+                    invited=invited,
+                    invite_presenters=theme.invite == "presenters",
+                    exclusions=excl,
+                )
+            )
+        themes[theme.id] = spec
+
+    tags_of = {r.code: {t.casefold() for a in r.s3 for t in a.tags} for r in s.regions}
+    for hy in s.hybrids:
+        hh = hosts[hy.host]
+        wanted_tags = {t.casefold() for t in hy.tags}
+        invited = (
+            every_region
+            if hy.invite == "all" or not wanted_tags
+            else frozenset(c for c in regions if tags_of[c] & wanted_tags)
+        )
+        sessions.append(
+            SessionSpec(
+                id=f"{hy.host}.hybrid.{hy.id}",
+                kind="hybrid",
+                host=hy.host,
+                title=hy.topic,
+                description=hy.description,
+                location=hh.location,
+                meeting_link=hh.meeting_link,
+                duration=hy.duration_minutes,
+                invited=invited,
+                exclusions=exclusions_for(hy.id, hy.slots, hy.window, minutes=hy.duration_minutes),
+            )
+        )
+
+    learning_id = None
+    learning_gap = 0
+    if s.learning_meeting:
+        lm = s.learning_meeting
+        hh = hosts[lm.host]
+        learning_id = f"{lm.host}.learning"
+        learning_gap = lm.days_before_first_dialog
+        sessions.append(
+            SessionSpec(
+                id=learning_id,
+                kind="learning",
+                host=lm.host,
+                title=lm.name,
+                description=lm.description,
+                location=hh.location,
+                meeting_link=hh.meeting_link,
+                duration=lm.duration_minutes,
+                invited=every_region,
+                exclusions=exclusions_for("learning", lm.slots, lm.window, minutes=lm.duration_minutes),
+            )
+        )
+
+    if s.network:
+        net = s.network
+        hh = hosts[net.host]
+        for d in sorted(net.dates):
+            sid = f"{net.host}.network.{d.isoformat()}"
+            excl: dict[int, tuple[RuleKey, ...]] = {}
+            for t in slots:
+                keys = base_exclusions(t)
+                if t.date != d or t.slot != net.slot:
+                    keys = [("network_fixed", sid)]
+                elif t.minutes < net.duration_minutes:
+                    keys.append(("session_fits_slot", sid))
+                if keys:
+                    excl[t.index] = tuple(keys)
+            sessions.append(
+                SessionSpec(
+                    id=sid,
+                    kind="network",
+                    host=net.host,
+                    title=net.name,
+                    description=net.description,
+                    location=hh.location,
+                    meeting_link=hh.meeting_link,
+                    duration=net.duration_minutes,
+                    invited=every_region,
+                    exclusions=excl,
+                )
+            )
+
+    for sess in sessions:
+        if sess.kind != "dialog" and sess.duration > max(t.minutes for t in slots[: len(s.slots)]):
+            raise ScenarioError(
+                f"session '{sess.id}' lasts {sess.duration} minutes, longer than every meeting slot",
+                field="slots",
+            )
+
+    return Instance(
+        scenario_id=s.id,
+        name=s.name,
+        timezone=s.timezone,
+        period_start=first,
+        period_end=last,
+        publication_date=s.publication_date,
+        window_days=lim.window_days,
+        slots=slots,
+        sessions=sessions,
+        units=units,
+        regions=regions,
+        themes=themes,
+        hosts=hosts,
+        weights=s.weights.model_dump(),
+        learning=learning_id,
+        learning_gap_days=learning_gap,
+        followup_days=followup_days if net_days else None,
+        closed_days=closed_days,
+        closed_slots=closed_slots,
+        closures=closures,
+    )
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive runs of sorted days, as (first, last) pairs."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for d in days:
+        if out and (d - out[-1][1]).days == 1:
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A solution in instance terms: where each session sits and who presents."""
+
+    slot: dict[str, int]
+    """Session id → slot index."""
+    presenters: dict[str, tuple[str, ...]]
+    """Session id → presenting unit ids (dialogs)."""
