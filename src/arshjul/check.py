@@ -291,6 +291,18 @@ def _invitations(inst: Instance, by_id: dict[str, Session]) -> list[Violation]:
     for code, items in dates.items():
         region = inst.regions[code]
         items.sort()
+        times = sorted((by_id[sid].start, by_id[sid].end, sid) for _, sid in items)
+        for (_s1, e1, a), (s2, _e2, b) in zip(times, times[1:], strict=False):
+            if s2 < e1:
+                out.append(
+                    Violation(
+                        "region_double_booking",
+                        code,
+                        f"{region.name} is invited to '{a}' and '{b}' at the same time",
+                        (a, b),
+                        (code,),
+                    )
+                )
         per_day = Counter(d for d, _ in items)
         for d, k in sorted(per_day.items()):
             if k > region.daily_max:

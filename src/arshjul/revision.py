@@ -94,7 +94,9 @@ def shown(plan: Plan, session: Session) -> Hashable:
         if sid is None:
             return None
         other = others.get(sid)
-        return (sid, None) if other is None else (sid, other.title, _instant(other.start), other.date)
+        return (
+            (sid, None) if other is None else (sid, other.title, _instant(other.start), other.date)
+        )
 
     regions = set(session.invited) | set(session.presenting_regions)
     own = dataclasses.replace(
@@ -105,7 +107,8 @@ def shown(plan: Plan, session: Session) -> Hashable:
         host_start=None if session.host_start is None else _instant(session.host_start),
         host_end=None if session.host_end is None else _instant(session.host_end),
         presentations=tuple(
-            dataclasses.replace(p, start=_instant(p.start), end=_instant(p.end)) for p in session.presentations
+            dataclasses.replace(p, start=_instant(p.start), end=_instant(p.end))
+            for p in session.presentations
         ),
     )
     return (
@@ -146,7 +149,9 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         now_in = {s.id for s in new.sessions if code in s.invited}
         rc = RegionChange(
             code,
-            moved=tuple(sid for sid in after if sid in was_in and sid in now_in and sid in moved_ids),
+            moved=tuple(
+                sid for sid in after if sid in was_in and sid in now_in and sid in moved_ids
+            ),
             added=tuple(sid for sid in after if sid in now_in and sid not in was_in),
             removed=tuple(sid for sid in before if sid in was_in and sid not in now_in),
         )
@@ -183,4 +188,12 @@ def carry_sequences(new: Plan, old: Plan) -> Plan:
     return out
 
 
-__all__ = ["Move", "PlanDiff", "PresenterChange", "RegionChange", "carry_sequences", "diff_plans", "shown"]
+__all__ = [
+    "Move",
+    "PlanDiff",
+    "PresenterChange",
+    "RegionChange",
+    "carry_sequences",
+    "diff_plans",
+    "shown",
+]

@@ -224,6 +224,35 @@ def region_invitation_cap(m: Model) -> None:
             _windows(m, daily, inst.window_days, region.window_max, f"inv[{code}]", lits)
 
 
+def region_double_booking(m: Model) -> None:
+    """A region is never invited to two sessions in the same slot."""
+    inst = m.instance
+    for code in inst.regions:
+        per_slot: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+        for s in inst.sessions:
+            fixed = code in s.invited
+            if not fixed and not (s.invite_presenters and m.presents(s, code)):
+                continue
+            for t in m.candidates[s.id]:
+                per_slot[t].append((s.id, fixed))
+        clashes = {t: items for t, items in per_slot.items() if len(items) > 1}
+        if not clashes:
+            continue
+        lits = m.on(("region_double_booking", code))
+        if lits is None:
+            continue
+        for t, items in clashes.items():
+            terms = []
+            for sid, fixed in items:
+                if fixed:
+                    terms.append(m.x[sid, t])
+                else:
+                    z = m.cp.new_bool_var(f"book[{sid},{code},{t}]")
+                    m.cp.add(z >= m.x[sid, t] + sum(m.presents(inst.session(sid), code)) - 1)
+                    terms.append(z)
+            m.cp.add(sum(terms) <= 1).only_enforce_if(lits)
+
+
 def host_tempo(m: Model) -> None:
     """Sessions of one host at least ``gap_days`` apart (so also at most one a day)."""
     inst = m.instance
@@ -270,6 +299,7 @@ RULES: list[Callable[[Model], None]] = [
     region_presentation_cap,
     region_presentation_gap,
     region_invitation_cap,
+    region_double_booking,
     host_tempo,
     learning_first,
     dialog_order,

@@ -24,10 +24,21 @@ def match(m: Model) -> cp_model.LinearExprT:
             if not terms:
                 total.append(weight)
                 continue
+            if len(theme.sessions) == 1 or _theme_once_holds(m, code):
+                # at most one presentation per theme: the sum itself is 0 or 1, and as a plain
+                # linear term it stays in the LP relaxation (a helper literal would become a
+                # clause that the default linearization leaves out).
+                total.append(weight * (1 - sum(terms)))
+                continue
             met = m.cp.new_bool_var(f"match[{theme.id},{code}]")
             m.cp.add(met <= sum(terms))
             total.append(weight * (1 - met))
     return sum(total)
+
+
+def _theme_once_holds(m: Model, code: str) -> bool:
+    key = ("region_theme_once", code)
+    return key not in m.disabled and not m.switchable
 
 
 def coverage(m: Model) -> cp_model.LinearExprT:
