@@ -291,11 +291,12 @@ def build_instance(scenario: Scenario) -> Instance:
                         unavailable.setdefault((d - first).days, f"school holiday {span.describe()}")
             else:
                 for year in range(first.isocalendar().year, last.isocalendar().year + 1):
-                    for name, a, b in swedish.school_holiday_weeks(r.code, year):
-                        span = Span.model_validate({"name": name, "weeks": (a, b)})
-                        for d in span.days(dt.date(year, 1, 4), dt.date(year, 12, 28) + dt.timedelta(days=3)):
-                            if first <= d <= last and d.isocalendar().year == year:
-                                unavailable.setdefault((d - first).days, f"{name} (week {d.isocalendar().week})")
+                    for name, week_from, week_to in swedish.school_holiday_weeks(r.code, year):
+                        for week in range(week_from, week_to + 1):
+                            for weekday in range(1, 8):
+                                d = dt.date.fromisocalendar(year, week, weekday)
+                                if first <= d <= last:
+                                    unavailable.setdefault((d - first).days, f"{name} (week {week})")
         rl = r.limits
         regions[r.code] = RegionSpec(
             code=r.code,
@@ -479,7 +480,7 @@ def build_instance(scenario: Scenario) -> Instance:
         hh = hosts[net.host]
         for d in sorted(net.dates):
             sid = f"{net.host}.network.{d.isoformat()}"
-            excl: dict[int, tuple[RuleKey, ...]] = {}
+            fixed: dict[int, tuple[RuleKey, ...]] = {}
             for t in slots:
                 keys = base_exclusions(t)
                 if t.date != d or t.slot != net.slot:
@@ -487,7 +488,7 @@ def build_instance(scenario: Scenario) -> Instance:
                 elif t.minutes < net.duration_minutes:
                     keys.append(("session_fits_slot", sid))
                 if keys:
-                    excl[t.index] = tuple(keys)
+                    fixed[t.index] = tuple(keys)
             sessions.append(
                 SessionSpec(
                     id=sid,
@@ -499,7 +500,7 @@ def build_instance(scenario: Scenario) -> Instance:
                     meeting_link=hh.meeting_link,
                     duration=net.duration_minutes,
                     invited=every_region,
-                    exclusions=excl,
+                    exclusions=fixed,
                 )
             )
 

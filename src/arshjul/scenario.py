@@ -48,6 +48,7 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=5000)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WORKWEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 InvitePolicy = Literal["all", "interested", "presenters"]
 PositiveInt = Annotated[int, Field(ge=1, le=100_000)]
 NonNegInt = Annotated[int, Field(ge=0, le=100_000)]
@@ -408,7 +409,7 @@ class Scenario(Strict):
     period: Period
     timezone: Name = "Europe/Stockholm"
     slots: list[Slot] = Field(default_factory=_default_slots, min_length=1)
-    weekdays: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(_WORKWEEK))
     publication_date: dt.date | None = None
     """When invitations go out; lead time counts from here (default: the period start)."""
     calendar: CalendarRules = Field(default_factory=CalendarRules)
@@ -599,7 +600,7 @@ class _Loader(yaml.SafeLoader):
 
     aliases_seen = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_YAML_ALIASES:

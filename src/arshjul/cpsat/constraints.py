@@ -280,10 +280,27 @@ def learning_first(m: Model) -> None:
         m.cp.add(m.day[inst.learning] + inst.learning_gap_days <= m.day[s.id]).only_enforce_if(lits)
 
 
+def session_pinned(m: Model) -> None:
+    """Presenters of a pinned session stay as they were (its slot is pinned by exclusions)."""
+    for s in m.instance.dialogs():
+        if s.fixed_presenters is None:
+            continue
+        lits = m.on(("session_pinned", s.id))
+        if lits is None:
+            continue
+        for u in s.units:
+            m.cp.add(m.p[s.id, u] == int(u in s.fixed_presenters)).only_enforce_if(lits)
+
+
 def dialog_order(m: Model) -> None:
-    """Occurrences of one theme are interchangeable: number them in date order (symmetry)."""
+    """Occurrences of one theme are interchangeable: number them in date order (symmetry).
+
+    Not when any occurrence is pinned: then they are no longer interchangeable."""
     inst = m.instance
     for theme in inst.themes.values():
+        specs = [inst.session(sid) for sid in theme.sessions]
+        if any(s.fixed_presenters is not None for s in specs):
+            continue
         for a, b in zip(theme.sessions, theme.sessions[1:], strict=False):
             m.cp.add(m.day[a] <= m.day[b])
 
@@ -302,5 +319,6 @@ RULES: list[Callable[[Model], None]] = [
     region_double_booking,
     host_tempo,
     learning_first,
+    session_pinned,
     dialog_order,
 ]

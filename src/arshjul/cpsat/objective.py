@@ -7,6 +7,7 @@ solver's objective and the checker's always agree.  A term whose weight is 0 is 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 
 from ortools.sat.python import cp_model
 
@@ -103,7 +104,7 @@ def balance(m: Model) -> cp_model.LinearExprT:
     return hi - lo
 
 
-TERMS = {
+TERMS: dict[str, Callable[[Model], cp_model.LinearExprT]] = {
     "match": match,
     "coverage": coverage,
     "spread": spread,
@@ -112,14 +113,24 @@ TERMS = {
 }
 
 
-def add_objective(m: Model) -> None:
-    """Minimise Σ weight × term over the terms with a non-zero weight."""
+TermBuilder = Callable[[Model], cp_model.LinearExprT]
+
+
+def add_objective(m: Model, extra: Mapping[str, tuple[int, TermBuilder]] | None = None) -> None:
+    """Minimise Σ weight × term over the terms with a non-zero weight.
+
+    ``extra`` adds named terms with their weights (replanning adds its change costs here).
+    """
     weights = m.instance.weights
+    builders: dict[str, tuple[int, TermBuilder]] = {
+        name: (weights.get(name, 0), build) for name, build in TERMS.items()
+    }
+    builders.update(extra or {})
     parts = []
-    for name, build in TERMS.items():
-        if weights.get(name, 0) == 0:
+    for name, (weight, build) in builders.items():
+        if weight == 0:
             continue
         term = build(m)
         m.terms[name] = term
-        parts.append(weights[name] * term)
+        parts.append(weight * term)
     m.cp.minimize(sum(parts))

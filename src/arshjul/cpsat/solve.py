@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from ..instance import Assignment, Instance, RuleKey
 from .constraints import add_all
 from .model import Model, build_variables
-from .objective import add_objective
+from .objective import TermBuilder, add_objective
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -74,13 +75,21 @@ def build_model(
     disabled: frozenset[RuleKey] = frozenset(),
     switchable: bool = False,
     objective: bool = True,
+    extra_rules: Sequence[Callable[[Model], None]] = (),
+    extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
 ) -> Model:
-    """The whole CP-SAT model: variables, hard rules, objective."""
+    """The whole CP-SAT model: variables, hard rules, objective.
+
+    ``extra_rules`` and ``extra_terms`` let callers (replanning, explanations) add their own
+    constraints and weighted terms without touching the base model.
+    """
     m = Model(instance=instance, switchable=switchable, disabled=disabled)
     build_variables(m)
     add_all(m)
+    for rule in extra_rules:
+        rule(m)
     if objective:
-        add_objective(m)
+        add_objective(m, extra_terms)
     return m
 
 
@@ -126,7 +135,7 @@ def run(
     parameters(solver, options)
     started = time.monotonic()
     watcher = _Watcher(started, progress)
-    outcome: dict[str, int] = {}
+    outcome: dict[str, Any] = {}
 
     def work() -> None:
         outcome["status"] = solver.solve(m.cp, watcher)
@@ -186,7 +195,9 @@ def solve(
     *,
     disabled: frozenset[RuleKey] = frozenset(),
     progress: Callable[[Progress], None] | None = None,
+    extra_rules: Sequence[Callable[[Model], None]] = (),
+    extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
 ) -> SolveResult:
     """Build and solve; the status says whether a plan came back."""
-    m = build_model(instance, disabled=disabled)
+    m = build_model(instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms)
     return run(m, options or SolveOptions(), progress=progress)
