@@ -187,6 +187,15 @@ def _presenters(inst: Instance, by_id: dict[str, Session], days: dict[str, int])
                         (sid,),
                     )
                 )
+        if spec.fixed_presenters is not None and sorted(units) != sorted(spec.fixed_presenters):
+            out.append(
+                Violation(
+                    "session_pinned",
+                    sid,
+                    f"presenters of pinned '{sid}' changed from {', '.join(spec.fixed_presenters) or 'none'}",
+                    (sid,),
+                )
+            )
         if len(set(units)) != len(units):
             out.append(Violation("presenter_eligible", sid, "a presenter is listed twice", (sid,)))
         n = len(units)
