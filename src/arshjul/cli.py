@@ -323,8 +323,7 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
                 kinds.setdefault(why.split(" (")[0], []).append(name)
             away_text = "; away: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items())
         if reasons:
-            if date.weekday() < 5 or len(reasons) > 1:
-                click.echo(f"{date:%a %Y-%m-%d}  closed: {', '.join(reasons)}")
+            click.echo(f"{date:%a %Y-%m-%d}  closed: {', '.join(reasons)}")
             continue
         slots = inst.slots[day * per_day : (day + 1) * per_day]
         shut = [f"{t.slot} ({inst.closed_slots[t.index][0][1]})" for t in slots if t.index in inst.closed_slots]

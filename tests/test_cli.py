@@ -1,0 +1,143 @@
+"""The command line as a planner uses it: exit codes, one-line errors, files written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from conftest import base, merge
+
+from arshjul.cli import main
+from arshjul.plan import Plan
+
+
+def write(tmp_path: Path, data: dict[str, object], name: str = "year.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def small() -> dict[str, object]:
+    """Two themes, a hybrid and a network meeting in four September weeks."""
+    return merge(
+        base(),
+        **{
+            "weights.match": 10,
+            "weights.coverage": 40,
+            "hosts": [
+                {
+                    "id": "vinnova",
+                    "name": "Vinnova",
+                    "email": "snabbdialoger@vinnova.example",
+                    "themes": [
+                        {"id": "halsa", "name": "Hållbar precisionshälsa"},
+                        {"id": "industri", "name": "Hållbar industri", "interested": ["SE-E", "SE-I"]},
+                    ],
+                }
+            ],
+            "hybrids": [{"id": "ekosystem", "host": "vinnova", "topic": "Ekosystem"}],
+            "network": {"host": "vinnova", "dates": ["2027-09-28"], "followup_weeks": 1},
+        },
+    )
+
+
+def test_plan_writes_plan_calendars_and_summary(tmp_path: Path) -> None:
+    sc = write(tmp_path, small())
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["plan", str(sc), "-o", str(out), "--time-limit", "10", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Status: OPTIMAL" in result.output
+    assert "Region Östergötland" in result.output  # the load table
+    plan = Plan.from_json((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan.status == "OPTIMAL" and len(plan.sessions) == 4
+    assert (out / "calendar.ics").read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+    for code in ("SE-E", "SE-M", "SE-I"):
+        assert (out / "regions" / f"{code}.ics").is_file()
+
+
+def test_check_passes_on_a_solved_plan_and_names_the_rule_a_hand_edit_breaks(tmp_path: Path) -> None:
+    sc = write(tmp_path, small())
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["plan", str(sc), "-o", str(out), "--workers", "1", "--quiet"]).exit_code == 0
+    ok = CliRunner().invoke(main, ["check", str(sc), str(out / "plan.json")])
+    assert ok.exit_code == 0, ok.output
+    assert "every hard rule holds" in ok.output
+
+    data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    hybrid = next(s for s in data["sessions"] if s["kind"] == "hybrid")
+    # move the hybrid to Saturday 11 September 2027, 09:00–11:00
+    hybrid["date"] = "2027-09-11"
+    hybrid["start"] = "2027-09-11T09:00:00+02:00"
+    hybrid["end"] = "2027-09-11T11:00:00+02:00"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    bad = CliRunner().invoke(main, ["check", str(sc), str(edited)])
+    assert bad.exit_code == 1
+    assert "calendar_weekday" in bad.output
+
+
+def test_infeasible_is_exit_1_with_a_reason_and_nothing_written(tmp_path: Path) -> None:
+    data = merge(small(), **{"limits.window_days": 28, "limits.window_max": 1})
+    sc = write(tmp_path, data)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["plan", str(sc), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 1
+    assert "cannot all hold" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path: Path) -> None:
+    data = small()
+    data["limits"]["window_max"] = -1  # type: ignore[index]
+    sc = write(tmp_path, data)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["plan", str(sc), "-o", str(out)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: {sc}: limits.window_max: ")
+    assert not out.exists()
+
+
+def test_unknown_region_and_missing_file(tmp_path: Path) -> None:
+    data = small()
+    data["hosts"][0]["themes"][1]["interested"] = ["SE-E", "SE-QQ"]  # type: ignore[index]
+    sc = write(tmp_path, data)
+    result = CliRunner().invoke(main, ["validate", str(sc)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {sc}: hosts[0].themes[1].interested[1]: unknown region 'SE-QQ'"
+    )
+    missing = CliRunner().invoke(main, ["validate", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 2
+    assert missing.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: no such file"
+
+
+def test_broken_plan_file_is_exit_2(tmp_path: Path) -> None:
+    sc = write(tmp_path, small())
+    plan = tmp_path / "plan.json"
+    plan.write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(sc), str(plan)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(f"error: {plan}: line 1: not valid JSON")
+
+
+def test_validate_schema_and_calendar(tmp_path: Path) -> None:
+    sc = write(tmp_path, small())
+    ok = CliRunner().invoke(main, ["validate", str(sc)])
+    assert ok.exit_code == 0 and "valid" in ok.output
+    schema = CliRunner().invoke(main, ["schema"])
+    assert schema.exit_code == 0
+    assert json.loads(schema.output)["title"] == "arshjul scenario"
+    cal = CliRunner().invoke(main, ["calendar", str(sc), "--closed-only"])
+    assert cal.exit_code == 0
+    assert "Sat 2027-09-11  closed: Saturdays are not meeting days" in cal.output
+
+
+def test_help_has_an_example_on_every_command() -> None:
+    for name, command in main.commands.items():
+        text = CliRunner().invoke(main, [name, "--help"]).output
+        assert "Example" in text, name
