@@ -1,0 +1,426 @@
+"""The annual wheel and the load heat map: geometry, identity, numbers, escaping.
+
+The pictures are checked as data: every SVG is parsed as XML, sessions are found by id,
+angles are recomputed from the drawn coordinates, and heat-map cells are compared with
+``Plan.load()``, so a test fails on a wrong picture, not just on a crash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import math
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+
+from arshjul.exporters.heatmap import AT_CAP, cap_months, heatmap_svg
+from arshjul.exporters.wheel import CX, CY, angle_of, wheel_png, wheel_svg
+from arshjul.plan import Closure, Plan, Presentation, Session, SessionKind
+from plans import HOSTILE, REGIONS, at, sample_plan
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+ALL_REGIONS = {
+    "SE-AB": "Region Stockholm",
+    "SE-C": "Region Uppsala",
+    "SE-D": "Region Sörmland",
+    "SE-E": "Region Östergötland",
+    "SE-F": "Region Jönköpings län",
+    "SE-G": "Region Kronoberg",
+    "SE-H": "Region Kalmar län",
+    "SE-I": "Region Gotland",
+    "SE-K": "Region Blekinge",
+    "SE-M": "Region Skåne",
+    "SE-N": "Region Halland",
+    "SE-O": "Västra Götalandsregionen",
+    "SE-S": "Region Värmland",
+    "SE-T": "Region Örebro län",
+    "SE-U": "Region Västmanland",
+    "SE-W": "Region Dalarna",
+    "SE-X": "Region Gävleborg",
+    "SE-Y": "Region Västernorrland",
+    "SE-Z": "Region Jämtland Härjedalen",
+    "SE-AC": "Region Västerbotten",
+    "SE-BD": "Region Norrbotten",
+}
+THEMES = [
+    ("vinnova", "halsa", "Hållbar precisionshälsa"),
+    ("vinnova", "industri", "Hållbar industri, hållbara material och materialflöden"),
+    ("vinnova", "mat", "Hållbara livsmedelssystem"),
+    ("vinnova", "rymd", "Rymd och arktisk testverksamhet"),
+    ("vinnova", "stad", "Smarta hållbara städer"),
+    ("vinnova", "digital", "Digital omställning och AI"),
+    ("vinnova", "life", "Life science"),
+    ("vinnova", "transport", "Gröna transporter"),
+    ("energimyndigheten", "vatgas", "Vätgas och elektrifiering"),
+    ("energimyndigheten", "bio", "Bioekonomi och skog"),
+]
+
+
+def _session(
+    kind: SessionKind,
+    sid: str,
+    host: str,
+    title: str,
+    day: dt.date,
+    invited: tuple[str, ...],
+    **kw: Any,
+) -> Session:
+    host_name = {"vinnova": "Vinnova", "energimyndigheten": "Energimyndigheten"}[host]
+    return Session(
+        id=sid,
+        kind=kind,
+        host=host,
+        host_name=host_name,
+        title=title,
+        date=day,
+        slot="morning",
+        start=at(day, 9),
+        end=at(day, 11),
+        invited=invited,
+        **kw,
+    )
+
+
+def busy_plan(first: dt.date = dt.date(2027, 1, 1), last: dt.date = dt.date(2027, 12, 31)) -> Plan:
+    """A full year: two hosts, ten themes with two dialogs each, monthly network meetings,
+    hybrids and a learning meeting, over 21 regions; dates spread deterministically."""
+    codes = list(ALL_REGIONS)
+    span = (last - first).days
+    sessions: list[Session] = []
+
+    def day_at(frac: float) -> dt.date:
+        d = first + dt.timedelta(days=int(span * frac))
+        while d.weekday() >= 5 or d.month in (7,):
+            d += dt.timedelta(days=1 if d.weekday() >= 5 else 31)
+        return min(d, last)
+
+    for k, (host, theme, title) in enumerate(THEMES):
+        for occ in (1, 2):
+            day = day_at(0.08 + ((k * 0.083 + (occ - 1) * 0.45) % 0.88))
+            presenters = [codes[(k * 3 + occ + j) % len(codes)] for j in range(3)]
+            pres = tuple(
+                Presentation(
+                    presenter=c,
+                    name=ALL_REGIONS[c],
+                    regions=(c,),
+                    start=at(day, 9, 10 + 10 * j),
+                    end=at(day, 9, 20 + 10 * j),
+                )
+                for j, c in enumerate(presenters)
+            )
+            invited = tuple(
+                sorted(set(presenters) | {codes[(k + 7 * occ + j) % 21] for j in range(4)})
+            )
+            sessions.append(
+                _session(
+                    "dialog",
+                    f"{host}.{theme}.{occ}",
+                    host,
+                    title,
+                    day,
+                    invited,
+                    theme=theme,
+                    occurrence=occ,
+                    presentations=pres,
+                    host_start=at(day, 9),
+                    host_end=at(day, 9, 10),
+                )
+            )
+    month = first.replace(day=1)
+    while month <= last:
+        if month.month not in (7, 8) and month >= first:
+            day = month + dt.timedelta(days=(1 - month.weekday()) % 7 + 14)  # third Tuesday
+            if day <= last:
+                sessions.append(
+                    _session(
+                        "network",
+                        f"vinnova.network.{day}",
+                        "vinnova",
+                        "RND-nätverksmöte",
+                        day,
+                        tuple(codes),
+                    )
+                )
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    for j, (hid, title) in enumerate(
+        [
+            ("ekosystem", HOSTILE),
+            ("chips", "Digital omställning — EU Chips Act"),
+            ("energi", "Energiomställning i industrin"),
+        ]
+    ):
+        host = "energimyndigheten" if hid == "energi" else "vinnova"
+        sessions.append(
+            _session("hybrid", f"{host}.{hid}", host, title, day_at(0.15 + 0.31 * j), tuple(codes))
+        )
+    sessions.append(
+        _session("learning", "vinnova.learning", "vinnova", "Lärmöte", day_at(0.04), tuple(codes))
+    )
+    base = sample_plan()
+    return dataclasses.replace(
+        base,
+        scenario_id="busy",
+        scenario_name="Strategiska snabbdialoger — fullt år med två värdar",
+        period_start=first,
+        period_end=last,
+        sessions=sorted(sessions, key=lambda s: (s.start, s.id)),
+        regions=dict(ALL_REGIONS),
+        hosts={"vinnova": "Vinnova", "energimyndigheten": "Energimyndigheten"},
+        window_max=dict.fromkeys(ALL_REGIONS, 4),
+        closures=[
+            Closure(
+                "Trettondedag jul",
+                dt.date(first.year + (first.month > 1), 1, 6),
+                dt.date(first.year + (first.month > 1), 1, 6),
+                "holiday",
+            ),
+            Closure("Sommar", dt.date(2027, 7, 5), dt.date(2027, 8, 15), "blackout"),
+            Closure("Höstlov", dt.date(2027, 11, 1), dt.date(2027, 11, 5), "blackout"),
+            Closure("Jul och nyår", dt.date(2027, 12, 23), dt.date(2028, 1, 6), "blackout"),
+        ],
+    )
+
+
+def parse(svg: str) -> ET.Element:
+    assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    return ET.fromstring(svg.encode("utf-8"))
+
+
+def by_class(root: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in root.iter() if name in (e.get("class") or "").split()]
+
+
+def session_ids(root: ET.Element) -> list[str]:
+    return [
+        e.get("id", "")[len("session-") :]
+        for e in root.iter()
+        if (e.get("id") or "").startswith("session-")
+    ]
+
+
+# -- angles -----------------------------------------------------------------------------------
+
+
+def test_angle_of_by_hand() -> None:
+    plan = sample_plan()  # 2027: 365 days, 1 Jan = day 0
+    assert angle_of(plan, dt.date(2027, 1, 1)) == 0.0
+    # 1 July 2027 is day 31+28+31+30+31+30 = 181 of 365
+    assert angle_of(plan, dt.date(2027, 7, 1)) == pytest.approx(181 / 365 * 360)
+    assert angle_of(plan, dt.date(2028, 1, 1)) == pytest.approx(
+        360.0
+    )  # the day after the end closes the circle
+
+
+def test_session_on_1_july_sits_at_1_july() -> None:
+    plan = sample_plan()
+    july = dt.date(2027, 7, 1)
+    moved = dataclasses.replace(plan.sessions[-1], date=july, start=at(july, 9), end=at(july, 10))
+    plan = dataclasses.replace(plan, sessions=[*plan.sessions[:-1], moved])
+    root = parse(wheel_svg(plan))
+    (mark,) = [e for e in root.iter() if e.get("id") == f"session-{moved.id}"]
+    expected = 181 / 365 * 360  # 178.52°, just past the bottom of the circle
+    assert float(mark.get("data-angle", "nan")) == pytest.approx(expected, abs=1e-3)
+    # and the mark is *drawn* there: its centre is at that angle from the wheel's centre
+    (dot,) = [e for e in mark if e.tag == f"{SVG}circle"]
+    x, y = float(dot.get("cx", "nan")) - CX, CY - float(dot.get("cy", "nan"))
+    assert math.degrees(math.atan2(x, y)) % 360 == pytest.approx(expected, abs=0.05)
+
+
+# -- the wheel --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["sample", "busy", "busy-academic", "empty"])
+def test_wheel_is_xml_and_has_every_session_exactly_once(which: str) -> None:
+    if which == "sample":
+        plan = sample_plan()
+    elif which == "busy":
+        plan = busy_plan()
+    elif which == "busy-academic":  # a period across new year: August to July
+        plan = busy_plan(dt.date(2027, 8, 1), dt.date(2028, 7, 31))
+    else:
+        plan = dataclasses.replace(
+            sample_plan(), status="INFEASIBLE", sessions=[], objective=None, bound=None
+        )
+    root = parse(wheel_svg(plan, today=plan.period_start + dt.timedelta(days=100)))
+    ids = session_ids(root)
+    assert sorted(ids) == sorted(s.id for s in plan.sessions)
+    assert len(ids) == len(set(ids))
+    for s in plan.sessions:
+        (g,) = [e for e in root.iter() if e.get("id") == f"session-{s.id}"]
+        assert float(g.get("data-angle", "nan")) == pytest.approx(angle_of(plan, s.date), abs=1e-3)
+        assert g.find(f"{SVG}title") is not None and g.find(f"{SVG}title").text  # type: ignore[union-attr]
+    # every text track a label refers to exists
+    defined = {e.get("id") for e in root.iter() if e.get("id")}
+    for tp in root.iter(f"{SVG}textPath"):
+        assert tp.get("href", "")[1:] in defined
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "months"),
+    [
+        (dt.date(2027, 1, 1), dt.date(2027, 12, 31), 12),
+        (dt.date(2028, 1, 1), dt.date(2028, 12, 31), 12),  # leap year
+        (dt.date(2027, 8, 1), dt.date(2028, 7, 31), 12),
+        (dt.date(2027, 1, 15), dt.date(2027, 6, 10), 6),  # partial first and last month
+    ],
+)
+def test_month_sectors_tile_the_circle(first: dt.date, last: dt.date, months: int) -> None:
+    plan = dataclasses.replace(sample_plan(), period_start=first, period_end=last)
+    root = parse(wheel_svg(plan))
+    sectors = by_class(root, "month")
+    assert len(sectors) == months
+    spans = [
+        (float(e.get("data-start-deg", "nan")), float(e.get("data-end-deg", "nan")))
+        for e in sectors
+    ]
+    assert spans[0][0] == 0.0
+    assert spans[-1][1] == pytest.approx(360.0)
+    assert sum(b - a for a, b in spans) == pytest.approx(360.0)
+    assert all(prev[1] == pytest.approx(nxt[0]) for prev, nxt in itertools.pairwise(spans))
+    assert sectors[0].get("data-month") == f"{first:%Y-%m}"
+
+
+def test_swedish_month_names_and_weeks() -> None:
+    text = "".join(parse(wheel_svg(sample_plan())).itertext())
+    for name in (
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "oktober",
+        "december",
+    ):
+        assert name in text
+    assert "v27" in text and "v33" in text  # ISO weeks, odd ones numbered
+
+
+def test_closures_are_drawn_with_their_names() -> None:
+    plan = sample_plan()
+    root = parse(wheel_svg(plan))
+    assert len(by_class(root, "holiday")) == 1
+    blackouts = by_class(root, "blackout")
+    assert len(blackouts) == 2
+    tips = ["".join(b.find(f"{SVG}title").itertext()) for b in blackouts]  # type: ignore[union-attr]
+    assert any(t.startswith("Sommar: 5 jul 2027 – 15 aug 2027") for t in tips)
+
+
+def test_today_hand_only_inside_the_period() -> None:
+    plan = sample_plan()
+    freeze = dt.date(2027, 5, 12)
+    (hand,) = by_class(parse(wheel_svg(plan, today=freeze)), "today")
+    assert float(hand.get("data-angle", "nan")) == pytest.approx(
+        131 / 365 * 360
+    )  # 12 May is day 131
+    assert not by_class(parse(wheel_svg(plan)), "today")
+    assert not by_class(parse(wheel_svg(plan, today=dt.date(2026, 12, 31))), "today")
+
+
+def test_hostile_text_is_text_in_the_wheel() -> None:
+    plan = sample_plan()
+    svg = wheel_svg(plan, title="<b>Årshjul</b> & <script>x</script>")
+    assert "<script" not in svg and "<b>" not in svg
+    root = parse(svg)
+    assert not [e for e in root.iter() if e.tag in (f"{SVG}script", "script", f"{SVG}b", "b")]
+    (g,) = [e for e in root.iter() if e.get("id") == "session-vinnova.hybrid.ekosystem"]
+    tip = "".join(g.find(f"{SVG}title").itertext())  # type: ignore[union-attr]
+    assert "<script>alert(1)</script> & co" in tip
+    assert "Årshjul" in "".join(root.itertext())
+
+
+def test_wheel_is_deterministic_and_small() -> None:
+    plan = busy_plan()
+    a = wheel_svg(plan, today=dt.date(2027, 9, 1))
+    assert a == wheel_svg(busy_plan(), today=dt.date(2027, 9, 1))
+    assert len(a.encode()) < 150_000
+    assert "Okabe" not in a  # palette values only, no comments or generator noise
+
+
+def test_rings_one_per_host_and_theme_plus_kinds() -> None:
+    plan = busy_plan()
+    root = parse(wheel_svg(plan))
+    rings = by_class(root, "ring")
+    # ten themes, one ring for hybrids, one for the learning and network meetings
+    assert len(rings) == 12
+    names = "".join(t for e in by_class(root, "legend-ring") for t in e.itertext())
+    assert "Energimyndigheten: Vätgas" in names and "Hybridmöten" in names
+
+
+def test_wheel_png_without_chromium_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ARSHJUL_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(RuntimeError, match="Chromium"):
+        wheel_png(wheel_svg(sample_plan()))
+
+
+# -- the heat map -----------------------------------------------------------------------------
+
+
+def test_cap_months_by_hand() -> None:
+    days = [dt.date(2027, 1, 30), dt.date(2027, 2, 3), dt.date(2027, 2, 20), dt.date(2027, 5, 4)]
+    # 30 Jan, 3 Feb and 20 Feb lie within 28 days (21 days from first to last): 3 at cap 3
+    assert cap_months(days, 28, 3) == {"2027-01", "2027-02"}
+    assert cap_months(days, 28, 4) == set()
+    assert cap_months(days, 28, 1) == {"2027-01", "2027-02", "2027-05"}
+
+
+@pytest.mark.parametrize("which", ["sample", "busy"])
+def test_heatmap_numbers_are_plan_load(which: str) -> None:
+    plan = sample_plan() if which == "sample" else busy_plan()
+    root = parse(heatmap_svg(plan))
+    cells = by_class(root, "cell")
+    loads = plan.load()
+    assert len(cells) == sum(len(load.by_month) for load in loads)
+    got = {
+        (c.get("data-region"), c.get("data-month")): int(c.get("data-invitations", "-1"))
+        for c in cells
+    }
+    for load in loads:
+        for month, n in load.by_month.items():
+            assert got[(load.code, month)] == n
+    rows = {r.get("data-region"): r for r in by_class(root, "region")}
+    for load in loads:
+        row = rows[load.code]
+        assert int(row.get("data-presentations", "-1")) == load.presentations
+        assert int(row.get("data-invitations", "-1")) == load.invitations
+        assert int(row.get("data-worst-window", "-1")) == load.worst_window
+
+
+def test_heatmap_marks_regions_at_the_cap_without_colour() -> None:
+    plan = sample_plan()
+    # SE-E: 2 Feb and 23 Feb lie 21 days apart, so its worst 28-day window holds 2
+    plan = dataclasses.replace(plan, window_max={**plan.window_max, "SE-E": 2})
+    root = parse(heatmap_svg(plan))
+    hot_rows = [
+        r.get("data-region") for r in by_class(root, "region") if "at-cap" in r.get("class", "")
+    ]
+    assert hot_rows == ["SE-E"]
+    (row,) = [r for r in by_class(root, "region") if r.get("data-region") == "SE-E"]
+    window = [t for t in row.iter(f"{SVG}text") if t.get("class") == "window"]
+    assert f"2 av 2 {AT_CAP} vid tak" in "".join(window[0].itertext())
+    flagged = [c for c in by_class(root, "cell") if "at-cap" in c.get("class", "")]
+    assert {c.get("data-month") for c in flagged} == {
+        "2027-02",
+        "2027-03",
+        "2027-04",
+    }  # 30 Mar and 20 Apr too
+    for c in flagged:
+        assert c.find(f"{SVG}rect").get("stroke-width") == "3"  # type: ignore[union-attr]
+        assert AT_CAP in "".join(c.itertext())
+
+
+def test_heatmap_escapes_region_names() -> None:
+    plan = dataclasses.replace(
+        sample_plan(), regions={**REGIONS, "SE-E": "<script>alert(1)</script> & Ö"}
+    )
+    svg = heatmap_svg(plan)
+    assert "<script" not in svg
+    assert "<script>alert(1)</script> & Ö" in "".join(parse(svg).itertext())
+    assert svg == heatmap_svg(plan)
