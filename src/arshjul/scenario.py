@@ -35,6 +35,9 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_YAML_ALIASES = 200
 """YAML anchors are handy; an alias bomb is not.  More aliases than this is an error."""
 
+MAX_YAML_MERGED = 10_000
+"""Merge keys (``<<: [*a, *a]``) copy entries without new aliases; cap the copies too."""
+
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,47}$"),
@@ -143,6 +146,19 @@ class Span(Strict):
             yield day
             day += dt.timedelta(days=1)
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        """Editors must accept the short text forms too, not only the mapping."""
+        mapping = handler(core_schema)
+        text = {
+            "type": "string",
+            "description": "A date (2027-05-03), a range (2027-05-03..2027-05-14), "
+            "an ISO week (2027-W07 or W07) or weeks (W07..W08)",
+            "pattern": r"^\s*(\d{4}-\d{2}-\d{2}|(\d{4}-)?W\d{1,2})"
+            r"(\s*\.\.\s*(\d{4}-\d{2}-\d{2}|(\d{4}-)?W\d{1,2}))?\s*$",
+        }
+        return {"anyOf": [text, mapping]}
+
     def describe(self) -> str:
         """How the planner would write it back, for messages."""
         label = f"{self.name} " if self.name else ""
@@ -180,6 +196,17 @@ class Slot(Strict):
     name: Name | None = None
     start: dt.time
     end: dt.time
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _quoted(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            h, m = divmod(value, 60)
+            raise ValueError(
+                f"write times in quotes, like '{h:02d}:{m:02d}' "
+                f"(unquoted, YAML reads {h}:{m:02d} as the number {value})"
+            )
+        return value
 
     @model_validator(mode="after")
     def _order(self) -> Slot:
@@ -607,42 +634,107 @@ class _Loader(yaml.SafeLoader):
                 raise ScenarioError(f"more than {MAX_YAML_ALIASES} YAML aliases; refusing to expand them")
         return super().compose_node(parent, index)
 
+    merged_pairs = 0
+
+    def flatten_mapping(self, node: Any) -> None:
+        merges = any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value)
+        super().flatten_mapping(node)
+        if merges:
+            self.merged_pairs += len(node.value)
+            if self.merged_pairs > MAX_YAML_MERGED:
+                raise ScenarioError(
+                    f"YAML merge keys ('<<') expand to more than {MAX_YAML_MERGED} entries; "
+                    "refusing to expand them"
+                )
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            mark = node.start_mark
+            raise ScenarioError(
+                f"{node.value} is not a date ({exc})", field=f"line {mark.line + 1}, column {mark.column + 1}"
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
 
 def _loc(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("function-after[_parse_text(), Span]",) or "[" in str(part):
+        elif part in _BRANCHES or "[" in str(part):
             continue
         else:
             out += f".{part}" if out else str(part)
     return out or "(top level)"
 
 
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_PATTERNS = {
+    r"^[a-z0-9][a-z0-9_-]{0,47}$": "{got!r} is not a valid id; use a-z, 0-9, '-' and '_' only "
+    "(no capitals, no å/ä/ö, at most 48 characters)",
+    r"^[A-Z]{2}-[A-Z0-9]{1,3}$": "{got!r} is not a region code; use the ISO 3166-2 code, "
+    "such as 'SE-E' or 'SE-AB'",
+    _EMAIL: "{got!r} is not an e-mail address",
+}
+
+
+def _shown(got: Any) -> str:
+    return got.isoformat() if isinstance(got, dt.date | dt.time) else repr(got)
+
+
 def _message(err: dict[str, Any]) -> str:
     kind = err["type"]
+    ctx = err.get("ctx") or {}
+    got = err.get("input")
     if kind == "extra_forbidden":
         return "unknown field (check the spelling; `arshjul schema` lists the fields)"
     if kind == "missing":
         return "is required"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+        return _PATTERNS[ctx["pattern"]].format(got=got)
+    if kind == "too_short":
+        n = ctx.get("min_length")
+        return f"needs at least {n} {'item' if n == 1 else 'items'}, got {ctx.get('actual_length') or 'none'}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"Input should be a mapping of fields (got {_shown(got)})"
     msg = str(err["msg"])
     msg = msg.removeprefix("Value error, ")
     if kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error":
-        got = err.get("input")
         if not isinstance(got, dict | list):
-            return f"{msg} (got {got!r})"
+            return f"{msg} (got {_shown(got)})"
     return msg
+
+
+_BRANCHES = ("constrained-str", "Interest")
+"""Union branches pydantic names in error locations (``interested``: a code or a mapping)."""
+
+
+def _pick(errors: list[Any]) -> Any:
+    """The first error; of a union, the branch that fits the input rather than a 'wrong type' one."""
+    first = errors[0]
+    loc = first["loc"]
+    cut = next((k for k, part in enumerate(loc) if part in _BRANCHES), None)
+    if cut is None:
+        return first
+    same = [e for e in errors if e["loc"][:cut] == loc[:cut]]
+    fitting = [e for e in same if not e["type"].endswith("_type")]
+    return (fitting or same)[0]
 
 
 def from_data(data: Any, source: str | None = None) -> Scenario:
     """Validate plain data (as parsed from YAML or JSON) into a :class:`Scenario`."""
+    if data is None:
+        raise ScenarioError("is empty; a scenario needs at least id, name, period, hosts and regions", source=source)
     if not isinstance(data, dict):
         raise ScenarioError("a scenario must be a mapping of fields (got " + type(data).__name__ + ")", source=source)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = _pick(exc.errors())
         raise ScenarioError(_message(dict(first)), source=source, field=_loc(first["loc"])) from None
     try:
         cross_check(scenario)
@@ -660,7 +752,16 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(unknown place)"
-        raise ScenarioError(f"not valid YAML: {exc.problem}", source=source, field=where) from None
+        problem = str(exc.problem)
+        tag = re.match(r"could not determine a constructor for the tag '(.*)'", problem)
+        if tag:
+            short = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            raise ScenarioError(
+                f"YAML tag '{short}' is not allowed; a scenario holds plain data only", source=source, field=where
+            ) from None
+        if "<block" in problem:
+            problem = "the indentation does not match the lines above"
+        raise ScenarioError(f"not valid YAML: {problem}", source=source, field=where) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML: {exc}", source=source) from None
     except RecursionError:
