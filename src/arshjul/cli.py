@@ -145,6 +145,13 @@ def main() -> None:
 @click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log.")
 @click.option("--quiet", is_flag=True, help="No progress line and no tables.")
 @click.option("--dtstamp", default=None, help="DTSTAMP for calendars (ISO date-time; default: publication date).")
+@click.option("--report/--no-report", default=True, show_default=True,
+              help="Also write the wheel (wheel.svg), heatmap and report (report.html, report.md).")
+@click.option("--closures", is_flag=True, help="Mark holidays and blackouts as all-day free events in calendar.ics.")
+@click.option("--invitations", is_flag=True,
+              help="Also write Outlook meeting requests (METHOD:REQUEST/CANCEL) into invitations/.")
+@click.option("--previous", type=click.Path(dir_okay=False), default=None,
+              help="The plan JSON sent out before: invitations raise SEQUENCE only for what changed.")
 def plan(
     scenario: str | None,
     output: str | None,
@@ -155,6 +162,10 @@ def plan(
     log: bool,
     quiet: bool,
     dtstamp: str | None,
+    report: bool,
+    closures: bool,
+    invitations: bool,
+    previous: str | None,
 ) -> None:
     """Solve SCENARIO and write the plan, calendars and summary.
 
@@ -172,6 +183,12 @@ def plan(
         inst = build_instance(sc)
     except ScenarioError as err:
         _fail_input(err.located(source))
+    before = _read_plan(previous) if previous else None
+    if invitations:
+        missing = [h.id for h in sc.hosts if not h.email]
+        if missing:
+            k = [h.id for h in sc.hosts].index(missing[0])
+            _fail_input(ScenarioError("an e-mail is needed to send invitations", source=source, field=f"hosts[{k}].email"))
     out = Path(output) if output else Path("out") / sc.id
     echo = (lambda _text: None) if quiet else click.echo
     echo(f"Planning '{sc.name}' ({source}): {len(inst.sessions)} sessions, {len(inst.regions)} regions")
@@ -192,18 +209,48 @@ def plan(
                 err=True,
             )
         sys.exit(EXIT_NO_PLAN)
-    written = write_outputs(result, out, dtstamp=_dtstamp(dtstamp, result))
+    if before is not None:
+        from .revision import carry_sequences
+
+        result = carry_sequences(result, before)
+    written = write_outputs(
+        result,
+        out,
+        dtstamp=_dtstamp(dtstamp, result),
+        report=report,
+        closures=closures,
+        invitations=invitations,
+        previous=before,
+    )
     _summary(result, echo)
     echo("")
     echo(f"Wrote {len(written)} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)")
 
 
-def write_outputs(plan: Plan, out: Path, *, dtstamp: dt.datetime) -> list[Path]:
-    """Plan JSON and calendars, each file written whole or not at all."""
-    from .exporters.ics import write_calendars
+def write_outputs(
+    plan: Plan,
+    out: Path,
+    *,
+    dtstamp: dt.datetime,
+    report: bool = True,
+    closures: bool = False,
+    invitations: bool = False,
+    previous: Plan | None = None,
+) -> list[Path]:
+    """Plan JSON, calendars and report, each file written whole or not at all.
+
+    The plan JSON is written last: its presence marks a complete set of outputs.
+    """
+    from .exporters.ics import write_calendars, write_invitations
     from .fileio import write_atomic
 
-    written = write_calendars(plan, out, dtstamp=dtstamp)
+    written = write_calendars(plan, out, dtstamp=dtstamp, include_closures=closures)
+    if invitations:
+        written += write_invitations(plan, previous, out / "invitations", dtstamp=dtstamp)
+    if report:
+        from .exporters.report import write_report
+
+        written += write_report(plan, out)
     written.append(write_atomic(out / "plan.json", plan.to_json()))
     return written
 
@@ -278,6 +325,32 @@ def check(scenario: str, plan_file: str, as_json: bool) -> None:
         if plan.objective is not None and plan.objective != report.objective:
             click.echo(f"(the plan file says penalty {plan.objective})")
     sys.exit(EXIT_OK if report.ok else EXIT_NO_PLAN)
+
+
+@main.command(name="report")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
+              help="Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Draw a hand on the wheel at this date (e.g. the freeze date of a replan).")
+@click.option("--png", is_flag=True, help="Also render wheel.png (needs Chromium).")
+def report_command(plan_file: str, output: str | None, today: dt.datetime | None, png: bool) -> None:
+    """Rebuild the wheel, heatmap and report from a saved plan.
+
+    \b
+    Example:
+      arshjul report out/sweden-2027/plan.json --today 2027-05-01
+    """
+    from .exporters.report import write_report
+
+    plan = _read_plan(plan_file)
+    out = Path(output) if output else Path(plan_file).parent
+    try:
+        written = write_report(plan, out, today=today.date() if today else None, png=png)
+    except RuntimeError as err:  # no Chromium for the PNG
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_NO_PLAN)
+    click.echo(f"Wrote {', '.join(p.name for p in written)} to {out}/")
 
 
 @main.command()
