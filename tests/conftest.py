@@ -89,4 +89,4 @@ def default_scenario() -> Scenario:
 @pytest.fixture(scope="session")
 def default_plan(default_scenario: Scenario) -> Plan:
     """The bundled year, solved once per test session (time-limited; status may be FEASIBLE)."""
-    return solve_checked(default_scenario, time_limit=60, workers=2)
+    return solve_checked(default_scenario, time_limit=60)

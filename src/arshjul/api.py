@@ -17,7 +17,7 @@ def solve(
     scenario: Scenario | Instance,
     *,
     time_limit: float = 60.0,
-    workers: int = 2,
+    workers: int = 1,
     seed: int = 0,
     log: bool = False,
     gap: float | None = None,

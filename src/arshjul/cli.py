@@ -138,8 +138,8 @@ def main() -> None:
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds the solver may search.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan).")
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=2, show_default=True,
-              help="Solver threads.")
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True,
+              help="Solver threads (1 is fastest for a national year; more help large scenarios).")
 @click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), default=None,
               help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).")
 @click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log.")

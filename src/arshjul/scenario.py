@@ -795,9 +795,16 @@ def read_text(path: Path) -> str:
 
 
 def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario file."""
+    """Read and validate a scenario file (an ``extends:`` chain is merged first)."""
     p = Path(path)
-    return from_data(parse_yaml(read_text(p), str(p)), str(p))
+    data = parse_yaml(read_text(p), str(p))
+    # -- variants: `extends: other.yaml` never reaches pydantic (see arshjul.variants) --
+    if isinstance(data, dict) and "extends" in data:
+        from .variants import load_extending
+
+        return load_extending(p, data)
+    # -- end variants --
+    return from_data(data, str(p))
 
 
 def bundled(name: str = "sweden-2027") -> Path:

@@ -81,20 +81,22 @@ def joint_presentation(m: Model) -> None:
 
 
 def presenter_available(m: Model) -> None:
-    """A region presents only on a day it is available (own unavailability, school holidays)."""
+    """A region presents only on a day it is available (own unavailability, school holidays).
+
+    Written as "presenting, or one of the slots the region is away" at most one: the slots
+    are already exactly-one, so this is exact, small and tight in the LP."""
     inst = m.instance
     for s in inst.dialogs():
         for u in s.units:
             for code in inst.units[u].regions:
                 away = inst.regions[code].unavailable
-                bad = [t for t in m.candidates[s.id] if inst.slots[t].day in away]
+                bad = [m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].day in away]
                 if not bad:
                     continue
                 lits = m.on(("presenter_available", code))
                 if lits is None:
                     continue
-                good = [m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].day not in away]
-                m.cp.add(m.p[s.id, u] <= sum(good)).only_enforce_if(lits)
+                m.cp.add_at_most_one([m.p[s.id, u], *bad]).only_enforce_if(lits)
 
 
 def region_theme_once(m: Model) -> None:
@@ -125,108 +127,86 @@ def region_presentation_cap(m: Model) -> None:
 
 
 def region_presentation_gap(m: Model) -> None:
-    """At least ``presentation_gap_days`` between two presentations by the same region."""
+    """At least ``presentation_gap_days`` between two presentations by the same region.
+
+    Each possible presentation occupies ``[day, day + gap)``; the intervals may not overlap.
+    Absent when the region does not present there."""
     inst = m.instance
-    dialogs = inst.dialogs()
     for code, region in inst.regions.items():
         gap = region.presentation_gap_days
-        if gap <= 0:
-            continue
-        mine = [(s, m.presents(s, code)) for s in dialogs]
+        mine = [(s, m.presents(s, code)) for s in inst.dialogs()]
         mine = [(s, v) for s, v in mine if v]
-        for i, (s1, v1) in enumerate(mine):
-            days1 = {inst.slots[t].day for t in m.candidates[s1.id]}
-            for s2, v2 in mine[i + 1 :]:
-                days2 = {inst.slots[t].day for t in m.candidates[s2.id]}
-                if not days1 or not days2 or min(abs(a - b) for a in days1 for b in days2) >= gap:
-                    continue
-                lits = m.on(("region_presentation_gap", code))
-                if lits is None:
-                    continue
-                both = m.cp.new_bool_var(f"both[{code},{s1.id},{s2.id}]")
-                m.cp.add(both >= sum(v1) + sum(v2) - 1)
-                first = m.cp.new_bool_var(f"first[{code},{s1.id},{s2.id}]")
-                d1, d2 = m.day[s1.id], m.day[s2.id]
-                m.cp.add(d2 - d1 >= gap).only_enforce_if([both, first, *lits])
-                m.cp.add(d1 - d2 >= gap).only_enforce_if([both, ~first, *lits])
-
-
-def _windows(
-    m: Model,
-    daily: dict[int, list[cp_model.IntVar]],
-    window: int,
-    cap: int,
-    name: str,
-    lits: list[cp_model.IntVar],
-) -> None:
-    """``cap`` on the sum of ``daily`` counts over every ``window``-day span.
-
-    Each day's count becomes one integer variable (shared by all windows that cover it), and
-    only windows that could hold more than ``cap`` events are written.
-    """
-    days = sorted(daily)
-    count: dict[int, cp_model.LinearExprT] = {}
-    for d in days:
-        terms = daily[d]
-        if len(terms) == 1:
-            count[d] = terms[0]
+        if gap <= 0 or len(mine) < 2:
             continue
-        var = m.cp.new_int_var(0, len(terms), f"{name}[{d}]")
-        m.cp.add(var == sum(terms))
-        count[d] = var
-    lo = 0
-    for i, d in enumerate(days):
-        while days[lo] < d - window + 1:
-            lo += 1
-        # windows ending at day d: [d - window + 1, d]; only the one starting at days[lo] matters
-        inside = days[lo : i + 1]
-        possible = sum(len(daily[k]) for k in inside)
-        if possible <= cap:
+        lits = m.on(("region_presentation_gap", code))
+        if lits is None:
             continue
-        # skip a window whose successor (ending later, same start) covers it
-        if i + 1 < len(days) and days[i + 1] - days[lo] < window:
-            continue
-        m.cp.add(sum(count[k] for k in inside) <= cap).only_enforce_if(lits)
+        intervals = [
+            m.interval(s.id, gap, m.both(m.presenting(s, code), lits), f"gap[{code}]") for s, _ in mine
+        ]
+        m.cp.add_no_overlap(intervals)
 
 
-def _invitation_days(m: Model, code: str) -> dict[int, list[cp_model.IntVar]]:
-    """Day → literals of a region's possible invitations on that day."""
+def _invitations(m: Model, code: str) -> list[tuple[str, cp_model.IntVar | None]]:
+    """Sessions that may invite a region, each with the literal that says it does
+    (``None``: invited whoever presents)."""
     inst = m.instance
-    daily: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    out: list[tuple[str, cp_model.IntVar | None]] = []
     for s in inst.sessions:
         if code in s.invited:
-            for d, xs in m.on_day(s.id).items():
-                daily[d].extend(xs)
-        elif s.invite_presenters:
-            pres = m.presents(s, code)
-            if not pres:
-                continue
-            for d, xs in m.on_day(s.id).items():
-                q = m.cp.new_bool_var(f"inv[{s.id},{code},{d}]")
-                m.cp.add(q >= sum(pres) + sum(xs) - 1)
-                daily[d].append(q)
-    return daily
+            out.append((s.id, None))
+        elif s.invite_presenters and m.presents(s, code):
+            out.append((s.id, m.presenting(s, code)))
+    return out
 
 
 def region_invitation_cap(m: Model) -> None:
-    """At most ``window_max`` invitations per region in any ``window_days`` days, and at
-    most ``daily_max`` on one day (``region_daily_cap``)."""
+    """At most ``window_max`` invitations per region in any ``window_days`` days.
+
+    Each invitation occupies ``[day, day + window_days)``: at most ``window_max`` of them
+    may overlap at any day, which is exactly the rolling-window cap (a cumulative)."""
     inst = m.instance
     for code, region in inst.regions.items():
-        daily = _invitation_days(m, code)
-        day_lits = m.on(("region_daily_cap", code))
-        if day_lits is not None:
-            for d, terms in daily.items():
-                if len(terms) > region.daily_max:
-                    m.cp.add(sum(terms) <= region.daily_max).only_enforce_if(day_lits)
+        invites = _invitations(m, code)
+        if len(invites) <= region.window_max:
+            continue
         lits = m.on(("region_invitation_cap", code))
-        if lits is not None:
-            _windows(m, daily, inst.window_days, region.window_max, f"inv[{code}]", lits)
+        if lits is None:
+            continue
+        intervals = [
+            m.interval(sid, inst.window_days, m.both(lit, lits), f"inv[{code}]") for sid, lit in invites
+        ]
+        m.cp.add_cumulative(intervals, [1] * len(intervals), region.window_max)
+
+
+def region_daily_cap(m: Model) -> None:
+    """At most ``daily_max`` invitations per region on one day."""
+    inst = m.instance
+    for code, region in inst.regions.items():
+        invites = _invitations(m, code)
+        if len(invites) <= region.daily_max:
+            continue
+        lits = m.on(("region_daily_cap", code))
+        if lits is None:
+            continue
+        intervals = [m.interval(sid, 1, m.both(lit, lits), f"day[{code}]") for sid, lit in invites]
+        if region.daily_max == 1:
+            m.cp.add_no_overlap(intervals)
+        else:
+            m.cp.add_cumulative(intervals, [1] * len(intervals), region.daily_max)
 
 
 def region_double_booking(m: Model) -> None:
-    """A region is never invited to two sessions in the same slot."""
+    """A region is never invited to two sessions in the same slot.
+
+    Two sessions of one host cannot share a day while that host's tempo rule holds, so only
+    sessions of different hosts are written; identical groups of sessions are written once.
+    """
     inst = m.instance
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    tempo_on = {
+        h for h in inst.hosts if not m.switchable and ("host_tempo", h) not in m.disabled
+    }
     for code in inst.regions:
         per_slot: dict[int, list[tuple[str, bool]]] = defaultdict(list)
         for s in inst.sessions:
@@ -235,13 +215,22 @@ def region_double_booking(m: Model) -> None:
                 continue
             for t in m.candidates[s.id]:
                 per_slot[t].append((s.id, fixed))
-        clashes = {t: items for t, items in per_slot.items() if len(items) > 1}
+        clashes = {}
+        for t, items in per_slot.items():
+            hosts = {inst.session(sid).host for sid, _ in items}
+            if len(items) > 1 and not (len(hosts) == 1 and hosts <= tempo_on):
+                clashes[t] = items
         if not clashes:
             continue
         lits = m.on(("region_double_booking", code))
         if lits is None:
             continue
         for t, items in clashes.items():
+            if all(fixed for _, fixed in items) and not lits:
+                key = (t, tuple(sorted(sid for sid, _ in items)))
+                if key in seen:
+                    continue
+                seen.add(key)
             terms = []
             for sid, fixed in items:
                 if fixed:
@@ -254,18 +243,17 @@ def region_double_booking(m: Model) -> None:
 
 
 def host_tempo(m: Model) -> None:
-    """Sessions of one host at least ``gap_days`` apart (so also at most one a day)."""
+    """Sessions of one host at least ``gap_days`` apart (so also at most one a day): each
+    occupies ``[day, day + gap_days)`` and they may not overlap."""
     inst = m.instance
     for host in inst.hosts.values():
+        mine = [s.id for s in inst.sessions if s.host == host.id]
+        if len(mine) < 2:
+            continue
         lits = m.on(("host_tempo", host.id))
         if lits is None:
             continue
-        daily: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for s in inst.sessions:
-            if s.host == host.id:
-                for d, xs in m.on_day(s.id).items():
-                    daily[d].extend(xs)
-        _windows(m, daily, host.gap_days, 1, f"host[{host.id}]", lits)
+        m.cp.add_no_overlap([m.interval(sid, host.gap_days, m.both(None, lits), f"host[{host.id}]") for sid in mine])
 
 
 def learning_first(m: Model) -> None:
@@ -316,6 +304,7 @@ RULES: list[Callable[[Model], None]] = [
     region_presentation_cap,
     region_presentation_gap,
     region_invitation_cap,
+    region_daily_cap,
     region_double_booking,
     host_tempo,
     learning_first,

@@ -36,6 +36,7 @@ class Model:
     """Enforcement literal of each rule instance (switchable mode only)."""
     terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     """Unweighted objective terms by name."""
+    presenting_vars: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
 
     # -- rule switches ------------------------------------------------------------------------
 
@@ -61,6 +62,41 @@ class Model:
     def presents(self, session: SessionSpec, code: str) -> list[cp_model.IntVar]:
         """Presenter variables through which a region presents in a session (0 or 1 true)."""
         return [self.p[session.id, u] for u in session.units if code in self.instance.units[u].regions]
+
+    def presenting(self, session: SessionSpec, code: str) -> cp_model.IntVar:
+        """One literal: the region presents in the session (alone or with its group)."""
+        terms = self.presents(session, code)
+        if len(terms) == 1:
+            return terms[0]
+        key = (session.id, code)
+        if key not in self.presenting_vars:
+            var = self.cp.new_bool_var(f"presenting[{session.id},{code}]")
+            self.cp.add(var == sum(terms))
+            self.presenting_vars[key] = var
+        return self.presenting_vars[key]
+
+    def both(
+        self, lit: cp_model.IntVar | None, switches: list[cp_model.IntVar]
+    ) -> cp_model.IntVar | None:
+        """A literal for "``lit`` and every switch" (``None`` when always true)."""
+        parts = ([] if lit is None else [lit]) + switches
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        var = self.cp.new_bool_var("and")
+        self.cp.add_bool_and(parts).only_enforce_if(var)
+        self.cp.add_bool_or([~v for v in parts] + [var])
+        return var
+
+    def interval(
+        self, session_id: str, length: int, present: cp_model.IntVar | None, name: str
+    ) -> cp_model.IntervalVar:
+        """``[day, day + length)`` of a session, optional when ``present`` is given."""
+        day = self.day[session_id]
+        if present is None:
+            return self.cp.new_fixed_size_interval_var(day, length, f"{name}[{session_id}]")
+        return self.cp.new_optional_fixed_size_interval_var(day, length, present, f"{name}[{session_id}]")
 
 
 def build_variables(m: Model) -> None:

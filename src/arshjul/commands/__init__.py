@@ -1,0 +1,1 @@
+"""Command groups registered on the main CLI (``arshjul.cli``)."""

@@ -1,0 +1,516 @@
+"""``arshjul compare``, ``arshjul sweep`` and ``arshjul replan``: alternatives and mid-year changes.
+
+A thin shell over :mod:`arshjul.compare`, :mod:`arshjul.sweep` and :mod:`arshjul.replan`.
+Exit codes as elsewhere: 0 done, 1 no plan (replan) or an interrupted sweep, 2 bad input
+(one line naming file, field and problem).  Registered in ``arshjul.cli`` with
+``main.add_command``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from ..errors import ScenarioError
+from ..plan import Plan
+
+EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail_input(err: ScenarioError) -> NoReturn:
+    click.echo(f"error: {err.line()}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _load(path: str) -> Any:
+    from ..scenario import load
+
+    try:
+        return load(Path(path))
+    except ScenarioError as err:
+        _fail_input(err)
+
+
+def _instance(sc: Any, source: str) -> Any:
+    from ..instance import build_instance
+
+    try:
+        return build_instance(sc)
+    except ScenarioError as err:
+        _fail_input(err.located(source))
+
+
+def _read_plan(path: str | None) -> Plan | None:
+    if path is None:
+        return None
+    from ..scenario import read_text
+
+    p = Path(path)
+    try:
+        return Plan.from_json(read_text(p), source=str(p))
+    except ScenarioError as err:
+        _fail_input(err)
+
+
+def _dtstamp(value: str | None, plan: Plan) -> dt.datetime:
+    """Given, else the publication date (or period start) at 00:00 UTC: the same bytes twice."""
+    if value:
+        try:
+            stamp = dt.datetime.fromisoformat(value)
+        except ValueError:
+            _fail_input(ScenarioError(f"'{value}' is not an ISO date-time", field="--dtstamp"))
+        return stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+    day = plan.publication_date or plan.period_start
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def last_year_option(f: F) -> F:
+    """``--last-year PLAN.json`` and its weight, for any command that plans a year."""
+    f = click.option(
+        "--same-month-weight",
+        type=click.IntRange(min=0),
+        default=15,
+        show_default=True,
+        help="Penalty per dialog held in another month than its theme's dialog last year.",
+    )(f)
+    return click.option(
+        "--last-year",
+        "last_year",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Last year's plan.json: hold each theme in the same month as last year (årshjul).",
+    )(f)
+
+
+def _solver_options(f: F) -> F:
+    f = click.option(
+        "--gap",
+        type=click.FloatRange(min=0.0, max=1.0),
+        default=None,
+        help="Stop once within this relative gap of the bound.",
+    )(f)
+    return click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")(f)
+
+
+# -- compare ---------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the solver may search, per scenario.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=2,
+    show_default=True,
+    help="Solver threads.",
+)
+@_solver_options
+@last_year_option
+@click.option("--json", "as_json", is_flag=True, help="Print every measure and difference as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per scenario.")
+def compare(
+    scenarios: tuple[str, ...],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    gap: float | None,
+    last_year: str | None,
+    same_month_weight: int,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Solve each SCENARIO and compare the plans in one table.
+
+    Shows status, objective and bound, coverage (regions that present at least once), the
+    worst rolling-window invitations (and regions at their cap), presentations per region,
+    sessions per month and solve time, then which sessions moved or changed presenters
+    against the first scenario.
+
+    \b
+    Example:
+      arshjul compare scenarios/sweden-2027.yaml scenarios/variant-tight-cap.yaml --time-limit 30
+    """
+    from .. import compare as cmp
+    from ..replan import ChangeWeights
+
+    if as_json and as_csv:
+        _fail_input(ScenarioError("give --json or --csv, not both", field="--json/--csv"))
+    loaded = [(path, _load(path)) for path in scenarios]
+    for path, sc in loaded:
+        _instance(sc, path)
+    previous = _read_plan(last_year)
+    stems = [cmp.name_of(p) for p in scenarios]
+    names = stems if len(set(stems)) == len(stems) else list(scenarios)
+
+    def progress(name: str, plan: Plan) -> None:
+        what = f"penalty {plan.objective}" if plan.found else "no plan"
+        click.echo(f"  {name}: {plan.status}, {what} in {plan.wall_time:.1f}s", err=True)
+
+    result = cmp.compare(
+        [(n, sc) for n, (_, sc) in zip(names, loaded, strict=True)],
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        gap=gap,
+        last_year=previous,
+        weights=ChangeWeights(same_month=same_month_weight),
+        progress=progress,
+    )
+    if as_json:
+        click.echo(cmp.to_json(result))
+    elif as_csv:
+        click.echo(cmp.to_csv(result), nl=False)
+    else:
+        click.echo(cmp.table(result))
+
+
+# -- sweep --------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    metavar="PATH=V1,V2,…",
+    help="A field and its values; several --vary make a grid (e.g. limits.window_max=2,3,4).",
+)
+@click.option(
+    "--variants",
+    "variants_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="YAML list of named change sets: [{name: …, set: {PATH: VALUE}}].",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for results.csv and results.jsonl (default: out/sweep-<scenario id>).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=1024),
+    default=None,
+    help="Variants solved at once locally (default: the number of cores).",
+)
+@click.option(
+    "--cluster",
+    default=None,
+    metavar="ADDRESS",
+    help="Run on an existing Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds per variant.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Solver threads per variant (1 keeps results the same on every machine).",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed of every variant."
+)
+@last_year_option
+def sweep(
+    base: str,
+    varies: tuple[str, ...],
+    variants_file: str | None,
+    output: str | None,
+    jobs: int | None,
+    cluster: str | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    last_year: str | None,
+    same_month_weight: int,
+) -> None:
+    """Solve many variants of BASE in parallel and write a results table.
+
+    Rows are appended to results.csv and results.jsonl as variants finish, so an
+    interrupted sweep keeps what finished; a variant with bad input or no plan in time says
+    so in its status column.
+
+    \b
+    Examples:
+      arshjul sweep base.yaml --vary limits.window_max=3,4,5 --vary weights.coverage=20,40
+      arshjul sweep scenarios/sweden-2027.yaml --variants what-if.yaml --cluster tcp://scheduler:8786
+    """
+    from .. import sweep as sw
+    from ..variants import resolve, validate
+
+    if varies and variants_file:
+        _fail_input(ScenarioError("give --vary or --variants, not both", field="--vary/--variants"))
+    try:
+        data, origin = resolve(base)
+        sc = validate(data, origin)
+    except ScenarioError as err:
+        _fail_input(err)
+    _instance(sc, base)
+    try:
+        variants = (
+            sw.read_variants(Path(variants_file))
+            if variants_file
+            else sw.grid([sw.parse_vary(v) for v in varies])
+        )
+    except ScenarioError as err:
+        _fail_input(err)
+    previous = _read_plan(last_year)
+    out = Path(output) if output else Path("out") / f"sweep-{sc.id}"
+    where = f"cluster {cluster}" if cluster else f"{jobs or 'all'} local process(es)"
+    click.echo(
+        f"Sweeping {len(variants)} variant(s) of '{sc.name}' on {where}, {time_limit:g} s each",
+        err=True,
+    )
+
+    def progress(row: dict[str, Any], done: int, total: int) -> None:
+        objective = "" if row.get("objective") is None else f" penalty {row['objective']}"
+        message = f" — {row['message']}" if row.get("message") else ""
+        click.echo(
+            f"  [{done}/{total}] {row['status']:<10}{objective:<14} {row['variant']} "
+            f"({row.get('wall_time') or 0:.1f}s){message}",
+            err=True,
+        )
+
+    try:
+        result = sw.sweep(
+            data,
+            variants,
+            out,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            jobs=jobs,
+            cluster=cluster,
+            last_year=previous,
+            same_month_weight=same_month_weight,
+            progress=progress,
+        )
+    except ScenarioError as err:
+        _fail_input(err)
+    except OSError as err:  # an unreachable scheduler
+        _fail_input(ScenarioError(f"cannot reach the cluster: {err}", field="--cluster"))
+    counts: dict[str, int] = {}
+    for row in result.rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    click.echo(f"{len(result.rows)} of {len(variants)} variant(s) finished: {summary}")
+    click.echo(f"Results: {result.csv_path} and {result.jsonl_path}")
+    if result.interrupted:
+        click.echo("Interrupted: the files hold the variants that finished.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+# -- replan -------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--previous",
+    "previous_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The plan.json whose invitations were sent.",
+)
+@click.option(
+    "--frozen-until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Sessions of the previous plan before this date stay exactly as they were.",
+)
+@click.option(
+    "--pin",
+    "pins",
+    multiple=True,
+    metavar="SESSION_ID",
+    help="Also keep this session exactly as it was (repeatable).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the new plan, calendars and change report (default: out/<id>-replan).",
+)
+@click.option(
+    "--invitations",
+    is_flag=True,
+    help="Write iTIP REQUEST/CANCEL (same UIDs, raised SEQUENCE) to <output>/invitations.",
+)
+@click.option(
+    "--moved-weight",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Penalty per session not in its previous slot.",
+)
+@click.option(
+    "--presenters-weight",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Penalty per presenter added to or dropped from a dialog.",
+)
+@last_year_option
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the solver may search.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=2,
+    show_default=True,
+    help="Solver threads.",
+)
+@_solver_options
+@click.option(
+    "--dtstamp",
+    default=None,
+    help="DTSTAMP for calendars (ISO date-time; default: publication date).",
+)
+@click.option("--quiet", is_flag=True, help="Only the one-line outcome.")
+def replan(
+    scenario: str,
+    previous_file: str,
+    frozen_until: dt.datetime | None,
+    pins: tuple[str, ...],
+    output: str | None,
+    invitations: bool,
+    moved_weight: int,
+    presenters_weight: int,
+    last_year: str | None,
+    same_month_weight: int,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    gap: float | None,
+    dtstamp: str | None,
+    quiet: bool,
+) -> None:
+    """Replan the rest of the year, keeping what was sent, with as few changes as possible.
+
+    Every session of the previous plan before --frozen-until, and every --pin, keeps its
+    date, slot and presenters.  The rest is solved again with extra penalties for moving a
+    session and for changing presenters.  Writes the new plan, calendars, changes.txt (what
+    each region's contact must be told) and changes.json.
+
+    \b
+    Example:
+      arshjul replan scenarios/replan-may-2027.yaml --previous out/sweden-2027/plan.json \\
+          --frozen-until 2027-04-01 -o out/replan --invitations
+    """
+    from ..check import check
+    from ..exporters.ics import write_invitations
+    from ..fileio import write_atomic
+    from ..replan import ChangeWeights, conflict_lines, report_data, report_lines
+    from ..replan import replan as run_replan
+
+    sc = _load(scenario)
+    inst = _instance(sc, scenario)
+    previous = _read_plan(previous_file)
+    assert previous is not None
+    before = _read_plan(last_year)
+    weights = ChangeWeights(
+        moved=moved_weight, presenters_changed=presenters_weight, same_month=same_month_weight
+    )
+    echo = (lambda _t: None) if quiet else click.echo
+    try:
+        result = run_replan(
+            inst,
+            previous,
+            frozen_until=frozen_until.date() if frozen_until else None,
+            pins=pins,
+            last_year=before,
+            weights=weights,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            gap=gap,
+        )
+    except ScenarioError as err:
+        _fail_input(err)
+    plan = result.plan
+    if not plan.found:
+        for line in report_lines(result):
+            click.echo(line, err=True)
+        if plan.status == "INFEASIBLE":
+            for line in conflict_lines(result):
+                click.echo(line, err=True)
+        else:
+            click.echo(
+                f"No plan found within {time_limit:g} s (status {plan.status}). "
+                "Try a longer --time-limit.",
+                err=True,
+            )
+        sys.exit(EXIT_NO_PLAN)
+    report = check(result.instance, plan)
+    if not report.ok:  # pragma: no cover - the model and the checker agree
+        for v in report.violations:
+            click.echo(f"BROKEN {v}", err=True)
+    from ..cli import write_outputs
+
+    out = Path(output) if output else Path("out") / f"{sc.id}-replan"
+    stamp = _dtstamp(dtstamp, plan)
+    try:
+        written = write_outputs(plan, out, dtstamp=stamp)
+        lines = report_lines(result)
+        written.append(write_atomic(out / "changes.txt", "\n".join(lines) + "\n"))
+        written.append(
+            write_atomic(
+                out / "changes.json",
+                json.dumps(report_data(result), ensure_ascii=False, indent=2) + "\n",
+            )
+        )
+        if invitations:
+            written.extend(write_invitations(plan, previous, out / "invitations", dtstamp=stamp))
+    except ScenarioError as err:
+        _fail_input(err)
+    click.echo(
+        f"Status: {plan.status}   penalty {plan.objective} ("
+        + ", ".join(f"{k} {v}" for k, v in plan.terms.items())
+        + f")   solved in {plan.wall_time:.1f}s"
+    )
+    for line in lines:
+        echo(line)
+    echo("")
+    echo(
+        f"Wrote {len(written)} files to {out}/ (plan.json, changes.txt, changes.json, calendars"
+        + (", invitations/" if invitations else "")
+        + ")"
+    )
+
+
+COMMANDS = [compare, sweep, replan]
+"""Register with ``for c in COMMANDS: main.add_command(c)``."""
+
+__all__ = ["COMMANDS", "compare", "last_year_option", "replan", "sweep"]

@@ -1,0 +1,306 @@
+"""Which of the planner's own rules collide: a minimal set of rule instances, found with
+CP-SAT assumptions.
+
+Every rule instance has an enforcement literal in a switchable model; assuming them all true
+and asking CP-SAT for ``sufficient_assumptions_for_infeasibility`` gives *a* conflicting set,
+which deletion then shrinks until dropping any one rule makes the rest solvable.
+
+A switchable model over every slot of the year is large (each calendar rule forbids each
+slot under its own literal), and presolve with assumptions must keep every solution, so the
+search runs in two stages:
+
+1. the slot-closing rules (calendar, windows, lead time …) stay hard — their slots are simply
+   not candidates — and only the other rules are switchable: a small model whose core names
+   the tempo, capacity and presenter rules that take part;
+2. only those rules stay on, every slot-closing rule becomes switchable, and the core names the
+   calendar rules that take part (a weekday, a blackout, a window …).
+
+Deletion in stage 2 tests every key again, so the union is minimal: no key can be dropped.
+Only keys of ``Model.switches`` are ever reported; rules without a switch (each session held
+once, the order of a theme's occurrences, and whatever ``extra_rules`` add) are facts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from ..instance import Assignment, Instance, RuleKey
+from .constraints import add_all
+from .model import Model, build_variables
+
+Rule = Callable[[Model], None]
+
+
+@dataclass(frozen=True)
+class ConflictOptions:
+    """How long to look.  One worker: CP-SAT runs assumptions sequentially anyway."""
+
+    time_limit: float = 30.0
+    """Seconds for the whole search (both stages, every shrinking step)."""
+    step_limit: float = 5.0
+    """Seconds for one solve; a step that runs out keeps its rule (the set stays sound)."""
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The outcome: ``INFEASIBLE`` with the colliding rule keys, ``FEASIBLE`` (nothing
+    collides), or ``UNKNOWN`` (out of time before infeasibility was proven)."""
+
+    status: str
+    keys: tuple[RuleKey, ...] = ()
+    minimal: bool = False
+    """True when dropping any one key was shown to make the rest solvable."""
+    complete: bool = True
+    """False when stage 2 ran out of time: the slot-closing rules were not narrowed down and
+    ``keys`` collide only together with the calendar as written."""
+    solves: int = 0
+    wall_time: float = 0.0
+
+
+def closing_keys(inst: Instance) -> frozenset[RuleKey]:
+    """Every rule key that closes some slot to some session (``SessionSpec.exclusions``)."""
+    return frozenset(k for s in inst.sessions for keys in s.exclusions.values() for k in keys)
+
+
+class _Search:
+    """Solves with assumptions on one model, counting solves against a shared budget."""
+
+    def __init__(self, options: ConflictOptions, started: float) -> None:
+        self.options = options
+        self.deadline = started + options.time_limit
+        self.solves = 0
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def solve(
+        self, m: Model, keys: Sequence[RuleKey], fixed: Sequence[cp_model.IntVar] = ()
+    ) -> tuple[str, list[RuleKey] | None]:
+        """Status with ``keys`` on and every other switch off; on INFEASIBLE also a core
+        (a subset of ``keys``), or ``None`` when CP-SAT's core cannot be trusted."""
+        wanted = set(keys)
+        m.cp.clear_assumptions()
+        m.cp.add_assumptions(
+            [*fixed, *(m.switches[k] for k in keys), *(~v for k, v in m.switches.items() if k not in wanted)]
+        )
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = 1
+        p.random_seed = self.options.seed
+        p.max_time_in_seconds = max(0.05, min(self.options.step_limit, self.left()))
+        # presolve must keep every solution under assumptions; probing the whole year then
+        # costs seconds and proves nothing the search does not find at once.
+        p.cp_model_probing_level = 0
+        p.max_presolve_iterations = 1
+        self.solves += 1
+        status = solver.solve(m.cp)
+        m.cp.clear_assumptions()
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return "FEASIBLE", None
+        if status != cp_model.INFEASIBLE:
+            return "UNKNOWN", None
+        by_index = {m.switches[k].index: k for k in keys}
+        allowed = set(by_index) | {v.index for v in m.switches.values()} | {v.index for v in fixed}
+        core: list[RuleKey] = []
+        for lit in solver.sufficient_assumptions_for_infeasibility():
+            index = lit if lit >= 0 else -lit - 1
+            if index not in allowed:
+                return "INFEASIBLE", None  # a literal we never assumed: do not trust the core
+            if lit >= 0 and lit in by_index:
+                core.append(by_index[lit])
+        return "INFEASIBLE", core
+
+    def shrink(
+        self, m: Model, start: Sequence[RuleKey], fixed: Sequence[cp_model.IntVar] = ()
+    ) -> tuple[list[RuleKey], bool]:
+        """Deletion: drop one key, keep it out while the rest is still infeasible."""
+        kept = list(dict.fromkeys(start))
+        needed: set[RuleKey] = set()
+        minimal = True
+        while True:
+            untested = [k for k in kept if k not in needed]
+            if not untested:
+                return kept, minimal
+            if self.left() <= 0.05:
+                return kept, False
+            key = untested[0]
+            trial = [k for k in kept if k != key]
+            status, core = self.solve(m, trial, fixed)
+            if status == "INFEASIBLE":
+                inside = set(trial if core is None else core)
+                kept = [k for k in trial if k in inside]
+            else:
+                needed.add(key)
+                minimal = minimal and status == "FEASIBLE"
+
+
+def _without_exclusions(inst: Instance) -> Instance:
+    """The same instance with no slot-closing rules left to state."""
+    return dataclasses.replace(
+        inst, sessions=[dataclasses.replace(s, exclusions={}) for s in inst.sessions]
+    )
+
+
+def _skip_disabled_gaps(inst: Instance, off: frozenset[RuleKey]) -> Instance:
+    """``region_presentation_gap`` measures session distances before it asks whether the rule
+    is on, which costs seconds when every slot of the year is a candidate; a region whose gap
+    rule is off gets gap 0, which means the same and is skipped at once."""
+    regions = {
+        code: dataclasses.replace(r, presentation_gap_days=0)
+        if ("region_presentation_gap", code) in off
+        else r
+        for code, r in inst.regions.items()
+    }
+    return dataclasses.replace(inst, regions=regions)
+
+
+def model_with_hard_closures(
+    inst: Instance, *, disabled: frozenset[RuleKey] = frozenset(), extra_rules: Sequence[Rule] = ()
+) -> Model:
+    """Stage 1: closed slots are not candidates; every other rule is switchable."""
+    m = Model(instance=inst, disabled=disabled)
+    build_variables(m)  # strict: slots closed by rules not in ``disabled`` are left out
+    m.instance = _without_exclusions(inst)
+    m.switchable = True
+    add_all(m)
+    for rule in extra_rules:
+        rule(m)
+    return m
+
+
+def model_all_switchable(
+    inst: Instance, *, disabled: frozenset[RuleKey] = frozenset(), extra_rules: Sequence[Rule] = ()
+) -> Model:
+    """Stage 2: every slot a candidate, every rule not ``disabled`` switchable."""
+    m = Model(instance=_skip_disabled_gaps(inst, disabled), switchable=True, disabled=disabled)
+    build_variables(m)
+    add_all(m)
+    for rule in extra_rules:
+        rule(m)
+    return m
+
+
+def find_conflict(
+    inst: Instance,
+    options: ConflictOptions | None = None,
+    *,
+    disabled: Iterable[RuleKey] = (),
+    extra_rules: Sequence[Rule] = (),
+    closures: bool = True,
+) -> Conflict:
+    """A minimal set of rule keys that cannot all hold (or FEASIBLE / UNKNOWN).
+
+    ``disabled`` keys are off from the start; ``extra_rules`` add facts that are never
+    blamed (pinned sessions, a forced slot).  With ``closures=False`` the slot-closing rules
+    are facts too (stage 2 is skipped): right when every session's slot is already forced.
+    """
+    options = options or ConflictOptions()
+    started = time.monotonic()
+    search = _Search(options, started)
+    off = frozenset(disabled)
+
+    def done(status: str, keys: Iterable[RuleKey] = (), **kw: bool) -> Conflict:
+        return Conflict(
+            status=status,
+            keys=tuple(sorted(keys)),
+            solves=search.solves,
+            wall_time=round(time.monotonic() - started, 3),
+            **kw,
+        )
+
+    m1 = model_with_hard_closures(inst, disabled=off, extra_rules=extra_rules)
+    status, core = search.solve(m1, list(m1.switches))
+    if status != "INFEASIBLE":
+        return done(status)
+    core1, minimal1 = search.shrink(m1, list(m1.switches) if core is None else core)
+    if not closures:
+        return done("INFEASIBLE", core1, minimal=minimal1)
+
+    closing = closing_keys(inst) - off
+    others_off = (frozenset(m1.switches) - frozenset(core1) - closing) | off
+    m2 = model_all_switchable(inst, disabled=others_off, extra_rules=extra_rules)
+    status, core = search.solve(m2, list(m2.switches))
+    if status != "INFEASIBLE":
+        # out of time: core1 collides with the calendar as written, not narrowed down
+        return done("INFEASIBLE", core1, minimal=False, complete=False)
+    keys, minimal2 = search.shrink(m2, list(m2.switches) if core is None else core)
+    return done("INFEASIBLE", keys, minimal=minimal1 and minimal2)
+
+
+# -- one session moved, everything else pinned -------------------------------------------
+
+
+def pin_assignment(assignment: Assignment, *, free: str | None = None) -> Rule:
+    """A fact (never blamed): every session except ``free`` sits where ``assignment`` has it,
+    with the same presenters."""
+
+    def pinned(m: Model) -> None:
+        for s in m.instance.sessions:
+            if s.id == free or s.id not in assignment.slot:
+                continue
+            t = assignment.slot[s.id]
+            if (s.id, t) in m.x:
+                m.cp.add(m.x[s.id, t] == 1)
+            else:
+                m.cp.add_bool_or([])  # pinned into a slot its rules close: no plan at all
+            chosen = assignment.presenters.get(s.id, ())
+            for u in s.units:
+                m.cp.add(m.p[s.id, u] == int(u in chosen))
+
+    return pinned
+
+
+class MoveProbe:
+    """Why one session cannot sit in a given slot while everything else stays put.
+
+    Built once per session (stage-1 model: every other session pinned, this one free among its
+    open slots with free presenters); each question assumes the session into one slot and
+    asks for a minimal set of rules that forbid it.
+    """
+
+    def __init__(
+        self, inst: Instance, assignment: Assignment, session_id: str, options: ConflictOptions | None = None
+    ) -> None:
+        self.options = options or ConflictOptions(time_limit=10.0, step_limit=2.0)
+        self.session_id = session_id
+        self.model = model_with_hard_closures(
+            inst, extra_rules=[pin_assignment(assignment, free=session_id)]
+        )
+
+    def why_not(self, slot: int) -> Conflict:
+        """Rules that forbid ``slot`` (FEASIBLE when it is possible after all)."""
+        started = time.monotonic()
+        search = _Search(self.options, started)
+        m = self.model
+        if (self.session_id, slot) not in m.x:
+            return Conflict("UNKNOWN")
+        fixed = [m.x[self.session_id, slot]]
+        status, core = search.solve(m, list(m.switches), fixed)
+        if status != "INFEASIBLE":
+            return Conflict(status, solves=search.solves, wall_time=round(time.monotonic() - started, 3))
+        keys, minimal = search.shrink(m, list(m.switches) if core is None else core, fixed)
+        return Conflict(
+            "INFEASIBLE",
+            keys=tuple(sorted(keys)),
+            minimal=minimal,
+            solves=search.solves,
+            wall_time=round(time.monotonic() - started, 3),
+        )
+
+
+__all__ = [
+    "Conflict",
+    "ConflictOptions",
+    "MoveProbe",
+    "closing_keys",
+    "find_conflict",
+    "model_all_switchable",
+    "model_with_hard_closures",
+    "pin_assignment",
+]
