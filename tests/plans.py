@@ -36,7 +36,11 @@ def dialog(
     pres = []
     t = at(day, 9, 10)
     for code, name, members in presenters:
-        pres.append(Presentation(presenter=code, name=name, regions=members, start=t, end=t + dt.timedelta(minutes=10)))
+        pres.append(
+            Presentation(
+                presenter=code, name=name, regions=members, start=t, end=t + dt.timedelta(minutes=10)
+            )
+        )
         t += dt.timedelta(minutes=10)
     return Session(
         id=f"vinnova.dialog.{theme}.{k}",
@@ -142,8 +146,12 @@ def sample_plan() -> Plan:
         window_max=dict.fromkeys(REGIONS, 4),
         publication_date=dt.date(2026, 12, 1),
         closures=[
-            Closure(name="Långfredagen", start=dt.date(2027, 3, 26), end=dt.date(2027, 3, 26), kind="holiday"),
+            Closure(
+                name="Långfredagen", start=dt.date(2027, 3, 26), end=dt.date(2027, 3, 26), kind="holiday"
+            ),
             Closure(name="Sommar", start=dt.date(2027, 7, 5), end=dt.date(2027, 8, 15), kind="blackout"),
-            Closure(name="Jul och nyår", start=dt.date(2027, 12, 27), end=dt.date(2027, 12, 31), kind="blackout"),
+            Closure(
+                name="Jul och nyår", start=dt.date(2027, 12, 27), end=dt.date(2027, 12, 31), kind="blackout"
+            ),
         ],
     )

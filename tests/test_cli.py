@@ -7,10 +7,10 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from conftest import base, merge
 
 from arshjul.cli import main
 from arshjul.plan import Plan
+from conftest import base, merge
 
 
 def write(tmp_path: Path, data: dict[str, object], name: str = "year.yaml") -> Path:
@@ -46,7 +46,9 @@ def small() -> dict[str, object]:
 def test_plan_writes_plan_calendars_and_summary(tmp_path: Path) -> None:
     sc = write(tmp_path, small())
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["plan", str(sc), "-o", str(out), "--time-limit", "10", "--workers", "1"])
+    result = CliRunner().invoke(
+        main, ["plan", str(sc), "-o", str(out), "--time-limit", "10", "--workers", "1"]
+    )
     assert result.exit_code == 0, result.output
     assert "Status: OPTIMAL" in result.output
     assert "Region Östergötland" in result.output  # the load table
@@ -60,7 +62,10 @@ def test_plan_writes_plan_calendars_and_summary(tmp_path: Path) -> None:
 def test_check_passes_on_a_solved_plan_and_names_the_rule_a_hand_edit_breaks(tmp_path: Path) -> None:
     sc = write(tmp_path, small())
     out = tmp_path / "out"
-    assert CliRunner().invoke(main, ["plan", str(sc), "-o", str(out), "--workers", "1", "--quiet"]).exit_code == 0
+    assert (
+        CliRunner().invoke(main, ["plan", str(sc), "-o", str(out), "--workers", "1", "--quiet"]).exit_code
+        == 0
+    )
     ok = CliRunner().invoke(main, ["check", str(sc), str(out / "plan.json")])
     assert ok.exit_code == 0, ok.output
     assert "every hard rule holds" in ok.output
@@ -108,9 +113,7 @@ def test_unknown_region_and_missing_file(tmp_path: Path) -> None:
     sc = write(tmp_path, data)
     result = CliRunner().invoke(main, ["validate", str(sc)])
     assert result.exit_code == 2
-    assert result.stderr.strip() == (
-        f"error: {sc}: hosts[0].themes[1].interested[1]: unknown region 'SE-QQ'"
-    )
+    assert result.stderr.strip() == (f"error: {sc}: hosts[0].themes[1].interested[1]: unknown region 'SE-QQ'")
     missing = CliRunner().invoke(main, ["validate", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 2
     assert missing.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: no such file"
@@ -138,6 +141,6 @@ def test_validate_schema_and_calendar(tmp_path: Path) -> None:
 
 
 def test_help_has_an_example_on_every_command() -> None:
-    for name, command in main.commands.items():
+    for name, _command in main.commands.items():
         text = CliRunner().invoke(main, [name, "--help"]).output
         assert "Example" in text, name

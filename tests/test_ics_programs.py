@@ -27,8 +27,7 @@ from test_ics import LATER, STAMP, dst_plan, new_york_plan, second_generation
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SYSTEM_PYTHON = "/usr/bin/python3"
 PUBLISH_ORGANIZER = (
-    "Failed iTIP restrictions for ORGANIZER property. "
-    "Expected 1 instances of the property and got 0"
+    "Failed iTIP restrictions for ORGANIZER property. Expected 1 instances of the property and got 0"
 )
 """The one libical finding a PUBLISH file keeps: it asks for ORGANIZER (see outlook-ics.md)."""
 
@@ -85,9 +84,7 @@ class Khal:
 
     def __init__(self, root: Path, names: list[str]) -> None:
         self.root = root
-        cals = "".join(
-            f"[[{name}]]\npath = {root / 'cals' / name}\ntype = calendar\n" for name in names
-        )
+        cals = "".join(f"[[{name}]]\npath = {root / 'cals' / name}\ntype = calendar\n" for name in names)
         for name in names:
             (root / "cals" / name).mkdir(parents=True)
         self.config = root / "khal.conf"
@@ -149,9 +146,7 @@ def test_khal_imports_every_file_with_the_same_times(tmp_path: Path) -> None:
         for p in publish_files(tmp_path / "files")
         if p.parent.name == "pub" or p.parent.parent.name == "pub" or p.name == "calendar.ics"
     ]
-    names = {
-        p: re.sub(r"[^A-Za-z0-9-]", "-", str(p.relative_to(tmp_path / "files"))) for p in paths
-    }
+    names = {p: re.sub(r"[^A-Za-z0-9-]", "-", str(p.relative_to(tmp_path / "files"))) for p in paths}
     khal = Khal(tmp_path / "khal", list(names.values()))
     for path, name in names.items():
         khal.import_file(name, path)
@@ -241,17 +236,11 @@ def test_calcurse_imports_every_file_with_the_same_times(tmp_path: Path) -> None
         assert listing.returncode == 0, listing.stderr
         # (A meeting across midnight is listed under both days: compare as sets; the import
         # report above already counted every appointment once.)
-        apts = {
-            tuple(line.split("|")[1:])
-            for line in listing.stdout.splitlines()
-            if line.startswith("APT|")
-        }
+        apts = {tuple(line.split("|")[1:]) for line in listing.stdout.splitlines() if line.startswith("APT|")}
         assert apts == {(s, e) for _, s, e in timed}, path
         # All-day events cover their days, the exclusive DTEND day not included.
         event_days = sum(line.startswith("EVENT|") for line in listing.stdout.splitlines())
-        total = sum(
-            (dt.date.fromisoformat(e) - dt.date.fromisoformat(s)).days + 1 for _, s, e in all_day
-        )
+        total = sum((dt.date.fromisoformat(e) - dt.date.fromisoformat(s)).days + 1 for _, s, e in all_day)
         assert event_days == total, path
 
 
@@ -377,9 +366,7 @@ def test_libical_reads_the_vtimezone_body_to_the_same_instants(tmp_path: Path) -
     """libical computes UTC from our VTIMEZONE blocks (not its own database) — a third,
     independent reader, in C — and must land on zoneinfo's instants, DST days included."""
     plans = {"sample": sample_plan(), "dst": dst_plan(), "ny": new_york_plan()}
-    paths = {
-        name: write_calendars(p, tmp_path / name, dtstamp=STAMP)[0] for name, p in plans.items()
-    }
+    paths = {name: write_calendars(p, tmp_path / name, dtstamp=STAMP)[0] for name, p in plans.items()}
     report = _libical(list(paths.values()))
     for name, plan in plans.items():
         times = report[str(paths[name])]["times"]

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import base, merge, solve_checked
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from arshjul.plan import Plan
 from arshjul.scenario import from_data
+from conftest import base, merge, solve_checked
 
 CODES = ["SE-E", "SE-M", "SE-I", "SE-BD"]
-NAMES = {"SE-E": "Region Östergötland", "SE-M": "Region Skåne", "SE-I": "Region Gotland", "SE-BD": "Region Norrbotten"}
+NAMES = {
+    "SE-E": "Region Östergötland",
+    "SE-M": "Region Skåne",
+    "SE-I": "Region Gotland",
+    "SE-BD": "Region Norrbotten",
+}
 WEEKS = ["2027-W36", "2027-W37", "2027-W38", "2027-W39"]
 
 
@@ -63,7 +68,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                 "host_gap_days": draw(st.integers(1, 7)),
             },
             "weights": {
-                name: draw(st.integers(0, 20)) for name in ("match", "coverage", "spread", "preferred_month", "balance")
+                name: draw(st.integers(0, 20))
+                for name in ("match", "coverage", "spread", "preferred_month", "balance")
             },
         },
     )
@@ -83,7 +89,16 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         data["network"] = {
             "host": "tva",
-            "dates": sorted(draw(st.lists(st.sampled_from(["2027-09-21", "2027-09-28", "2027-09-30"]), min_size=1, max_size=2, unique=True))),
+            "dates": sorted(
+                draw(
+                    st.lists(
+                        st.sampled_from(["2027-09-21", "2027-09-28", "2027-09-30"]),
+                        min_size=1,
+                        max_size=2,
+                        unique=True,
+                    )
+                )
+            ),
             "followup_weeks": draw(st.sampled_from([None, 1])),
         }
     return data

@@ -43,9 +43,7 @@ def test_html_is_self_contained_and_loads_nothing() -> None:
     for tag in ("<link", "<img", "<iframe", "<object", "<embed", "@import", "@font-face"):
         assert tag not in lower, tag
     # no attribute or CSS url() that points anywhere: links appear only as text
-    assert not re.search(
-        r"""\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:|//)""", page, re.I
-    )
+    assert not re.search(r"""\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:|//)""", page, re.I)
     assert not re.search(r"url\(\s*['\"]?(?!#)", page)
     # every inline SVG is well-formed XML of its own
     svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
@@ -136,9 +134,7 @@ def test_markdown_escapes_hostile_text_and_links_pictures() -> None:
     assert "<script>" not in md
     assert "\\<script\\>alert(1)\\</script\\> \\& co" in md
     assert "![Årshjul](wheel.svg)" in md and "![Belastning per region](heatmap.svg)" in md
-    assert (
-        "| Region Östergötland (SE-E) | 0 | 2 | 1 | 1 |" in md
-    )  # load table, same numbers as the heat map
+    assert "| Region Östergötland (SE-E) | 0 | 2 | 1 | 1 |" in md  # load table, same numbers as the heat map
     assert md_escape(HOSTILE).count("\n") == 0
 
 
@@ -261,20 +257,12 @@ def colours(rows: list[bytes], bpp: int) -> dict[tuple[int, ...], int]:
 
 
 def near(counts: dict[tuple[int, ...], int], rgb: tuple[int, int, int], tol: int = 6) -> int:
-    return sum(
-        n
-        for px, n in counts.items()
-        if all(abs(a - b) <= tol for a, b in zip(px, rgb, strict=True))
-    )
+    return sum(n for px, n in counts.items() if all(abs(a - b) <= tol for a, b in zip(px, rgb, strict=True)))
 
 
 @needs_chromium
 def test_report_screenshot_is_not_blank(tmp_path: Path) -> None:
-    (page,) = [
-        p
-        for p in write_report(sample_plan(), tmp_path / "out", today=FREEZE)
-        if p.suffix == ".html"
-    ]
+    (page,) = [p for p in write_report(sample_plan(), tmp_path / "out", today=FREEZE) if p.suffix == ".html"]
     shot = tmp_path / "report.png"
     done = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri())
     assert shot.exists(), done.stderr[-2000:]
@@ -284,9 +272,7 @@ def test_report_screenshot_is_not_blank(tmp_path: Path) -> None:
     white = counts.get((255, 255, 255), 0)
     assert len(counts) > 200  # text, tints and anti-aliasing, not a flat page
     assert 1 - white / (width * height) > 0.1
-    assert (
-        near(counts, (0xD5, 0x5E, 0x00)) > 50
-    )  # the orange "today" hand of the wheel is on screen
+    assert near(counts, (0xD5, 0x5E, 0x00)) > 50  # the orange "today" hand of the wheel is on screen
 
 
 @needs_chromium

@@ -31,9 +31,7 @@ def shift(s: Session, by: dt.timedelta) -> dict[str, object]:
 
 
 def with_sequences(plan: Plan, seq: int) -> Plan:
-    return dataclasses.replace(
-        plan, sessions=[dataclasses.replace(s, sequence=seq) for s in plan.sessions]
-    )
+    return dataclasses.replace(plan, sessions=[dataclasses.replace(s, sequence=seq) for s in plan.sessions])
 
 
 def seqs(plan: Plan) -> dict[str, int]:
@@ -58,9 +56,7 @@ def test_moved_session() -> None:
     assert diff.changed == (HYBRID,)
     assert not diff.added and not diff.removed and not diff.presenters
     assert set(diff.regions) == set(hybrid.invited)
-    assert all(
-        rc.moved == (HYBRID,) and not rc.added and not rc.removed for rc in diff.regions.values()
-    )
+    assert all(rc.moved == (HYBRID,) and not rc.added and not rc.removed for rc in diff.regions.values())
 
 
 def test_same_instant_in_another_zone_is_no_move() -> None:
@@ -73,9 +69,7 @@ def test_same_instant_in_another_zone_is_no_move() -> None:
 
 def test_added_and_removed_sessions_per_region() -> None:
     old = sample_plan()
-    extra = dataclasses.replace(
-        old.session(LEARNING), id="vinnova.hybrid.chips", invited=("SE-BD",)
-    )
+    extra = dataclasses.replace(old.session(LEARNING), id="vinnova.hybrid.chips", invited=("SE-BD",))
     new = dataclasses.replace(
         old, sessions=[s for s in old.sessions if s.id != "vinnova.dialog.industri.1"] + [extra]
     )
@@ -156,9 +150,7 @@ def test_region_name_and_contact_are_shown() -> None:
     assert {sid for sid, n in seqs(carried).items() if n} == {
         s.id for s in old.sessions if "SE-W" in s.invited or "SE-W" in s.presenting_regions
     }
-    recontacted = dataclasses.replace(
-        old, contacts={**old.contacts, "SE-E": "ny@regionostergotland.se"}
-    )
+    recontacted = dataclasses.replace(old, contacts={**old.contacts, "SE-E": "ny@regionostergotland.se"})
     assert all(
         n == 1
         for sid, n in seqs(carry_sequences(recontacted, old)).items()

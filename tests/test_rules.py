@@ -181,7 +181,9 @@ def test_region_presentation_cap() -> None:
         **{
             "weights.match": 10,
             "limits.max_presentations": 1,
-            "hosts": [{"id": "vinnova", "name": "Vinnova", "themes": [{**t, "min_presenters": 0} for t in themes]}],
+            "hosts": [
+                {"id": "vinnova", "name": "Vinnova", "themes": [{**t, "min_presenters": 0} for t in themes]}
+            ],
         }
     )
     plan = solve_checked(sc)
@@ -238,7 +240,9 @@ def test_presenter_available() -> None:
 def test_host_tempo() -> None:
     # Sessions 7 days apart: four fit (days 0, 7, 14, 21 ≤ 25), five do not (28 > 25).
     assert solve_checked(scenario(**{"limits.host_gap_days": 7, "hybrids": hybrids(4)})).found
-    assert solve_checked(scenario(**{"limits.host_gap_days": 7, "hybrids": hybrids(5)})).status == "INFEASIBLE"
+    assert (
+        solve_checked(scenario(**{"limits.host_gap_days": 7, "hybrids": hybrids(5)})).status == "INFEASIBLE"
+    )
 
 
 def test_learning_first() -> None:
@@ -270,7 +274,9 @@ def test_dialog_followup_goes_on_the_first_network_meeting_late_enough() -> None
     assert (target.date - dialog.date).days >= 14
     assert dialog.id in target.followups
     assert all(
-        (n.date - dialog.date).days < 14 for n in plan.sessions if n.kind == "network" and n.date < target.date
+        (n.date - dialog.date).days < 14
+        for n in plan.sessions
+        if n.kind == "network" and n.date < target.date
     )
 
 
@@ -282,7 +288,11 @@ def test_joint_group_presents_in_one_slot() -> None:
             "weights.match": 10,
             "groups": [{"id": "duo", "name": "Duo", "members": ["SE-E", "SE-M"]}],
             "hosts": [
-                {"id": "vinnova", "name": "Vinnova", "themes": [theme(max_presenters=1, interested=["SE-E", "SE-M"])]}
+                {
+                    "id": "vinnova",
+                    "name": "Vinnova",
+                    "themes": [theme(max_presenters=1, interested=["SE-E", "SE-M"])],
+                }
             ],
         }
     )

@@ -24,9 +24,7 @@ def minimal(**extra: Any) -> dict[str, Any]:
         "id": "minimal",
         "name": "Minsta möjliga",
         "period": {"start": D(2027, 1, 1), "end": D(2027, 12, 31)},
-        "hosts": [
-            {"id": "vinnova", "name": "Vinnova", "themes": [{"id": "halsa", "name": "Hälsa"}]}
-        ],
+        "hosts": [{"id": "vinnova", "name": "Vinnova", "themes": [{"id": "halsa", "name": "Hälsa"}]}],
         "regions": [{"code": "SE-E", "name": "Region Östergötland"}],
     }
     data.update(extra)

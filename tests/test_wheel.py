@@ -112,9 +112,7 @@ def busy_plan(first: dt.date = dt.date(2027, 1, 1), last: dt.date = dt.date(2027
                 )
                 for j, c in enumerate(presenters)
             )
-            invited = tuple(
-                sorted(set(presenters) | {codes[(k + 7 * occ + j) % 21] for j in range(4)})
-            )
+            invited = tuple(sorted(set(presenters) | {codes[(k + 7 * occ + j) % 21] for j in range(4)}))
             sessions.append(
                 _session(
                     "dialog",
@@ -196,9 +194,7 @@ def by_class(root: ET.Element, name: str) -> list[ET.Element]:
 
 def session_ids(root: ET.Element) -> list[str]:
     return [
-        e.get("id", "")[len("session-") :]
-        for e in root.iter()
-        if (e.get("id") or "").startswith("session-")
+        e.get("id", "")[len("session-") :] for e in root.iter() if (e.get("id") or "").startswith("session-")
     ]
 
 
@@ -273,10 +269,7 @@ def test_month_sectors_tile_the_circle(first: dt.date, last: dt.date, months: in
     root = parse(wheel_svg(plan))
     sectors = by_class(root, "month")
     assert len(sectors) == months
-    spans = [
-        (float(e.get("data-start-deg", "nan")), float(e.get("data-end-deg", "nan")))
-        for e in sectors
-    ]
+    spans = [(float(e.get("data-start-deg", "nan")), float(e.get("data-end-deg", "nan"))) for e in sectors]
     assert spans[0][0] == 0.0
     assert spans[-1][1] == pytest.approx(360.0)
     assert sum(b - a for a, b in spans) == pytest.approx(360.0)
@@ -316,9 +309,7 @@ def test_today_hand_only_inside_the_period() -> None:
     plan = sample_plan()
     freeze = dt.date(2027, 5, 12)
     (hand,) = by_class(parse(wheel_svg(plan, today=freeze)), "today")
-    assert float(hand.get("data-angle", "nan")) == pytest.approx(
-        131 / 365 * 360
-    )  # 12 May is day 131
+    assert float(hand.get("data-angle", "nan")) == pytest.approx(131 / 365 * 360)  # 12 May is day 131
     assert not by_class(parse(wheel_svg(plan)), "today")
     assert not by_class(parse(wheel_svg(plan, today=dt.date(2026, 12, 31))), "today")
 
@@ -378,10 +369,7 @@ def test_heatmap_numbers_are_plan_load(which: str) -> None:
     cells = by_class(root, "cell")
     loads = plan.load()
     assert len(cells) == sum(len(load.by_month) for load in loads)
-    got = {
-        (c.get("data-region"), c.get("data-month")): int(c.get("data-invitations", "-1"))
-        for c in cells
-    }
+    got = {(c.get("data-region"), c.get("data-month")): int(c.get("data-invitations", "-1")) for c in cells}
     for load in loads:
         for month, n in load.by_month.items():
             assert got[(load.code, month)] == n
@@ -398,9 +386,7 @@ def test_heatmap_marks_regions_at_the_cap_without_colour() -> None:
     # SE-E: 2 Feb and 23 Feb lie 21 days apart, so its worst 28-day window holds 2
     plan = dataclasses.replace(plan, window_max={**plan.window_max, "SE-E": 2})
     root = parse(heatmap_svg(plan))
-    hot_rows = [
-        r.get("data-region") for r in by_class(root, "region") if "at-cap" in r.get("class", "")
-    ]
+    hot_rows = [r.get("data-region") for r in by_class(root, "region") if "at-cap" in r.get("class", "")]
     assert hot_rows == ["SE-E"]
     (row,) = [r for r in by_class(root, "region") if r.get("data-region") == "SE-E"]
     window = [t for t in row.iter(f"{SVG}text") if t.get("class") == "window"]
@@ -417,9 +403,7 @@ def test_heatmap_marks_regions_at_the_cap_without_colour() -> None:
 
 
 def test_heatmap_escapes_region_names() -> None:
-    plan = dataclasses.replace(
-        sample_plan(), regions={**REGIONS, "SE-E": "<script>alert(1)</script> & Ö"}
-    )
+    plan = dataclasses.replace(sample_plan(), regions={**REGIONS, "SE-E": "<script>alert(1)</script> & Ö"})
     svg = heatmap_svg(plan)
     assert "<script" not in svg
     assert "<script>alert(1)</script> & Ö" in "".join(parse(svg).itertext())

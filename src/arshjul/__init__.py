@@ -1,9 +1,9 @@
 """arshjul: a year of strategic quick dialogs, planned with CP-SAT, delivered as calendars.
 
-    import arshjul
-    scenario = arshjul.load_scenario("scenarios/sweden-2027.yaml")
-    plan = arshjul.solve(scenario, time_limit=30)
-    print(plan.status, plan.objective)
+import arshjul
+scenario = arshjul.load_scenario("scenarios/sweden-2027.yaml")
+plan = arshjul.solve(scenario, time_limit=30)
+print(plan.status, plan.objective)
 """
 
 from .api import check_plan, solve

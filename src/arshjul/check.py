@@ -8,6 +8,7 @@ rule with the same name the model's constraint and the explanations use.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -161,9 +162,7 @@ def _session_shape(inst: Instance, spec: SessionSpec, s: Session, t: int) -> lis
                 )
             )
     elif s.end - s.start != dt.timedelta(minutes=spec.duration):
-        out.append(
-            Violation("running_order", s.id, f"should last {spec.duration} minutes", (s.id,))
-        )
+        out.append(Violation("running_order", s.id, f"should last {spec.duration} minutes", (s.id,)))
     return out
 
 
@@ -202,14 +201,19 @@ def _presenters(inst: Instance, by_id: dict[str, Session], days: dict[str, int])
         if n < spec.min_presenters:
             out.append(
                 Violation(
-                    "dialog_min_presenters", sid, f"{n} presenters, at least {spec.min_presenters} needed", (sid,)
+                    "dialog_min_presenters",
+                    sid,
+                    f"{n} presenters, at least {spec.min_presenters} needed",
+                    (sid,),
                 )
             )
         if sid in days:
             slot = slot_of(inst, s)
             cap = spec.capacity(slot) if slot else spec.max_presenters
             if n > cap:
-                out.append(Violation("dialog_max_presenters", sid, f"{n} presenters, at most {cap} fit", (sid,)))
+                out.append(
+                    Violation("dialog_max_presenters", sid, f"{n} presenters, at most {cap} fit", (sid,))
+                )
         known = [u for u in units if u in inst.units]
         for u in known:
             unit = inst.units[u]
@@ -264,7 +268,7 @@ def _presenters(inst: Instance, by_id: dict[str, Session], days: dict[str, int])
                     )
                 )
         placed = sorted((days[sid], sid) for sid in sids if sid in days)
-        for (d1, a), (d2, b) in zip(placed, placed[1:], strict=False):
+        for (d1, a), (d2, b) in itertools.pairwise(placed):
             if d2 - d1 < region.presentation_gap_days:
                 out.append(
                     Violation(
@@ -301,7 +305,7 @@ def _invitations(inst: Instance, by_id: dict[str, Session]) -> list[Violation]:
         region = inst.regions[code]
         items.sort()
         times = sorted((by_id[sid].start, by_id[sid].end, sid) for _, sid in items)
-        for (_s1, e1, a), (s2, _e2, b) in zip(times, times[1:], strict=False):
+        for (_s1, e1, a), (s2, _e2, b) in itertools.pairwise(times):
             if s2 < e1:
                 out.append(
                     Violation(
@@ -350,7 +354,7 @@ def _host_tempo(inst: Instance, by_id: dict[str, Session]) -> list[Violation]:
         if host is None:
             continue
         items.sort()
-        for (d1, a), (d2, b) in zip(items, items[1:], strict=False):
+        for (d1, a), (d2, b) in itertools.pairwise(items):
             if (d2 - d1).days < host.gap_days:
                 out.append(
                     Violation(

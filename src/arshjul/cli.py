@@ -17,7 +17,7 @@ import click
 
 from . import scenario as scenario_mod
 from .errors import ScenarioError
-from .plan import KIND_LABELS, Plan
+from .plan import Plan
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -61,7 +61,10 @@ class _ProgressLine:
         else:
             gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective)) if p.bound is not None else None
             gap_text = f", gap {100 * gap:.1f}%" if gap is not None else ""
-            text = f"  {p.elapsed:5.1f}s  best {p.objective:.0f}  bound {p.bound:.0f}{gap_text}  ({p.solutions} plans)"
+            text = (
+                f"  {p.elapsed:5.1f}s  best {p.objective:.0f}  bound {p.bound:.0f}{gap_text}"
+                f"  ({p.solutions} plans)"
+            )
         if self.tty:
             click.echo("\r" + text.ljust(78), nl=False, err=True)
             self.shown = True
@@ -102,11 +105,12 @@ def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
     for s in plan.sessions:
         pres = ", ".join(p.presenter for p in s.presentations)
         title = s.title if len(s.title) <= 45 else s.title[:44] + "…"
-        echo(
-            f"{s.date:%a %Y-%m-%d} {s.start:%H:%M}–{s.end:%H:%M} {s.kind:<9} {title:<46} {pres}".rstrip()
-        )
+        echo(f"{s.date:%a %Y-%m-%d} {s.start:%H:%M}–{s.end:%H:%M} {s.kind:<9} {title:<46} {pres}".rstrip())
     echo("")
-    echo(f"{'region':<30} {'invitations':>11} {'worst ' + str(plan.window_days) + 'd':>9} {'cap':>4} {'presents':>9}")
+    echo(
+        f"{'region':<30} {'invitations':>11} {'worst ' + str(plan.window_days) + 'd':>9} "
+        f"{'cap':>4} {'presents':>9}"
+    )
     for load in plan.load():
         cap = plan.window_max.get(load.code)
         mark = " at cap" if cap is not None and load.worst_window >= cap else ""
@@ -133,25 +137,60 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
-              help="Folder for the plan, calendars and report (default: out/<scenario id>).")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds the solver may search.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the plan, calendars and report (default: out/<scenario id>).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the solver may search.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan).")
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True,
-              help="Solver threads (1 is fastest for a national year; more help large scenarios).")
-@click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), default=None,
-              help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Solver threads (1 is fastest for a national year; more help large scenarios).",
+)
+@click.option(
+    "--gap",
+    type=click.FloatRange(min=0.0, max=1.0),
+    default=None,
+    help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).",
+)
 @click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log.")
 @click.option("--quiet", is_flag=True, help="No progress line and no tables.")
-@click.option("--dtstamp", default=None, help="DTSTAMP for calendars (ISO date-time; default: publication date).")
-@click.option("--report/--no-report", default=True, show_default=True,
-              help="Also write the wheel (wheel.svg), heatmap and report (report.html, report.md).")
-@click.option("--closures", is_flag=True, help="Mark holidays and blackouts as all-day free events in calendar.ics.")
-@click.option("--invitations", is_flag=True,
-              help="Also write Outlook meeting requests (METHOD:REQUEST/CANCEL) into invitations/.")
-@click.option("--previous", type=click.Path(dir_okay=False), default=None,
-              help="The plan JSON sent out before: invitations raise SEQUENCE only for what changed.")
+@click.option(
+    "--dtstamp", default=None, help="DTSTAMP for calendars (ISO date-time; default: publication date)."
+)
+@click.option(
+    "--report/--no-report",
+    default=True,
+    show_default=True,
+    help="Also write the wheel (wheel.svg), heatmap and report (report.html, report.md).",
+)
+@click.option(
+    "--closures", is_flag=True, help="Mark holidays and blackouts as all-day free events in calendar.ics."
+)
+@click.option(
+    "--invitations",
+    is_flag=True,
+    help="Also write Outlook meeting requests (METHOD:REQUEST/CANCEL) into invitations/.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The plan JSON sent out before: invitations raise SEQUENCE only for what changed.",
+)
 def plan(
     scenario: str | None,
     output: str | None,
@@ -188,12 +227,18 @@ def plan(
         missing = [h.id for h in sc.hosts if not h.email]
         if missing:
             k = [h.id for h in sc.hosts].index(missing[0])
-            _fail_input(ScenarioError("an e-mail is needed to send invitations", source=source, field=f"hosts[{k}].email"))
+            _fail_input(
+                ScenarioError(
+                    "an e-mail is needed to send invitations", source=source, field=f"hosts[{k}].email"
+                )
+            )
     out = Path(output) if output else Path("out") / sc.id
     echo = (lambda _text: None) if quiet else click.echo
     echo(f"Planning '{sc.name}' ({source}): {len(inst.sessions)} sessions, {len(inst.regions)} regions")
     progress = _ProgressLine(enabled=not quiet)
-    result = solve(inst, time_limit=time_limit, workers=workers, seed=seed, log=log, gap=gap, progress=progress)
+    result = solve(
+        inst, time_limit=time_limit, workers=workers, seed=seed, log=log, gap=gap, progress=progress
+    )
     progress.done()
     if not result.found:
         if result.status == "INFEASIBLE":
@@ -204,8 +249,7 @@ def plan(
             )
         else:
             click.echo(
-                f"No plan found within {time_limit:g} s (status {result.status}). "
-                "Try a longer --time-limit.",
+                f"No plan found within {time_limit:g} s (status {result.status}). Try a longer --time-limit.",
                 err=True,
             )
         sys.exit(EXIT_NO_PLAN)
@@ -309,7 +353,12 @@ def check(scenario: str, plan_file: str, as_json: bool) -> None:
                     "objective": report.objective,
                     "terms": report.weighted,
                     "violations": [
-                        {"rule": v.rule, "subject": v.subject, "message": v.message, "sessions": list(v.sessions)}
+                        {
+                            "rule": v.rule,
+                            "subject": v.subject,
+                            "message": v.message,
+                            "sessions": list(v.sessions),
+                        }
                         for v in report.violations
                     ],
                 },
@@ -321,7 +370,10 @@ def check(scenario: str, plan_file: str, as_json: bool) -> None:
         for v in report.violations:
             click.echo(f"BROKEN {v}")
         verdict = "every hard rule holds" if report.ok else f"{len(report.violations)} broken rule(s)"
-        click.echo(f"{plan_file}: {verdict}; penalty {report.objective} ({', '.join(f'{k} {v}' for k, v in report.weighted.items())})")
+        click.echo(
+            f"{plan_file}: {verdict}; penalty {report.objective} "
+            f"({', '.join(f'{k} {v}' for k, v in report.weighted.items())})"
+        )
         if plan.objective is not None and plan.objective != report.objective:
             click.echo(f"(the plan file says penalty {plan.objective})")
     sys.exit(EXIT_OK if report.ok else EXIT_NO_PLAN)
@@ -329,10 +381,20 @@ def check(scenario: str, plan_file: str, as_json: bool) -> None:
 
 @main.command(name="report")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
-              help="Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Draw a hand on the wheel at this date (e.g. the freeze date of a replan).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Draw a hand on the wheel at this date (e.g. the freeze date of a replan).",
+)
 @click.option("--png", is_flag=True, help="Also render wheel.png (needs Chromium).")
 def report_command(plan_file: str, output: str | None, today: dt.datetime | None, png: bool) -> None:
     """Rebuild the wheel, heatmap and report from a saved plan.
@@ -386,9 +448,7 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
     for day in range(inst.n_days):
         date = inst.date(day)
         reasons = [text for _, text in inst.closed_days.get(day, [])]
-        away = sorted(
-            (r.name, r.unavailable[day]) for r in inst.regions.values() if day in r.unavailable
-        )
+        away = sorted((r.name, r.unavailable[day]) for r in inst.regions.values() if day in r.unavailable)
         away_text = ""
         if away:
             kinds: dict[str, list[str]] = {}
@@ -399,11 +459,15 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
             click.echo(f"{date:%a %Y-%m-%d}  closed: {', '.join(reasons)}")
             continue
         slots = inst.slots[day * per_day : (day + 1) * per_day]
-        shut = [f"{t.slot} ({inst.closed_slots[t.index][0][1]})" for t in slots if t.index in inst.closed_slots]
+        shut = [
+            f"{t.slot} ({inst.closed_slots[t.index][0][1]})" for t in slots if t.index in inst.closed_slots
+        ]
         open_slots = [t.slot for t in slots if t.index not in inst.closed_slots]
         open_days += 1
         if shut:
-            click.echo(f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}; closed: {', '.join(shut)}{away_text}")
+            click.echo(
+                f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}; closed: {', '.join(shut)}{away_text}"
+            )
         elif not closed_only or away_text:
             click.echo(f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}{away_text}")
     click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")

@@ -52,9 +52,7 @@ class Metrics:
 
 def measure(plan: Plan, last_year: Plan | None = None) -> Metrics:
     """The comparison measures of one plan."""
-    m = Metrics(
-        status=plan.status, objective=plan.objective, bound=plan.bound, wall_time=plan.wall_time
-    )
+    m = Metrics(status=plan.status, objective=plan.objective, bound=plan.bound, wall_time=plan.wall_time)
     m.gap = None if plan.gap is None else round(plan.gap, 6)
     m.regions = len(plan.regions)
     m.terms = dict(plan.terms)
@@ -183,10 +181,7 @@ def rows(c: Comparison) -> list[tuple[str, list[str]]]:
     out = [
         (
             label,
-            [
-                v if e.plan.found or label == "status" else "–"
-                for v, e in zip(cells, es, strict=True)
-            ],
+            [v if e.plan.found or label == "status" else "–" for v, e in zip(cells, es, strict=True)],
         )
         for label, cells in out
     ]
@@ -218,15 +213,11 @@ def table(c: Comparison) -> str:
     labels = [e.name for e in c.entries]
     body = rows(c)
     lw = max(len(label) for label, _ in body)
-    widths = [
-        max(len(labels[i]), *(len(cells[i]) for _, cells in body)) for i in range(len(labels))
-    ]
+    widths = [max(len(labels[i]), *(len(cells[i]) for _, cells in body)) for i in range(len(labels))]
     lines = [" " * lw + "  " + "  ".join(n.rjust(w) for n, w in zip(labels, widths, strict=True))]
     for label, cells in body:
         lines.append(
-            label.ljust(lw)
-            + "  "
-            + "  ".join(v.rjust(w) for v, w in zip(cells, widths, strict=True))
+            label.ljust(lw) + "  " + "  ".join(v.rjust(w) for v, w in zip(cells, widths, strict=True))
         )
     first = c.entries[0] if c.entries else None
     for e, d in zip(c.entries[1:], c.diffs[1:], strict=True):
@@ -237,13 +228,10 @@ def table(c: Comparison) -> str:
         moved, retimed = split_moves(d)
         for m in moved:
             lines.append(
-                f"  moved      {m.session_id}: "
-                f"{m.from_start:%Y-%m-%d %H:%M} → {m.to_start:%Y-%m-%d %H:%M}"
+                f"  moved      {m.session_id}: {m.from_start:%Y-%m-%d %H:%M} → {m.to_start:%Y-%m-%d %H:%M}"
             )
         for m in retimed:
-            lines.append(
-                f"  retimed    {m.session_id}: ends {m.to_end:%H:%M} (not {m.from_end:%H:%M})"
-            )
+            lines.append(f"  retimed    {m.session_id}: ends {m.to_end:%H:%M} (not {m.from_end:%H:%M})")
         for pc in d.presenters:
             change = " ".join([*("+" + a for a in pc.added), *("-" + r for r in pc.dropped)])
             lines.append(f"  presenters {pc.session_id}: {change}")

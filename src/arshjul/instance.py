@@ -117,11 +117,7 @@ class SessionSpec:
 
     def candidates(self, n_slots: int, disabled: frozenset[RuleKey] = frozenset()) -> list[int]:
         """Slots open to this session once the ``disabled`` rules are switched off."""
-        return [
-            t
-            for t in range(n_slots)
-            if all(key in disabled for key in self.exclusions.get(t, ()))
-        ]
+        return [t for t in range(n_slots) if all(key in disabled for key in self.exclusions.get(t, ()))]
 
     def capacity(self, slot: SlotTime) -> int:
         """Most presenters that fit the slot after the host's own minutes."""
@@ -274,14 +270,16 @@ def build_instance(scenario: Scenario) -> Instance:
             slots.append(t)
 
     def base_exclusions(t: SlotTime) -> list[RuleKey]:
-        return [key for key, _ in closed_days.get(t.day, [])] + [key for key, _ in closed_slots.get(t.index, [])]
+        return [key for key, _ in closed_days.get(t.day, [])] + [
+            key for key, _ in closed_slots.get(t.index, [])
+        ]
 
     # -- regions, groups, units -----------------------------------------------------------------
     lim = s.limits
     regions: dict[str, RegionSpec] = {}
     for r in s.regions:
         unavailable: dict[int, str] = {}
-        for k, span in enumerate(r.unavailable):
+        for span in r.unavailable:
             for d in span.days(first, last):
                 unavailable.setdefault((d - first).days, f"unavailable {span.describe()}".strip())
         if s.calendar.school_holidays:
@@ -366,7 +364,11 @@ def build_instance(scenario: Scenario) -> Instance:
             for sub, days in forbid:
                 if t.day in days:
                     keys.append(("theme_forbidden", sub))
-            if followup and followup_days is not None and not any(n >= t.day + followup_days for n in net_days):
+            if (
+                followup
+                and followup_days is not None
+                and not any(n >= t.day + followup_days for n in net_days)
+            ):
                 keys.append(("dialog_followup", "network"))
             if keys:
                 out[t.index] = tuple(keys)

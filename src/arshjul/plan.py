@@ -204,7 +204,9 @@ class Plan:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise PlanFileError(f"not valid JSON: {exc.msg}", source=source, field=f"line {exc.lineno}") from None
+            raise PlanFileError(
+                f"not valid JSON: {exc.msg}", source=source, field=f"line {exc.lineno}"
+            ) from None
         return cls.from_dict(data, source)
 
     @classmethod
@@ -262,7 +264,9 @@ class Plan:
         except (TypeError, ValueError, AttributeError) as exc:
             raise PlanFileError(str(exc) or "malformed value", source=source, field=path) from None
         except Exception as exc:  # zoneinfo raises several kinds for a bad zone name
-            raise PlanFileError(f"malformed value ({type(exc).__name__})", source=source, field=path) from None
+            raise PlanFileError(
+                f"malformed value ({type(exc).__name__})", source=source, field=path
+            ) from None
 
 
 def worst_window(days: list[dt.date], window_days: int) -> tuple[int, dt.date | None]:

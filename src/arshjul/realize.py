@@ -22,9 +22,9 @@ def invited_regions(inst: Instance, spec: SessionSpec, units: tuple[str, ...]) -
     return tuple(c for c in inst.regions if c in codes)
 
 
-def running_order(inst: Instance, spec: SessionSpec, slot: SlotTime, units: tuple[str, ...]) -> tuple[
-    dt.datetime, dt.datetime, tuple[Presentation, ...]
-]:
+def running_order(
+    inst: Instance, spec: SessionSpec, slot: SlotTime, units: tuple[str, ...]
+) -> tuple[dt.datetime, dt.datetime, tuple[Presentation, ...]]:
     """Host first, then presenters in scenario order, each in its own minutes."""
     host_end = slot.start + dt.timedelta(minutes=spec.host_minutes)
     t = host_end

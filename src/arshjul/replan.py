@@ -169,9 +169,7 @@ def freeze(
     ]
     missing = tuple(sid for sid in wanted if sid not in specs)
     out = Freeze(instance=inst, missing=missing)
-    out.previous_slot = {
-        sid: index.get((s.date, s.slot)) for sid, s in before.items() if sid in specs
-    }
+    out.previous_slot = {sid: index.get((s.date, s.slot)) for sid, s in before.items() if sid in specs}
     out.previous_units = {
         sid: tuple(p.presenter for p in s.presentations)
         for sid, s in before.items()
@@ -187,9 +185,7 @@ def freeze(
             new_specs.append(_not_frozen(inst, spec, frozen_until))
             continue
         if t is None:
-            released.append(
-                (spec.id, f"its slot ({old.date} {old.slot}) is no longer in the scenario")
-            )
+            released.append((spec.id, f"its slot ({old.date} {old.slot}) is no longer in the scenario"))
             new_specs.append(_not_frozen(inst, spec, frozen_until))
             continue
         closing = [k for k in spec.exclusions.get(t, ()) if k[0] != "lead_time"]
@@ -199,9 +195,7 @@ def freeze(
             new_specs.append(_not_frozen(inst, spec, frozen_until))
             continue
         key: RuleKey = (FROZEN, spec.id)
-        exclusions = {
-            u: (*spec.exclusions.get(u, ()), key) for u in range(len(inst.slots)) if u != t
-        }
+        exclusions = {u: (*spec.exclusions.get(u, ()), key) for u in range(len(inst.slots)) if u != t}
         fixed = None
         keys: tuple[RuleKey, ...] = (key,)
         if spec.kind == "dialog":
@@ -475,15 +469,11 @@ def region_notices(previous: Plan, plan: Plan) -> dict[str, list[str]]:
             if old.start != new.start:
                 lines.append(f"{title}: moved from {_when(old)} to {_when(new)}")
             elif old.end != new.end:
-                lines.append(
-                    f"{title} on {_when(new)}: now ends {new.end:%H:%M} (was {old.end:%H:%M})"
-                )
+                lines.append(f"{title} on {_when(new)}: now ends {new.end:%H:%M} (was {old.end:%H:%M})")
             if code in new.presenting_regions and code not in old.presenting_regions:
                 lines.append(f"{title} on {_when(new)}: you now present")
             elif code in old.presenting_regions and code not in new.presenting_regions:
-                lines.append(
-                    f"{title} on {_when(new)}: you no longer present (still invited to listen)"
-                )
+                lines.append(f"{title} on {_when(new)}: you no longer present (still invited to listen)")
         if lines:
             out[code] = lines
     return out
@@ -598,8 +588,7 @@ def conflict_lines(result: ReplanResult) -> list[str]:
             "No plan, and not because of the frozen sessions: the scenario's own rules collide "
             "(run 'arshjul explain' on it)."
             if result.conflicts_complete
-            else "No plan; could not tell within the time limit whether the frozen sessions "
-            "are the cause."
+            else "No plan; could not tell within the time limit whether the frozen sessions are the cause."
         ]
     prev = {s.id: s for s in result.previous.sessions}
     lines = [
@@ -617,8 +606,7 @@ def conflict_lines(result: ReplanResult) -> list[str]:
         pres = ", ".join(p.presenter for p in s.presentations) if s else ""
         lines.append(f"  {sid}: {_when(s) if s else ''}{f' (presenters {pres})' if pres else ''}")
     lines.append(
-        "Unfreeze one of them (an earlier --frozen-until, or drop its --pin), "
-        "or change the scenario."
+        "Unfreeze one of them (an earlier --frozen-until, or drop its --pin), or change the scenario."
     )
     return lines
 
@@ -629,9 +617,7 @@ def frozen_json(plan: Plan, ids: Iterable[str]) -> dict[str, Any]:
     return {s["id"]: s for s in plan.to_dict()["sessions"] if s["id"] in wanted}
 
 
-def disabled_for(
-    freeze_keys: Mapping[str, Iterable[RuleKey]], sessions: Iterable[str]
-) -> frozenset[RuleKey]:
+def disabled_for(freeze_keys: Mapping[str, Iterable[RuleKey]], sessions: Iterable[str]) -> frozenset[RuleKey]:
     """The rule keys that unfreeze ``sessions`` (for callers exploring conflicts themselves)."""
     return frozenset(k for sid in sessions for k in freeze_keys.get(sid, ()))
 

@@ -94,9 +94,7 @@ def shown(plan: Plan, session: Session) -> Hashable:
         if sid is None:
             return None
         other = others.get(sid)
-        return (
-            (sid, None) if other is None else (sid, other.title, _instant(other.start), other.date)
-        )
+        return (sid, None) if other is None else (sid, other.title, _instant(other.start), other.date)
 
     regions = set(session.invited) | set(session.presenting_regions)
     own = dataclasses.replace(
@@ -149,9 +147,7 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         now_in = {s.id for s in new.sessions if code in s.invited}
         rc = RegionChange(
             code,
-            moved=tuple(
-                sid for sid in after if sid in was_in and sid in now_in and sid in moved_ids
-            ),
+            moved=tuple(sid for sid in after if sid in was_in and sid in now_in and sid in moved_ids),
             added=tuple(sid for sid in after if sid in now_in and sid not in was_in),
             removed=tuple(sid for sid in before if sid in was_in and sid not in now_in),
         )

@@ -464,7 +464,9 @@ class Scenario(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{value}' (use an IANA name such as Europe/Stockholm)") from None
+            raise ValueError(
+                f"unknown time zone '{value}' (use an IANA name such as Europe/Stockholm)"
+            ) from None
         return value
 
     # -- convenience used by the layers below ---------------------------------------------
@@ -533,7 +535,10 @@ def cross_check(s: Scenario) -> None:
         if span.weeks is None:
             assert span.start is not None and span.end is not None
             if span.end < s.period.start or span.start > s.period.end:
-                fail(field, f"{span.describe().strip()} lies outside the period {s.period.start}..{s.period.end}")
+                fail(
+                    field,
+                    f"{span.describe().strip()} lies outside the period {s.period.start}..{s.period.end}",
+                )
 
     def check_slots(field: str, wanted: list[str] | None) -> None:
         for k, sl in enumerate(wanted or []):
@@ -545,7 +550,9 @@ def cross_check(s: Scenario) -> None:
     if s.publication_date and s.publication_date > s.period.end:
         fail("publication_date", f"{s.publication_date} is after the period ends ({s.period.end})")
     if s.first_open_day > s.period.end:
-        fail("limits.lead_time_days", f"{s.limits.lead_time_days} days of lead time leave no day in the period")
+        fail(
+            "limits.lead_time_days", f"{s.limits.lead_time_days} days of lead time leave no day in the period"
+        )
     for k, span in enumerate(s.calendar.blackouts):
         check_span(f"calendar.blackouts[{k}]", span)
 
@@ -569,7 +576,8 @@ def cross_check(s: Scenario) -> None:
                         fail(
                             f"{f}.min_presenters",
                             f"{theme.min_presenters} presenters of {theme.presenter_minutes} min plus "
-                            f"{theme.host_minutes} min for the host do not fit the {sl.minutes}-minute slot '{sl.id}'",
+                            f"{theme.host_minutes} min for the host do not fit the "
+                            f"{sl.minutes}-minute slot '{sl.id}'",
                         )
 
     for ri, region in enumerate(s.regions):
@@ -584,7 +592,8 @@ def cross_check(s: Scenario) -> None:
             if code in grouped and grouped[code] != group.id:
                 fail(
                     f"groups[{gi}].members[{k}]",
-                    f"region '{code}' is already in group '{grouped[code]}'; a region can present jointly in one group only",
+                    f"region '{code}' is already in group '{grouped[code]}'; "
+                    "a region can present jointly in one group only",
                 )
             grouped[code] = group.id
         for dup in _duplicates(group.members):
@@ -703,9 +712,9 @@ def _message(err: dict[str, Any]) -> str:
         return f"Input should be a mapping of fields (got {_shown(got)})"
     msg = str(err["msg"])
     msg = msg.removeprefix("Value error, ")
-    if kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error":
-        if not isinstance(got, dict | list):
-            return f"{msg} (got {_shown(got)})"
+    typed = kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error"
+    if typed and not isinstance(got, dict | list):
+        return f"{msg} (got {_shown(got)})"
     return msg
 
 
@@ -728,9 +737,13 @@ def _pick(errors: list[Any]) -> Any:
 def from_data(data: Any, source: str | None = None) -> Scenario:
     """Validate plain data (as parsed from YAML or JSON) into a :class:`Scenario`."""
     if data is None:
-        raise ScenarioError("is empty; a scenario needs at least id, name, period, hosts and regions", source=source)
+        raise ScenarioError(
+            "is empty; a scenario needs at least id, name, period, hosts and regions", source=source
+        )
     if not isinstance(data, dict):
-        raise ScenarioError("a scenario must be a mapping of fields (got " + type(data).__name__ + ")", source=source)
+        raise ScenarioError(
+            "a scenario must be a mapping of fields (got " + type(data).__name__ + ")", source=source
+        )
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -746,7 +759,7 @@ def from_data(data: Any, source: str | None = None) -> Scenario:
 def parse_yaml(text: str, source: str | None = None) -> Any:
     """YAML text to plain data, with file-and-line errors."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except ScenarioError as exc:
         raise exc.located(source) if source else exc from None
     except yaml.MarkedYAMLError as exc:
@@ -757,7 +770,9 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
         if tag:
             short = tag.group(1).replace("tag:yaml.org,2002:", "!!")
             raise ScenarioError(
-                f"YAML tag '{short}' is not allowed; a scenario holds plain data only", source=source, field=where
+                f"YAML tag '{short}' is not allowed; a scenario holds plain data only",
+                source=source,
+                field=where,
             ) from None
         if "<block" in problem:
             problem = "the indentation does not match the lines above"

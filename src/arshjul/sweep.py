@@ -124,9 +124,7 @@ def parse_vary(option: str) -> tuple[str, list[Any]]:
     """``limits.window_max=2,3,4`` → (``limits.window_max``, [2, 3, 4])."""
     path, sep, values = option.partition("=")
     if not sep or not path.strip() or not values.strip():
-        raise ScenarioError(
-            "write it as PATH=V1,V2,… e.g. limits.window_max=2,3,4", field=f"--vary {option}"
-        )
+        raise ScenarioError("write it as PATH=V1,V2,… e.g. limits.window_max=2,3,4", field=f"--vary {option}")
     return path.strip(), [parse_value(v) for v in _split_values(values)]
 
 
@@ -143,9 +141,7 @@ def grid(varies: Sequence[tuple[str, Sequence[Any]]]) -> list[Variant]:
 
 
 def _short(value: Any) -> str:
-    return (
-        json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
-    )
+    return json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
 
 
 def read_variants(path: Path) -> list[Variant]:
@@ -157,9 +153,7 @@ def read_variants(path: Path) -> list[Variant]:
     if isinstance(data, dict):
         data = [{"name": k, "set": v} for k, v in data.items()]
     if not isinstance(data, list) or not data:
-        raise ScenarioError(
-            "expected a list of variants, each {name: …, set: {path: value}}", source=source
-        )
+        raise ScenarioError("expected a list of variants, each {name: …, set: {path: value}}", source=source)
     out: list[Variant] = []
     names: set[str] = set()
     for k, item in enumerate(data):
@@ -174,14 +168,10 @@ def read_variants(path: Path) -> list[Variant]:
             )
         changes = item.get("set") or {}
         if not isinstance(changes, dict):
-            raise ScenarioError(
-                "'set' must map field paths to values", source=source, field=f"[{k}].set"
-            )
+            raise ScenarioError("'set' must map field paths to values", source=source, field=f"[{k}].set")
         name = str(item["name"])
         if name in names:
-            raise ScenarioError(
-                f"variant '{name}' is listed twice", source=source, field=f"[{k}].name"
-            )
+            raise ScenarioError(f"variant '{name}' is listed twice", source=source, field=f"[{k}].name")
         names.add(name)
         out.append(Variant(name, {str(p): v for p, v in changes.items()}))
     return out
@@ -201,9 +191,7 @@ def run_task(task: Task) -> dict[str, Any]:
     row: dict[str, Any] = {
         "index": task.index,
         "variant": task.variant.name,
-        "changes": json.dumps(
-            dict(task.variant.changes), ensure_ascii=False, sort_keys=True, default=str
-        ),
+        "changes": json.dumps(dict(task.variant.changes), ensure_ascii=False, sort_keys=True, default=str),
     }
     started = time.monotonic()
     try:
@@ -225,14 +213,19 @@ def run_task(task: Task) -> dict[str, Any]:
     except Exception as exc:  # a sweep reports every failure in its row and goes on
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return _row(row, status="ERROR", message=detail, started=started)
+    status = "TIMEOUT" if plan.status == "UNKNOWN" else plan.status
+    if not plan.found:
+        why = (
+            "the variant's hard rules cannot all hold"
+            if status == "INFEASIBLE"
+            else f"no plan within {task.time_limit:g} s"
+        )
+        return _row(row, status=status, message=why, started=started, wall_time=plan.wall_time)
     m = measure(plan, last_year)
     values = flat(m)
-    status = "TIMEOUT" if plan.status == "UNKNOWN" else plan.status
     message = ""
-    if status == "TIMEOUT":
-        message = f"no plan within {task.time_limit:g} s"
-    elif status == "INFEASIBLE":
-        message = "the variant's hard rules cannot all hold"
+    if status == "FEASIBLE" and plan.gap is not None:
+        message = f"stopped at {task.time_limit:g} s, {100 * plan.gap:.1f}% from the bound"
     busiest = max(m.per_month.values(), default=0)
     row.update(
         {
@@ -260,8 +253,16 @@ def run_task(task: Task) -> dict[str, Any]:
     return {c: row.get(c) for c in COLUMNS}
 
 
-def _row(row: dict[str, Any], *, status: str, message: str, started: float) -> dict[str, Any]:
-    row.update(status=status, message=message, wall_time=round(time.monotonic() - started, 3))
+def _row(
+    row: dict[str, Any],
+    *,
+    status: str,
+    message: str,
+    started: float,
+    wall_time: float | None = None,
+) -> dict[str, Any]:
+    elapsed = time.monotonic() - started if wall_time is None else wall_time
+    row.update(status=status, message=message, wall_time=round(elapsed, 3))
     return {c: row.get(c) for c in COLUMNS}
 
 
@@ -405,18 +406,14 @@ def _failure(task: Task, exc: BaseException) -> dict[str, Any]:
     row = {
         "index": task.index,
         "variant": task.variant.name,
-        "changes": json.dumps(
-            dict(task.variant.changes), ensure_ascii=False, sort_keys=True, default=str
-        ),
+        "changes": json.dumps(dict(task.variant.changes), ensure_ascii=False, sort_keys=True, default=str),
         "status": "ERROR",
         "message": f"the worker failed: {type(exc).__name__}: {exc}".strip(),
     }
     return {c: row.get(c) for c in COLUMNS}
 
 
-def _run_local(
-    tasks: Sequence[Task], jobs: int, finished: Callable[[dict[str, Any]], None]
-) -> None:
+def _run_local(tasks: Sequence[Task], jobs: int, finished: Callable[[dict[str, Any]], None]) -> None:
     """A pool of fresh (spawned) processes: no solver state is shared or forked."""
     if not tasks:
         return

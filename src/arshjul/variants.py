@@ -137,9 +137,7 @@ def merge(
         for key, value in child.items():
             if key in out:
                 sub = parent_origin.children.get(key) or _leaf(out[key], parent_origin.source)
-                out[key], origin.children[key] = merge(
-                    out[key], sub, value, child_source, (*path, key)
-                )
+                out[key], origin.children[key] = merge(out[key], sub, value, child_source, (*path, key))
             else:
                 out[key], origin.children[key] = (
                     _strip(value, child_source, (*path, key)),
@@ -162,8 +160,7 @@ def _merge_by_id(
 ) -> tuple[list[Any], Origin]:
     items: list[Any] = list(parent)
     origins: list[Origin] = [
-        parent_origin.children.get(i) or _leaf(v, parent_origin.source)
-        for i, v in enumerate(parent)
+        parent_origin.children.get(i) or _leaf(v, parent_origin.source) for i, v in enumerate(parent)
     ]
 
     def position(ident: Any) -> int | None:
@@ -258,28 +255,21 @@ def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
     here = path.resolve()
     seen = [*chain, here]
     if parent_path.resolve() in seen:
-        loop = " → ".join(
-            p.name for p in [*seen[seen.index(parent_path.resolve()) :], parent_path.resolve()]
-        )
+        loop = " → ".join(p.name for p in [*seen[seen.index(parent_path.resolve()) :], parent_path.resolve()])
         raise ScenarioError(
             f"'{target}' is already in the chain, a cycle: {loop}", source=source, field="extends"
         )
     if len(seen) >= MAX_CHAIN:
-        raise ScenarioError(
-            f"more than {MAX_CHAIN} files extend each other", source=source, field="extends"
-        )
+        raise ScenarioError(f"more than {MAX_CHAIN} files extend each other", source=source, field="extends")
     if not parent_path.is_file():
         raise ScenarioError(
-            f"no such file '{target}' (looked for {parent_path}; "
-            "the path is relative to this file)",
+            f"no such file '{target}' (looked for {parent_path}; the path is relative to this file)",
             source=source,
             field="extends",
         )
     parent, parent_origin = _resolve(parent_path, None, seen)
     if not isinstance(parent, dict):
-        raise ScenarioError(
-            "the extended file is not a mapping of fields", source=source, field="extends"
-        )
+        raise ScenarioError("the extended file is not a mapping of fields", source=source, field="extends")
     return merge(parent, parent_origin, data, source)
 
 
@@ -387,14 +377,10 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     node: Any = data
     for k, (kind, name) in enumerate(tokens):
         last = k == len(tokens) - 1
-        done = ".".join(n if t == "key" else f"[{n}]" for t, n in tokens[: k + 1]).replace(
-            ".[", "["
-        )
+        done = ".".join(n if t == "key" else f"[{n}]" for t, n in tokens[: k + 1]).replace(".[", "[")
         if kind == "key":
             if not isinstance(node, dict):
-                raise ScenarioError(
-                    f"'{name}' is inside something that is not a mapping", field=path
-                )
+                raise ScenarioError(f"'{name}' is inside something that is not a mapping", field=path)
             if last:
                 if value is REMOVE:
                     node.pop(name, None)

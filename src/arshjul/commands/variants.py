@@ -232,9 +232,7 @@ def compare(
     show_default=True,
     help="Solver threads per variant (1 keeps results the same on every machine).",
 )
-@click.option(
-    "--seed", type=int, default=0, show_default=True, help="Random seed of every variant."
-)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of every variant.")
 @last_year_option
 def sweep(
     base: str,
@@ -468,8 +466,7 @@ def replan(
                 click.echo(line, err=True)
         else:
             click.echo(
-                f"No plan found within {time_limit:g} s (status {plan.status}). "
-                "Try a longer --time-limit.",
+                f"No plan found within {time_limit:g} s (status {plan.status}). Try a longer --time-limit.",
                 err=True,
             )
         sys.exit(EXIT_NO_PLAN)

@@ -142,9 +142,7 @@ class _Search:
 
 def _without_exclusions(inst: Instance) -> Instance:
     """The same instance with no slot-closing rules left to state."""
-    return dataclasses.replace(
-        inst, sessions=[dataclasses.replace(s, exclusions={}) for s in inst.sessions]
-    )
+    return dataclasses.replace(inst, sessions=[dataclasses.replace(s, exclusions={}) for s in inst.sessions])
 
 
 def _skip_disabled_gaps(inst: Instance, off: frozenset[RuleKey]) -> Instance:
@@ -269,9 +267,7 @@ class MoveProbe:
     ) -> None:
         self.options = options or ConflictOptions(time_limit=10.0, step_limit=2.0)
         self.session_id = session_id
-        self.model = model_with_hard_closures(
-            inst, extra_rules=[pin_assignment(assignment, free=session_id)]
-        )
+        self.model = model_with_hard_closures(inst, extra_rules=[pin_assignment(assignment, free=session_id)])
 
     def why_not(self, slot: int) -> Conflict:
         """Rules that forbid ``slot`` (FEASIBLE when it is possible after all)."""

@@ -204,9 +204,7 @@ def region_double_booking(m: Model) -> None:
     """
     inst = m.instance
     seen: set[tuple[int, tuple[str, ...]]] = set()
-    tempo_on = {
-        h for h in inst.hosts if not m.switchable and ("host_tempo", h) not in m.disabled
-    }
+    tempo_on = {h for h in inst.hosts if not m.switchable and ("host_tempo", h) not in m.disabled}
     for code in inst.regions:
         per_slot: dict[int, list[tuple[str, bool]]] = defaultdict(list)
         for s in inst.sessions:
@@ -253,7 +251,9 @@ def host_tempo(m: Model) -> None:
         lits = m.on(("host_tempo", host.id))
         if lits is None:
             continue
-        m.cp.add_no_overlap([m.interval(sid, host.gap_days, m.both(None, lits), f"host[{host.id}]") for sid in mine])
+        m.cp.add_no_overlap(
+            [m.interval(sid, host.gap_days, m.both(None, lits), f"host[{host.id}]") for sid in mine]
+        )
 
 
 def learning_first(m: Model) -> None:

@@ -75,9 +75,7 @@ class Model:
             self.presenting_vars[key] = var
         return self.presenting_vars[key]
 
-    def both(
-        self, lit: cp_model.IntVar | None, switches: list[cp_model.IntVar]
-    ) -> cp_model.IntVar | None:
+    def both(self, lit: cp_model.IntVar | None, switches: list[cp_model.IntVar]) -> cp_model.IntVar | None:
         """A literal for "``lit`` and every switch" (``None`` when always true)."""
         parts = ([] if lit is None else [lit]) + switches
         if not parts:
@@ -109,9 +107,7 @@ def build_variables(m: Model) -> None:
         for t in cand:
             m.x[s.id, t] = m.cp.new_bool_var(f"x[{s.id},{t}]")
         days = sorted({inst.slots[t].day for t in cand}) or [0]
-        m.day[s.id] = m.cp.new_int_var_from_domain(
-            cp_model.Domain.from_values(days), f"day[{s.id}]"
-        )
+        m.day[s.id] = m.cp.new_int_var_from_domain(cp_model.Domain.from_values(days), f"day[{s.id}]")
         m.cp.add(m.day[s.id] == sum(inst.slots[t].day * m.x[s.id, t] for t in cand))
         for u in s.units:
             m.p[s.id, u] = m.cp.new_bool_var(f"p[{s.id},{u}]")

@@ -68,9 +68,7 @@ def same_month_term(months: Mapping[str, frozenset[int]]) -> TermBuilder:
             wanted = months.get(s.id)
             if not wanted:
                 continue
-            inside = [
-                m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].date.month in wanted
-            ]
+            inside = [m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].date.month in wanted]
             total.append(1 - sum(inside))
         return sum(total)
 

@@ -89,16 +89,13 @@ def heatmap_svg(plan: Plan) -> str:
     width = LEFT * 2 + NAME_W + CELL_W * len(months) + sum(SUM_W)
     height = TOP + CELL_H * max(1, len(loads)) + 124
     x_sum = LEFT + NAME_W + CELL_W * len(months)
-    parts: list[str] = [
-        f'<rect width="{fmt_num(width)}" height="{fmt_num(height)}" fill="#ffffff"/>'
-    ]
+    parts: list[str] = [f'<rect width="{fmt_num(width)}" height="{fmt_num(height)}" fill="#ffffff"/>']
     parts.append(
         f'<text x="{fmt_num(LEFT)}" y="34" font-size="21" font-weight="700" fill="{INK}">'
         "Inbjudningar per region och månad</text>"
     )
     parts.append(
-        f'<text x="{fmt_num(LEFT)}" y="58" font-size="14" fill="#444444">'
-        f"{escape(_subtitle(plan))}</text>"
+        f'<text x="{fmt_num(LEFT)}" y="58" font-size="14" fill="#444444">{escape(_subtitle(plan))}</text>'
     )
     parts += _header(months, x_sum)
     for row, load in enumerate(loads):

@@ -56,9 +56,7 @@ def session_uid(plan: Plan, session: Session) -> str:
     """The stable UID: re-importing or updating finds the same meeting by it."""
     uid = f"{session.id}@{plan.scenario_id}.{UID_DOMAIN}"
     if len(uid.encode("utf-8")) > UID_MAX_BYTES:
-        raise ValueError(
-            f"UID {uid!r} is longer than {UID_MAX_BYTES} bytes; Outlook may confuse it"
-        )
+        raise ValueError(f"UID {uid!r} is longer than {UID_MAX_BYTES} bytes; Outlook may confuse it")
     return uid
 
 
@@ -152,9 +150,7 @@ def event_description(plan: Plan, session: Session) -> str:
         lines = ["Follow-up items:"]
         for fid in session.followups:
             d = _other(plan, fid)
-            lines.append(
-                f"- {_clean(d.title)} ({d.date:%Y-%m-%d})" if d is not None else f"- {fid}"
-            )
+            lines.append(f"- {_clean(d.title)} ({d.date:%Y-%m-%d})" if d is not None else f"- {fid}")
         parts.append("\n".join(lines))
     if session.description:
         parts.append(_clean(session.description))
@@ -345,9 +341,7 @@ def theme_calendar(plan: Plan, theme_id: str, *, dtstamp: dt.datetime) -> bytes:
     if not sessions:
         raise ValueError(f"no session of theme {theme_id!r} in the plan")
     first = min(sessions, key=lambda s: (s.start, s.id))
-    return _calendar(
-        plan, sessions, dtstamp=dtstamp, name=f"{plan.scenario_name} — {_clean(first.title)}"
-    )
+    return _calendar(plan, sessions, dtstamp=dtstamp, name=f"{plan.scenario_name} — {_clean(first.title)}")
 
 
 def host_calendar(plan: Plan, host_id: str, *, dtstamp: dt.datetime) -> bytes:
@@ -525,8 +519,7 @@ def write_invitations(
             if not dropped:
                 continue
             seqs = {
-                s.id: max(s.sequence + 1, current[s.id].sequence if s.id in current else 0)
-                for s in dropped
+                s.id: max(s.sequence + 1, current[s.id].sequence if s.id in current else 0) for s in dropped
             }
             only_me = _Itip("CANCEL", _only(code))
             path = _inside(out_dir, "regions", f"{safe_name(code)}-cancel.ics")
@@ -618,9 +611,7 @@ def _read_ics_sessions(
                 raise fail(f"{where} {name}", problem)
             if value.tzinfo is None or value.utcoffset() is None:
                 if zone is None:
-                    raise fail(
-                        f"{where} {name}", "floating time without TZID (pass the plan's time zone)"
-                    )
+                    raise fail(f"{where} {name}", "floating time without TZID (pass the plan's time zone)")
                 value = value.replace(tzinfo=zone)
             return value.astimezone(zone) if zone is not None else value
         if isinstance(value, dt.date):
@@ -802,9 +793,7 @@ def outlook_problems(data: bytes) -> list[str]:
                     if len([m for m in parts.get("BYMONTH", "").split(",") if m]) != 1:
                         problems.append(f"{where}: RRULE needs exactly one BYMONTH")
                     if "UNTIL" in parts or "COUNT" in parts:
-                        problems.append(
-                            f"{where}: RRULE ends (UNTIL/COUNT); Outlook keeps one rule"
-                        )
+                        problems.append(f"{where}: RRULE ends (UNTIL/COUNT); Outlook keeps one rule")
 
         def walk(comp: _Comp) -> Iterable[_Comp]:
             yield comp
@@ -839,21 +828,15 @@ def outlook_problems(data: bytes) -> list[str]:
                 if "TZID" in params or not re.fullmatch(r"\d{8}T\d{6}Z", value):
                     problems.append(f"{where}: DTSTAMP {value} is not UTC")
             if method in ("REQUEST", "CANCEL") and not ev.get("ORGANIZER"):
-                problems.append(
-                    f"{where}: METHOD:{method} without ORGANIZER (Outlook will not update)"
-                )
+                problems.append(f"{where}: METHOD:{method} without ORGANIZER (Outlook will not update)")
             if method in ("PUBLISH", "") and (ev.get("ORGANIZER") or ev.get("ATTENDEE")):
-                problems.append(
-                    f"{where}: ORGANIZER/ATTENDEE in a PUBLISH calendar (not plain appointments)"
-                )
+                problems.append(f"{where}: ORGANIZER/ATTENDEE in a PUBLISH calendar (not plain appointments)")
             starts, ends = ev.get("DTSTART"), ev.get("DTEND")
             all_day = bool(starts) and starts[0][1].get("VALUE", "").upper() == "DATE"
             if all_day and (not ends or ends[0][2] <= starts[0][2]):
                 problems.append(f"{where}: all-day event needs an exclusive DTEND after DTSTART")
         if len(events) == 1 and cal.get("X-WR-CALNAME"):
-            problems.append(
-                "X-WR-CALNAME on a file with a single appointment (creates a folder for it)"
-            )
+            problems.append("X-WR-CALNAME on a file with a single appointment (creates a folder for it)")
     return problems
 
 

@@ -135,9 +135,7 @@ def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
     ]
     if today is not None:
         intro.append(f"Läge {day_sv(today)}: möten före detta datum är frysta (redan utskickade).")
-    out.append(
-        _Section(title=f"Årshjul: {one_line(plan.scenario_name)}", level=1, paragraphs=intro)
-    )
+    out.append(_Section(title=f"Årshjul: {one_line(plan.scenario_name)}", level=1, paragraphs=intro))
     out.append(_solver_section(plan))
     if plan.terms:
         out.append(_terms_section(plan))
@@ -162,9 +160,7 @@ def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
 
 
 def _solver_section(plan: Plan) -> _Section:
-    rows: list[list[Cell]] = [
-        ["Status", f"{STATUS_SV.get(plan.status, plan.status)} ({plan.status})"]
-    ]
+    rows: list[list[Cell]] = [["Status", f"{STATUS_SV.get(plan.status, plan.status)} ({plan.status})"]]
     rows.append(
         [
             "Målvärde (summa straff, lägre är bättre)",
@@ -180,9 +176,7 @@ def _solver_section(plan: Plan) -> _Section:
     rows.append(["Regioner", str(len(plan.regions))])
     if plan.publication_date is not None:
         rows.append(["Publiceras", day_sv(plan.publication_date)])
-    paragraphs = (
-        [] if plan.found else [f"Ingen plan att visa: {STATUS_SV.get(plan.status, plan.status)}."]
-    )
+    paragraphs = [] if plan.found else [f"Ingen plan att visa: {STATUS_SV.get(plan.status, plan.status)}."]
     return _Section(title="Lösning", paragraphs=paragraphs, table=_Table(["Mått", "Värde"], rows))
 
 
@@ -199,9 +193,7 @@ def _terms_section(plan: Plan) -> _Section:
     return _Section(
         title="Poäng per del",
         paragraphs=["Planen minimerar summan av viktade straff; här är var de kommer ifrån."],
-        table=_Table(
-            ["Del", "Vad den straffar", "Straff", "Andel"], rows, frozenset({2, 3}), bars=bars
-        ),
+        table=_Table(["Del", "Vad den straffar", "Straff", "Andel"], rows, frozenset({2, 3}), bars=bars),
     )
 
 
@@ -304,9 +296,7 @@ def _region_sections(plan: Plan) -> list[_Section]:
                 if len(slot.regions) > 1:
                     others = [_region(plan, c) for c in slot.regions if c != code]
                     task.append(f"gemensamt som {one_line(slot.name)}, med {', '.join(others)}")
-            rows.append(
-                [day_sv(s.date, weekday=True), when, task, f"{one_line(s.title)} ({s.host_name})"]
-            )
+            rows.append([day_sv(s.date, weekday=True), when, task, f"{one_line(s.title)} ({s.host_name})"])
         out.append(
             _Section(
                 title=f"{name} ({code})",
@@ -479,9 +469,7 @@ def report_markdown(plan: Plan, *, today: dt.date | None = None) -> str:
 # -- files ------------------------------------------------------------------------------------
 
 
-def write_report(
-    plan: Plan, out_dir: Path, *, today: dt.date | None = None, png: bool = False
-) -> list[Path]:
+def write_report(plan: Plan, out_dir: Path, *, today: dt.date | None = None, png: bool = False) -> list[Path]:
     """Write ``wheel.svg``, ``heatmap.svg``, ``report.html``, ``report.md`` (and ``wheel.png``
     when asked) into ``out_dir``, each atomically; returns the paths in that order."""
     out_dir = Path(out_dir)

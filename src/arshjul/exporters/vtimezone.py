@@ -50,9 +50,7 @@ class Observance:
         """The local (naive) wall time this observance starts in ``year``."""
         if self.month is None:
             return dt.datetime(_EPOCH_YEAR, 1, 1)
-        return dt.datetime.combine(
-            nth_weekday(year, self.month, self.weekday, self.week), self.time
-        )
+        return dt.datetime.combine(nth_weekday(year, self.month, self.weekday, self.week), self.time)
 
     def onset_utc(self, year: int) -> dt.datetime:
         """The UTC instant this observance starts in ``year``."""
@@ -183,9 +181,7 @@ def transitions(tzid: str, years: Iterable[int]) -> list[Transition]:
     return found
 
 
-def _observance(
-    tzid: str, kind: Literal["STANDARD", "DAYLIGHT"], changes: list[Transition]
-) -> Observance:
+def _observance(tzid: str, kind: Literal["STANDARD", "DAYLIGHT"], changes: list[Transition]) -> Observance:
     """One yearly rule that fits every change of one kind, or the ScenarioError."""
     first = changes[0]
     weeks: set[int] | None = None

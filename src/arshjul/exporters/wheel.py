@@ -347,8 +347,7 @@ def session_tooltip(plan: Plan, s: Session) -> str:
     lines = [
         one_line(s.title),
         f"{KIND_SV.get(s.kind, s.kind)} · {s.host_name}",
-        f"{day_sv(s.date, weekday=True)} {clock(s.start, plan.timezone)}–"
-        f"{clock(s.end, plan.timezone)}",
+        f"{day_sv(s.date, weekday=True)} {clock(s.start, plan.timezone)}–{clock(s.end, plan.timezone)}",
     ]
     if s.presentations:
         lines.append("Presenterar: " + ", ".join(one_line(p.name) for p in s.presentations))
@@ -409,9 +408,7 @@ def _draw_ring(plan: Plan, ring: _Ring, index: int, tracks: _Tracks) -> tuple[li
         return out
 
     def free(lo: float, hi: float) -> bool:
-        return not any(
-            lo - mark_deg <= a + k <= hi + mark_deg for a in angles for k in (-360, 0, 360)
-        )
+        return not any(lo - mark_deg <= a + k <= hi + mark_deg for a in angles for k in (-360, 0, 360))
 
     # the ring's name goes beside the top, where the period starts, so the names line up
     # like row headers; session labels give way to it unless a mark sits there
@@ -419,9 +416,7 @@ def _draw_ring(plan: Plan, ring: _Ring, index: int, tracks: _Tracks) -> tuple[li
         (360 - 2 * pad - name_deg, 360.0, 360 - pad, "end"),
         (0.0, 2 * pad + name_deg, pad, "start"),
     ]
-    options = [
-        (spine, fit_labels(spine[0])) for spine in spines if name and free(spine[0], spine[1])
-    ]
+    options = [(spine, fit_labels(spine[0])) for spine in spines if name and free(spine[0], spine[1])]
     labels = fit_labels(None)
     spine_at: tuple[float, str] | None = None
     if options:
@@ -445,9 +440,7 @@ def _draw_ring(plan: Plan, ring: _Ring, index: int, tracks: _Tracks) -> tuple[li
             marker(s.kind, x, y, mark, ring.colour),
         ]
         if label:
-            parts.append(
-                tracks.clockwise_from(lane, a + mark_deg, span, label, size, f' fill="{INK}"{HALO}')
-            )
+            parts.append(tracks.clockwise_from(lane, a + mark_deg, span, label, size, f' fill="{INK}"{HALO}'))
         parts.append("</g>")
         marks.append("".join(parts))
     name_attrs = f' font-weight="700" fill="#333333"{HALO} class="ring-name"'
@@ -472,9 +465,7 @@ def _draw_ring(plan: Plan, ring: _Ring, index: int, tracks: _Tracks) -> tuple[li
             gaps.append((nxt_start - end, mid, min(mid % 360, 360 - mid % 360)))
         fitting = [g for g in gaps if g[0] >= full_deg + 2 * pad]
         room, mid, _ = min(fitting, key=lambda g: (g[2], g[1])) if fitting else max(gaps)
-        name = shorten(
-            ring.name, int((min(room, 120.0) - 2 * pad) / deg_per_px / (name_size * CHAR_EM))
-        )
+        name = shorten(ring.name, int((min(room, 120.0) - 2 * pad) / deg_per_px / (name_size * CHAR_EM)))
         if name:
             title = tracks.text_at(r_mid, mid, name, name_size, attrs=name_attrs)
     return back, ([title] if title else []) + marks
@@ -540,17 +531,14 @@ def _line(r0: float, r1: float, deg: float, attrs: str) -> str:
     x0, y0 = _pt(r0, deg)
     x1, y1 = _pt(r1, deg)
     return (
-        f'<line x1="{fmt_num(x0)}" y1="{fmt_num(y0)}" x2="{fmt_num(x1)}" y2="{fmt_num(y1)}" '
-        + f"{attrs}/>"
+        f'<line x1="{fmt_num(x0)}" y1="{fmt_num(y0)}" x2="{fmt_num(x1)}" y2="{fmt_num(y1)}" ' + f"{attrs}/>"
     )
 
 
 def _week_band(plan: Plan) -> list[str]:
     """ISO week ticks at each Monday, odd weeks numbered at mid-week (sportlov is "v7–10")."""
     lo, hi = WEEK_BAND
-    parts = [
-        f'<path d="{_sector(lo, hi, 0, 360)}" fill="#ffffff" stroke="#8a8a8a" stroke-width="1"/>'
-    ]
+    parts = [f'<path d="{_sector(lo, hi, 0, 360)}" fill="#ffffff" stroke="#8a8a8a" stroke-width="1"/>']
     total = period_days(plan)
     monday = plan.period_start - dt.timedelta(days=plan.period_start.weekday())
     while monday <= plan.period_end:
@@ -583,9 +571,7 @@ def _week_band(plan: Plan) -> list[str]:
 def _closures(plan: Plan, tracks: _Tracks, r_in: float) -> list[str]:
     """Blackouts hatched across the rings and named in their band; holidays as thin slices."""
     lo, hi = CLOSURE_BAND
-    parts = [
-        f'<path d="{_sector(lo, hi, 0, 360)}" fill="#f7f7f7" stroke="#b5b5b5" stroke-width="0.8"/>'
-    ]
+    parts = [f'<path d="{_sector(lo, hi, 0, 360)}" fill="#f7f7f7" stroke="#b5b5b5" stroke-width="0.8"/>']
     order = sorted(plan.closures, key=lambda c: (c.kind != "holiday", c.start, c.end, c.name))
     for c in order:
         start, end = max(c.start, plan.period_start), min(c.end, plan.period_end)
@@ -602,9 +588,7 @@ def _closures(plan: Plan, tracks: _Tracks, r_in: float) -> list[str]:
             room = (a1 - a0) / 360 * 2 * math.pi * (lo + hi) / 2
             name = shorten(one_line(c.name), int(room / (10 * CHAR_EM)))
             if len(name) >= 3:
-                parts.append(
-                    tracks.text_at((lo + hi) / 2, (a0 + a1) / 2, name, 10, attrs=' fill="#ffffff"')
-                )
+                parts.append(tracks.text_at((lo + hi) / 2, (a0 + a1) / 2, name, 10, attrs=' fill="#ffffff"'))
             parts.append("</g>")
         else:
             parts.append(
@@ -659,9 +643,7 @@ def _centre(plan: Plan, title: str, r: float) -> list[str]:
     rows: list[tuple[str, float, str]] = [(line, title_size, "700") for line in lines]
     if _period_text(plan) not in title:
         rows.append((_period_text(plan), 17.0, "400"))
-    rows.append(
-        (f"{n} möte" + ("" if n == 1 else "n") if plan.found else "ingen plan", 14.0, "400")
-    )
+    rows.append((f"{n} möte" + ("" if n == 1 else "n") if plan.found else "ingen plan", 14.0, "400"))
     height = sum(size * 1.25 for _, size, _ in rows)
     y = CY - height / 2
     for text, size, weight in rows:
@@ -681,9 +663,7 @@ def _today(plan: Plan, today: dt.date, r_in: float, tracks: _Tracks) -> list[str
     parts = [
         f'<g class="today" data-angle="{a:.4f}" data-date="{today.isoformat()}">'
         f"<title>{escape(f'Idag: {day_sv(today)} (allt före är fryst)')}</title>",
-        _line(
-            r_in - 6, R_OUT + 4, a, f'stroke="{colour}" stroke-width="3.5" stroke-linecap="round"'
-        ),
+        _line(r_in - 6, R_OUT + 4, a, f'stroke="{colour}" stroke-width="3.5" stroke-linecap="round"'),
     ]
     x, y = _pt(r_in - 6, a)
     parts.append(f'<circle cx="{fmt_num(x)}" cy="{fmt_num(y)}" r="5" fill="{colour}"/>')
@@ -796,9 +776,7 @@ def _legend(plan: Plan, rings: list[_Ring], today_drawn: bool) -> list[str]:
                 stroke_width="3.5",
                 stroke_linecap="round",
             )
-            + el(
-                "text", "Idag; det som ligger före är fryst", x=x + 30, y=y, font_size=14, fill=INK
-            )
+            + el("text", "Idag; det som ligger före är fryst", x=x + 30, y=y, font_size=14, fill=INK)
         )
     y = VIEW_H - 40
     for note in (
@@ -878,14 +856,7 @@ def wheel_svg(plan: Plan, *, today: dt.date | None = None, title: str | None = N
         f'data-period-end="{plan.period_end.isoformat()}">\n'
         f'<title id="wheel-title">{escape(doc_title)}</title>\n'
     )
-    return (
-        head
-        + "<defs>"
-        + "\n".join(defs)
-        + "</defs>\n"
-        + "\n".join(p for p in body if p)
-        + "\n</svg>\n"
-    )
+    return head + "<defs>" + "\n".join(defs) + "</defs>\n" + "\n".join(p for p in body if p) + "\n</svg>\n"
 
 
 # -- PNG --------------------------------------------------------------------------------------
