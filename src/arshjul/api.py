@@ -35,7 +35,7 @@ def solve(
     if result.assignment is None:
         if status not in ("INFEASIBLE", "MODEL_INVALID"):
             status = "UNKNOWN"
-        return Plan(
+        empty = Plan(
             scenario_id=inst.scenario_id,
             scenario_name=inst.name,
             timezone=inst.timezone,
@@ -46,6 +46,8 @@ def solve(
             wall_time=round(result.wall_time, 3),
             seed=seed,
         )
+        empty.interrupted = result.interrupted
+        return empty
     if result.interrupted and status == "OPTIMAL":
         status = "FEASIBLE"
     plan = to_plan(
@@ -57,6 +59,7 @@ def solve(
         wall_time=result.wall_time,
         seed=seed,
     )
+    plan.interrupted = result.interrupted
     plan.terms = check(inst, plan).weighted
     return plan
 

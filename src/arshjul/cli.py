@@ -247,6 +247,8 @@ def plan(
                 f"Run 'arshjul explain {source}' to see which rules collide.",
                 err=True,
             )
+        elif result.interrupted:
+            click.echo("Interrupted before any plan was found; nothing was written.", err=True)
         else:
             click.echo(
                 f"No plan found within {time_limit:g} s (status {result.status}). Try a longer --time-limit.",
@@ -257,6 +259,8 @@ def plan(
         from .revision import carry_sequences
 
         result = carry_sequences(result, before)
+    if result.interrupted:
+        click.echo("Interrupted: keeping the best plan found so far.", err=True)
     written = write_outputs(
         result,
         out,
@@ -281,22 +285,24 @@ def write_outputs(
     invitations: bool = False,
     previous: Plan | None = None,
 ) -> list[Path]:
-    """Plan JSON, calendars and report, each file written whole or not at all.
+    """Plan JSON, calendars and report, written as one set: all of them or none.
 
-    The plan JSON is written last: its presence marks a complete set of outputs.
+    Everything is written into a staging folder first and moved into ``out`` at the end, so
+    an interrupted run leaves the previous outputs as they were.
     """
     from .exporters.ics import write_calendars, write_invitations
-    from .fileio import write_atomic
+    from .fileio import staged, write_atomic
 
-    written = write_calendars(plan, out, dtstamp=dtstamp, include_closures=closures)
-    if invitations:
-        written += write_invitations(plan, previous, out / "invitations", dtstamp=dtstamp)
-    if report:
-        from .exporters.report import write_report
+    with staged(out) as stage:
+        written = write_calendars(plan, stage, dtstamp=dtstamp, include_closures=closures)
+        if invitations:
+            written += write_invitations(plan, previous, stage / "invitations", dtstamp=dtstamp)
+        if report:
+            from .exporters.report import write_report
 
-        written += write_report(plan, out)
-    written.append(write_atomic(out / "plan.json", plan.to_json()))
-    return written
+            written += write_report(plan, stage)
+        written.append(write_atomic(stage / "plan.json", plan.to_json()))
+    return [out / p.relative_to(stage) for p in written]
 
 
 @main.command()
@@ -473,5 +479,20 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
     click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")
 
 
+def run() -> None:
+    """Entry point: Ctrl-C outside a solve ends quietly, never with a traceback."""
+    try:
+        main(standalone_mode=False)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; nothing was changed in the output folder.", err=True)
+        sys.exit(130)
+    except click.exceptions.Abort:
+        click.echo("Interrupted; nothing was changed in the output folder.", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(EXIT_BAD_INPUT)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

@@ -119,8 +119,12 @@ class Plan:
     status: Status
     objective: int | None = None
     bound: float | None = None
-    wall_time: float = 0.0
+    wall_time: float = field(default=0.0, compare=False)
+    """Seconds the solve took: shown on the terminal, never written to files (two runs of
+    the same scenario and seed write byte-identical files)."""
     seed: int = 0
+    interrupted: bool = field(default=False, compare=False)
+    """The search was stopped by Ctrl-C (terminal only, not written to files)."""
     sessions: list[Session] = field(default_factory=list)
     terms: dict[str, int] = field(default_factory=dict)
     """Weighted objective terms by name; they sum to ``objective``."""
@@ -192,6 +196,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        del data["wall_time"], data["interrupted"]
         data = {"format": PLAN_FORMAT, **data}
         return _jsonable(data)
 

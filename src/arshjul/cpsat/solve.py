@@ -102,6 +102,7 @@ def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     p.num_workers = max(1, int(options.workers))
     p.random_seed = int(options.seed)
     p.log_search_progress = bool(options.log)
+    p.catch_sigint_signal = False  # Ctrl-C is ours: it stops the search and keeps the plan
     if options.gap is not None:
         p.relative_gap_limit = float(options.gap)
     if p.num_workers == 1:
@@ -142,25 +143,33 @@ def run(
     watcher = _Watcher(started, progress)
     outcome: dict[str, Any] = {}
 
-    def work() -> None:
-        outcome["status"] = solver.solve(m.cp, watcher)
+    done = threading.Event()
 
+    def work() -> None:
+        try:
+            outcome["status"] = solver.solve(m.cp, watcher)
+        finally:
+            done.set()
+
+    # Wait on an Event, not on Thread.join: a Ctrl-C that lands inside join() can leave
+    # Python believing the thread ended while CP-SAT still runs in it.
     thread = threading.Thread(target=work, name="cp-sat", daemon=True)
     interrupted = False
     thread.start()
     next_beat = started + heartbeat
     try:
-        while thread.is_alive():
-            thread.join(timeout=0.2)
+        while not done.wait(timeout=0.2):
             now = time.monotonic()
-            if progress and now >= next_beat and thread.is_alive():
+            if progress and now >= next_beat:
                 last = watcher.last
                 progress(Progress(now - started, last.objective, last.bound, last.solutions))
                 next_beat = now + heartbeat
     except KeyboardInterrupt:
         interrupted = True
         solver.stop_search()
-        thread.join()
+        while not done.wait(timeout=0.2):
+            solver.stop_search()
+    thread.join()
     wall = time.monotonic() - started
     code = outcome.get("status", cp_model.UNKNOWN)
     status = STATUS_NAMES.get(code, "UNKNOWN")

@@ -170,7 +170,6 @@ def _solver_section(plan: Plan) -> _Section:
     rows.append(["Undre gräns", "–" if plan.bound is None else _dec(plan.bound)])
     gap = plan.gap
     rows.append(["Avstånd till gränsen (gap)", "–" if gap is None else f"{_dec(gap * 100)} %"])
-    rows.append(["Lösningstid", f"{_dec(plan.wall_time)} s"])
     rows.append(["Slumpfrö", str(plan.seed)])
     rows.append(["Möten", str(len(plan.sessions))])
     rows.append(["Regioner", str(len(plan.regions))])
