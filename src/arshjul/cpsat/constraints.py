@@ -8,7 +8,6 @@ names are used by :mod:`arshjul.check` and by the explanations.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
@@ -197,47 +196,24 @@ def region_daily_cap(m: Model) -> None:
 
 
 def region_double_booking(m: Model) -> None:
-    """A region is never invited to two sessions in the same slot.
+    """A region is never invited to two sessions in the same slot: each invitation occupies
+    its slot on the timeline of slots, and a region's may not overlap.
 
-    Two sessions of one host cannot share a day while that host's tempo rule holds, so only
-    sessions of different hosts are written; identical groups of sessions are written once.
-    """
+    Two sessions of one host cannot share a day while that host's tempo rule holds, so a
+    region whose sessions all come from such hosts needs nothing more."""
     inst = m.instance
-    seen: set[tuple[int, tuple[str, ...]]] = set()
     tempo_on = {h for h in inst.hosts if not m.switchable and ("host_tempo", h) not in m.disabled}
     for code in inst.regions:
-        per_slot: dict[int, list[tuple[str, bool]]] = defaultdict(list)
-        for s in inst.sessions:
-            fixed = code in s.invited
-            if not fixed and not (s.invite_presenters and m.presents(s, code)):
-                continue
-            for t in m.candidates[s.id]:
-                per_slot[t].append((s.id, fixed))
-        clashes = {}
-        for t, items in per_slot.items():
-            hosts = {inst.session(sid).host for sid, _ in items}
-            if len(items) > 1 and not (len(hosts) == 1 and hosts <= tempo_on):
-                clashes[t] = items
-        if not clashes:
+        invites = _invitations(m, code)
+        hosts = {inst.session(sid).host for sid, _ in invites}
+        if len(invites) < 2 or (len(hosts) == 1 and hosts <= tempo_on):
             continue
         lits = m.on(("region_double_booking", code))
         if lits is None:
             continue
-        for t, items in clashes.items():
-            if all(fixed for _, fixed in items) and not lits:
-                key = (t, tuple(sorted(sid for sid, _ in items)))
-                if key in seen:
-                    continue
-                seen.add(key)
-            terms = []
-            for sid, fixed in items:
-                if fixed:
-                    terms.append(m.x[sid, t])
-                else:
-                    z = m.cp.new_bool_var(f"book[{sid},{code},{t}]")
-                    m.cp.add(z >= m.x[sid, t] + sum(m.presents(inst.session(sid), code)) - 1)
-                    terms.append(z)
-            m.cp.add(sum(terms) <= 1).only_enforce_if(lits)
+        m.cp.add_no_overlap(
+            [m.slot_interval(sid, m.both(lit, lits), f"book[{code}]") for sid, lit in invites]
+        )
 
 
 def host_tempo(m: Model) -> None:

@@ -37,6 +37,7 @@ class Model:
     terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     """Unweighted objective terms by name."""
     presenting_vars: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    slot_vars: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
     # -- rule switches ------------------------------------------------------------------------
 
@@ -86,6 +87,20 @@ class Model:
         self.cp.add_bool_and(parts).only_enforce_if(var)
         self.cp.add_bool_or([~v for v in parts] + [var])
         return var
+
+    def slot_interval(
+        self, session_id: str, present: cp_model.IntVar | None, name: str
+    ) -> cp_model.IntervalVar:
+        """``[slot, slot + 1)`` of a session on the timeline of all slots of the period."""
+        if session_id not in self.slot_vars:
+            cand = self.candidates[session_id] or [0]
+            var = self.cp.new_int_var_from_domain(cp_model.Domain.from_values(cand), f"slot[{session_id}]")
+            self.cp.add(var == sum(t * self.x[session_id, t] for t in self.candidates[session_id]))
+            self.slot_vars[session_id] = var
+        var = self.slot_vars[session_id]
+        if present is None:
+            return self.cp.new_fixed_size_interval_var(var, 1, f"{name}[{session_id}]")
+        return self.cp.new_optional_fixed_size_interval_var(var, 1, present, f"{name}[{session_id}]")
 
     def interval(
         self, session_id: str, length: int, present: cp_model.IntVar | None, name: str

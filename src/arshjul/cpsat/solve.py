@@ -192,6 +192,18 @@ def run(
     return result
 
 
+def add_hint(m: Model, hint: Assignment) -> None:
+    """Start the search from a given plan (e.g. the greedy one); placed sessions only."""
+    for s in m.instance.sessions:
+        if s.id not in hint.slot:
+            continue
+        for t in m.candidates[s.id]:
+            m.cp.add_hint(m.x[s.id, t], t == hint.slot[s.id])
+        chosen = set(hint.presenters.get(s.id, ()))
+        for u in s.units:
+            m.cp.add_hint(m.p[s.id, u], u in chosen)
+
+
 def _assignment(m: Model, solver: cp_model.CpSolver) -> Assignment:
     inst = m.instance
     slot: dict[str, int] = {}
@@ -211,7 +223,10 @@ def solve(
     progress: Callable[[Progress], None] | None = None,
     extra_rules: Sequence[Callable[[Model], None]] = (),
     extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
+    hint: Assignment | None = None,
 ) -> SolveResult:
     """Build and solve; the status says whether a plan came back."""
     m = build_model(instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms)
+    if hint is not None:
+        add_hint(m, hint)
     return run(m, options or SolveOptions(), progress=progress)
