@@ -36,7 +36,8 @@ class _State:
             return False
         if inst.learning is not None:
             placed = self.slot.get(inst.learning)
-            if s.kind == "dialog" and placed is not None and inst.slots[placed].day + inst.learning_gap_days > day:
+            earliest = None if placed is None else inst.slots[placed].day + inst.learning_gap_days
+            if s.kind == "dialog" and earliest is not None and earliest > day:
                 return False
             if s.id == inst.learning:
                 for other, u in self.slot.items():
