@@ -1,6 +1,6 @@
 """Seeded generator of scenarios at benchmark sizes (plain data, loadable by arshjul).
 
-    python benchmarks/generate.py M --seed 1 > /tmp/m.yaml
+python benchmarks/generate.py M --seed 1 > /tmp/m.yaml
 """
 
 from __future__ import annotations
@@ -14,16 +14,46 @@ from typing import Any
 import yaml
 
 SWEDEN = [
-    ("SE-AB", "Region Stockholm"), ("SE-C", "Region Uppsala"), ("SE-D", "Region Sörmland"),
-    ("SE-E", "Region Östergötland"), ("SE-F", "Region Jönköpings län"), ("SE-G", "Region Kronoberg"),
-    ("SE-H", "Region Kalmar län"), ("SE-I", "Region Gotland"), ("SE-K", "Region Blekinge"),
-    ("SE-M", "Region Skåne"), ("SE-N", "Region Halland"), ("SE-O", "Västra Götalandsregionen"),
-    ("SE-S", "Region Värmland"), ("SE-T", "Region Örebro län"), ("SE-U", "Region Västmanland"),
-    ("SE-W", "Region Dalarna"), ("SE-X", "Region Gävleborg"), ("SE-Y", "Region Västernorrland"),
-    ("SE-Z", "Region Jämtland Härjedalen"), ("SE-AC", "Region Västerbotten"), ("SE-BD", "Region Norrbotten"),
+    ("SE-AB", "Region Stockholm"),
+    ("SE-C", "Region Uppsala"),
+    ("SE-D", "Region Sörmland"),
+    ("SE-E", "Region Östergötland"),
+    ("SE-F", "Region Jönköpings län"),
+    ("SE-G", "Region Kronoberg"),
+    ("SE-H", "Region Kalmar län"),
+    ("SE-I", "Region Gotland"),
+    ("SE-K", "Region Blekinge"),
+    ("SE-M", "Region Skåne"),
+    ("SE-N", "Region Halland"),
+    ("SE-O", "Västra Götalandsregionen"),
+    ("SE-S", "Region Värmland"),
+    ("SE-T", "Region Örebro län"),
+    ("SE-U", "Region Västmanland"),
+    ("SE-W", "Region Dalarna"),
+    ("SE-X", "Region Gävleborg"),
+    ("SE-Y", "Region Västernorrland"),
+    ("SE-Z", "Region Jämtland Härjedalen"),
+    ("SE-AC", "Region Västerbotten"),
+    ("SE-BD", "Region Norrbotten"),
 ]
-TAGS = ["health", "materials", "energy", "transport", "digital", "food", "space", "forest",
-        "circular", "cities", "tourism", "chemistry", "water", "defence", "textile", "mining"]
+TAGS = [
+    "health",
+    "materials",
+    "energy",
+    "transport",
+    "digital",
+    "food",
+    "space",
+    "forest",
+    "circular",
+    "cities",
+    "tourism",
+    "chemistry",
+    "water",
+    "defence",
+    "textile",
+    "mining",
+]
 
 SIZES: dict[str, dict[str, Any]] = {
     "S": {"hosts": 1, "themes": 12, "regions": 21, "years": 1, "countries": 1},
@@ -44,13 +74,15 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
     else:
         countries = ["DE", "FR", "IT", "ES", "PL", "NL", "SE", "FI"][: cfg["countries"]]
         regions = [
-            (f"{countries[i % len(countries)]}-{i // len(countries) + 1:02d}",
-             f"Region {i + 1}") for i in range(cfg["regions"])
+            (f"{countries[i % len(countries)]}-{i // len(countries) + 1:02d}", f"Region {i + 1}")
+            for i in range(cfg["regions"])
         ]
     region_data = []
     for code, name in regions:
         tags = rng.sample(TAGS, 3)
-        region_data.append({"code": code, "name": name, "s3": [{"name": f"S3 {t}", "tags": [t]} for t in tags]})
+        region_data.append(
+            {"code": code, "name": name, "s3": [{"name": f"S3 {t}", "tags": [t]} for t in tags]}
+        )
     hosts = []
     k = 0
     for h in range(cfg["hosts"]):
@@ -78,6 +110,10 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
                 d += dt.timedelta(days=1)
             net_dates.append(d.isoformat())
     many = cfg["hosts"] * cfg["themes"] > 40
+    # Every dialog needs a presenter: never cap presentations below what that takes
+    # (M's 4 × 10 themes hold ~47 dialogs, more than 21 regions × 2 presentations).
+    dialogs = sum(t["dialogs"] * t["min_presenters"] for h in hosts for t in h["themes"])
+    needed = -(-dialogs // len(region_data))
     return {
         "id": f"bench-{size.lower()}-{seed}",
         "name": f"Benchmark {size} (seed {seed})",
@@ -86,7 +122,7 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
         "limits": {
             "window_days": 28,
             "window_max": 6 if many else 4,
-            "max_presentations": 6 if many else 2,
+            "max_presentations": max(6 if many else 2, needed),
             "presentation_gap_days": 21 if many else 42,
             "lead_time_days": 21,
             "host_gap_days": 5,

@@ -20,7 +20,7 @@ class ScenarioError(ValueError):
     def line(self) -> str:
         """The one line a planner sees: ``file: field: problem``."""
         parts = [p for p in (self.source, self.field) if p]
-        return ": ".join([*parts, self.problem])
+        return " ".join(": ".join([*parts, self.problem]).split())  # always one line
 
     def located(self, source: str) -> ScenarioError:
         """The same error, now naming the file it came from."""

@@ -291,11 +291,21 @@ def _solve(
     weights: ChangeWeights,
     options: Any,
     progress: Callable[[Progress], None] | None,
+    hint: bool = False,
 ) -> Plan:
     from .cpsat import solve as cpsat_solve
 
+    rules = []
+    if fz is not None and hint:
+        from .cpsat.replan import previous_hint
+
+        rules.append(previous_hint(fz.previous_slot, fz.previous_units))
     result = cpsat_solve(
-        inst, options, progress=progress, extra_terms=_extra_terms(inst, weights, fz, last_year)
+        inst,
+        options,
+        progress=progress,
+        extra_rules=rules,
+        extra_terms=_extra_terms(inst, weights, fz, last_year),
     )
     if result.assignment is None:
         status = result.status if result.status in ("INFEASIBLE", "MODEL_INVALID") else "UNKNOWN"
@@ -367,6 +377,8 @@ class ReplanResult:
     conflicts: tuple[str, ...] | None = None
     """When there is no plan: frozen sessions that together leave the rest infeasible
     (``None`` when the freeze is not the cause, or there is a plan)."""
+    conflict_rules: tuple[RuleKey, ...] = ()
+    """The scenario's rules the frozen sessions collide with (when the finder names them)."""
     conflicts_complete: bool = True
     notes: tuple[str, ...] = ()
 
@@ -388,12 +400,14 @@ def replan(
     seed: int = 0,
     gap: float | None = None,
     explain: bool = True,
+    hint: bool = True,
     progress: Callable[[Progress], None] | None = None,
 ) -> ReplanResult:
     """Re-solve the year keeping the frozen part exactly; see the module docstring.
 
-    With no plan and ``explain``, finds the frozen sessions that collide (one feasibility
-    check per frozen session, each with at most ``time_limit / 4`` seconds).
+    With no plan and ``explain``, names the frozen sessions that collide and the rules they
+    collide with (at most ``time_limit / 2`` seconds per search).  ``hint`` starts the
+    search from the previous plan.
     """
     inst = scenario if isinstance(scenario, Instance) else build_instance(scenario)
     fz = freeze(inst, previous, frozen_until=frozen_until, pins=pins)
@@ -413,6 +427,7 @@ def replan(
         weights=weights,
         options=options,
         progress=progress,
+        hint=hint,
     )
     out = ReplanResult(
         plan=plan,
@@ -428,10 +443,12 @@ def replan(
     elif plan.status == "INFEASIBLE" and explain and fz.keys:
         from .cpsat.replan import frozen_conflicts
 
-        check_options = dataclasses.replace(options, time_limit=max(1.0, time_limit / 4))
-        found, complete = frozen_conflicts(fz.instance, fz.keys, check_options)
-        out.conflicts = None if found is None else tuple(found)
-        out.conflicts_complete = complete
+        check_options = dataclasses.replace(options, time_limit=max(1.0, time_limit / 2))
+        found = frozen_conflicts(fz.instance, fz.keys, check_options)
+        if found is not None:
+            out.conflicts = found.sessions
+            out.conflict_rules = found.rules
+            out.conflicts_complete = found.complete
     return out
 
 
@@ -585,10 +602,8 @@ def conflict_lines(result: ReplanResult) -> list[str]:
     """Why a replan has no plan, naming the frozen sessions involved."""
     if result.conflicts is None:
         return [
-            "No plan, and not because of the frozen sessions: the scenario's own rules collide "
-            "(run 'arshjul explain' on it)."
-            if result.conflicts_complete
-            else "No plan; could not tell within the time limit whether the frozen sessions are the cause."
+            "No plan, and unfreezing every session gives none either (or not within the time "
+            "limit): the scenario's own rules collide; run 'arshjul explain' on it."
         ]
     prev = {s.id: s for s in result.previous.sessions}
     lines = [
@@ -605,10 +620,23 @@ def conflict_lines(result: ReplanResult) -> list[str]:
         s = prev.get(sid)
         pres = ", ".join(p.presenter for p in s.presentations) if s else ""
         lines.append(f"  {sid}: {_when(s) if s else ''}{f' (presenters {pres})' if pres else ''}")
+    if result.conflict_rules:
+        lines.append("They collide with these rules of the scenario:")
+        for rule, subject in result.conflict_rules:
+            lines.append(f"  {rule} [{subject}]: {_rule_text(rule)}")
     lines.append(
         "Unfreeze one of them (an earlier --frozen-until, or drop its --pin), or change the scenario."
     )
     return lines
+
+
+def _rule_text(rule: str) -> str:
+    """The explanations' sentence for a rule, when that module is there."""
+    try:
+        from .explain import rule_text
+    except ImportError:  # pragma: no cover - explanations are another module's job
+        return rule
+    return rule_text(rule)
 
 
 def frozen_json(plan: Plan, ids: Iterable[str]) -> dict[str, Any]:

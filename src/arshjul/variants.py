@@ -87,6 +87,8 @@ class Origin:
 
     source: str
     children: dict[str | int, Origin] = field(default_factory=dict)
+    removed: dict[str, str] = field(default_factory=dict)
+    """Id removed with ``remove: true`` → the file that removed it (gathered upwards)."""
 
     def find(self, path: list[str | int]) -> str:
         """The file responsible for ``path``: the deepest node on it that has an origin."""
@@ -133,11 +135,12 @@ def merge(
     """``child`` laid over ``parent`` by the rules in the module docstring, with origins."""
     if isinstance(parent, dict) and isinstance(child, dict):
         out = dict(parent)
-        origin = Origin(child_source, dict(parent_origin.children))
+        origin = Origin(child_source, dict(parent_origin.children), dict(parent_origin.removed))
         for key, value in child.items():
             if key in out:
                 sub = parent_origin.children.get(key) or _leaf(out[key], parent_origin.source)
                 out[key], origin.children[key] = merge(out[key], sub, value, child_source, (*path, key))
+                origin.removed.update(origin.children[key].removed)
             else:
                 out[key], origin.children[key] = (
                     _strip(value, child_source, (*path, key)),
@@ -170,6 +173,7 @@ def _merge_by_id(
         return None
 
     what = _WHAT.get(str(path[-1]), "item")
+    removed: dict[str, str] = dict(parent_origin.removed)
     for k, value in enumerate(child):
         where = (*path, k)
         ident = value.get(id_key) if isinstance(value, dict) else None
@@ -188,6 +192,7 @@ def _merge_by_id(
                     field=_describe(where),
                 )
             del items[i], origins[i]
+            removed[str(ident)] = child_source
             continue
         i = position(ident) if ident is not None else None
         if i is None:
@@ -195,7 +200,8 @@ def _merge_by_id(
             origins.append(_leaf(value, child_source))
         else:
             items[i], origins[i] = merge(items[i], origins[i], value, child_source, (*path, i))
-    return items, Origin(child_source, dict(enumerate(origins)))
+            removed.update(origins[i].removed)
+    return items, Origin(child_source, dict(enumerate(origins)), removed)
 
 
 def _strip(value: Any, source: str, path: tuple[str | int, ...]) -> Any:
@@ -311,7 +317,12 @@ def locate(err: ScenarioError, data: Any, origin: Origin) -> ScenarioError:
     if not err.field or err.field.startswith("line "):
         return err
     parts = _parse_field(err.field)
-    return ScenarioError(err.problem, source=origin.find(parts), field=_field_by_id(data, parts))
+    problem = err.problem
+    for ident, source in origin.removed.items():
+        if f"'{ident}'" in problem:
+            problem += f" (removed by {source})"
+            break
+    return ScenarioError(problem, source=origin.find(parts), field=_field_by_id(data, parts))
 
 
 def load_extending(path: str | Path, data: Any) -> Scenario:

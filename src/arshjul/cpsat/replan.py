@@ -8,7 +8,8 @@ plan's recomputed one agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -75,11 +76,31 @@ def same_month_term(months: Mapping[str, frozenset[int]]) -> TermBuilder:
     return build
 
 
+def previous_hint(
+    previous_slot: Mapping[str, int | None], previous_units: Mapping[str, Iterable[str]]
+) -> Callable[[Model], None]:
+    """An ``extra_rules`` entry that starts the search from the previous plan: with the
+    change costs, it is usually optimal or close, so the search begins near the answer."""
+
+    def add(m: Model) -> None:
+        for s in m.instance.sessions:
+            t = previous_slot.get(s.id)
+            if t is not None and t in m.candidates[s.id]:
+                for u in m.candidates[s.id]:
+                    m.cp.add_hint(m.x[s.id, u], u == t)
+            if s.id in previous_units:
+                chosen = set(previous_units[s.id])
+                for unit in s.units:
+                    m.cp.add_hint(m.p[s.id, unit], unit in chosen)
+
+    return add
+
+
 def _feasible(
     instance: Instance,
     disabled: frozenset[RuleKey],
     options: SolveOptions,
-    extra_rules: Iterable[Callable[[Model], None]],
+    extra_rules: Sequence[Callable[[Model], None]],
 ) -> bool | None:
     """True/False when the solver proves it, None when it runs out of time."""
     m = build_model(instance, disabled=disabled, objective=False, extra_rules=list(extra_rules))
@@ -91,37 +112,83 @@ def _feasible(
     return None
 
 
+@dataclass(frozen=True)
+class FrozenConflict:
+    """Frozen sessions that leave the rest of the year no plan, and what they collide with."""
+
+    sessions: tuple[str, ...]
+    rules: tuple[RuleKey, ...] = ()
+    """The other rule instances in the collision (empty when the fallback search ran)."""
+    complete: bool = True
+    """False when some check ran out of time: the lists may be longer than needed."""
+
+
 def frozen_conflicts(
     instance: Instance,
     frozen: Mapping[str, Iterable[RuleKey]],
     options: SolveOptions,
     *,
-    extra_rules: Iterable[Callable[[Model], None]] = (),
-) -> tuple[list[str] | None, bool]:
-    """Which frozen sessions together leave the rest no plan (a deletion filter).
+    extra_rules: Sequence[Callable[[Model], None]] = (),
+) -> FrozenConflict | None:
+    """Which frozen sessions collide with the rest, or ``None`` when the freeze is not the
+    cause (the year has no plan even with nothing frozen, or that is not proven in time).
 
-    ``frozen`` maps each frozen session to the rule keys that freeze it.  Returns
-    ``(sessions, complete)``: ``sessions`` is ``None`` when the year has no plan even with
-    nothing frozen (the freeze is not the cause; ``complete`` says whether that is proven),
-    else a set of frozen sessions that alone already leaves the rest infeasible, minimal
-    when ``complete`` (no check ran out of time).
+    ``frozen`` maps each frozen session to the rule keys that freeze it.  The general
+    conflict finder (:mod:`.conflicts`) names a minimal set of rules that cannot all hold;
+    every such set contains a freezing key once the year is solvable without them.  If it
+    is missing or gives no answer, a deletion filter over the frozen sessions does.
     """
     keys = {sid: frozenset(ks) for sid, ks in frozen.items()}
     every = frozenset(k for ks in keys.values() for k in ks)
-    verdict = _feasible(instance, every, options, extra_rules)
-    if verdict is not True:
-        return None, verdict is False
+    if _feasible(instance, every, options, extra_rules) is not True:
+        return None
+    owner = {k: sid for sid, ks in keys.items() for k in ks}
+    try:
+        from .conflicts import ConflictOptions, find_conflict
+    except ImportError:  # pragma: no cover - the general finder is optional here
+        find_conflict = None  # type: ignore[assignment]
+    if find_conflict is not None:
+        try:
+            found = find_conflict(
+                instance,
+                ConflictOptions(time_limit=options.time_limit, seed=options.seed),
+                extra_rules=list(extra_rules),
+            )
+        except Exception:  # pragma: no cover - fall back to the deletion filter below
+            found = None
+        if found is not None and found.status == "INFEASIBLE":
+            sessions = tuple(dict.fromkeys(owner[k] for k in found.keys if k in owner))
+            if sessions:
+                rules = tuple(k for k in found.keys if k not in owner)
+                return FrozenConflict(sessions, rules, found.minimal and found.complete)
+    return _deletion_filter(instance, keys, options, extra_rules)
+
+
+def _deletion_filter(
+    instance: Instance,
+    keys: Mapping[str, frozenset[RuleKey]],
+    options: SolveOptions,
+    extra_rules: Sequence[Callable[[Model], None]],
+) -> FrozenConflict:
+    """Unfreeze one session at a time; keep it unfrozen when the rest stays infeasible."""
     kept = list(keys)
     complete = True
     for sid in list(kept):
         trial = [k for k in kept if k != sid]
         off = frozenset(k for other, ks in keys.items() if other not in trial for k in ks)
-        trial_verdict = _feasible(instance, off, options, extra_rules)
-        if trial_verdict is False:
+        verdict = _feasible(instance, off, options, extra_rules)
+        if verdict is False:
             kept = trial  # still infeasible without freezing sid: sid is not needed
-        elif trial_verdict is None:
+        elif verdict is None:
             complete = False
-    return kept, complete
+    return FrozenConflict(tuple(kept), (), complete)
 
 
-__all__ = ["frozen_conflicts", "moved_term", "presenters_changed_term", "same_month_term"]
+__all__ = [
+    "FrozenConflict",
+    "frozen_conflicts",
+    "moved_term",
+    "presenters_changed_term",
+    "previous_hint",
+    "same_month_term",
+]
