@@ -8,11 +8,10 @@ print(plan.status, plan.objective)
 
 from .api import check_plan, solve
 from .check import CheckReport, Violation
-from .compare import compare
 from .errors import PlanFileError, ScenarioError
 from .instance import Instance, build_instance
 from .plan import Plan, Presentation, Session
-from .replan import replan, solve_year
+from .replan import solve_year
 from .scenario import Scenario, bundled
 from .scenario import load as load_scenario
 from .variants import variant
@@ -32,9 +31,7 @@ __all__ = [
     "build_instance",
     "bundled",
     "check_plan",
-    "compare",
     "load_scenario",
-    "replan",
     "solve",
     "solve_year",
     "variant",
