@@ -144,3 +144,15 @@ def test_help_has_an_example_on_every_command() -> None:
     for name, _command in main.commands.items():
         text = CliRunner().invoke(main, [name, "--help"]).output
         assert "Example" in text, name
+
+
+def test_last_year_holds_each_theme_in_its_month(tmp_path: Path) -> None:
+    sc = write(tmp_path, small())
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert CliRunner().invoke(main, ["plan", str(sc), "-o", str(first), "--quiet"]).exit_code == 0
+    result = CliRunner().invoke(
+        main, ["plan", str(sc), "-o", str(second), "--quiet", "--last-year", str(first / "plan.json")]
+    )
+    assert result.exit_code == 0, result.output
+    plan = Plan.from_json((second / "plan.json").read_text(encoding="utf-8"))
+    assert plan.terms.get("same_month") == 0  # every theme kept last year's month

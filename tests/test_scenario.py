@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from arshjul import scenario
+from arshjul.errors import ScenarioError
 from arshjul.scenario import Span
 
 D = dt.date
@@ -256,10 +257,23 @@ def test_interest_accepts_codes_and_weights() -> None:
     assert [(i.region, i.weight) for i in interest] == [("SE-E", 1), ("SE-BD", 5)]
 
 
-@pytest.mark.parametrize("ident", ["con", "nul", "a", "0", "x" * 48, "snabb_dialog-2027"])
+@pytest.mark.parametrize("ident", ["console", "null", "a", "0", "x" * 48, "snabb_dialog-2027"])
 def test_ids_that_are_fine(ident: str) -> None:
-    # `con` and `nul` are reserved file names on Windows only; lower-case ASCII is the rule.
     assert scenario.from_data(minimal(id=ident)).id == ident
+
+
+@pytest.mark.parametrize("ident", ["con", "nul", "aux", "com1", "lpt9"])
+def test_ids_reserved_as_windows_file_names_are_refused(ident: str) -> None:
+    # ids become file names (themes/<id>.ics) that planners open on Windows
+    with pytest.raises(ScenarioError, match=f"^id: '{ident}' is reserved as a file name on Windows"):
+        scenario.from_data(minimal(id=ident))
+
+
+def test_too_many_regions_is_a_clear_error() -> None:
+    codes = [f"{a}{b}-{i}" for a in "ABCDEFGH" for b in "ABCDEFGHIJKLM" for i in range(10)]
+    regions = [{"code": c, "name": f"Region {c}"} for c in codes[: scenario.MAX_REGIONS + 1]]
+    with pytest.raises(ScenarioError, match=r"^regions: 1001 regions; arshjul plans at most 1000 at once"):
+        scenario.from_data(minimal(regions=regions))
 
 
 def test_strings_are_stripped() -> None:

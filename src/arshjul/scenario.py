@@ -32,6 +32,18 @@ from .errors import ScenarioError
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Largest scenario file read; a real year of 240 regions is well under 1 MB."""
 
+MAX_REGIONS = 1000
+"""Most regions in one scenario (Europe's smart-specialisation regions are about 240)."""
+
+MAX_SESSIONS = 2000
+"""Most sessions (dialogs, hybrids, network meetings) in one scenario: beyond this the model
+would not fit a planner's machine; split the scenario by host or by year."""
+
+RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)]
+)
+"""Ids become file names (themes/<id>.ics); these cannot be files on Windows."""
+
 MAX_YAML_ALIASES = 200
 """YAML anchors are handy; an alias bomb is not.  More aliases than this is an error."""
 
@@ -511,6 +523,25 @@ def cross_check(s: Scenario) -> None:
     codes = {r.code for r in s.regions}
     hosts = {h.id for h in s.hosts}
     slots = {sl.id for sl in s.slots}
+
+    named = [("id", s.id)]
+    named += [(f"hosts[{i}].id", h.id) for i, h in enumerate(s.hosts)]
+    named += [
+        (f"hosts[{i}].themes[{j}].id", t.id) for i, h in enumerate(s.hosts) for j, t in enumerate(h.themes)
+    ]
+    named += [(f"groups[{i}].id", g.id) for i, g in enumerate(s.groups)]
+    named += [(f"hybrids[{i}].id", h.id) for i, h in enumerate(s.hybrids)]
+    for field, value in named:
+        if value.split(".")[0] in RESERVED_NAMES:
+            fail(field, f"'{value}' is reserved as a file name on Windows; choose another id")
+
+    sessions = (
+        sum(t.dialogs for _, t in s.themes()) + len(s.hybrids) + len(s.network.dates if s.network else [])
+    )
+    if len(s.regions) > MAX_REGIONS:
+        fail("regions", f"{len(s.regions)} regions; arshjul plans at most {MAX_REGIONS} at once")
+    if sessions > MAX_SESSIONS:
+        fail("hosts", f"{sessions} sessions in all; arshjul plans at most {MAX_SESSIONS} at once")
 
     for field, values in (
         ("regions", [r.code for r in s.regions]),
