@@ -191,6 +191,20 @@ def main() -> None:
     default=None,
     help="The plan JSON sent out before: invitations raise SEQUENCE only for what changed.",
 )
+@click.option(
+    "--last-year",
+    "last_year",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Last year's plan.json: hold each theme in the same month as last year (årshjul).",
+)
+@click.option(
+    "--same-month-weight",
+    type=click.IntRange(min=0),
+    default=15,
+    show_default=True,
+    help="Penalty per dialog held in another month than its theme's dialog last year.",
+)
 def plan(
     scenario: str | None,
     output: str | None,
@@ -205,6 +219,8 @@ def plan(
     closures: bool,
     invitations: bool,
     previous: str | None,
+    last_year: str | None,
+    same_month_weight: int,
 ) -> None:
     """Solve SCENARIO and write the plan, calendars and summary.
 
@@ -236,9 +252,23 @@ def plan(
     echo = (lambda _text: None) if quiet else click.echo
     echo(f"Planning '{sc.name}' ({source}): {len(inst.sessions)} sessions, {len(inst.regions)} regions")
     progress = _ProgressLine(enabled=not quiet)
-    result = solve(
-        inst, time_limit=time_limit, workers=workers, seed=seed, log=log, gap=gap, progress=progress
-    )
+    if last_year:
+        from .replan import ChangeWeights, solve_year
+
+        result = solve_year(
+            inst,
+            last_year=_read_plan(last_year),
+            weights=ChangeWeights(same_month=same_month_weight),
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            gap=gap,
+            progress=progress,
+        )
+    else:
+        result = solve(
+            inst, time_limit=time_limit, workers=workers, seed=seed, log=log, gap=gap, progress=progress
+        )
     progress.done()
     if not result.found:
         if result.status == "INFEASIBLE":
@@ -328,35 +358,54 @@ def validate(scenario: str) -> None:
     )
 
 
+# -- check: plan JSON or an edited calendar (.ics); see arshjul.edited --------------------
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option(
+    "--plan",
+    "base_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The plan JSON the edited PLAN came from: presenters for an .ics, and the proposed penalty.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def check(scenario: str, plan_file: str, as_json: bool) -> None:
-    """Check PLAN (plan JSON) against SCENARIO's hard rules and recompute its objective.
+def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -> None:
+    """Check PLAN against SCENARIO's hard rules and recompute its objective.
 
-    Exit code 0 when every hard rule holds, 1 when some are broken.
+    PLAN is a plan JSON, or a master calendar (.ics) moved around in a calendar program and
+    exported back.  For an .ics, presenters come from --plan when given, else from the
+    running order in each dialog's description.  Exit code 0 when every hard rule holds,
+    1 when some are broken.
 
     \b
-    Example:
+    Examples:
       arshjul check scenarios/sweden-2027.yaml out/sweden-2027/plan.json
+      arshjul check scenarios/sweden-2027.yaml edited.ics --plan out/sweden-2027/plan.json
     """
     from .check import check as run_check
+    from .edited import read_plan_file
     from .instance import build_instance
 
     sc, source = _load(scenario)
-    plan = _read_plan(plan_file)
     try:
         inst = build_instance(sc)
     except ScenarioError as err:
         _fail_input(err.located(source))
+    base = _read_plan(base_file) if base_file else None
+    try:
+        plan = read_plan_file(plan_file, inst, base=base)
+    except ScenarioError as err:
+        _fail_input(err)
     report = run_check(inst, plan)
+    proposed = base.objective if base is not None else plan.objective
     if as_json:
         click.echo(
             json.dumps(
                 {
                     "ok": report.ok,
                     "objective": report.objective,
+                    "proposed_objective": proposed,
                     "terms": report.weighted,
                     "violations": [
                         {
@@ -364,6 +413,7 @@ def check(scenario: str, plan_file: str, as_json: bool) -> None:
                             "subject": v.subject,
                             "message": v.message,
                             "sessions": list(v.sessions),
+                            "regions": list(v.regions),
                         }
                         for v in report.violations
                     ],
@@ -375,14 +425,21 @@ def check(scenario: str, plan_file: str, as_json: bool) -> None:
     else:
         for v in report.violations:
             click.echo(f"BROKEN {v}")
+            touched = [f"sessions: {', '.join(v.sessions)}"] if v.sessions else []
+            touched += [f"regions: {', '.join(v.regions)}"] if v.regions else []
+            if touched:
+                click.echo(f"       ({'; '.join(touched)})")
         verdict = "every hard rule holds" if report.ok else f"{len(report.violations)} broken rule(s)"
         click.echo(
             f"{plan_file}: {verdict}; penalty {report.objective} "
             f"({', '.join(f'{k} {v}' for k, v in report.weighted.items())})"
         )
-        if plan.objective is not None and plan.objective != report.objective:
-            click.echo(f"(the plan file says penalty {plan.objective})")
+        if proposed is not None:
+            click.echo(f"proposed plan: penalty {proposed} (edited {report.objective - proposed:+d})")
     sys.exit(EXIT_OK if report.ok else EXIT_NO_PLAN)
+
+
+# -- end of check ----------------------------------------------------------------------------
 
 
 @main.command(name="report")
@@ -477,6 +534,18 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
         elif not closed_only or away_text:
             click.echo(f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}{away_text}")
     click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")
+
+
+def _register() -> None:
+    """Commands that live in :mod:`arshjul.commands`."""
+    from .commands.explain import alternatives, explain
+    from .commands.variants import COMMANDS as VARIANT_COMMANDS
+
+    for command in [explain, alternatives, *VARIANT_COMMANDS]:
+        main.add_command(command)
+
+
+_register()
 
 
 def run() -> None:

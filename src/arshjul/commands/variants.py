@@ -115,9 +115,9 @@ def _solver_options(f: F) -> F:
 @click.option(
     "--workers",
     type=click.IntRange(min=1, max=64),
-    default=2,
+    default=1,
     show_default=True,
-    help="Solver threads.",
+    help="Solver threads (1 is deterministic and fastest for a national year).",
 )
 @_solver_options
 @last_year_option
@@ -386,9 +386,9 @@ def sweep(
 @click.option(
     "--workers",
     type=click.IntRange(min=1, max=64),
-    default=2,
+    default=1,
     show_default=True,
-    help="Solver threads.",
+    help="Solver threads (1 is deterministic and fastest for a national year).",
 )
 @_solver_options
 @click.option(

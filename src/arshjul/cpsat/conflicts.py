@@ -32,6 +32,7 @@ from ortools.sat.python import cp_model
 from ..instance import Assignment, Instance, RuleKey
 from .constraints import add_all
 from .model import Model, build_variables
+from .solve import build_model
 
 Rule = Callable[[Model], None]
 
@@ -98,6 +99,7 @@ class _Search:
         # costs seconds and proves nothing the search does not find at once.
         p.cp_model_probing_level = 0
         p.max_presolve_iterations = 1
+        p.catch_sigint_signal = False
         self.solves += 1
         status = solver.solve(m.cp)
         m.cp.clear_assumptions()
@@ -117,45 +119,38 @@ class _Search:
         return "INFEASIBLE", core
 
     def shrink(
-        self, m: Model, start: Sequence[RuleKey], fixed: Sequence[cp_model.IntVar] = ()
-    ) -> tuple[list[RuleKey], bool]:
-        """Deletion: drop one key, keep it out while the rest is still infeasible."""
+        self,
+        m: Model,
+        start: Sequence[RuleKey],
+        fixed: Sequence[cp_model.IntVar] = (),
+        needed: Iterable[RuleKey] = (),
+    ) -> tuple[list[RuleKey], set[RuleKey]]:
+        """Deletion: drop one key, keep it out while the rest is still infeasible.
+
+        Returns the kept keys and those *proven* needed (dropping them gave a plan); the set
+        is minimal when both are equal.  ``needed`` keys are known to be needed already."""
         kept = list(dict.fromkeys(start))
-        needed: set[RuleKey] = set()
-        minimal = True
+        proven = set(needed) & set(kept)
+        tested = set(proven)
         while True:
-            untested = [k for k in kept if k not in needed]
-            if not untested:
-                return kept, minimal
-            if self.left() <= 0.05:
-                return kept, False
+            untested = [k for k in kept if k not in tested]
+            if not untested or self.left() <= 0.05:
+                return kept, proven
             key = untested[0]
             trial = [k for k in kept if k != key]
             status, core = self.solve(m, trial, fixed)
             if status == "INFEASIBLE":
                 inside = set(trial if core is None else core)
                 kept = [k for k in trial if k in inside]
-            else:
-                needed.add(key)
-                minimal = minimal and status == "FEASIBLE"
+                continue
+            tested.add(key)
+            if status == "FEASIBLE":
+                proven.add(key)
 
 
 def _without_exclusions(inst: Instance) -> Instance:
     """The same instance with no slot-closing rules left to state."""
     return dataclasses.replace(inst, sessions=[dataclasses.replace(s, exclusions={}) for s in inst.sessions])
-
-
-def _skip_disabled_gaps(inst: Instance, off: frozenset[RuleKey]) -> Instance:
-    """``region_presentation_gap`` measures session distances before it asks whether the rule
-    is on, which costs seconds when every slot of the year is a candidate; a region whose gap
-    rule is off gets gap 0, which means the same and is skipped at once."""
-    regions = {
-        code: dataclasses.replace(r, presentation_gap_days=0)
-        if ("region_presentation_gap", code) in off
-        else r
-        for code, r in inst.regions.items()
-    }
-    return dataclasses.replace(inst, regions=regions)
 
 
 def model_with_hard_closures(
@@ -176,7 +171,7 @@ def model_all_switchable(
     inst: Instance, *, disabled: frozenset[RuleKey] = frozenset(), extra_rules: Sequence[Rule] = ()
 ) -> Model:
     """Stage 2: every slot a candidate, every rule not ``disabled`` switchable."""
-    m = Model(instance=_skip_disabled_gaps(inst, disabled), switchable=True, disabled=disabled)
+    m = Model(instance=inst, switchable=True, disabled=disabled)
     build_variables(m)
     add_all(m)
     for rule in extra_rules:
@@ -216,9 +211,9 @@ def find_conflict(
     status, core = search.solve(m1, list(m1.switches))
     if status != "INFEASIBLE":
         return done(status)
-    core1, minimal1 = search.shrink(m1, list(m1.switches) if core is None else core)
+    core1, proven1 = search.shrink(m1, list(m1.switches) if core is None else core)
     if not closures:
-        return done("INFEASIBLE", core1, minimal=minimal1)
+        return done("INFEASIBLE", core1, minimal=proven1 == set(core1))
 
     closing = closing_keys(inst) - off
     others_off = (frozenset(m1.switches) - frozenset(core1) - closing) | off
@@ -227,8 +222,39 @@ def find_conflict(
     if status != "INFEASIBLE":
         # out of time: core1 collides with the calendar as written, not narrowed down
         return done("INFEASIBLE", core1, minimal=False, complete=False)
-    keys, minimal2 = search.shrink(m2, list(m2.switches) if core is None else core)
-    return done("INFEASIBLE", keys, minimal=minimal1 and minimal2)
+    # a key proven needed with every closing rule on is needed with fewer of them too
+    keys, proven = search.shrink(m2, list(m2.switches) if core is None else core, needed=proven1)
+    return done("INFEASIBLE", keys, minimal=proven == set(keys))
+
+
+def feasible(
+    inst: Instance,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    disabled: frozenset[RuleKey] = frozenset(),
+    extra_rules: Sequence[Rule] = (),
+) -> str:
+    """FEASIBLE, INFEASIBLE or UNKNOWN: does any plan exist (no objective)?
+
+    Tuned for a yes/no answer on one core (light presolve, default linearization), which is
+    what checking a relaxation needs; several can run at once in threads."""
+    m = Model(instance=inst, disabled=disabled)
+    build_variables(m)
+    add_all(m)
+    for rule in extra_rules:
+        rule(m)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    p.random_seed = seed
+    p.max_time_in_seconds = max(0.05, time_limit)
+    p.cp_model_probing_level = 0
+    p.catch_sigint_signal = False
+    status = solver.solve(m.cp)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "FEASIBLE"
+    return "INFEASIBLE" if status == cp_model.INFEASIBLE else "UNKNOWN"
 
 
 # -- one session moved, everything else pinned -------------------------------------------
@@ -252,6 +278,37 @@ def pin_assignment(assignment: Assignment, *, free: str | None = None) -> Rule:
                 m.cp.add(m.p[s.id, u] == int(u in chosen))
 
     return pinned
+
+
+def best_move(
+    inst: Instance,
+    assignment: Assignment,
+    session_id: str,
+    slot: int,
+    *,
+    time_limit: float = 5.0,
+    seed: int = 0,
+) -> tuple[str, int | None, tuple[str, ...]]:
+    """Everything else pinned, ``session_id`` forced into ``slot``, its presenters free:
+    (status, objective, presenters) of the best plan found."""
+
+    def force(m: Model) -> None:
+        m.cp.add(m.x[session_id, slot] == 1)
+
+    m = build_model(inst, extra_rules=[pin_assignment(assignment, free=session_id), force])
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    p.random_seed = seed
+    p.max_time_in_seconds = max(0.05, time_limit)
+    p.catch_sigint_signal = False
+    status = solver.solve(m.cp)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return ("INFEASIBLE" if status == cp_model.INFEASIBLE else "UNKNOWN"), None, ()
+    spec = inst.session(session_id)
+    chosen = tuple(u for u in spec.units if solver.boolean_value(m.p[session_id, u]))
+    name = "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE"
+    return name, round(solver.objective_value), chosen
 
 
 class MoveProbe:
@@ -280,11 +337,11 @@ class MoveProbe:
         status, core = search.solve(m, list(m.switches), fixed)
         if status != "INFEASIBLE":
             return Conflict(status, solves=search.solves, wall_time=round(time.monotonic() - started, 3))
-        keys, minimal = search.shrink(m, list(m.switches) if core is None else core, fixed)
+        keys, proven = search.shrink(m, list(m.switches) if core is None else core, fixed)
         return Conflict(
             "INFEASIBLE",
             keys=tuple(sorted(keys)),
-            minimal=minimal,
+            minimal=proven == set(keys),
             solves=search.solves,
             wall_time=round(time.monotonic() - started, 3),
         )
@@ -294,7 +351,9 @@ __all__ = [
     "Conflict",
     "ConflictOptions",
     "MoveProbe",
+    "best_move",
     "closing_keys",
+    "feasible",
     "find_conflict",
     "model_all_switchable",
     "model_with_hard_closures",

@@ -1,0 +1,232 @@
+"""Plans the planner changed by hand: a plan JSON, or a master calendar moved around in a
+calendar program and exported back as ``.ics``.
+
+A calendar carries each session's times (matched by the UID arshjul wrote) but not, in a
+machine-readable form, who presents.  Presenters therefore come from a *base plan* — the
+plan JSON the calendar was exported from — when one is given; without it they are read back
+from the "Running order:" lines arshjul writes into each dialog's DESCRIPTION, matching the
+region and group names exactly.  Everything else (running order times, invitations,
+follow-ups) is derived again from the scenario, so the checker judges what the calendar
+now says.  Sessions missing from the calendar (deleted or cancelled there) are missing from
+the plan, and the checker reports them.  No solver import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from icalendar import Calendar
+
+from .errors import PlanFileError
+from .exporters.ics import UID_DOMAIN, read_ics_sessions
+from .instance import Instance, SlotTime
+from .plan import Plan, Presentation, Session
+from .realize import followup_targets, invited_regions, running_order
+from .scenario import MAX_FILE_BYTES, read_text
+
+_UID = re.compile(rf"^(?P<id>[^@\s]+)@(?P<scenario>[^@\s]+)\.{UID_DOMAIN}$")
+_LINE = re.compile(r"^\s*\d{1,2}:\d{2}\s*[–—-]\s*\d{1,2}:\d{2}\s+(?P<label>.+?)\s*$")
+
+
+def read_plan_file(path: str | Path, inst: Instance, *, base: Plan | None = None) -> Plan:
+    """A plan from a file: plan JSON as written by ``arshjul plan``, or an ``.ics`` calendar
+    (presenters from ``base`` when given, else from the running orders in the calendar).
+
+    Any problem is one :class:`~arshjul.errors.PlanFileError` line naming the file."""
+    p = Path(path)
+    if p.suffix.lower() in (".ics", ".ical", ".ifb", ".icalendar"):
+        return plan_from_ics(_read_bytes(p), inst, source=str(p), base=base)
+    return Plan.from_json(read_text(p), source=str(p))
+
+
+def _read_bytes(p: Path) -> bytes:
+    source = str(p)
+    try:
+        if p.is_dir():
+            raise PlanFileError("is a folder, not a file", source=source)
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise PlanFileError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", source=source)
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise PlanFileError("no such file", source=source) from None
+    except OSError as exc:
+        raise PlanFileError(f"cannot read: {exc.strerror}", source=source) from None
+
+
+def unit_labels(inst: Instance) -> dict[str, str]:
+    """How a running order names each unit: a region's name, or a group's name followed by
+    its members' names (as :func:`arshjul.exporters.ics.event_description` writes it)."""
+    out: dict[str, str] = {}
+    for u in inst.units.values():
+        if len(u.regions) <= 1:
+            out[u.name] = u.id
+        else:
+            members = ", ".join(inst.regions[c].name for c in u.regions)
+            out[f"{u.name} ({members})"] = u.id
+    return out
+
+
+def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[str, ...] | None]:
+    """Session id → presenting unit ids read from each dialog's DESCRIPTION (``None`` when a
+    dialog has no running order there)."""
+    try:
+        cal = Calendar.from_ical(bytes(data).decode("utf-8-sig"))
+    except Exception as exc:  # the times were read already; this is the same file
+        raise PlanFileError(f"not a readable calendar ({exc})", source=source, field="(file)") from None
+    labels = unit_labels(inst)
+    hosts = {h.name for h in inst.hosts.values()}
+    dialogs = {s.id for s in inst.dialogs()}
+    out: dict[str, tuple[str, ...] | None] = {}
+    for k, ev in enumerate(cal.walk("VEVENT")):
+        m = _UID.match(str(ev.get("uid", "")).strip())
+        if not m or m.group("scenario") != inst.scenario_id or m.group("id") not in dialogs:
+            continue
+        sid = m.group("id")
+        text = str(ev.get("description", "")).replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
+        if "Running order:" not in [line.strip() for line in lines]:
+            out[sid] = None
+            continue
+        start = [line.strip() for line in lines].index("Running order:") + 1
+        units: list[str] = []
+        for line in lines[start:]:
+            if not line.strip():
+                break
+            hit = _LINE.match(line)
+            if not hit:
+                break
+            label = hit.group("label")
+            if label.endswith(" (host)") and label.removesuffix(" (host)") in hosts:
+                continue
+            if label not in labels:
+                raise PlanFileError(
+                    f"running order names '{label}', which is no region or group of the scenario "
+                    "(pass the plan JSON it came from with --plan)",
+                    source=source,
+                    field=f"VEVENT {k + 1} ({sid}) DESCRIPTION",
+                )
+            units.append(labels[label])
+        out[sid] = tuple(units)
+    return out
+
+
+def _ids_of_scenario(data: bytes, scenario_id: str) -> set[str]:
+    """Session ids whose UID names this scenario (``<id>@<scenario>.arshjul``)."""
+    cal = Calendar.from_ical(bytes(data).decode("utf-8-sig"))
+    out = set()
+    for ev in cal.walk("VEVENT"):
+        m = _UID.match(str(ev.get("uid", "")).strip())
+        if m and m.group("scenario") == scenario_id:
+            out.add(m.group("id"))
+    return out
+
+
+def _slot_containing(inst: Instance, start: dt.datetime, end: dt.datetime) -> SlotTime | None:
+    day = start.date()
+    if not inst.period_start <= day <= inst.period_end:
+        return None
+    per_day = len(inst.slots) // inst.n_days
+    first = inst.day(day) * per_day
+    for t in inst.slots[first : first + per_day]:
+        if t.start <= start and end <= t.end:
+            return t
+    return None
+
+
+def plan_from_ics(data: bytes, inst: Instance, *, source: str, base: Plan | None = None) -> Plan:
+    """Rebuild a plan from calendar times (see the module docstring for presenters)."""
+    times = read_ics_sessions(data, source, timezone=inst.timezone)
+    known = {s.id for s in inst.sessions} & _ids_of_scenario(data, inst.scenario_id)
+    times = {sid: t for sid, t in times.items() if sid in known}
+    if not times:
+        raise PlanFileError(
+            f"no session of scenario '{inst.scenario_id}' in this calendar (UIDs end "
+            f"@{inst.scenario_id}.{UID_DOMAIN}; export the master calendar)",
+            source=source,
+            field="(file)",
+        )
+    base_sessions = {s.id: s for s in base.sessions} if base is not None else {}
+    if base is not None:
+        presenters = {s.id: tuple(p.presenter for p in s.presentations) for s in base.sessions}
+    else:
+        read = running_orders(data, inst, source)
+        missing = [sid for sid in times if sid in read and read[sid] is None]
+        if missing:
+            raise PlanFileError(
+                f"dialog '{missing[0]}' has no running order in its DESCRIPTION; pass the plan "
+                "JSON the calendar came from with --plan",
+                source=source,
+                field="DESCRIPTION",
+            )
+        presenters = {sid: units for sid, units in read.items() if units is not None}
+
+    present = [s for s in inst.sessions if s.id in times]
+    days = {s.id: inst.day(times[s.id][0].date()) for s in present if _slot_containing(inst, *times[s.id])}
+    follow = followup_targets(inst, days)
+    followed: dict[str, list[str]] = {}
+    for dialog_id, meeting in follow.items():
+        followed.setdefault(meeting, []).append(dialog_id)
+
+    sessions: list[Session] = []
+    for spec in present:
+        start, end = times[spec.id]
+        slot = _slot_containing(inst, start, end)
+        units = tuple(u for u in presenters.get(spec.id, ()) if u in inst.units)
+        host = inst.hosts[spec.host]
+        host_start = host_end = None
+        presentations: tuple[Presentation, ...] = ()
+        if spec.kind == "dialog":
+            here = SlotTime(
+                index=-1, day=inst.day(start.date()), date=start.date(), slot="", start=start, end=end
+            )
+            host_end, _, presentations = running_order(inst, spec, here, units)
+            host_start = start
+        old = base_sessions.get(spec.id)
+        sessions.append(
+            Session(
+                id=spec.id,
+                kind=spec.kind,  # type: ignore[arg-type]
+                host=spec.host,
+                host_name=host.name,
+                title=spec.title,
+                date=start.date(),
+                slot=slot.slot if slot is not None else "",
+                start=start,
+                end=end,
+                theme=spec.theme,
+                occurrence=spec.occurrence,
+                host_start=host_start,
+                host_end=host_end,
+                presentations=presentations,
+                invited=invited_regions(inst, spec, units),
+                followup_on=follow.get(spec.id),
+                followups=tuple(sorted(followed.get(spec.id, []), key=lambda i: (days[i], i))),
+                description=spec.description,
+                location=spec.location,
+                meeting_link=spec.meeting_link,
+                sequence=old.sequence if old is not None else 0,
+            )
+        )
+    sessions.sort(key=lambda s: (s.start, s.id))
+    return Plan(
+        scenario_id=inst.scenario_id,
+        scenario_name=inst.name,
+        timezone=inst.timezone,
+        period_start=inst.period_start,
+        period_end=inst.period_end,
+        window_days=inst.window_days,
+        status="FEASIBLE",
+        sessions=sessions,
+        regions={c: r.name for c, r in inst.regions.items()},
+        contacts={c: r.contact for c, r in inst.regions.items() if r.contact},
+        hosts={h.id: h.name for h in inst.hosts.values()},
+        host_emails={h.id: h.email for h in inst.hosts.values() if h.email},
+        window_max={c: r.window_max for c, r in inst.regions.items()},
+        publication_date=inst.publication_date,
+        closures=list(inst.closures),
+    )
+
+
+__all__ = ["plan_from_ics", "read_plan_file", "running_orders", "unit_labels"]
