@@ -96,7 +96,7 @@ def compare(
     scenarios: Sequence[tuple[str, Scenario]],
     *,
     time_limit: float = 60.0,
-    workers: int = 2,
+    workers: int = 1,
     seed: int = 0,
     gap: float | None = None,
     last_year: Plan | None = None,
