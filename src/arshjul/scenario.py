@@ -47,9 +47,6 @@ RESERVED_NAMES = frozenset(
 MAX_YAML_ALIASES = 200
 """YAML anchors are handy; an alias bomb is not.  More aliases than this is an error."""
 
-MAX_YAML_MERGED = 10_000
-"""Merge keys (``<<: [*a, *a]``) copy entries without new aliases; cap the copies too."""
-
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,47}$"),
@@ -673,19 +670,6 @@ class _Loader(yaml.SafeLoader):
             if self.aliases_seen > MAX_YAML_ALIASES:
                 raise ScenarioError(f"more than {MAX_YAML_ALIASES} YAML aliases; refusing to expand them")
         return super().compose_node(parent, index)
-
-    merged_pairs = 0
-
-    def flatten_mapping(self, node: Any) -> None:
-        merges = any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value)
-        super().flatten_mapping(node)
-        if merges:
-            self.merged_pairs += len(node.value)
-            if self.merged_pairs > MAX_YAML_MERGED:
-                raise ScenarioError(
-                    f"YAML merge keys ('<<') expand to more than {MAX_YAML_MERGED} entries; "
-                    "refusing to expand them"
-                )
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         try:
