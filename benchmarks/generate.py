@@ -83,7 +83,7 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
         region_data.append(
             {"code": code, "name": name, "s3": [{"name": f"S3 {t}", "tags": [t]} for t in tags]}
         )
-    hosts = []
+    hosts: list[dict[str, Any]] = []
     k = 0
     for h in range(cfg["hosts"]):
         themes = []
