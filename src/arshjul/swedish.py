@@ -78,8 +78,13 @@ def holidays_in(first_year: int, last_year: int) -> tuple[Holiday, ...]:
 
 
 def school_holiday_weeks(code: str, year: int) -> list[tuple[str, int, int]]:
-    """Shipped school-holiday weeks for a region: (name, first week, last week)."""
+    """Shipped school-holiday weeks for a Swedish region: (name, first week, last week).
+
+    The tables are Swedish; a region outside Sweden gets none (give its own in the scenario).
+    """
     out: list[tuple[str, int, int]] = []
+    if not code.startswith("SE-"):
+        return out
     if code in SPORTLOV_WEEKS:
         a, b = SPORTLOV_WEEKS[code]
         out.append(("sportlov", a, b))

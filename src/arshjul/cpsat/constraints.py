@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from ..instance import RuleKey
 from .model import Model
 
 LinearTerms = list[cp_model.IntVar]
@@ -57,7 +58,7 @@ def dialog_max_presenters(m: Model) -> None:
     inst = m.instance
     for s in inst.dialogs():
         lits = m.on(("dialog_max_presenters", s.id))
-        if lits is None:
+        if lits is None or not s.units:
             continue
         fit = sum(s.capacity(inst.slots[t]) * m.x[s.id, t] for t in m.candidates[s.id])
         m.cp.add(sum(m.p[s.id, u] for u in s.units) <= fit).only_enforce_if(lits)
@@ -82,8 +83,9 @@ def joint_presentation(m: Model) -> None:
 def presenter_available(m: Model) -> None:
     """A region presents only on a day it is available (own unavailability, school holidays).
 
-    Written as "presenting, or one of the slots the region is away" at most one: the slots
-    are already exactly-one, so this is exact, small and tight in the LP."""
+    Written over the smaller side: "presenting, or one of the slots the region is away" at
+    most one, or "presenting implies one of the slots it is there" — both exact because the
+    slots are exactly-one, both tight in the LP."""
     inst = m.instance
     for s in inst.dialogs():
         for u in s.units:
@@ -95,7 +97,11 @@ def presenter_available(m: Model) -> None:
                 lits = m.on(("presenter_available", code))
                 if lits is None:
                     continue
-                m.cp.add_at_most_one([m.p[s.id, u], *bad]).only_enforce_if(lits)
+                if 2 * len(bad) <= len(m.candidates[s.id]):
+                    m.cp.add_at_most_one([m.p[s.id, u], *bad]).only_enforce_if(lits)
+                else:
+                    good = [m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].day not in away]
+                    m.cp.add(m.p[s.id, u] <= sum(good)).only_enforce_if(lits)
 
 
 def region_theme_once(m: Model) -> None:
@@ -196,24 +202,51 @@ def region_daily_cap(m: Model) -> None:
 
 
 def region_double_booking(m: Model) -> None:
-    """A region is never invited to two sessions in the same slot: each invitation occupies
-    its slot on the timeline of slots, and a region's may not overlap.
+    """A region is never invited to two sessions in the same slot.
 
-    Two sessions of one host cannot share a day while that host's tempo rule holds, so a
-    region whose sessions all come from such hosts needs nothing more."""
+    For each slot, the sessions that may invite one region form a clique: at most one of
+    them sits there.  The cliques of all regions are written once each, and a clique inside
+    another region's is left out — for a single shared region this is exactly the matching
+    of sessions to slots, whose LP is integral.  Two sessions of one host cannot share a day
+    while its tempo rule holds, so a region whose sessions all come from one such host needs
+    nothing."""
     inst = m.instance
     tempo_on = {h for h in inst.hosts if not m.switchable and ("host_tempo", h) not in m.disabled}
+    per_slot: dict[int, dict[frozenset[tuple[str, str | None]], list[RuleKey]]] = {}
     for code in inst.regions:
         invites = _invitations(m, code)
         hosts = {inst.session(sid).host for sid, _ in invites}
         if len(invites) < 2 or (len(hosts) == 1 and hosts <= tempo_on):
             continue
-        lits = m.on(("region_double_booking", code))
-        if lits is None:
+        key = ("region_double_booking", code)
+        if key in m.disabled:
             continue
-        m.cp.add_no_overlap(
-            [m.slot_interval(sid, m.both(lit, lits), f"book[{code}]") for sid, lit in invites]
-        )
+        by_slot: dict[int, list[tuple[str, str | None]]] = {}
+        for sid, lit in invites:
+            for t in m.candidates[sid]:
+                by_slot.setdefault(t, []).append((sid, None if lit is None else code))
+        for t, items in by_slot.items():
+            if len(items) > 1:
+                per_slot.setdefault(t, {}).setdefault(frozenset(items), []).append(key)
+    for t, cliques in per_slot.items():
+        sets = sorted(cliques, key=len, reverse=True)
+        kept: list[frozenset[tuple[str, str | None]]] = []
+        for c in sets:
+            if not m.switchable and any(c <= k for k in kept):
+                continue
+            kept.append(c)
+            for key in cliques[c] if m.switchable else cliques[c][:1]:
+                lits = m.on(key) if m.switchable else []
+                assert lits is not None
+                terms = [m.x[sid, t] if code is None else _booked(m, sid, code, t) for sid, code in sorted(c)]
+                m.cp.add_at_most_one(terms).only_enforce_if(lits)
+
+
+def _booked(m: Model, session_id: str, code: str, t: int) -> cp_model.IntVar:
+    """The region is invited to the session in slot t (presenters-only invitations)."""
+    z = m.cp.new_bool_var(f"book[{session_id},{code},{t}]")
+    m.cp.add(z >= m.x[session_id, t] + m.presenting(m.instance.session(session_id), code) - 1)
+    return z
 
 
 def host_tempo(m: Model) -> None:
@@ -241,7 +274,7 @@ def learning_first(m: Model) -> None:
     if lits is None:
         return
     for s in inst.dialogs():
-        m.cp.add(m.day[inst.learning] + inst.learning_gap_days <= m.day[s.id]).only_enforce_if(lits)
+        m.cp.add(m.day(inst.learning) + inst.learning_gap_days <= m.day(s.id)).only_enforce_if(lits)
 
 
 def session_pinned(m: Model) -> None:
@@ -266,7 +299,7 @@ def dialog_order(m: Model) -> None:
         if any(s.fixed_presenters is not None for s in specs):
             continue
         for a, b in zip(theme.sessions, theme.sessions[1:], strict=False):
-            m.cp.add(m.day[a] <= m.day[b])
+            m.cp.add(m.day(a) <= m.day(b))
 
 
 RULES: list[Callable[[Model], None]] = [

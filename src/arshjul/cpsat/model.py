@@ -29,8 +29,8 @@ class Model:
     """(session id, slot index) → the session sits in that slot."""
     p: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     """(session id, unit id) → the unit presents in that dialog."""
-    day: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    """Session id → day index it is held on."""
+    days: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    """Session id → day index it is held on (made when a rule first needs it)."""
     candidates: dict[str, list[int]] = field(default_factory=dict)
     switches: dict[RuleKey, cp_model.IntVar] = field(default_factory=dict)
     """Enforcement literal of each rule instance (switchable mode only)."""
@@ -52,6 +52,18 @@ class Model:
         return [self.switches[key]]
 
     # -- helpers over variables ---------------------------------------------------------------
+
+    def day(self, session_id: str) -> cp_model.IntVar:
+        """The day index a session is held on; made on first use, since a session that no
+        day-based rule mentions needs none (on big models these are most of the terms)."""
+        if session_id not in self.days:
+            cand = self.candidates[session_id]
+            slots = self.instance.slots
+            days = sorted({slots[t].day for t in cand}) or [0]
+            var = self.cp.new_int_var_from_domain(cp_model.Domain.from_values(days), f"day[{session_id}]")
+            self.cp.add(var == sum(slots[t].day * self.x[session_id, t] for t in cand))
+            self.days[session_id] = var
+        return self.days[session_id]
 
     def on_day(self, session_id: str) -> dict[int, list[cp_model.IntVar]]:
         """Day index → the slot variables of a session on that day."""
@@ -106,7 +118,7 @@ class Model:
         self, session_id: str, length: int, present: cp_model.IntVar | None, name: str
     ) -> cp_model.IntervalVar:
         """``[day, day + length)`` of a session, optional when ``present`` is given."""
-        day = self.day[session_id]
+        day = self.day(session_id)
         if present is None:
             return self.cp.new_fixed_size_interval_var(day, length, f"{name}[{session_id}]")
         return self.cp.new_optional_fixed_size_interval_var(day, length, present, f"{name}[{session_id}]")
@@ -121,8 +133,5 @@ def build_variables(m: Model) -> None:
         m.candidates[s.id] = cand
         for t in cand:
             m.x[s.id, t] = m.cp.new_bool_var(f"x[{s.id},{t}]")
-        days = sorted({inst.slots[t].day for t in cand}) or [0]
-        m.day[s.id] = m.cp.new_int_var_from_domain(cp_model.Domain.from_values(days), f"day[{s.id}]")
-        m.cp.add(m.day[s.id] == sum(inst.slots[t].day * m.x[s.id, t] for t in cand))
         for u in s.units:
             m.p[s.id, u] = m.cp.new_bool_var(f"p[{s.id},{u}]")
