@@ -114,6 +114,22 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
     # (M's 4 × 10 themes hold ~47 dialogs, more than 21 regions × 2 presentations).
     dialogs = sum(t["dialogs"] * t["min_presenters"] for h in hosts for t in h["themes"])
     needed = -(-dialogs // len(region_data))
+    # A planner sets the fatigue cap from the load: with many agencies sharing the regions a
+    # region is invited ~60 times a year, which 6 per 28 days over ~250 open days cannot hold.
+    # Cap = 1.3 x the busiest region's average per window (never below the 4/6 of old).
+    fixed = len(net_dates) + 2  # network meetings, the hybrid, the learning meeting
+    busiest = max(
+        fixed
+        + sum(
+            t["dialogs"]
+            for h in hosts
+            for t in h["themes"]
+            if set(t["tags"]) & {tag for a in r["s3"] for tag in a["tags"]}
+        )
+        for r in region_data
+    )
+    open_days = 250 * cfg["years"]
+    window_max = max(6 if many else 4, -(-13 * busiest * 28 // (10 * open_days)))
     return {
         "id": f"bench-{size.lower()}-{seed}",
         "name": f"Benchmark {size} (seed {seed})",
@@ -121,7 +137,7 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
         "publication_date": "2026-12-01",
         "limits": {
             "window_days": 28,
-            "window_max": 6 if many else 4,
+            "window_max": window_max,
             "max_presentations": max(6 if many else 2, needed),
             "presentation_gap_days": 21 if many else 42,
             "lead_time_days": 21,
