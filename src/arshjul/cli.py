@@ -11,37 +11,25 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from . import scenario as scenario_mod
+from .commands import (
+    EXIT_BAD_INPUT,
+    EXIT_NO_PLAN,
+    EXIT_OK,
+    instance_of,
+    last_year_option,
+    solver_options,
+)
+from .commands import dtstamp as _dtstamp
+from .commands import fail_input as _fail_input
+from .commands import load_scenario as _load
+from .commands import read_plan as _read_plan
 from .errors import ScenarioError
 from .plan import Plan
-
-EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _fail_input(err: ScenarioError) -> NoReturn:
-    click.echo(f"error: {err.line()}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def _load(path: str | None) -> tuple[scenario_mod.Scenario, str]:
-    try:
-        p = Path(path) if path else scenario_mod.bundled()
-        return scenario_mod.load(p), str(p)
-    except ScenarioError as err:
-        _fail_input(err)
-
-
-def _read_plan(path: str) -> Plan:
-    p = Path(path)
-    try:
-        text = scenario_mod.read_text(p)
-        return Plan.from_json(text, source=str(p))
-    except ScenarioError as err:
-        _fail_input(err)
 
 
 class _ProgressLine:
@@ -74,19 +62,6 @@ class _ProgressLine:
     def done(self) -> None:
         if self.shown:
             click.echo("", err=True)
-
-
-def _dtstamp(value: str | None, plan: Plan) -> dt.datetime:
-    """DTSTAMP for calendars: given, else the publication date (or period start) at 00:00 UTC,
-    so two runs write the same bytes."""
-    if value:
-        try:
-            stamp = dt.datetime.fromisoformat(value)
-        except ValueError:
-            _fail_input(ScenarioError(f"'{value}' is not an ISO date-time", field="--dtstamp"))
-        return stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
-    day = plan.publication_date or plan.period_start
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
@@ -145,27 +120,7 @@ def main() -> None:
     default=None,
     help="Folder for the plan, calendars and report (default: out/<scenario id>).",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds the solver may search.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan).")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1, max=64),
-    default=1,
-    show_default=True,
-    help="Solver threads (1 is fastest for a national year; more help large scenarios).",
-)
-@click.option(
-    "--gap",
-    type=click.FloatRange(min=0.0, max=1.0),
-    default=None,
-    help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).",
-)
+@solver_options
 @click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log.")
 @click.option("--quiet", is_flag=True, help="No progress line and no tables.")
 @click.option(
@@ -191,20 +146,7 @@ def main() -> None:
     default=None,
     help="The plan JSON sent out before: invitations raise SEQUENCE only for what changed.",
 )
-@click.option(
-    "--last-year",
-    "last_year",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Last year's plan.json: hold each theme in the same month as last year (årshjul).",
-)
-@click.option(
-    "--same-month-weight",
-    type=click.IntRange(min=0),
-    default=15,
-    show_default=True,
-    help="Penalty per dialog held in another month than its theme's dialog last year.",
-)
+@last_year_option
 def plan(
     scenario: str | None,
     output: str | None,
@@ -231,13 +173,9 @@ def plan(
       arshjul plan scenarios/sweden-2027.yaml -o out/2027 --time-limit 30
     """
     from .api import solve
-    from .instance import build_instance
 
     sc, source = _load(scenario)
-    try:
-        inst = build_instance(sc)
-    except ScenarioError as err:
-        _fail_input(err.located(source))
+    inst = instance_of(sc, source)
     before = _read_plan(previous) if previous else None
     if invitations:
         missing = [h.id for h in sc.hosts if not h.email]
@@ -344,13 +282,8 @@ def validate(scenario: str) -> None:
     Example:
       arshjul validate scenarios/sweden-2027.yaml
     """
-    from .instance import build_instance
-
     sc, source = _load(scenario)
-    try:
-        inst = build_instance(sc)
-    except ScenarioError as err:
-        _fail_input(err.located(source))
+    inst = instance_of(sc, source)
     dialogs = len(inst.dialogs())
     click.echo(
         f"{source}: valid — {len(inst.regions)} regions, {len(inst.hosts)} hosts, "
@@ -385,13 +318,9 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
     """
     from .check import check as run_check
     from .edited import read_plan_file
-    from .instance import build_instance
 
     sc, source = _load(scenario)
-    try:
-        inst = build_instance(sc)
-    except ScenarioError as err:
-        _fail_input(err.located(source))
+    inst = instance_of(sc, source)
     base = _read_plan(base_file) if base_file else None
     try:
         plan = read_plan_file(plan_file, inst, base=base)
@@ -499,13 +428,8 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
     Example:
       arshjul calendar scenarios/sweden-2027.yaml --closed-only
     """
-    from .instance import build_instance
-
     sc, source = _load(scenario)
-    try:
-        inst = build_instance(sc)
-    except ScenarioError as err:
-        _fail_input(err.located(source))
+    inst = instance_of(sc, source)
     per_day = len(inst.slots) // inst.n_days
     open_days = 0
     for day in range(inst.n_days):

@@ -1,20 +1,25 @@
-"""Click commands kept apart from :mod:`arshjul.cli`, which registers them with
-``main.add_command(...)``.  The helpers here give every command the same exit codes and the
-same one-line errors as the rest of the command line."""
+"""What every command shares: loading files with one-line errors, exit codes, and the
+solver options.  :mod:`arshjul.cli` and the command modules here all use these, so each
+command says the same things the same way."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from ..errors import ScenarioError
 from ..instance import Instance, build_instance
-from ..scenario import Scenario, load
+from ..plan import Plan
+from ..scenario import Scenario, bundled, load, read_text
 
-EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail_input(err: ScenarioError) -> NoReturn:
@@ -23,16 +28,113 @@ def fail_input(err: ScenarioError) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def load_instance(path: str) -> tuple[Scenario, Instance, str]:
-    """Scenario file → validated scenario and its instance, or exit 2."""
+def load_scenario(path: str | None) -> tuple[Scenario, str]:
+    """A scenario file (the bundled year when ``None``) and its name for messages, or exit 2."""
     try:
-        sc = load(Path(path))
+        p = Path(path) if path else bundled()
+        return load(p), str(p)
     except ScenarioError as err:
         fail_input(err)
+
+
+def instance_of(sc: Scenario, source: str) -> Instance:
+    """The instance of a validated scenario, or exit 2 naming the file."""
     try:
-        return sc, build_instance(sc), path
+        return build_instance(sc)
     except ScenarioError as err:
-        fail_input(err.located(path))
+        fail_input(err.located(source))
 
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_OK", "fail_input", "load_instance"]
+def load_instance(path: str) -> tuple[Scenario, Instance, str]:
+    """Scenario file → validated scenario and its instance, or exit 2."""
+    sc, source = load_scenario(path)
+    return sc, instance_of(sc, source), source
+
+
+def read_plan(path: str) -> Plan:
+    """A plan JSON file, or exit 2 with the file, field and problem."""
+    p = Path(path)
+    try:
+        return Plan.from_json(read_text(p), source=str(p))
+    except ScenarioError as err:
+        fail_input(err)
+
+
+def dtstamp(value: str | None, plan: Plan) -> dt.datetime:
+    """DTSTAMP for calendars: given, else the publication date (or period start) at 00:00
+    UTC, so two runs write the same bytes."""
+    if value:
+        try:
+            stamp = dt.datetime.fromisoformat(value)
+        except ValueError:
+            fail_input(ScenarioError(f"'{value}' is not an ISO date-time", field="--dtstamp"))
+        return stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+    day = plan.publication_date or plan.period_start
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def solver_options(f: F) -> F:
+    """``--time-limit``, ``--seed``, ``--workers`` and ``--gap``, the same on every command."""
+    for option in reversed(
+        [
+            click.option(
+                "--time-limit",
+                type=click.FloatRange(min=0.1),
+                default=60.0,
+                show_default=True,
+                help="Seconds the solver may search (per scenario).",
+            ),
+            click.option(
+                "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan)."
+            ),
+            click.option(
+                "--workers",
+                type=click.IntRange(min=1, max=64),
+                default=1,
+                show_default=True,
+                help="Solver threads (1 is deterministic and fastest for a national year).",
+            ),
+            click.option(
+                "--gap",
+                type=click.FloatRange(min=0.0, max=1.0),
+                default=None,
+                help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).",
+            ),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def last_year_option(f: F) -> F:
+    """``--last-year PLAN.json`` and its weight, for any command that plans a year."""
+    f = click.option(
+        "--same-month-weight",
+        type=click.IntRange(min=0),
+        default=15,
+        show_default=True,
+        help="Penalty per dialog held in another month than its theme's dialog last year.",
+    )(f)
+    return click.option(
+        "--last-year",
+        "last_year",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Last year's plan.json: hold each theme in the same month as last year (årshjul).",
+    )(f)
+
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_INTERRUPTED",
+    "EXIT_NO_PLAN",
+    "EXIT_OK",
+    "dtstamp",
+    "fail_input",
+    "instance_of",
+    "last_year_option",
+    "load_instance",
+    "load_scenario",
+    "read_plan",
+    "solver_options",
+]

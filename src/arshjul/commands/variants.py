@@ -11,93 +11,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any
 
 import click
 
 from ..errors import ScenarioError
 from ..plan import Plan
-
-EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _fail_input(err: ScenarioError) -> NoReturn:
-    click.echo(f"error: {err.line()}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
+from . import (
+    EXIT_INTERRUPTED,
+    EXIT_NO_PLAN,
+    last_year_option,
+    load_scenario,
+    read_plan,
+    solver_options,
+)
+from . import dtstamp as _dtstamp
+from . import fail_input as _fail_input
+from . import instance_of as _instance
 
 
 def _load(path: str) -> Any:
-    from ..scenario import load
-
-    try:
-        return load(Path(path))
-    except ScenarioError as err:
-        _fail_input(err)
-
-
-def _instance(sc: Any, source: str) -> Any:
-    from ..instance import build_instance
-
-    try:
-        return build_instance(sc)
-    except ScenarioError as err:
-        _fail_input(err.located(source))
+    return load_scenario(path)[0]
 
 
 def _read_plan(path: str | None) -> Plan | None:
-    if path is None:
-        return None
-    from ..scenario import read_text
-
-    p = Path(path)
-    try:
-        return Plan.from_json(read_text(p), source=str(p))
-    except ScenarioError as err:
-        _fail_input(err)
-
-
-def _dtstamp(value: str | None, plan: Plan) -> dt.datetime:
-    """Given, else the publication date (or period start) at 00:00 UTC: the same bytes twice."""
-    if value:
-        try:
-            stamp = dt.datetime.fromisoformat(value)
-        except ValueError:
-            _fail_input(ScenarioError(f"'{value}' is not an ISO date-time", field="--dtstamp"))
-        return stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
-    day = plan.publication_date or plan.period_start
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
-def last_year_option(f: F) -> F:
-    """``--last-year PLAN.json`` and its weight, for any command that plans a year."""
-    f = click.option(
-        "--same-month-weight",
-        type=click.IntRange(min=0),
-        default=15,
-        show_default=True,
-        help="Penalty per dialog held in another month than its theme's dialog last year.",
-    )(f)
-    return click.option(
-        "--last-year",
-        "last_year",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="Last year's plan.json: hold each theme in the same month as last year (årshjul).",
-    )(f)
-
-
-def _solver_options(f: F) -> F:
-    f = click.option(
-        "--gap",
-        type=click.FloatRange(min=0.0, max=1.0),
-        default=None,
-        help="Stop once within this relative gap of the bound.",
-    )(f)
-    return click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")(f)
+    return None if path is None else read_plan(path)
 
 
 # -- compare ---------------------------------------------------------------------------------------
@@ -105,21 +44,7 @@ def _solver_options(f: F) -> F:
 
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds the solver may search, per scenario.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1, max=64),
-    default=1,
-    show_default=True,
-    help="Solver threads (1 is deterministic and fastest for a national year).",
-)
-@_solver_options
+@solver_options
 @last_year_option
 @click.option("--json", "as_json", is_flag=True, help="Print every measure and difference as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per scenario.")
@@ -376,21 +301,7 @@ def sweep(
     help="Penalty per presenter added to or dropped from a dialog.",
 )
 @last_year_option
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds the solver may search.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1, max=64),
-    default=1,
-    show_default=True,
-    help="Solver threads (1 is deterministic and fastest for a national year).",
-)
-@_solver_options
+@solver_options
 @click.option(
     "--dtstamp",
     default=None,
