@@ -63,8 +63,10 @@ FIRST_DAY = dt.date(2027, 1, 4)
 PARTS = (("morning", dt.time(9), dt.time(12)), ("afternoon", dt.time(13), dt.time(16)))
 EVENT_MINUTES = 60
 LIBRARIES = ("conference-scheduler", "arshjul", "arshjul-noprobe")
-"""The third is a what-if, not the product: arshjul's own model solved with CP-SAT's probing
-switched off (``cp_model_probing_level: 0``), to show where arshjul's time goes."""
+"""The third is a what-if, not the product: arshjul's own model solved by CP-SAT with its default
+parameters except probing (``cp_model_probing_level: 0``).  Since ``2521feb`` the product's one
+worker also runs without probing, and with ``linearization_level: 2`` and ``symmetry_level: 0``
+(``arshjul.cpsat.solve.parameters``), so this column now shows what those two settings buy."""
 
 
 @dataclass(frozen=True)
@@ -515,7 +517,7 @@ def summary(rows: list[dict[str, Any]]) -> str:
                     "c-s MB (Python + CBC)",
                     "arshjul MB",
                     "memory (arshjul / c-s)",
-                    "what-if: arshjul, no probing, s",
+                    "what-if: CP-SAT defaults, no probing, s",
                     "what-if speed-up",
                     "outcome (c-s / arshjul / what-if)",
                 ],
@@ -563,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--code", default="tree", metavar="tree|live|REV", help="arshjul to measure (see run.py --help)"
     )
+    ap.add_argument("--tag", default="", help="suffix of the result file (for variants)")
     ap.add_argument("--one", choices=LIBRARIES, help=argparse.SUPPRESS)
     ap.add_argument("--size", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -588,7 +591,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{dt.date.today().isoformat()}-baseline.json"
+    name = f"{dt.date.today().isoformat()}-baseline" + (f"-{args.tag}" if args.tag else "")
+    out = RESULTS / f"{name}.json"
     write_json(
         out,
         {

@@ -1,6 +1,6 @@
 """Benchmark arshjul at sizes S, M, L and XL; every plan is checked.
 
-    python benchmarks/run.py --sizes S,M,L,XL --time-limit 60 --workers 2 --seed 0
+    python benchmarks/run.py --sizes S,M,L,XL --time-limit 60 --workers 1 --seed 0
 
 For each size, in a subprocess of its own: time from process start to the first feasible
 plan, objective and bound over time, final status and gap, peak memory, model size and where
@@ -591,7 +591,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="S,M,L,XL", help="comma-separated: S, M, L, XL")
     ap.add_argument("--time-limit", type=float, default=60.0)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--workers", type=int, default=1, help="CP-SAT workers (default 1, as the CLI and the API)"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
         "--build-timeout",

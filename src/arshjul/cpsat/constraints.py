@@ -212,15 +212,20 @@ def region_double_booking(m: Model) -> None:
     """A region is never invited to two sessions in the same slot.
 
     Two sessions of one host cannot share a day while its tempo rule holds, so a region
-    whose sessions all come from one such host needs nothing."""
+    whose sessions all come from one such host needs nothing; nor does a region invited at
+    most once a day (``region_daily_cap`` with ``daily_max`` 1, the default).  Presolving
+    the rule cost 35 s and 1.4 GB on the 240-region benchmark, all of it redundant there."""
     inst = m.instance
     tempo_on = {h for h in inst.hosts if not m.switchable and ("host_tempo", h) not in m.disabled}
     needed: dict[str, list[tuple[str, cp_model.IntVar | None]]] = {}
-    for code in inst.regions:
+    for code, region in inst.regions.items():
         invites = _invitations(m, code)
         hosts = {inst.session(sid).host for sid, _ in invites}
         if len(invites) < 2 or (len(hosts) == 1 and hosts <= tempo_on):
             continue
+        one_a_day = region.daily_max == 1 and ("region_daily_cap", code) not in m.disabled
+        if one_a_day and not m.switchable:
+            continue  # at most one invitation a day already rules out two in one slot
         if ("region_double_booking", code) not in m.disabled:
             needed[code] = invites
     distinct = {tuple(sid for sid, _ in invites) for invites in needed.values()}
