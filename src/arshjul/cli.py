@@ -45,7 +45,8 @@ class _ProgressLine:
         if not self.enabled:
             return
         if p.objective is None:
-            text = f"  searching… {p.elapsed:5.1f}s, no plan yet"
+            bound = "" if p.bound is None else f", bound {p.bound:.0f}"
+            text = f"  searching… {p.elapsed:5.1f}s, no plan yet{bound}"
         else:
             gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective)) if p.bound is not None else None
             gap_text = f", gap {100 * gap:.1f}%" if gap is not None else ""

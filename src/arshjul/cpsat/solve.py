@@ -7,6 +7,7 @@ once: it stops the search and the best plan found so far comes back with status 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -116,12 +117,28 @@ def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     # 9.15 on the 10-agency benchmark, so it is not used.)
 
 
+_NEXT = re.compile(r"^#(?:Bound|\d+)\s.*next:\[(-?[0-9.e+]+),")
+
+
 class _Watcher(cp_model.CpSolverSolutionCallback):
     def __init__(self, started: float, progress: Callable[[Progress], None] | None) -> None:
         super().__init__()
         self.started = started
         self.progress = progress
         self.last: Progress = Progress(0.0, None, None, 0)
+        self.bound: float | None = None
+        """The proven bound as CP-SAT logs it, also between improved plans."""
+
+    def log(self, line: str) -> None:
+        """CP-SAT's log lines (when asked for, also printed): keep the latest bound."""
+        found = _NEXT.match(line)
+        if found:
+            self.bound = float(found.group(1))
+
+    def heartbeat(self) -> Progress:
+        last = self.last
+        bound = self.bound if self.bound is not None else last.bound
+        return Progress(time.monotonic() - self.started, last.objective, bound, last.solutions)
 
     def on_solution_callback(self) -> None:
         self.last = Progress(
@@ -146,6 +163,11 @@ def run(
     parameters(solver, options)
     started = time.monotonic()
     watcher = _Watcher(started, progress)
+    if progress is not None:
+        # read the bound from CP-SAT's log so progress shows it between improved plans
+        solver.parameters.log_to_stdout = bool(options.log)
+        solver.parameters.log_search_progress = True
+        solver.log_callback = watcher.log
     outcome: dict[str, Any] = {}
 
     done = threading.Event()
@@ -166,8 +188,7 @@ def run(
         while not done.wait(timeout=0.2):
             now = time.monotonic()
             if progress and now >= next_beat:
-                last = watcher.last
-                progress(Progress(now - started, last.objective, last.bound, last.solutions))
+                progress(watcher.heartbeat())
                 next_beat = now + heartbeat
     except KeyboardInterrupt:
         interrupted = True
