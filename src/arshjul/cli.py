@@ -191,6 +191,7 @@ def plan(
     echo = (lambda _text: None) if quiet else click.echo
     echo(f"Planning '{sc.name}' ({source}): {len(inst.sessions)} sessions, {len(inst.regions)} regions")
     progress = _ProgressLine(enabled=not quiet)
+    watch = progress if not quiet else None  # no progress wanted: no solver log to read
     if last_year:
         from .replan import ChangeWeights, solve_year
 
@@ -202,11 +203,11 @@ def plan(
             workers=workers,
             seed=seed,
             gap=gap,
-            progress=progress,
+            progress=watch,
         )
     else:
         result = solve(
-            inst, time_limit=time_limit, workers=workers, seed=seed, log=log, gap=gap, progress=progress
+            inst, time_limit=time_limit, workers=workers, seed=seed, log=log, gap=gap, progress=watch
         )
     progress.done()
     if not result.found:
