@@ -80,6 +80,18 @@ def test_fatigue_cap_against_required_sessions() -> None:
     assert_fixes_solve(report)
 
 
+def test_a_cap_every_region_shares_is_raised_where_it_is_set() -> None:
+    # The same three hybrids, but the cap of 1 is the scenario-wide limits.window_max: raising
+    # it for one region leaves the others colliding, so the fix is the scenario-wide limit.
+    sc = scenario(**{"limits.window_days": 14, "limits.window_max": 1, "hybrids": hybrids(3)})
+    report = why_not(sc, **LIMITS)
+    assert report.status == "INFEASIBLE"
+    assert len(report.keys) == 1 and report.keys[0][0] == "region_invitation_cap"
+    assert [f.edit for f in report.fixes] == ["set limits.window_max: 2 (now 1)"]
+    assert any(t.edit.startswith("set regions[") for t in report.tried)
+    assert_fixes_solve(report)
+
+
 def test_region_away_for_the_whole_window_of_a_theme() -> None:
     # Only Gotland is interested; the theme must be held in week 37 and needs a presenter;
     # Gotland is away weeks 37–38 (weekends included, so the weekday rule plays no part).

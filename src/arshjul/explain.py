@@ -794,6 +794,93 @@ def _owner_object(sc: Scenario, key: str) -> Any:
     raise KeyError(key)
 
 
+def _search_numeric(
+    num: _Numeric, item: ConflictItem, verifier: _Verifier
+) -> tuple[Relaxation | None, Relaxation | None]:
+    """The smallest move of a numeric limit that gives a plan (each candidate solved), or
+    the farthest move tried that did not."""
+    found: dict[int, Scenario] = {}
+
+    def copy_with(value: int) -> Scenario | None:
+        def edit(s: Scenario) -> None:
+            num.apply(s, value)
+
+        return verifier.edited(edit)
+
+    def attempt(values: Sequence[int]) -> list[bool | None]:
+        copies = [copy_with(v) for v in values]
+        results = verifier.works_many(copies)
+        for v, c, r in zip(values, copies, results, strict=True):
+            if r and c is not None:
+                found[v] = c
+        return results
+
+    value, undecided = _first_working(num.values, attempt, verifier.width)
+    # proving "no plan" is what takes long; give the undecided values below the found
+    # one a second, longer look (smallest first) while the budget lasts
+    for v in list(undecided):
+        if value is None or v >= value or verifier.left() <= 0.1:
+            break
+        copy = copy_with(v)
+        outcome = verifier.works(copy, limit=4 * verifier.step)
+        if outcome is not None:
+            undecided.remove(v)
+        if outcome and copy is not None:
+            found[v] = copy
+            value = v
+            undecided = [u for u in undecided if u < v]
+            break
+    if value is not None:
+        note = (
+            f"{', '.join(map(str, undecided))} could not be decided in {verifier.step:g} s"
+            if undecided
+            else ""
+        )
+        return (
+            Relaxation(
+                f"set {num.path}: {value} (now {num.current})",
+                item.rule,
+                item.subjects,
+                True,
+                cost=abs(value - num.current),
+                note=note,
+                scenario=found[value],
+            ),
+            None,
+        )
+    if num.values:
+        return None, Relaxation(
+            f"set {num.path}: {num.values[-1]} (now {num.current})",
+            item.rule,
+            item.subjects,
+            False,
+            cost=99,
+            note="no value up to this one was shown to give a plan",
+        )
+    return None, None
+
+
+def _global_limit_for(w: _Where, rule: str, code: str) -> _Numeric | None:
+    """The scenario-wide limit behind a region's rule, when the region has no own value."""
+    name = {
+        "region_invitation_cap": "window_max",
+        "region_daily_cap": "daily_max",
+        "region_presentation_cap": "max_presentations",
+    }.get(rule)
+    if name is None:
+        return None
+    value, path = w.region_limit(code, name)
+    if path != f"limits.{name}":
+        return None
+    region_wide = _numeric_for(w, rule, code)
+    assert region_wide is not None
+
+    def edit(sc: Scenario, v: int) -> None:
+        setattr(sc.limits, name, v)
+
+    return _Numeric(path, value, region_wide.values, edit)
+
+
 def relax(
     sc: Scenario, inst: Instance, item: ConflictItem, verifier: _Verifier
 ) -> tuple[list[Relaxation], list[Relaxation]]:
@@ -805,67 +892,20 @@ def relax(
 
     numeric = _numeric_for(w, item.rule, item.subjects[0]) if len(item.subjects) == 1 else None
     if numeric is not None:
-        num = numeric
-        found: dict[int, Scenario] = {}
-
-        def copy_with(value: int) -> Scenario | None:
-            def edit(s: Scenario) -> None:
-                num.apply(s, value)
-
-            return verifier.edited(edit)
-
-        def attempt(values: Sequence[int]) -> list[bool | None]:
-            copies = [copy_with(v) for v in values]
-            results = verifier.works_many(copies)
-            for v, c, r in zip(values, copies, results, strict=True):
-                if r and c is not None:
-                    found[v] = c
-            return results
-
-        value, undecided = _first_working(num.values, attempt, verifier.width)
-        # proving "no plan" is what takes long; give the undecided values below the found
-        # one a second, longer look (smallest first) while the budget lasts
-        for v in list(undecided):
-            if value is None or v >= value or verifier.left() <= 0.1:
-                break
-            copy = copy_with(v)
-            outcome = verifier.works(copy, limit=4 * verifier.step)
-            if outcome is not None:
-                undecided.remove(v)
-            if outcome and copy is not None:
-                found[v] = copy
-                value = v
-                undecided = [u for u in undecided if u < v]
-                break
-        if value is not None:
-            note = (
-                f"{', '.join(map(str, undecided))} could not be decided in {verifier.step:g} s"
-                if undecided
-                else ""
-            )
-            works.append(
-                Relaxation(
-                    f"set {num.path}: {value} (now {num.current})",
-                    item.rule,
-                    item.subjects,
-                    True,
-                    cost=abs(value - num.current),
-                    note=note,
-                    scenario=found[value],
-                )
-            )
-            return works, tried
-        if num.values:
-            tried.append(
-                Relaxation(
-                    f"set {num.path}: {num.values[-1]} (now {num.current})",
-                    item.rule,
-                    item.subjects,
-                    False,
-                    cost=99,
-                    note="no value up to this one was shown to give a plan",
-                )
-            )
+        good, bad = _search_numeric(numeric, item, verifier)
+        if good is not None:
+            return [good], tried
+        if bad is not None:
+            tried.append(bad)
+        # the region's limit is the scenario-wide one: raising it for one region may not be
+        # enough when the others share it, so try the scenario-wide limit too
+        wide = _global_limit_for(w, item.rule, item.subjects[0])
+        if wide is not None:
+            good, bad = _search_numeric(wide, item, verifier)
+            if good is not None:
+                return [good], tried
+            if bad is not None:
+                tried.append(bad)
 
     edits = _removals(w, item.rule, item.subjects)
     if item.rule == "presenter_available" and len(edits) > 1:
