@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..instance import Instance, RuleKey
+from ..instance import Assignment, Instance, RuleKey
 from .model import Model
 from .objective import TermBuilder
-from .solve import SolveOptions, build_model, run
+from .solve import SolveOptions, add_hint, build_model, run
 
 
 def moved_term(previous_slot: Mapping[str, int | None]) -> TermBuilder:
@@ -82,16 +82,13 @@ def previous_hint(
     """An ``extra_rules`` entry that starts the search from the previous plan: with the
     change costs, it is usually optimal or close, so the search begins near the answer."""
 
+    hint = Assignment(
+        slot={sid: t for sid, t in previous_slot.items() if t is not None},
+        presenters={sid: tuple(units) for sid, units in previous_units.items()},
+    )
+
     def add(m: Model) -> None:
-        for s in m.instance.sessions:
-            t = previous_slot.get(s.id)
-            if t is not None and t in m.candidates[s.id]:
-                for u in m.candidates[s.id]:
-                    m.cp.add_hint(m.x[s.id, u], u == t)
-            if s.id in previous_units:
-                chosen = set(previous_units[s.id])
-                for unit in s.units:
-                    m.cp.add_hint(m.p[s.id, unit], unit in chosen)
+        add_hint(m, hint)
 
     return add
 

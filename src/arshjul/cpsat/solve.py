@@ -219,15 +219,17 @@ def run(
 
 
 def add_hint(m: Model, hint: Assignment) -> None:
-    """Start the search from a given plan (e.g. the greedy one); placed sessions only."""
+    """Start the search from a given plan (the previous one, or the greedy one): slots that
+    are still open to their session, and the presenters of every session the plan has."""
     for s in m.instance.sessions:
-        if s.id not in hint.slot:
-            continue
-        for t in m.candidates[s.id]:
-            m.cp.add_hint(m.x[s.id, t], t == hint.slot[s.id])
-        chosen = set(hint.presenters.get(s.id, ()))
-        for u in s.units:
-            m.cp.add_hint(m.p[s.id, u], u in chosen)
+        t = hint.slot.get(s.id)
+        if t is not None and t in m.candidates[s.id]:
+            for u in m.candidates[s.id]:
+                m.cp.add_hint(m.x[s.id, u], u == t)
+        if s.id in hint.presenters:
+            chosen = set(hint.presenters[s.id])
+            for unit in s.units:
+                m.cp.add_hint(m.p[s.id, unit], unit in chosen)
 
 
 def _assignment(m: Model, solver: cp_model.CpSolver) -> Assignment:
