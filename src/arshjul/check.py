@@ -151,7 +151,7 @@ def _session_shape(inst: Instance, spec: SessionSpec, s: Session, t: int) -> lis
         units = tuple(p.presenter for p in s.presentations)
         if any(u not in inst.units for u in units):
             return out  # reported as presenter_eligible
-        _, end, order = running_order(inst, spec, slot, units)
+        _, end, order = running_order(inst, spec, slot.start, units)
         if s.start != slot.start or s.end != end or tuple(s.presentations) != order:
             out.append(
                 Violation(

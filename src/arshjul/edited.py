@@ -22,8 +22,8 @@ from icalendar import Calendar
 from .errors import PlanFileError
 from .exporters.ics import UID_DOMAIN, read_ics_sessions
 from .instance import Instance, SlotTime
-from .plan import Plan, Presentation, Session
-from .realize import followup_targets, invited_regions, running_order
+from .plan import Plan
+from .realize import blank_plan, build_sessions
 from .scenario import MAX_FILE_BYTES, read_text
 
 _UID = re.compile(rf"^(?P<id>[^@\s]+)@(?P<scenario>[^@\s]+)\.{UID_DOMAIN}$")
@@ -162,71 +162,16 @@ def plan_from_ics(data: bytes, inst: Instance, *, source: str, base: Plan | None
             )
         presenters = {sid: units for sid, units in read.items() if units is not None}
 
-    present = [s for s in inst.sessions if s.id in times]
-    days = {s.id: inst.day(times[s.id][0].date()) for s in present if _slot_containing(inst, *times[s.id])}
-    follow = followup_targets(inst, days)
-    followed: dict[str, list[str]] = {}
-    for dialog_id, meeting in follow.items():
-        followed.setdefault(meeting, []).append(dialog_id)
-
-    sessions: list[Session] = []
-    for spec in present:
-        start, end = times[spec.id]
+    placed = {}
+    days = {}
+    for sid, (start, end) in times.items():
         slot = _slot_containing(inst, start, end)
-        units = tuple(u for u in presenters.get(spec.id, ()) if u in inst.units)
-        host = inst.hosts[spec.host]
-        host_start = host_end = None
-        presentations: tuple[Presentation, ...] = ()
-        if spec.kind == "dialog":
-            here = SlotTime(
-                index=-1, day=inst.day(start.date()), date=start.date(), slot="", start=start, end=end
-            )
-            host_end, _, presentations = running_order(inst, spec, here, units)
-            host_start = start
-        old = base_sessions.get(spec.id)
-        sessions.append(
-            Session(
-                id=spec.id,
-                kind=spec.kind,  # type: ignore[arg-type]
-                host=spec.host,
-                host_name=host.name,
-                title=spec.title,
-                date=start.date(),
-                slot=slot.slot if slot is not None else "",
-                start=start,
-                end=end,
-                theme=spec.theme,
-                occurrence=spec.occurrence,
-                host_start=host_start,
-                host_end=host_end,
-                presentations=presentations,
-                invited=invited_regions(inst, spec, units),
-                followup_on=follow.get(spec.id),
-                followups=tuple(sorted(followed.get(spec.id, []), key=lambda i: (days[i], i))),
-                description=spec.description,
-                location=spec.location,
-                meeting_link=spec.meeting_link,
-                sequence=old.sequence if old is not None else 0,
-            )
-        )
-    sessions.sort(key=lambda s: (s.start, s.id))
-    return Plan(
-        scenario_id=inst.scenario_id,
-        scenario_name=inst.name,
-        timezone=inst.timezone,
-        period_start=inst.period_start,
-        period_end=inst.period_end,
-        window_days=inst.window_days,
-        status="FEASIBLE",
-        sessions=sessions,
-        regions={c: r.name for c, r in inst.regions.items()},
-        contacts={c: r.contact for c, r in inst.regions.items() if r.contact},
-        hosts={h.id: h.name for h in inst.hosts.values()},
-        host_emails={h.id: h.email for h in inst.hosts.values() if h.email},
-        window_max={c: r.window_max for c, r in inst.regions.items()},
-        publication_date=inst.publication_date,
-        closures=list(inst.closures),
-    )
+        placed[sid] = (start, end, slot.slot if slot is not None else "")
+        if slot is not None:
+            days[sid] = inst.day(start.date())
+    sequences = {sid: s.sequence for sid, s in base_sessions.items()}
+    sessions = build_sessions(inst, placed, presenters, days=days, sequences=sequences)
+    return blank_plan(inst, status="FEASIBLE", sessions=sessions)
 
 
 __all__ = ["plan_from_ics", "read_plan_file", "running_orders", "unit_labels"]

@@ -8,6 +8,7 @@ checking and replanning.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from .instance import Assignment, Instance, SessionSpec, SlotTime
 from .plan import Plan, Presentation, Session, Status
@@ -23,10 +24,10 @@ def invited_regions(inst: Instance, spec: SessionSpec, units: tuple[str, ...]) -
 
 
 def running_order(
-    inst: Instance, spec: SessionSpec, slot: SlotTime, units: tuple[str, ...]
+    inst: Instance, spec: SessionSpec, start: dt.datetime, units: tuple[str, ...]
 ) -> tuple[dt.datetime, dt.datetime, tuple[Presentation, ...]]:
-    """Host first, then presenters in scenario order, each in its own minutes."""
-    host_end = slot.start + dt.timedelta(minutes=spec.host_minutes)
+    """Host first, then presenters in scenario order, each in its own minutes, from ``start``."""
+    host_end = start + dt.timedelta(minutes=spec.host_minutes)
     t = host_end
     out = []
     for u in sorted(units, key=lambda u: (inst.units[u].order, u)):
@@ -53,46 +54,82 @@ def followup_targets(inst: Instance, days: dict[str, int]) -> dict[str, str]:
     return out
 
 
-def to_plan(
+def blank_plan(
     inst: Instance,
-    a: Assignment,
     *,
     status: Status,
     objective: int | None = None,
     bound: float | None = None,
     wall_time: float = 0.0,
     seed: int = 0,
-    sequences: dict[str, int] | None = None,
+    sessions: list[Session] | None = None,
 ) -> Plan:
-    """Build the plan of an assignment (terms are filled in by the checker's score)."""
-    days = {sid: inst.slots[t].day for sid, t in a.slot.items()}
+    """A plan of this instance: everything but the sessions comes from the scenario."""
+    return Plan(
+        scenario_id=inst.scenario_id,
+        scenario_name=inst.name,
+        timezone=inst.timezone,
+        period_start=inst.period_start,
+        period_end=inst.period_end,
+        window_days=inst.window_days,
+        status=status,
+        objective=objective,
+        bound=bound,
+        wall_time=round(wall_time, 3),
+        seed=seed,
+        sessions=sorted(sessions or [], key=lambda s: (s.start, s.id)),
+        regions={c: r.name for c, r in inst.regions.items()},
+        contacts={c: r.contact for c, r in inst.regions.items() if r.contact},
+        hosts={h.id: h.name for h in inst.hosts.values()},
+        host_emails={h.id: h.email for h in inst.hosts.values() if h.email},
+        window_max={c: r.window_max for c, r in inst.regions.items()},
+        publication_date=inst.publication_date,
+        closures=list(inst.closures),
+    )
+
+
+def build_sessions(
+    inst: Instance,
+    placed: Mapping[str, tuple[dt.datetime, dt.datetime | None, str]],
+    presenters: Mapping[str, tuple[str, ...]],
+    *,
+    days: dict[str, int] | None = None,
+    sequences: dict[str, int] | None = None,
+) -> list[Session]:
+    """Sessions of the instance placed at ``start`` (and ``end``, else from the running
+    order or the duration) in a named slot, with invitations and follow-ups derived.
+
+    ``days`` says which sessions count for follow-ups (default: all placed ones)."""
+    if days is None:
+        days = {sid: inst.day(start.date()) for sid, (start, _, _) in placed.items()}
     follow = followup_targets(inst, days)
     followed: dict[str, list[str]] = {}
     for dialog_id, mid in follow.items():
         followed.setdefault(mid, []).append(dialog_id)
     sessions = []
     for spec in inst.sessions:
-        slot = inst.slots[a.slot[spec.id]]
-        units = a.presenters.get(spec.id, ())
-        host = inst.hosts[spec.host]
+        if spec.id not in placed:
+            continue
+        start, given_end, slot = placed[spec.id]
+        units = tuple(u for u in presenters.get(spec.id, ()) if u in inst.units)
         host_start = host_end = None
         presentations: tuple[Presentation, ...] = ()
         if spec.kind == "dialog":
-            host_end, end, presentations = running_order(inst, spec, slot, units)
-            host_start = slot.start
+            host_end, end, presentations = running_order(inst, spec, start, units)
+            host_start = start
         else:
-            end = slot.start + dt.timedelta(minutes=spec.duration)
+            end = start + dt.timedelta(minutes=spec.duration)
         sessions.append(
             Session(
                 id=spec.id,
                 kind=spec.kind,  # type: ignore[arg-type]
                 host=spec.host,
-                host_name=host.name,
+                host_name=inst.hosts[spec.host].name,
                 title=spec.title,
-                date=slot.date,
-                slot=slot.slot,
-                start=slot.start,
-                end=end,
+                date=start.date(),
+                slot=slot,
+                start=start,
+                end=given_end or end,
                 theme=spec.theme,
                 occurrence=spec.occurrence,
                 host_start=host_start,
@@ -107,27 +144,31 @@ def to_plan(
                 sequence=(sequences or {}).get(spec.id, 0),
             )
         )
-    sessions.sort(key=lambda s: (s.start, s.id))
-    return Plan(
-        scenario_id=inst.scenario_id,
-        scenario_name=inst.name,
-        timezone=inst.timezone,
-        period_start=inst.period_start,
-        period_end=inst.period_end,
-        window_days=inst.window_days,
+    return sessions
+
+
+def to_plan(
+    inst: Instance,
+    a: Assignment,
+    *,
+    status: Status,
+    objective: int | None = None,
+    bound: float | None = None,
+    wall_time: float = 0.0,
+    seed: int = 0,
+    sequences: dict[str, int] | None = None,
+) -> Plan:
+    """Build the plan of an assignment (terms are filled in by the checker's score)."""
+    placed = {sid: (inst.slots[t].start, None, inst.slots[t].slot) for sid, t in a.slot.items()}
+    sessions = build_sessions(inst, placed, a.presenters, sequences=sequences)
+    return blank_plan(
+        inst,
         status=status,
         objective=objective,
         bound=bound,
-        wall_time=round(wall_time, 3),
+        wall_time=wall_time,
         seed=seed,
         sessions=sessions,
-        regions={c: r.name for c, r in inst.regions.items()},
-        contacts={c: r.contact for c, r in inst.regions.items() if r.contact},
-        hosts={h.id: h.name for h in inst.hosts.values()},
-        host_emails={h.id: h.email for h in inst.hosts.values() if h.email},
-        window_max={c: r.window_max for c, r in inst.regions.items()},
-        publication_date=inst.publication_date,
-        closures=list(inst.closures),
     )
 
 
