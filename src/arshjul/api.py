@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from .check import CheckReport, check
-from .cpsat import Progress, SolveOptions
+from .cpsat import Progress, SolveOptions, SolveResult
 from .cpsat import solve as cpsat_solve
 from .instance import Instance, RuleKey, build_instance
 from .plan import Plan
-from .realize import to_plan
+from .realize import blank_plan, to_plan
 from .scenario import Scenario
 
 
@@ -31,36 +31,32 @@ def solve(
     inst = scenario if isinstance(scenario, Instance) else build_instance(scenario)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log=log, gap=gap)
     result = cpsat_solve(inst, options, disabled=frozenset(disabled), progress=progress)
-    status = result.status
+    plan = result_plan(inst, result, seed=seed)
+    if plan.found:
+        plan.terms = check(inst, plan).weighted
+    return plan
+
+
+def result_plan(inst: Instance, result: SolveResult, *, seed: int) -> Plan:
+    """The plan a solve gives: its sessions when one was found, else just the status.
+
+    A search stopped by Ctrl-C is never reported OPTIMAL; terms are left to the caller,
+    who knows which objective was solved."""
     if result.assignment is None:
-        if status not in ("INFEASIBLE", "MODEL_INVALID"):
-            status = "UNKNOWN"
-        empty = Plan(
-            scenario_id=inst.scenario_id,
-            scenario_name=inst.name,
-            timezone=inst.timezone,
-            period_start=inst.period_start,
-            period_end=inst.period_end,
-            window_days=inst.window_days,
+        status = result.status if result.status in ("INFEASIBLE", "MODEL_INVALID") else "UNKNOWN"
+        plan = blank_plan(inst, status=status, wall_time=result.wall_time, seed=seed)  # type: ignore[arg-type]
+    else:
+        status = "FEASIBLE" if result.interrupted and result.status == "OPTIMAL" else result.status
+        plan = to_plan(
+            inst,
+            result.assignment,
             status=status,  # type: ignore[arg-type]
-            wall_time=round(result.wall_time, 3),
+            objective=result.objective,
+            bound=result.bound,
+            wall_time=result.wall_time,
             seed=seed,
         )
-        empty.interrupted = result.interrupted
-        return empty
-    if result.interrupted and status == "OPTIMAL":
-        status = "FEASIBLE"
-    plan = to_plan(
-        inst,
-        result.assignment,
-        status=status,  # type: ignore[arg-type]
-        objective=result.objective,
-        bound=result.bound,
-        wall_time=result.wall_time,
-        seed=seed,
-    )
     plan.interrupted = result.interrupted
-    plan.terms = check(inst, plan).weighted
     return plan
 
 

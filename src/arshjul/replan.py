@@ -32,7 +32,6 @@ from .check import check
 from .errors import ScenarioError
 from .instance import Instance, RuleKey, build_instance
 from .plan import Plan, Session
-from .realize import to_plan
 from .revision import Move, PlanDiff, carry_sequences, diff_plans
 from .scenario import Scenario
 
@@ -307,29 +306,11 @@ def _solve(
         extra_rules=rules,
         extra_terms=_extra_terms(inst, weights, fz, last_year),
     )
-    if result.assignment is None:
-        status = result.status if result.status in ("INFEASIBLE", "MODEL_INVALID") else "UNKNOWN"
-        return Plan(
-            scenario_id=inst.scenario_id,
-            scenario_name=inst.name,
-            timezone=inst.timezone,
-            period_start=inst.period_start,
-            period_end=inst.period_end,
-            window_days=inst.window_days,
-            status=status,  # type: ignore[arg-type]
-            wall_time=round(result.wall_time, 3),
-            seed=options.seed,
-        )
-    status = "FEASIBLE" if result.interrupted and result.status == "OPTIMAL" else result.status
-    plan = to_plan(
-        inst,
-        result.assignment,
-        status=status,  # type: ignore[arg-type]
-        objective=result.objective,
-        bound=result.bound,
-        wall_time=result.wall_time,
-        seed=options.seed,
-    )
+    from .api import result_plan
+
+    plan = result_plan(inst, result, seed=options.seed)
+    if not plan.found:
+        return plan
     if previous is not None:
         plan = carry_sequences(plan, previous)
     plan.terms = plan_terms(inst, plan, weights=weights, previous=previous, last_year=last_year)
