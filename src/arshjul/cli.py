@@ -48,12 +48,12 @@ class _ProgressLine:
             bound = "" if p.bound is None else f", bound {p.bound:.0f}"
             text = f"  searching… {p.elapsed:5.1f}s, no plan yet{bound}"
         else:
-            gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective)) if p.bound is not None else None
-            gap_text = f", gap {100 * gap:.1f}%" if gap is not None else ""
-            text = (
-                f"  {p.elapsed:5.1f}s  best {p.objective:.0f}  bound {p.bound:.0f}{gap_text}"
-                f"  ({p.solutions} plans)"
-            )
+            if p.bound is None:
+                bound = "  bound not yet known"
+            else:
+                gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective))
+                bound = f"  bound {p.bound:.0f}, gap {100 * gap:.1f}%"
+            text = f"  {p.elapsed:5.1f}s  best {p.objective:.0f}{bound}  ({p.solutions} plans)"
         if self.tty:
             click.echo("\r" + text.ljust(78), nl=False, err=True)
             self.shown = True

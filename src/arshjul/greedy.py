@@ -1,11 +1,15 @@
-"""A greedy first plan, in plain Python: a warm start (hint) for the solver.
+"""A greedy first plan, in plain Python: the solver's warm start.
 
-Large scenarios (several agencies sharing the regions) give CP-SAT a hard time finding any
-plan at all; a plan that already keeps most rules lets it start improving at once.  The
+Large scenarios (many agencies sharing hundreds of regions) give CP-SAT a hard time finding
+any plan at all; a plan that already keeps every rule lets it start improving at once.  The
 greedy places the most constrained sessions first, each in the open slot that keeps every
-calendar, tempo and fatigue rule and lands in the emptiest month, then fills dialogs with
-the most interested presenters that keep the presentation rules.  It may leave a session
-unplaced; the solver repairs what the greedy could not do.
+calendar, tempo and fatigue rule, has enough presenters who may present that day, and lands
+in the emptiest month.  Each dialog gets its minimum of presenters as it is placed (regions
+that present nowhere yet first, then the most interested); once every session has a date,
+dialogs are filled up to capacity with the most interested presenters left.
+
+It may leave a session unplaced or a rule unkept: the solver checks the plan before it
+starts from it (:func:`arshjul.cpsat.solve.add_hint`) and ignores one it cannot use.
 """
 
 from __future__ import annotations
@@ -26,11 +30,15 @@ class _State:
         self.booked: set[tuple[str, int]] = set()  # (region, slot)
         self.month_load: Counter[tuple[int, int]] = Counter()
         self.presents: dict[str, list[tuple[int, str]]] = defaultdict(list)  # region → (day, theme)
+        self.count: Counter[str] = Counter()  # region → presentations
+        self.chosen: dict[str, list[str]] = defaultdict(list)  # session → units
+
+    # -- sessions ---------------------------------------------------------------------------
 
     def fits(self, s: SessionSpec, t: int) -> bool:
+        """Host tempo, learning meeting first, and every invited region's fatigue rules."""
         inst = self.inst
-        slot = inst.slots[t]
-        day = slot.day
+        day = inst.slots[t].day
         gap = inst.hosts[s.host].gap_days
         if any(abs(day - d) < gap for d in self.host_days[s.host]):
             return False
@@ -46,25 +54,79 @@ class _State:
                         and day + inst.learning_gap_days > inst.slots[u].day
                     ):
                         return False
-        for code in s.invited:
-            region = inst.regions[code]
-            if (code, t) in self.booked:
-                return False
-            days = self.invites[code]
-            if sum(1 for d in days if d == day) + 1 > region.daily_max:
-                return False
-            if not _window_ok([*days, day], inst.window_days, region.window_max, day):
-                return False
-        return True
+        return all(self.may_invite(code, t) for code in s.invited)
 
-    def place(self, s: SessionSpec, t: int) -> None:
+    def may_invite(self, code: str, t: int) -> bool:
+        """One more invitation for the region in slot t keeps its daily cap, its window cap
+        and never books it twice in one slot."""
+        region = self.inst.regions[code]
+        day = self.inst.slots[t].day
+        if (code, t) in self.booked:
+            return False
+        days = self.invites[code]
+        if sum(1 for d in days if d == day) + 1 > region.daily_max:
+            return False
+        return _window_ok([*days, day], self.inst.window_days, region.window_max, day)
+
+    def place(self, s: SessionSpec, t: int, units: list[str]) -> None:
         slot = self.inst.slots[t]
         self.slot[s.id] = t
         self.host_days[s.host].append(slot.day)
         self.month_load[slot.date.year, slot.date.month] += 1
         for code in s.invited:
-            self.invites[code].append(slot.day)
-            self.booked.add((code, t))
+            self._invite(code, t)
+        for u in units:
+            self.add_presenter(s, u)
+
+    def _invite(self, code: str, t: int) -> None:
+        self.invites[code].append(self.inst.slots[t].day)
+        self.booked.add((code, t))
+
+    # -- presenters -------------------------------------------------------------------------
+
+    def may_present(self, s: SessionSpec, u: str, t: int, picked: list[str]) -> bool:
+        """The unit may join the dialog in slot t beside those already chosen or ``picked``:
+        room left, no member presenting twice in it, every member available, under its cap,
+        far from its other presentations and new to the theme; with the ``presenters``
+        policy, its invitation keeps the fatigue rules."""
+        inst = self.inst
+        slot = inst.slots[t]
+        regions = inst.units[u].regions
+        others = [*self.chosen[s.id], *picked]
+        if len(others) >= s.capacity(slot):
+            return False
+        if any(set(regions) & set(inst.units[v].regions) for v in others):
+            return False
+        theme = s.theme or ""
+        for code in regions:
+            region = inst.regions[code]
+            if slot.day in region.unavailable or self.count[code] >= region.max_presentations:
+                return False
+            gap = region.presentation_gap_days
+            if any(abs(slot.day - d) < gap or th == theme for d, th in self.presents[code]):
+                return False
+            if s.invite_presenters and not self.may_invite(code, t):
+                return False
+        return True
+
+    def pick(self, s: SessionSpec, t: int, need: int, order: list[str]) -> list[str] | None:
+        """``need`` units that may present together in slot t, in the given preference."""
+        picked: list[str] = []
+        for u in order:
+            if len(picked) >= need:
+                break
+            if self.may_present(s, u, t, picked):
+                picked.append(u)
+        return picked if len(picked) >= need else None
+
+    def add_presenter(self, s: SessionSpec, u: str) -> None:
+        day = self.inst.slots[self.slot[s.id]].day
+        self.chosen[s.id].append(u)
+        for code in self.inst.units[u].regions:
+            self.count[code] += 1
+            self.presents[code].append((day, s.theme or ""))
+            if s.invite_presenters:
+                self._invite(code, self.slot[s.id])
 
 
 def _window_ok(days: list[int], window: int, cap: int, around: int) -> bool:
@@ -84,81 +146,95 @@ def greedy_assignment(inst: Instance) -> Assignment:
     n = len(inst.slots)
     state = _State(inst)
     candidates = {s.id: s.candidates(n) for s in inst.sessions}
+    # fixed dates first, then the fewest open slots, then the fewest possible presenters
     order = sorted(
         inst.sessions,
-        key=lambda s: (
-            s.kind != "network",
-            s.id != inst.learning,
-            len(candidates[s.id]),
-            s.id,
-        ),
+        key=lambda s: (s.kind != "network", s.id != inst.learning, len(candidates[s.id]), len(s.units), s.id),
     )
+    wanted: Counter[str] = Counter(u for s in inst.dialogs() for u in s.units)
     for s in order:
-        preferred = inst.themes[s.theme].preferred_months if s.theme else frozenset()
-        best: tuple[tuple[int, int, int], int] | None = None
-        for t in candidates[s.id]:
-            slot = inst.slots[t]
-            key = (
-                0 if not preferred or slot.date.month in preferred else 1,
-                state.month_load[slot.date.year, slot.date.month],
-                slot.day if s.id == inst.learning else 0,
-            )
-            if best is not None and key >= best[0]:
+        ranks = {t: _slot_rank(inst, state, s, t) for t in candidates[s.id]}
+        for t in sorted(candidates[s.id], key=ranks.__getitem__):
+            if not state.fits(s, t):
                 continue
-            if state.fits(s, t):
-                best = (key, t)
-        if best is not None:
-            state.place(s, best[1])
-    return Assignment(slot=dict(state.slot), presenters=_presenters(inst, state))
-
-
-def _presenters(inst: Instance, state: _State) -> dict[str, tuple[str, ...]]:
-    """Fill the placed dialogs: first every dialog up to its minimum (scarcest dialogs and
-    least-wanted units first), then up to capacity with the most interested units."""
-    chosen: dict[str, list[str]] = defaultdict(list)
-    count: Counter[str] = Counter()
-    dialogs = [s for s in inst.dialogs() if s.id in state.slot]
-    demand: Counter[str] = Counter(u for s in dialogs for u in s.units)
-
-    def interest(s: SessionSpec, u: str) -> int:
-        theme = inst.themes[s.theme or ""]
-        return sum(theme.interest.get(c, 0) for c in inst.units[u].regions)
-
-    def try_add(s: SessionSpec, u: str) -> bool:
-        slot = inst.slots[state.slot[s.id]]
-        regions = inst.units[u].regions
-        taken = {c for v in chosen[s.id] for c in inst.units[v].regions}
-        if len(chosen[s.id]) >= s.capacity(slot) or taken & set(regions):
-            return False
-        theme = s.theme or ""
-        if not all(_may_present(inst, state, count, c, slot.day, theme) for c in regions):
-            return False
-        if s.invite_presenters and not all(
-            _window_ok([*state.invites[c], slot.day], inst.window_days, inst.regions[c].window_max, slot.day)
-            for c in regions
-        ):
-            return False
-        chosen[s.id].append(u)
-        for c in regions:
-            count[c] += 1
-            state.presents[c].append((slot.day, theme))
-            if s.invite_presenters:
-                state.invites[c].append(slot.day)
-        return True
-
-    for s in sorted(dialogs, key=lambda s: (len(s.units), s.id)):
-        for u in sorted(s.units, key=lambda u: (demand[u], -interest(s, u), u)):
-            if len(chosen[s.id]) >= s.min_presenters:
+            units = _minimum(inst, state, wanted, s, t)
+            if units is not None:
+                state.place(s, t, units)
                 break
-            try_add(s, u)
-    for s in sorted(dialogs, key=lambda s: (state.slot[s.id], s.id)):
-        for u in sorted(s.units, key=lambda u: (-interest(s, u), inst.units[u].order, u)):
-            try_add(s, u)
-    return {s.id: tuple(sorted(chosen[s.id], key=lambda u: (inst.units[u].order, u))) for s in dialogs}
+        wanted.subtract(s.units)
+    placed = sorted((s for s in inst.dialogs() if s.id in state.slot), key=lambda s: (state.slot[s.id], s.id))
+    for s in placed:
+        _fill(inst, state, s)
+    presenters = {
+        s.id: tuple(sorted(state.chosen[s.id], key=lambda u: (inst.units[u].order, u))) for s in placed
+    }
+    return _in_date_order(inst, Assignment(slot=dict(state.slot), presenters=presenters))
 
 
-def _may_present(inst: Instance, state: _State, count: Counter[str], code: str, day: int, theme: str) -> bool:
-    region = inst.regions[code]
-    if day in region.unavailable or count[code] >= region.max_presentations:
-        return False
-    return all(abs(day - d) >= region.presentation_gap_days and t != theme for d, t in state.presents[code])
+def _slot_rank(inst: Instance, state: _State, s: SessionSpec, t: int) -> tuple[int, int, int, int]:
+    """Preferred months first, then the emptiest month; the learning meeting early."""
+    preferred = inst.themes[s.theme].preferred_months if s.theme else frozenset()
+    slot = inst.slots[t]
+    return (
+        0 if not preferred or slot.date.month in preferred else 1,
+        state.month_load[slot.date.year, slot.date.month],
+        slot.day if s.id == inst.learning else 0,
+        t,
+    )
+
+
+def _interest(inst: Instance, s: SessionSpec, u: str) -> int:
+    theme = inst.themes[s.theme or ""]
+    return sum(theme.interest.get(c, 0) for c in inst.units[u].regions)
+
+
+def _minimum(inst: Instance, state: _State, wanted: Counter[str], s: SessionSpec, t: int) -> list[str] | None:
+    """The presenters a dialog needs at least, in slot t (``None`` when too few may):
+    a pinned session's own; else regions that present nowhere yet, then those with the most
+    presentations to spare beyond what the dialogs still to place may ask, then the most
+    interested."""
+    if s.fixed_presenters is not None:
+        fixed = list(s.fixed_presenters)
+        return fixed if all(state.may_present(s, u, t, fixed[:k]) for k, u in enumerate(fixed)) else None
+    if s.min_presenters <= 0:
+        return []
+
+    def rank(u: str) -> tuple[bool, int, int, int, str]:
+        regions = inst.units[u].regions
+        left = min(inst.regions[c].max_presentations - state.count[c] for c in regions)
+        return (
+            any(state.count[c] for c in regions),
+            wanted[u] - left,
+            -_interest(inst, s, u),
+            inst.units[u].order,
+            u,
+        )
+
+    return state.pick(s, t, s.min_presenters, sorted(s.units, key=rank))
+
+
+def _fill(inst: Instance, state: _State, s: SessionSpec) -> None:
+    """Up to capacity with the most interested units that may still present (not a pinned
+    session: its presenters stay as they were)."""
+    if s.fixed_presenters is not None:
+        return
+    for u in sorted(s.units, key=lambda u: (-_interest(inst, s, u), inst.units[u].order, u)):
+        if u not in state.chosen[s.id] and state.may_present(s, u, state.slot[s.id], []):
+            state.add_presenter(s, u)
+
+
+def _in_date_order(inst: Instance, a: Assignment) -> Assignment:
+    """Number each theme's occurrences in date order, as the solver does (``dialog_order``):
+    they are interchangeable, and a hint that breaks the solver's numbering is no hint."""
+    slot = dict(a.slot)
+    presenters = dict(a.presenters)
+    for theme in inst.themes.values():
+        if any(inst.session(sid).fixed_presenters is not None for sid in theme.sessions):
+            continue
+        ids = [sid for sid in theme.sessions if sid in a.slot]
+        ordered = sorted(ids, key=lambda sid: (a.slot[sid], sid))
+        for sid, source in zip(ids, ordered, strict=True):
+            slot[sid] = a.slot[source]
+            if source in a.presenters:
+                presenters[sid] = a.presenters[source]
+    return Assignment(slot=slot, presenters=presenters)

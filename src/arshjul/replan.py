@@ -294,16 +294,16 @@ def _solve(
 ) -> Plan:
     from .cpsat import solve as cpsat_solve
 
-    rules = []
+    start = None
     if fz is not None and hint:
-        from .cpsat.replan import previous_hint
+        from .cpsat.replan import previous_assignment
 
-        rules.append(previous_hint(fz.previous_slot, fz.previous_units))
+        start = previous_assignment(fz.previous_slot, fz.previous_units)
     result = cpsat_solve(
         inst,
         options,
         progress=progress,
-        extra_rules=rules,
+        hint=start,
         extra_terms=_extra_terms(inst, weights, fz, last_year),
     )
     from .api import result_plan

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from ..instance import Assignment, Instance, RuleKey
 from .model import Model
 from .objective import TermBuilder
-from .solve import SolveOptions, add_hint, build_model, run
+from .solve import SolveOptions, build_model, run
 
 
 def moved_term(previous_slot: Mapping[str, int | None]) -> TermBuilder:
@@ -76,21 +76,15 @@ def same_month_term(months: Mapping[str, frozenset[int]]) -> TermBuilder:
     return build
 
 
-def previous_hint(
+def previous_assignment(
     previous_slot: Mapping[str, int | None], previous_units: Mapping[str, Iterable[str]]
-) -> Callable[[Model], None]:
-    """An ``extra_rules`` entry that starts the search from the previous plan: with the
-    change costs, it is usually optimal or close, so the search begins near the answer."""
-
-    hint = Assignment(
+) -> Assignment:
+    """The previous plan as a search start: with the change costs it is usually optimal or
+    close, so the search begins near the answer."""
+    return Assignment(
         slot={sid: t for sid, t in previous_slot.items() if t is not None},
         presenters={sid: tuple(units) for sid, units in previous_units.items()},
     )
-
-    def add(m: Model) -> None:
-        add_hint(m, hint)
-
-    return add
 
 
 def _feasible(
@@ -186,6 +180,6 @@ __all__ = [
     "frozen_conflicts",
     "moved_term",
     "presenters_changed_term",
-    "previous_hint",
+    "previous_assignment",
     "same_month_term",
 ]

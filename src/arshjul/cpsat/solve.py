@@ -11,11 +11,12 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ortools.sat.python import cp_model
 
+from ..greedy import greedy_assignment
 from ..instance import Assignment, Instance, RuleKey
 from .constraints import add_all
 from .model import Model, build_variables
@@ -45,6 +46,10 @@ class SolveOptions:
     """Print CP-SAT's own search log."""
     gap: float | None = None
     """Stop when the relative gap between plan and bound is at most this (e.g. 0.01)."""
+    warm_start: bool = True
+    """Start from the greedy plan (:mod:`arshjul.greedy`) when it keeps every rule: the
+    search then holds a plan from its first second, which is what lets a European-scale
+    scenario have one at all within a minute."""
 
 
 @dataclass(frozen=True)
@@ -121,11 +126,13 @@ _NEXT = re.compile(r"^#(?:Bound|\d+)\s.*next:\[(-?[0-9.e+]+),")
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    def __init__(self, started: float, progress: Callable[[Progress], None] | None) -> None:
+    def __init__(
+        self, started: float, progress: Callable[[Progress], None] | None, first: Progress | None = None
+    ) -> None:
         super().__init__()
         self.started = started
         self.progress = progress
-        self.last: Progress = Progress(0.0, None, None, 0)
+        self.last: Progress = first or Progress(0.0, None, None, 0)
         self.bound: float | None = None
         """The proven bound as CP-SAT logs it, also between improved plans."""
 
@@ -141,11 +148,13 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         return Progress(time.monotonic() - self.started, last.objective, bound, last.solutions)
 
     def on_solution_callback(self) -> None:
+        # the warm start comes back as CP-SAT's first solution: the same plan, not a new one
+        same = self.last.objective is not None and self.objective_value >= self.last.objective
         self.last = Progress(
             elapsed=time.monotonic() - self.started,
             objective=self.objective_value,
             bound=self.best_objective_bound,
-            solutions=self.last.solutions + 1,
+            solutions=self.last.solutions + (0 if same else 1),
         )
         if self.progress:
             self.progress(self.last)
@@ -157,12 +166,19 @@ def run(
     *,
     progress: Callable[[Progress], None] | None = None,
     heartbeat: float = 5.0,
+    warm: WarmStart | None = None,
+    started: float | None = None,
 ) -> SolveResult:
-    """Solve a built model; Ctrl-C stops the search and keeps the best plan."""
+    """Solve a built model; Ctrl-C stops the search and keeps the best plan.
+
+    ``warm`` is the plan the model was hinted with (:func:`complete_hint`): it is the
+    answer when the search ends before CP-SAT reports any plan.  ``started`` is when the
+    caller's clock began (progress and wall time count from it)."""
     solver = cp_model.CpSolver()
     parameters(solver, options)
-    started = time.monotonic()
-    watcher = _Watcher(started, progress)
+    started = time.monotonic() if started is None else started
+    first = None if warm is None else Progress(warm.seconds, warm.objective, None, 1)
+    watcher = _Watcher(started, progress, first)
     if progress is not None:
         # read the bound from CP-SAT's log so progress shows it between improved plans
         solver.parameters.log_to_stdout = bool(options.log)
@@ -185,6 +201,8 @@ def run(
     thread.start()
     next_beat = started + heartbeat
     try:
+        if first is not None and progress is not None:
+            progress(first)  # here, where Ctrl-C keeps it
         while not done.wait(timeout=0.2):
             now = time.monotonic()
             if progress and now >= next_beat:
@@ -215,6 +233,13 @@ def run(
         result.bound = solver.best_objective_bound
         result.assignment = _assignment(m, solver)
         result.terms = {name: int(solver.value(expr)) for name, expr in m.terms.items()}
+    elif warm is not None and status == "UNKNOWN":
+        # stopped (time, Ctrl-C) before CP-SAT reported the hint back: the warm plan stands
+        result.status = "FEASIBLE"
+        result.objective = warm.objective
+        result.bound = watcher.bound
+        result.assignment = warm.assignment
+        result.terms = dict(warm.terms)
     return result
 
 
@@ -230,6 +255,52 @@ def add_hint(m: Model, hint: Assignment) -> None:
             chosen = set(hint.presenters[s.id])
             for unit in s.units:
                 m.cp.add_hint(m.p[s.id, unit], unit in chosen)
+
+
+@dataclass(frozen=True)
+class WarmStart:
+    """A plan the model accepts, with every variable's value: the search's first solution."""
+
+    assignment: Assignment
+    objective: int
+    terms: dict[str, int]
+    seconds: float
+
+
+def complete_hint(m: Model, start: Assignment, options: SolveOptions) -> WarmStart | None:
+    """Hint every variable of the model from a plan, when the plan keeps every rule.
+
+    A hint of the slots and presenters alone leaves CP-SAT to rebuild the rest (days,
+    coverage, the objective's own variables) branch by branch; on a 240-region scenario that
+    took longer than a minute.  So the plan is first solved with its slots and presenters
+    fixed, which is quick and proves it keeps every rule of *this* model, and then every
+    variable is hinted: CP-SAT checks a complete hint in presolve and reports it as its
+    first solution.  Returns ``None``, leaving no hint, when the plan breaks a rule or the
+    check runs out of time (a quarter of the time limit at most)."""
+    started = time.monotonic()
+    m.cp.clear_hints()
+    add_hint(m, start)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.fix_variables_to_their_hinted_value = True
+    p.num_workers = 1
+    p.random_seed = int(options.seed)
+    p.catch_sigint_signal = False
+    p.max_time_in_seconds = max(0.5, options.time_limit / 4)
+    code = solver.solve(m.cp)
+    m.cp.clear_hints()
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    hint = m.cp.proto.solution_hint
+    values = solver.response_proto.solution
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+    return WarmStart(
+        assignment=_assignment(m, solver),
+        objective=round(solver.objective_value),
+        terms={name: int(solver.value(expr)) for name, expr in m.terms.items()},
+        seconds=time.monotonic() - started,
+    )
 
 
 def _assignment(m: Model, solver: cp_model.CpSolver) -> Assignment:
@@ -253,8 +324,22 @@ def solve(
     extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
     hint: Assignment | None = None,
 ) -> SolveResult:
-    """Build and solve; the status says whether a plan came back."""
+    """Build and solve; the status says whether a plan came back.
+
+    The search starts from ``hint`` (e.g. the previous plan when replanning) or, with
+    ``options.warm_start``, from the greedy plan; a start that keeps every rule is the
+    search's first solution (:func:`complete_hint`), one that breaks some rule is only a
+    direction to search in (``hint``) or dropped (the greedy one: measured to slow the
+    search down)."""
+    options = options or SolveOptions()
     m = build_model(instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms)
-    if hint is not None:
-        add_hint(m, hint)
-    return run(m, options or SolveOptions(), progress=progress)
+    started = time.monotonic()
+    warm = None
+    if hint is not None or options.warm_start:
+        start = hint if hint is not None else greedy_assignment(instance)
+        warm = complete_hint(m, start, options)
+        if warm is None and hint is not None:
+            add_hint(m, hint)
+    spent = time.monotonic() - started
+    options = replace(options, time_limit=max(0.1, options.time_limit - spent))
+    return run(m, options, progress=progress, warm=warm, started=started)
