@@ -22,6 +22,7 @@ from .commands import (
     EXIT_OK,
     instance_of,
     last_year_option,
+    search_options,
     solver_options,
 )
 from .commands import dtstamp as _dtstamp
@@ -122,6 +123,7 @@ def main() -> None:
     help="Folder for the plan, calendars and report (default: out/<scenario id>).",
 )
 @solver_options
+@search_options
 @click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log.")
 @click.option("--quiet", is_flag=True, help="No progress line and no tables.")
 @click.option(
@@ -155,6 +157,9 @@ def plan(
     seed: int,
     workers: int,
     gap: float | None,
+    stall: float | None,
+    preset: str,
+    warm_start: bool,
     log: bool,
     quiet: bool,
     dtstamp: str | None,
@@ -203,11 +208,23 @@ def plan(
             workers=workers,
             seed=seed,
             gap=gap,
+            stall=stall,
+            preset=preset,
+            warm_start=warm_start,
             progress=watch,
         )
     else:
         result = solve(
-            inst, time_limit=time_limit, workers=workers, seed=seed, log=log, gap=gap, progress=watch
+            inst,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            log=log,
+            gap=gap,
+            stall=stall,
+            preset=preset,
+            warm_start=warm_start,
+            progress=watch,
         )
     progress.done()
     if not result.found:
@@ -231,6 +248,8 @@ def plan(
         result = carry_sequences(result, before)
     if result.interrupted:
         click.echo("Interrupted: keeping the best plan found so far.", err=True)
+    elif result.stalled:
+        click.echo(f"Stopped: the plan had not improved for {stall:g} s.", err=True)
     written = write_outputs(
         result,
         out,

@@ -125,6 +125,8 @@ class Plan:
     seed: int = 0
     interrupted: bool = field(default=False, compare=False)
     """The search was stopped by Ctrl-C (terminal only, not written to files)."""
+    stalled: bool = field(default=False, compare=False)
+    """The search stopped because the plan had stopped improving (terminal only)."""
     sessions: list[Session] = field(default_factory=list)
     terms: dict[str, int] = field(default_factory=dict)
     """Weighted objective terms by name; they sum to ``objective``."""
@@ -196,7 +198,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        del data["wall_time"], data["interrupted"]
+        del data["wall_time"], data["interrupted"], data["stalled"]
         data = {"format": PLAN_FORMAT, **data}
         return _jsonable(data)
 

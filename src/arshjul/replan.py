@@ -255,10 +255,10 @@ def _extra_terms(
     return extra
 
 
-def _options(time_limit: float, workers: int, seed: int, gap: float | None) -> Any:
+def _options(time_limit: float, workers: int, seed: int, gap: float | None, **search: Any) -> Any:
     from .cpsat import SolveOptions
 
-    return SolveOptions(time_limit=time_limit, workers=workers, seed=seed, gap=gap)
+    return SolveOptions(time_limit=time_limit, workers=workers, seed=seed, gap=gap, **search)
 
 
 def plan_terms(
@@ -326,6 +326,9 @@ def solve_year(
     workers: int = 1,
     seed: int = 0,
     gap: float | None = None,
+    stall: float | None = None,
+    preset: str = "auto",
+    warm_start: bool = True,
     progress: Callable[[Progress], None] | None = None,
 ) -> Plan:
     """Plan a year like ``arshjul.solve``, pulled towards last year's months when given."""
@@ -336,7 +339,7 @@ def solve_year(
         previous=None,
         last_year=last_year,
         weights=weights,
-        options=_options(time_limit, workers, seed, gap),
+        options=_options(time_limit, workers, seed, gap, stall=stall, preset=preset, warm_start=warm_start),
         progress=progress,
     )
 

@@ -106,6 +106,34 @@ def solver_options(f: F) -> F:
     return f
 
 
+def search_options(f: F) -> F:
+    """``--stall``, ``--preset`` and ``--warm-start``: how the search runs and when it stops."""
+    from ..cpsat import PRESETS
+
+    f = click.option(
+        "--warm-start/--no-warm-start",
+        default=True,
+        show_default=True,
+        help="Start from a quick greedy plan when it keeps every rule.",
+    )(f)
+    f = click.option(
+        "--preset",
+        type=click.Choice(["auto", *PRESETS]),
+        default="auto",
+        show_default=True,
+        help="Solver settings: 'prove' (one worker, strongest bound), 'portfolio' (for many "
+        "workers), 'first-plan' (stop at the first plan that keeps every rule); 'auto' picks "
+        "prove or portfolio from --workers.",
+    )(f)
+    return click.option(
+        "--stall",
+        type=click.FloatRange(min=0.1),
+        default=None,
+        metavar="SECONDS",
+        help="Stop when the best plan has not improved for this many seconds.",
+    )(f)
+
+
 def last_year_option(f: F) -> F:
     """``--last-year PLAN.json`` and its weight, for any command that plans a year."""
     f = click.option(
@@ -136,5 +164,6 @@ __all__ = [
     "load_instance",
     "load_scenario",
     "read_plan",
+    "search_options",
     "solver_options",
 ]

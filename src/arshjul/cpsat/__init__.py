@@ -1,5 +1,5 @@
 """The CP-SAT model: the only package that imports OR-Tools."""
 
-from .solve import Progress, SolveOptions, SolveResult, build_model, run, solve
+from .solve import PRESETS, Progress, SolveOptions, SolveResult, build_model, preset_of, run, solve
 
-__all__ = ["Progress", "SolveOptions", "SolveResult", "build_model", "run", "solve"]
+__all__ = ["PRESETS", "Progress", "SolveOptions", "SolveResult", "build_model", "preset_of", "run", "solve"]

@@ -46,6 +46,11 @@ class SolveOptions:
     """Print CP-SAT's own search log."""
     gap: float | None = None
     """Stop when the relative gap between plan and bound is at most this (e.g. 0.01)."""
+    stall: float | None = None
+    """Stop when the best plan has not improved for this many seconds (once there is one)."""
+    preset: str = "auto"
+    """Named CP-SAT settings (:data:`PRESETS`); ``auto`` is ``prove`` with one worker and
+    ``portfolio`` with more."""
     warm_start: bool = True
     """Start from the greedy plan (:mod:`arshjul.greedy`) when it keeps every rule: the
     search then holds a plan from its first second, which is what lets a European-scale
@@ -72,6 +77,8 @@ class SolveResult:
     terms: dict[str, int] = field(default_factory=dict)
     """Unweighted term values the solver reports (checked against plain Python)."""
     interrupted: bool = False
+    stalled: bool = False
+    """Stopped because the plan had not improved for ``SolveOptions.stall`` seconds."""
     variables: int = 0
     constraints: int = 0
 
@@ -100,6 +107,31 @@ def build_model(
     return m
 
 
+PRESETS: dict[str, dict[str, Any]] = {
+    # Measured on the bundled scenarios and the benchmark sizes (benchmarks/README.md): the
+    # strongest LP (no-overlap/cumulative rules and coverage in it) proves a national year
+    # fastest; probing and symmetry detection cost more presolve time than they save
+    # (sweden-2027 2.2 s -> 1.1 s, four agencies 7.2 s -> 4.0 s, 200 events 6.4 s -> 1.8 s).
+    "prove": {"linearization_level": 2, "cp_model_probing_level": 0, "symmetry_level": 0},
+    # CP-SAT's own parallel portfolio: for machines with more cores than this one's two; the
+    # plan may differ run to run.  (Its deterministic interleaved mode crashed inside
+    # OR-Tools 9.15 on the 10-agency benchmark, so it is not offered.)
+    "portfolio": {},
+    # The first plan that keeps every rule (with the warm start: the greedy plan, checked by
+    # the model), e.g. to see quickly whether a variant has a plan at all.
+    "first-plan": {"stop_after_first_solution": True},
+}
+"""Named CP-SAT settings, chosen with ``SolveOptions.preset`` or ``--preset``."""
+
+
+def preset_of(options: SolveOptions) -> str:
+    if options.preset == "auto":
+        return "prove" if options.workers <= 1 else "portfolio"
+    if options.preset not in PRESETS:
+        raise ValueError(f"unknown preset '{options.preset}' (choose from auto, {', '.join(PRESETS)})")
+    return options.preset
+
+
 def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     p = solver.parameters
     p.max_time_in_seconds = float(options.time_limit)
@@ -109,17 +141,8 @@ def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
     p.catch_sigint_signal = False  # Ctrl-C is ours: it stops the search and keeps the plan
     if options.gap is not None:
         p.relative_gap_limit = float(options.gap)
-    if p.num_workers == 1:
-        # Measured on the bundled scenarios and the benchmark sizes (benchmarks/README.md):
-        # the strongest LP (no-overlap/cumulative rules and coverage in it) proves a national
-        # year fastest; probing and symmetry detection cost more presolve time than they save
-        # (sweden-2027 2.2 s -> 1.1 s, four agencies 7.2 s -> 4.0 s, 200 events 6.4 s -> 1.8 s).
-        p.linearization_level = 2
-        p.cp_model_probing_level = 0
-        p.symmetry_level = 0
-    # More workers run CP-SAT's parallel portfolio: faster on large scenarios, but the plan
-    # may differ run to run.  (Its deterministic interleaved mode crashed inside OR-Tools
-    # 9.15 on the 10-agency benchmark, so it is not used.)
+    for name, value in PRESETS[preset_of(options)].items():
+        setattr(p, name, value)
 
 
 _NEXT = re.compile(r"^#(?:Bound|\d+)\s.*next:\[(-?[0-9.e+]+),")
@@ -153,7 +176,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.last = Progress(
             elapsed=time.monotonic() - self.started,
             objective=self.objective_value,
-            bound=self.best_objective_bound,
+            # every term is a penalty of at least 0; CP-SAT's first bound can be below that
+            bound=max(0.0, self.best_objective_bound),
             solutions=self.last.solutions + (0 if same else 1),
         )
         if self.progress:
@@ -197,7 +221,7 @@ def run(
     # Wait on an Event, not on Thread.join: a Ctrl-C that lands inside join() can leave
     # Python believing the thread ended while CP-SAT still runs in it.
     thread = threading.Thread(target=work, name="cp-sat", daemon=True)
-    interrupted = False
+    interrupted = stalled = False
     thread.start()
     next_beat = started + heartbeat
     try:
@@ -208,6 +232,9 @@ def run(
             if progress and now >= next_beat:
                 progress(watcher.heartbeat())
                 next_beat = now + heartbeat
+            if _stalled(watcher.last, options.stall, now - started):
+                stalled = True
+                solver.stop_search()
     except KeyboardInterrupt:
         interrupted = True
         solver.stop_search()
@@ -225,6 +252,7 @@ def run(
         wall_time=wall,
         assignment=None,
         interrupted=interrupted,
+        stalled=stalled,
         variables=len(proto.variables),
         constraints=len(proto.constraints),
     )
@@ -241,6 +269,11 @@ def run(
         result.assignment = warm.assignment
         result.terms = dict(warm.terms)
     return result
+
+
+def _stalled(last: Progress, stall: float | None, elapsed: float) -> bool:
+    """A plan exists and has not improved for ``stall`` seconds."""
+    return stall is not None and last.objective is not None and elapsed - last.elapsed >= stall
 
 
 def add_hint(m: Model, hint: Assignment) -> None:
@@ -323,11 +356,13 @@ def solve(
     extra_rules: Sequence[Callable[[Model], None]] = (),
     extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
     hint: Assignment | None = None,
+    greedy: Assignment | None = None,
 ) -> SolveResult:
     """Build and solve; the status says whether a plan came back.
 
     The search starts from ``hint`` (e.g. the previous plan when replanning) or, with
-    ``options.warm_start``, from the greedy plan; a start that keeps every rule is the
+    ``options.warm_start``, from the greedy plan (``greedy`` when the caller has made it
+    already); a start that keeps every rule is the
     search's first solution (:func:`complete_hint`), one that breaks some rule is only a
     direction to search in (``hint``) or dropped (the greedy one: measured to slow the
     search down)."""
@@ -336,7 +371,7 @@ def solve(
     started = time.monotonic()
     warm = None
     if hint is not None or options.warm_start:
-        start = hint if hint is not None else greedy_assignment(instance)
+        start = hint or greedy or greedy_assignment(instance)
         warm = complete_hint(m, start, options)
         if warm is None and hint is not None:
             add_hint(m, hint)
