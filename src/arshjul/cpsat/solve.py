@@ -369,12 +369,24 @@ def solve(
     options = options or SolveOptions()
     m = build_model(instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms)
     started = time.monotonic()
-    warm = None
-    if hint is not None or options.warm_start:
-        start = hint or greedy or greedy_assignment(instance)
-        warm = complete_hint(m, start, options)
-        if warm is None and hint is not None:
-            add_hint(m, hint)
+    warm = start_from(m, options, hint=hint, greedy=greedy)
     spent = time.monotonic() - started
     options = replace(options, time_limit=max(0.1, options.time_limit - spent))
     return run(m, options, progress=progress, warm=warm, started=started)
+
+
+def start_from(
+    m: Model, options: SolveOptions, *, hint: Assignment | None = None, greedy: Assignment | None = None
+) -> WarmStart | None:
+    """Hint the model with ``hint``, else (``options.warm_start``) the greedy plan: see
+    :func:`solve`.  The warm start's seconds include making the greedy plan."""
+    if hint is None and not options.warm_start:
+        return None
+    started = time.monotonic()
+    start = hint or greedy or greedy_assignment(m.instance)
+    warm = complete_hint(m, start, options)
+    if warm is None:
+        if hint is not None:
+            add_hint(m, hint)
+        return None
+    return replace(warm, seconds=time.monotonic() - started)
