@@ -62,11 +62,11 @@ from common import (
 FIRST_DAY = dt.date(2027, 1, 4)
 PARTS = (("morning", dt.time(9), dt.time(12)), ("afternoon", dt.time(13), dt.time(16)))
 EVENT_MINUTES = 60
-LIBRARIES = ("conference-scheduler", "arshjul", "arshjul-noprobe")
-"""The third is a what-if, not the product: arshjul's own model solved by CP-SAT with its default
-parameters except probing (``cp_model_probing_level: 0``).  Since ``2521feb`` the product's one
-worker also runs without probing, and with ``linearization_level: 2`` and ``symmetry_level: 0``
-(``arshjul.cpsat.solve.parameters``), so this column now shows what those two settings buy."""
+LIBRARIES = ("conference-scheduler", "arshjul", "arshjul-solver")
+"""The third is a what-if, not the product: ``arshjul.solve(..., warm_start=False)``, so CP-SAT
+alone finds the plan.  The product starts from its greedy plan; with every weight 0 a greedy
+plan that the checker accepts has penalty 0, which no plan can beat, so it is returned as
+optimal without building a model (``arshjul.api._penalty_free``)."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,9 @@ def scenario_data(problem: Problem) -> dict[str, Any]:
     }
 
 
-def run_arshjul(problem: Problem, args: argparse.Namespace, mark: Any) -> dict[str, Any]:
+def run_arshjul(
+    problem: Problem, args: argparse.Namespace, mark: Any, *, warm_start: bool = True
+) -> dict[str, Any]:
     import arshjul
     from arshjul.scenario import from_data
 
@@ -215,7 +217,9 @@ def run_arshjul(problem: Problem, args: argparse.Namespace, mark: Any) -> dict[s
     scenario = from_data(data)
     mark("built")
     started = time.monotonic()
-    plan = arshjul.solve(scenario, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+    plan = arshjul.solve(
+        scenario, time_limit=args.time_limit, workers=args.workers, seed=args.seed, warm_start=warm_start
+    )
     solve_call = time.monotonic() - started
     mark("solved")
     report = arshjul.check_plan(scenario, plan)
@@ -236,58 +240,9 @@ def run_arshjul(problem: Problem, args: argparse.Namespace, mark: Any) -> dict[s
     }
 
 
-def run_arshjul_noprobe(problem: Problem, args: argparse.Namespace, mark: Any) -> dict[str, Any]:
-    """arshjul's instance and model layers, solved by CP-SAT without probing (what-if)."""
-    from ortools.sat.python import cp_model
-
-    from arshjul.check import check
-    from arshjul.cpsat import build_model
-    from arshjul.instance import Assignment, build_instance
-    from arshjul.realize import to_plan
-    from arshjul.scenario import from_data
-
-    mark("imported")
-    inst = build_instance(from_data(scenario_data(problem)))
-    mark("built")
-    m = build_model(inst)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = args.workers
-    solver.parameters.max_time_in_seconds = args.time_limit
-    solver.parameters.random_seed = args.seed
-    solver.parameters.cp_model_probing_level = 0
-    started = time.monotonic()
-    code = solver.solve(m.cp)
-    wall = time.monotonic() - started
-    mark("solved")
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {"status": solver.status_name(code), "placed": {}}
-    slot = {
-        s.id: next(t for t in m.candidates[s.id] if solver.boolean_value(m.x[s.id, t])) for s in inst.sessions
-    }
-    plan = to_plan(
-        inst,
-        Assignment(slot=slot, presenters={}),
-        status=solver.status_name(code),  # type: ignore[arg-type]
-        objective=round(solver.objective_value),
-        bound=solver.best_objective_bound,
-        wall_time=wall,
-        seed=args.seed,
-    )
-    report = check(inst, plan)
-    part = {name: k for k, (name, _, _) in enumerate(PARTS)}
-    return {
-        "status": plan.status,
-        "objective": plan.objective,
-        "solver_wall_s": round(wall, 3),
-        "checker_ok": report.ok,
-        "checker_objective_matches": report.objective == plan.objective,
-        "checker_violations": [str(v) for v in report.violations[:10]],
-        "placed": {
-            int(s.theme.removeprefix("e")) if s.theme else -1: (s.date - FIRST_DAY).days * len(PARTS)
-            + part[s.slot]
-            for s in plan.sessions
-        },
-    }
+def run_arshjul_solver(problem: Problem, args: argparse.Namespace, mark: Any) -> dict[str, Any]:
+    """What-if: ``arshjul.solve`` without the warm start, so CP-SAT alone finds the plan."""
+    return run_arshjul(problem, args, mark, warm_start=False)
 
 
 def run_conference_scheduler(problem: Problem, args: argparse.Namespace, mark: Any) -> dict[str, Any]:
@@ -393,7 +348,7 @@ def measure(args: argparse.Namespace) -> int:
     )
     side = {
         "arshjul": run_arshjul,
-        "arshjul-noprobe": run_arshjul_noprobe,
+        "arshjul-solver": run_arshjul_solver,
         "conference-scheduler": run_conference_scheduler,
     }[args.one]
     result = side(problem, args, mark)
@@ -461,7 +416,7 @@ def run_pair(size: str, args: argparse.Namespace, work: Path, env: dict[str, str
             flush=True,
         )
     c = row["conference-scheduler"]
-    for lib in ("arshjul", "arshjul-noprobe"):
+    for lib in ("arshjul", "arshjul-solver"):
         a = row[lib]
         if "wall_to_solution_s" in a and "wall_to_solution_s" in c:
             row[f"{lib}_speedup"] = round(c["wall_to_solution_s"] / a["wall_to_solution_s"], 2)
@@ -474,7 +429,7 @@ def summary(rows: list[dict[str, Any]]) -> str:
     main_rows = []
     split_rows = []
     for r in rows:
-        a, c, w = r["arshjul"], r["conference-scheduler"], r["arshjul-noprobe"]
+        a, c, w = r["arshjul"], r["conference-scheduler"], r["arshjul-solver"]
         main_rows.append(
             [
                 r["size"],
@@ -485,7 +440,7 @@ def summary(rows: list[dict[str, Any]]) -> str:
                 a.get("peak_mb"),
                 _share(r.get("arshjul_memory_ratio")),
                 w.get("wall_to_solution_s"),
-                _times(r.get("arshjul-noprobe_speedup")),
+                _times(r.get("arshjul-solver_speedup")),
                 " / ".join(r[lib]["outcome"] for lib in LIBRARIES),
             ]
         )
@@ -517,7 +472,7 @@ def summary(rows: list[dict[str, Any]]) -> str:
                     "c-s MB (Python + CBC)",
                     "arshjul MB",
                     "memory (arshjul / c-s)",
-                    "what-if: CP-SAT defaults, no probing, s",
+                    "what-if: solver alone (no warm start), s",
                     "what-if speed-up",
                     "outcome (c-s / arshjul / what-if)",
                 ],

@@ -197,35 +197,23 @@ def plan(
     echo(f"Planning '{sc.name}' ({source}): {len(inst.sessions)} sessions, {len(inst.regions)} regions")
     progress = _ProgressLine(enabled=not quiet)
     watch = progress if not quiet else None  # no progress wanted: no solver log to read
+    search: dict[str, Any] = {
+        "time_limit": time_limit,
+        "workers": workers,
+        "seed": seed,
+        "gap": gap,
+        "stall": stall,
+        "preset": preset,
+        "warm_start": warm_start,
+        "progress": watch,
+    }
     if last_year:
         from .replan import ChangeWeights, solve_year
 
-        result = solve_year(
-            inst,
-            last_year=_read_plan(last_year),
-            weights=ChangeWeights(same_month=same_month_weight),
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            gap=gap,
-            stall=stall,
-            preset=preset,
-            warm_start=warm_start,
-            progress=watch,
-        )
+        weights = ChangeWeights(same_month=same_month_weight)
+        result = solve_year(inst, last_year=_read_plan(last_year), weights=weights, **search)
     else:
-        result = solve(
-            inst,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            log=log,
-            gap=gap,
-            stall=stall,
-            preset=preset,
-            warm_start=warm_start,
-            progress=watch,
-        )
+        result = solve(inst, log=log, **search)
     progress.done()
     if not result.found:
         if result.status == "INFEASIBLE":
