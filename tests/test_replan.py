@@ -280,6 +280,14 @@ def test_replan_command_writes_plan_report_and_invitations(
     assert (out / "changes.txt").is_file() and (out / "invitations" / "calendar.ics").is_file()
     assert json.loads((out / "changes.json").read_text(encoding="utf-8"))["changes"]["moved"] == 1
 
+    # the same answer when the search starts from nothing, stopping once it stops improving
+    cold = tmp_path / "cold"
+    again = runner.invoke(
+        replan_command, [*args[:5], "-o", str(cold), *args[7:], "--no-warm-start", "--stall", "5"]
+    )
+    assert again.exit_code == 0, again.output
+    assert Plan.from_json((cold / "plan.json").read_text(encoding="utf-8")).objective == plan.objective
+
     # freezing A on its old day: no plan, exit 1, and the message names the session
     args[4] = (a.date + dt.timedelta(days=1)).isoformat()
     result = runner.invoke(replan_command, args)

@@ -383,6 +383,8 @@ def replan(
     workers: int = 1,
     seed: int = 0,
     gap: float | None = None,
+    stall: float | None = None,
+    preset: str = "auto",
     explain: bool = True,
     hint: bool = True,
     progress: Callable[[Progress], None] | None = None,
@@ -391,7 +393,7 @@ def replan(
 
     With no plan and ``explain``, names the frozen sessions that collide and the rules they
     collide with (at most ``time_limit / 2`` seconds per search).  ``hint`` starts the
-    search from the previous plan.
+    search from the previous plan; without it, the search starts from nothing.
     """
     inst = scenario if isinstance(scenario, Instance) else build_instance(scenario)
     fz = freeze(inst, previous, frozen_until=frozen_until, pins=pins)
@@ -402,7 +404,7 @@ def replan(
             f"'{inst.scenario_id}': calendar UIDs differ, so invitations would arrive as "
             "new meetings"
         )
-    options = _options(time_limit, workers, seed, gap)
+    options = _options(time_limit, workers, seed, gap, stall=stall, preset=preset, warm_start=hint)
     plan = _solve(
         fz.instance,
         fz=fz,

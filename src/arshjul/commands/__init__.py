@@ -114,7 +114,8 @@ def search_options(f: F) -> F:
         "--warm-start/--no-warm-start",
         default=True,
         show_default=True,
-        help="Start from a quick greedy plan when it keeps every rule.",
+        help="Start from a first plan (when replanning the previous one, else a quick greedy "
+        "one); one that keeps every rule is the search's first solution.",
     )(f)
     f = click.option(
         "--preset",

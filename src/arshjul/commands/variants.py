@@ -24,6 +24,7 @@ from . import (
     last_year_option,
     load_scenario,
     read_plan,
+    search_options,
     solver_options,
 )
 from . import dtstamp as _dtstamp
@@ -302,6 +303,7 @@ def sweep(
 )
 @last_year_option
 @solver_options
+@search_options
 @click.option(
     "--dtstamp",
     default=None,
@@ -323,6 +325,9 @@ def replan(
     workers: int,
     seed: int,
     gap: float | None,
+    stall: float | None,
+    preset: str,
+    warm_start: bool,
     dtstamp: str | None,
     quiet: bool,
 ) -> None:
@@ -365,6 +370,9 @@ def replan(
             workers=workers,
             seed=seed,
             gap=gap,
+            stall=stall,
+            preset=preset,
+            hint=warm_start,
         )
     except ScenarioError as err:
         _fail_input(err)

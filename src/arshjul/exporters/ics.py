@@ -271,6 +271,10 @@ def _closure_event(plan: Plan, closure: Closure, dtstamp: dt.datetime) -> Event:
     return ev
 
 
+_EventCache = dict[tuple[str, int | None, dt.datetime], bytes]
+"""(session id, SEQUENCE override, DTSTAMP) → the session's PUBLISH VEVENT as bytes."""
+
+
 def _calendar(
     plan: Plan,
     sessions: Iterable[Session],
@@ -281,20 +285,30 @@ def _calendar(
     closures: Iterable[Closure] = (),
     host_emails: dict[str, str] | None = None,
     sequences: dict[str, int] | None = None,
+    cache: _EventCache | None = None,
 ) -> bytes:
+    """One calendar file.  ``cache`` holds PUBLISH events already serialised for another
+    file of the same run: a session appears in every invited region's file (22,000 times
+    over 240 regions), and its VEVENT is the same bytes in each."""
     stamp = _utc(dtstamp)
     tz = ZoneInfo(plan.timezone)
-    keyed: list[tuple[tuple[dt.datetime, str], Event]] = []
+    keyed: list[tuple[tuple[dt.datetime, str], str, bytes]] = []
     for s in sessions:
-        ev = _session_event(
-            plan, s, stamp, itip, host_emails or plan.host_emails, (sequences or {}).get(s.id)
-        )
-        keyed.append(((s.start.astimezone(dt.UTC), s.id), ev))
+        sequence = (sequences or {}).get(s.id)
+        key = (s.id, sequence, stamp)
+        data = None if cache is None or itip is not None else cache.get(key)
+        if data is None:
+            ev = _session_event(plan, s, stamp, itip, host_emails or plan.host_emails, sequence)
+            data = ev.to_ical(sorted=False)
+            if cache is not None and itip is None:
+                cache[key] = data
+        keyed.append(((s.start.astimezone(dt.UTC), s.id), session_uid(plan, s), data))
     for c in closures:
         start = dt.datetime.combine(c.start, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
-        keyed.append(((start, closure_uid(plan, c)), _closure_event(plan, c, stamp)))
+        uid = closure_uid(plan, c)
+        keyed.append(((start, uid), uid, _closure_event(plan, c, stamp).to_ical(sorted=False)))
     keyed.sort(key=lambda item: item[0])
-    uids = [str(ev["uid"]) for _, ev in keyed]
+    uids = [uid for _, uid, _ in keyed]
     if len(set(uids)) != len(uids):
         raise ValueError("two events in one calendar share a UID (duplicate session ids?)")
 
@@ -308,15 +322,20 @@ def _calendar(
     if itip is None and len(keyed) != 1:
         cal.add("x-wr-calname", _param(name))
     cal.add_component(vtimezone(plan.timezone, _years(plan)))
-    for _, ev in keyed:
-        cal.add_component(ev)
-    return bytes(cal.to_ical(sorted=False))
+    head = bytes(cal.to_ical(sorted=False))
+    end = b"END:VCALENDAR\r\n"
+    if not head.endswith(end):
+        raise AssertionError("icalendar ended a calendar unexpectedly")
+    # the events go where icalendar itself would put its subcomponents: before the end line
+    return head[: -len(end)] + b"".join(data for _, _, data in keyed) + end
 
 
 # -- public: PUBLISH calendars ---------------------------------------------------------------
 
 
-def master_calendar(plan: Plan, *, dtstamp: dt.datetime, include_closures: bool = False) -> bytes:
+def master_calendar(
+    plan: Plan, *, dtstamp: dt.datetime, include_closures: bool = False, cache: _EventCache | None = None
+) -> bytes:
     """Every session of the plan, for the planner's own Outlook (plain appointments)."""
     return _calendar(
         plan,
@@ -324,33 +343,43 @@ def master_calendar(plan: Plan, *, dtstamp: dt.datetime, include_closures: bool 
         dtstamp=dtstamp,
         name=plan.scenario_name,
         closures=plan.closures if include_closures else (),
+        cache=cache,
     )
 
 
-def region_calendar(plan: Plan, code: str, *, dtstamp: dt.datetime) -> bytes:
+def region_calendar(
+    plan: Plan, code: str, *, dtstamp: dt.datetime, cache: _EventCache | None = None
+) -> bytes:
     """Only what one region is invited to: the file sent to that region."""
     if code not in plan.regions and not any(code in s.invited for s in plan.sessions):
         raise ValueError(f"unknown region {code!r}")
     name = f"{plan.scenario_name} — {plan.regions.get(code, code)}"
-    return _calendar(plan, plan.sessions_for(code), dtstamp=dtstamp, name=name)
+    return _calendar(plan, plan.sessions_for(code), dtstamp=dtstamp, name=name, cache=cache)
 
 
-def theme_calendar(plan: Plan, theme_id: str, *, dtstamp: dt.datetime) -> bytes:
+def theme_calendar(
+    plan: Plan, theme_id: str, *, dtstamp: dt.datetime, cache: _EventCache | None = None
+) -> bytes:
     """One thematic area's sessions, for whoever runs that area."""
     sessions = [s for s in plan.sessions if s.theme == theme_id]
     if not sessions:
         raise ValueError(f"no session of theme {theme_id!r} in the plan")
     first = min(sessions, key=lambda s: (s.start, s.id))
-    return _calendar(plan, sessions, dtstamp=dtstamp, name=f"{plan.scenario_name} — {_clean(first.title)}")
+    name = f"{plan.scenario_name} — {_clean(first.title)}"
+    return _calendar(plan, sessions, dtstamp=dtstamp, name=name, cache=cache)
 
 
-def host_calendar(plan: Plan, host_id: str, *, dtstamp: dt.datetime) -> bytes:
+def host_calendar(
+    plan: Plan, host_id: str, *, dtstamp: dt.datetime, cache: _EventCache | None = None
+) -> bytes:
     """One host's sessions: each agency imports only its own meetings."""
     sessions = [s for s in plan.sessions if s.host == host_id]
     if not sessions and host_id not in plan.hosts:
         raise ValueError(f"unknown host {host_id!r}")
     name = plan.hosts.get(host_id) or (sessions[0].host_name if sessions else host_id)
-    return _calendar(plan, sessions, dtstamp=dtstamp, name=f"{plan.scenario_name} — {_clean(name)}")
+    return _calendar(
+        plan, sessions, dtstamp=dtstamp, name=f"{plan.scenario_name} — {_clean(name)}", cache=cache
+    )
 
 
 def safe_name(name: str) -> str:
@@ -390,21 +419,22 @@ def write_calendars(
 ) -> list[Path]:
     """Master, per-region, per-theme and per-host PUBLISH calendars, each written atomically."""
     out_dir = Path(out_dir)
+    cache: _EventCache = {}
     jobs: list[tuple[Path, bytes]] = [
         (
             _inside(out_dir, "calendar.ics"),
-            master_calendar(plan, dtstamp=dtstamp, include_closures=include_closures),
+            master_calendar(plan, dtstamp=dtstamp, include_closures=include_closures, cache=cache),
         )
     ]
     for code in plan.regions:
         path = _inside(out_dir, "regions", f"{safe_name(code)}.ics")
-        jobs.append((path, region_calendar(plan, code, dtstamp=dtstamp)))
+        jobs.append((path, region_calendar(plan, code, dtstamp=dtstamp, cache=cache)))
     for theme in _themes(plan):
         path = _inside(out_dir, "themes", f"{safe_name(theme)}.ics")
-        jobs.append((path, theme_calendar(plan, theme, dtstamp=dtstamp)))
+        jobs.append((path, theme_calendar(plan, theme, dtstamp=dtstamp, cache=cache)))
     for host in _hosts(plan):
         path = _inside(out_dir, "hosts", f"{safe_name(host)}.ics")
-        jobs.append((path, host_calendar(plan, host, dtstamp=dtstamp)))
+        jobs.append((path, host_calendar(plan, host, dtstamp=dtstamp, cache=cache)))
     # Everything is built (and every name checked) before the first file is written.
     return [write_atomic(path, data) for path, data in jobs]
 
