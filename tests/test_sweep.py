@@ -149,3 +149,12 @@ def test_sweep_command(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "[2/2]" in result.stderr
     assert [r["status"] for r in rows_of(out / "results.csv")] == ["OPTIMAL", "OPTIMAL"]
+
+
+def test_a_first_plan_sweep_answers_whether_each_variant_has_a_plan(tmp_path: Path) -> None:
+    # --preset first-plan: each variant stops at its first plan that keeps every rule, the
+    # quick way to see which variants are possible at all; an impossible one still says so
+    variants = grid([parse_vary("limits.window_max=0,3")])
+    result = sweep(tiny(), variants, tmp_path, time_limit=5, jobs=1, preset="first-plan")
+    statuses = {row["variant"]: row["status"] for row in result.rows}
+    assert statuses == {"limits.window_max=0": "INFEASIBLE", "limits.window_max=3": "FEASIBLE"}

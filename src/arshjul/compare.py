@@ -99,6 +99,9 @@ def compare(
     workers: int = 1,
     seed: int = 0,
     gap: float | None = None,
+    stall: float | None = None,
+    preset: str = "auto",
+    warm_start: bool = True,
     last_year: Plan | None = None,
     weights: ChangeWeights = ChangeWeights(),  # noqa: B008 - frozen dataclass
     progress: Callable[[str, Plan], None] | None = None,
@@ -116,6 +119,9 @@ def compare(
             workers=workers,
             seed=seed,
             gap=gap,
+            stall=stall,
+            preset=preset,
+            warm_start=warm_start,
         )
         entries.append(Entry(name=name, source=name, plan=plan, metrics=measure(plan, last_year)))
         if progress:

@@ -83,6 +83,9 @@ class Task:
     time_limit: float
     seed: int = 0
     workers: int = 1
+    stall: float | None = None
+    preset: str = "auto"
+    warm_start: bool = True
     last_year: Mapping[str, Any] | None = None
     """Last year's plan as JSON data, for the same-month pull and measure."""
     same_month_weight: int = 15
@@ -209,6 +212,9 @@ def run_task(task: Task) -> dict[str, Any]:
             time_limit=task.time_limit,
             workers=task.workers,
             seed=task.seed,
+            stall=task.stall,
+            preset=task.preset,
+            warm_start=task.warm_start,
         )
     except Exception as exc:  # a sweep reports every failure in its row and goes on
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
@@ -353,6 +359,9 @@ def sweep(
     time_limit: float = 10.0,
     seed: int = 0,
     workers: int = 1,
+    stall: float | None = None,
+    preset: str = "auto",
+    warm_start: bool = True,
     jobs: int | None = None,
     cluster: str | Any | None = None,
     last_year: Plan | None = None,
@@ -373,6 +382,9 @@ def sweep(
             time_limit=time_limit,
             seed=seed,
             workers=workers,
+            stall=stall,
+            preset=preset,
+            warm_start=warm_start,
             last_year=None if last_year is None else last_year.to_dict(),
             same_month_weight=same_month_weight,
         )

@@ -46,6 +46,7 @@ def _read_plan(path: str | None) -> Plan | None:
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @solver_options
+@search_options
 @last_year_option
 @click.option("--json", "as_json", is_flag=True, help="Print every measure and difference as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per scenario.")
@@ -55,6 +56,9 @@ def compare(
     workers: int,
     seed: int,
     gap: float | None,
+    stall: float | None,
+    preset: str,
+    warm_start: bool,
     last_year: str | None,
     same_month_weight: int,
     as_json: bool,
@@ -93,6 +97,9 @@ def compare(
         workers=workers,
         seed=seed,
         gap=gap,
+        stall=stall,
+        preset=preset,
+        warm_start=warm_start,
         last_year=previous,
         weights=ChangeWeights(same_month=same_month_weight),
         progress=progress,
@@ -159,6 +166,7 @@ def compare(
     help="Solver threads per variant (1 keeps results the same on every machine).",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of every variant.")
+@search_options
 @last_year_option
 def sweep(
     base: str,
@@ -170,6 +178,9 @@ def sweep(
     time_limit: float,
     workers: int,
     seed: int,
+    stall: float | None,
+    preset: str,
+    warm_start: bool,
     last_year: str | None,
     same_month_weight: int,
 ) -> None:
@@ -228,6 +239,9 @@ def sweep(
             time_limit=time_limit,
             seed=seed,
             workers=workers,
+            stall=stall,
+            preset=preset,
+            warm_start=warm_start,
             jobs=jobs,
             cluster=cluster,
             last_year=previous,
