@@ -362,10 +362,9 @@ def solve(
 
     The search starts from ``hint`` (e.g. the previous plan when replanning) or, with
     ``options.warm_start``, from the greedy plan (``greedy`` when the caller has made it
-    already); a start that keeps every rule is the
-    search's first solution (:func:`complete_hint`), one that breaks some rule is only a
-    direction to search in (``hint``) or dropped (the greedy one: measured to slow the
-    search down)."""
+    already).  A start that keeps every rule is the search's first solution
+    (:func:`complete_hint`); one that breaks some rule is only a direction to search in
+    (``hint``) or dropped (the greedy one: as a partial hint it slowed the search down)."""
     options = options or SolveOptions()
     m = build_model(instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms)
     started = time.monotonic()
