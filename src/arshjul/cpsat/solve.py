@@ -309,7 +309,7 @@ def complete_hint(m: Model, start: Assignment, options: SolveOptions) -> WarmSta
     fixed, which is quick and proves it keeps every rule of *this* model, and then every
     variable is hinted: CP-SAT checks a complete hint in presolve and reports it as its
     first solution.  Returns ``None``, leaving no hint, when the plan breaks a rule or the
-    check runs out of time (a quarter of the time limit at most)."""
+    check runs out of time (a quarter of the time limit, at least half a second)."""
     started = time.monotonic()
     m.cp.clear_hints()
     add_hint(m, start)
