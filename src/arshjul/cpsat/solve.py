@@ -171,14 +171,14 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         return Progress(time.monotonic() - self.started, last.objective, bound, last.solutions)
 
     def on_solution_callback(self) -> None:
-        # the warm start comes back as CP-SAT's first solution: the same plan, not a new one
-        same = self.last.objective is not None and self.objective_value >= self.last.objective
+        if self.last.objective is not None and self.objective_value >= self.last.objective:
+            return  # the warm start coming back as CP-SAT's first solution: not a new plan
         self.last = Progress(
             elapsed=time.monotonic() - self.started,
             objective=self.objective_value,
             # every term is a penalty of at least 0; CP-SAT's first bound can be below that
             bound=max(0.0, self.best_objective_bound),
-            solutions=self.last.solutions + (0 if same else 1),
+            solutions=self.last.solutions + 1,
         )
         if self.progress:
             self.progress(self.last)
