@@ -122,7 +122,7 @@ def main() -> None:
     default=None,
     help="Folder for the plan, calendars and report (default: out/<scenario id>).",
 )
-@solver_options
+@solver_options()
 @search_options
 @click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log.")
 @click.option("--quiet", is_flag=True, help="No progress line and no tables.")

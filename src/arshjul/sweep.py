@@ -83,6 +83,7 @@ class Task:
     time_limit: float
     seed: int = 0
     workers: int = 1
+    gap: float | None = None
     stall: float | None = None
     preset: str = "auto"
     warm_start: bool = True
@@ -212,6 +213,7 @@ def run_task(task: Task) -> dict[str, Any]:
             time_limit=task.time_limit,
             workers=task.workers,
             seed=task.seed,
+            gap=task.gap,
             stall=task.stall,
             preset=task.preset,
             warm_start=task.warm_start,
@@ -359,6 +361,7 @@ def sweep(
     time_limit: float = 10.0,
     seed: int = 0,
     workers: int = 1,
+    gap: float | None = None,
     stall: float | None = None,
     preset: str = "auto",
     warm_start: bool = True,
@@ -382,6 +385,7 @@ def sweep(
             time_limit=time_limit,
             seed=seed,
             workers=workers,
+            gap=gap,
             stall=stall,
             preset=preset,
             warm_start=warm_start,

@@ -73,16 +73,21 @@ def dtstamp(value: str | None, plan: Plan) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def solver_options(f: F) -> F:
-    """``--time-limit``, ``--seed``, ``--workers`` and ``--gap``, the same on every command."""
+def solver_options(*, time_limit: float = 60.0, per: str = "scenario") -> Callable[[F], F]:
+    """``--time-limit``, ``--seed``, ``--workers`` and ``--gap``, the same on every command
+    (a sweep gives each variant a shorter default time)."""
+    return lambda f: _solver_options(f, time_limit, per)
+
+
+def _solver_options(f: F, time_limit: float, per: str) -> F:
     for option in reversed(
         [
             click.option(
                 "--time-limit",
                 type=click.FloatRange(min=0.1),
-                default=60.0,
+                default=time_limit,
                 show_default=True,
-                help="Seconds the solver may search (per scenario).",
+                help=f"Seconds the solver may search (per {per}).",
             ),
             click.option(
                 "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan)."

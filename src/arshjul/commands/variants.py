@@ -45,7 +45,7 @@ def _read_plan(path: str | None) -> Plan | None:
 
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@solver_options
+@solver_options()
 @search_options
 @last_year_option
 @click.option("--json", "as_json", is_flag=True, help="Print every measure and difference as JSON.")
@@ -151,21 +151,7 @@ def compare(
     metavar="ADDRESS",
     help="Run on an existing Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="Seconds per variant.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1, max=64),
-    default=1,
-    show_default=True,
-    help="Solver threads per variant (1 keeps results the same on every machine).",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of every variant.")
+@solver_options(time_limit=10.0, per="variant")
 @search_options
 @last_year_option
 def sweep(
@@ -176,8 +162,9 @@ def sweep(
     jobs: int | None,
     cluster: str | None,
     time_limit: float,
-    workers: int,
     seed: int,
+    workers: int,
+    gap: float | None,
     stall: float | None,
     preset: str,
     warm_start: bool,
@@ -239,6 +226,7 @@ def sweep(
             time_limit=time_limit,
             seed=seed,
             workers=workers,
+            gap=gap,
             stall=stall,
             preset=preset,
             warm_start=warm_start,
@@ -316,7 +304,7 @@ def sweep(
     help="Penalty per presenter added to or dropped from a dialog.",
 )
 @last_year_option
-@solver_options
+@solver_options()
 @search_options
 @click.option(
     "--dtstamp",
