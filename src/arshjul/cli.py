@@ -22,6 +22,7 @@ from .commands import (
     EXIT_OK,
     instance_of,
     last_year_option,
+    output_option,
     search_options,
     solver_options,
 )
@@ -114,14 +115,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Folder for the plan, calendars and report (default: out/<scenario id>).",
-)
+@output_option("Folder for the plan, calendars and report (default: out/<scenario id>).")
 @solver_options()
 @search_options
 @click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log.")
@@ -382,14 +376,7 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
 
 @main.command(name="report")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN).",
-)
+@output_option("Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN).")
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),

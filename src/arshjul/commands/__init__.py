@@ -111,6 +111,11 @@ def _solver_options(f: F, time_limit: float, per: str) -> F:
     return f
 
 
+def output_option(help: str) -> Callable[[F], F]:
+    """``-o/--output FOLDER``, with what goes there and where it goes by default."""
+    return click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None, help=help)
+
+
 def search_options(f: F) -> F:
     """``--stall``, ``--preset`` and ``--warm-start``: how the search runs and when it stops."""
     from ..cpsat import PRESETS
@@ -169,6 +174,7 @@ __all__ = [
     "last_year_option",
     "load_instance",
     "load_scenario",
+    "output_option",
     "read_plan",
     "search_options",
     "solver_options",

@@ -23,6 +23,7 @@ from . import (
     EXIT_NO_PLAN,
     last_year_option,
     load_scenario,
+    output_option,
     read_plan,
     search_options,
     solver_options,
@@ -131,14 +132,7 @@ def compare(
     default=None,
     help="YAML list of named change sets: [{name: …, set: {PATH: VALUE}}].",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Folder for results.csv and results.jsonl (default: out/sweep-<scenario id>).",
-)
+@output_option("Folder for results.csv and results.jsonl (default: out/sweep-<scenario id>).")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1, max=1024),
@@ -276,14 +270,7 @@ def sweep(
     metavar="SESSION_ID",
     help="Also keep this session exactly as it was (repeatable).",
 )
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Folder for the new plan, calendars and change report (default: out/<id>-replan).",
-)
+@output_option("Folder for the new plan, calendars and change report (default: out/<id>-replan).")
 @click.option(
     "--invitations",
     is_flag=True,
