@@ -432,54 +432,47 @@ def build_instance(scenario: Scenario) -> Instance:
         themes[theme.id] = spec
 
     tags_of = {r.code: {t.casefold() for a in r.s3 for t in a.tags} for r in s.regions}
+
+    def hosted(sid: str, kind: str, host: str, title: str, description: str, duration: int) -> SessionSpec:
+        """A session without presenters (hybrid, learning, network), held where its host
+        meets; the caller sets ``invited`` and ``exclusions``."""
+        return SessionSpec(
+            id=sid,
+            kind=kind,
+            host=host,
+            title=title,
+            description=description,
+            location=hosts[host].location,
+            meeting_link=hosts[host].meeting_link,
+            duration=duration,
+        )
+
     for hy in s.hybrids:
-        hh = hosts[hy.host]
         wanted_tags = {t.casefold() for t in hy.tags}
-        invited = (
+        held = hosted(
+            f"{hy.host}.hybrid.{hy.id}", "hybrid", hy.host, hy.topic, hy.description, hy.duration_minutes
+        )
+        held.invited = (
             every_region
             if hy.invite == "all" or not wanted_tags
             else frozenset(c for c in regions if tags_of[c] & wanted_tags)
         )
-        sessions.append(
-            SessionSpec(
-                id=f"{hy.host}.hybrid.{hy.id}",
-                kind="hybrid",
-                host=hy.host,
-                title=hy.topic,
-                description=hy.description,
-                location=hh.location,
-                meeting_link=hh.meeting_link,
-                duration=hy.duration_minutes,
-                invited=invited,
-                exclusions=exclusions_for(hy.id, hy.slots, hy.window, minutes=hy.duration_minutes),
-            )
-        )
+        held.exclusions = exclusions_for(hy.id, hy.slots, hy.window, minutes=hy.duration_minutes)
+        sessions.append(held)
 
     learning_id = None
     learning_gap = 0
     if s.learning_meeting:
         lm = s.learning_meeting
-        hh = hosts[lm.host]
         learning_id = f"{lm.host}.learning"
         learning_gap = lm.days_before_first_dialog
-        sessions.append(
-            SessionSpec(
-                id=learning_id,
-                kind="learning",
-                host=lm.host,
-                title=lm.name,
-                description=lm.description,
-                location=hh.location,
-                meeting_link=hh.meeting_link,
-                duration=lm.duration_minutes,
-                invited=every_region,
-                exclusions=exclusions_for("learning", lm.slots, lm.window, minutes=lm.duration_minutes),
-            )
-        )
+        held = hosted(learning_id, "learning", lm.host, lm.name, lm.description, lm.duration_minutes)
+        held.invited = every_region
+        held.exclusions = exclusions_for("learning", lm.slots, lm.window, minutes=lm.duration_minutes)
+        sessions.append(held)
 
     if s.network:
         net = s.network
-        hh = hosts[net.host]
         for d in sorted(net.dates):
             sid = f"{net.host}.network.{d.isoformat()}"
             fixed: dict[int, tuple[RuleKey, ...]] = {}
@@ -491,20 +484,10 @@ def build_instance(scenario: Scenario) -> Instance:
                     keys.append(("session_fits_slot", sid))
                 if keys:
                     fixed[t.index] = tuple(keys)
-            sessions.append(
-                SessionSpec(
-                    id=sid,
-                    kind="network",
-                    host=net.host,
-                    title=net.name,
-                    description=net.description,
-                    location=hh.location,
-                    meeting_link=hh.meeting_link,
-                    duration=net.duration_minutes,
-                    invited=every_region,
-                    exclusions=fixed,
-                )
-            )
+            held = hosted(sid, "network", net.host, net.name, net.description, net.duration_minutes)
+            held.invited = every_region
+            held.exclusions = fixed
+            sessions.append(held)
 
     for sess in sessions:
         if sess.kind != "dialog" and sess.duration > max(t.minutes for t in slots[: len(s.slots)]):
