@@ -309,7 +309,9 @@ def complete_hint(m: Model, start: Assignment, options: SolveOptions) -> WarmSta
     fixed, which is quick and proves it keeps every rule of *this* model, and then every
     variable is hinted: CP-SAT checks a complete hint in presolve and reports it as its
     first solution.  Returns ``None``, leaving no hint, when the plan breaks a rule or the
-    check runs out of time (a quarter of the time limit, at least half a second)."""
+    check runs out of time.  A plan of every session may use the whole time limit for its
+    check (with nothing to search, it is quick; if it cannot finish, neither could the
+    search); a partial plan, whose missing sessions are searched for, a quarter of it."""
     started = time.monotonic()
     m.cp.clear_hints()
     add_hint(m, start)
@@ -319,7 +321,8 @@ def complete_hint(m: Model, start: Assignment, options: SolveOptions) -> WarmSta
     p.num_workers = 1
     p.random_seed = int(options.seed)
     p.catch_sigint_signal = False
-    p.max_time_in_seconds = max(0.5, options.time_limit / 4)
+    whole = len(start.slot) == len(m.instance.sessions)
+    p.max_time_in_seconds = options.time_limit if whole else max(0.5, options.time_limit / 4)
     code = solver.solve(m.cp)
     m.cp.clear_hints()
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
