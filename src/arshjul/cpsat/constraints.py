@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from ..instance import RuleKey
+from ..instance import RegionSpec, RuleKey
 from .model import Model
 
 LinearTerms = list[cp_model.IntVar]
@@ -170,35 +170,32 @@ def region_invitation_cap(m: Model) -> None:
 
     Each invitation occupies ``[day, day + window_days)``: at most ``window_max`` of them
     may overlap at any day, which is exactly the rolling-window cap (a cumulative)."""
-    inst = m.instance
-    for code, region in inst.regions.items():
-        invites = _invitations(m, code)
-        if len(invites) <= region.window_max:
-            continue
-        lits = m.on(("region_invitation_cap", code))
-        if lits is None:
-            continue
-        intervals = [
-            m.interval(sid, inst.window_days, m.both(lit, lits), f"inv[{code}]") for sid, lit in invites
-        ]
-        m.cp.add_cumulative(intervals, [1] * len(intervals), region.window_max)
+    _invitations_per_span(m, "region_invitation_cap", m.instance.window_days, "inv", lambda r: r.window_max)
 
 
 def region_daily_cap(m: Model) -> None:
     """At most ``daily_max`` invitations per region on one day."""
-    inst = m.instance
-    for code, region in inst.regions.items():
+    _invitations_per_span(m, "region_daily_cap", 1, "day", lambda r: r.daily_max)
+
+
+def _invitations_per_span(
+    m: Model, rule: str, days: int, tag: str, cap_of: Callable[[RegionSpec], int]
+) -> None:
+    """At most ``cap_of(region)`` of a region's invitations overlap when each occupies
+    ``days`` days from its session's day: a no-overlap for a cap of one, else a cumulative."""
+    for code, region in m.instance.regions.items():
         invites = _invitations(m, code)
-        if len(invites) <= region.daily_max:
+        cap = cap_of(region)
+        if len(invites) <= cap:
             continue
-        lits = m.on(("region_daily_cap", code))
+        lits = m.on((rule, code))
         if lits is None:
             continue
-        intervals = [m.interval(sid, 1, m.both(lit, lits), f"day[{code}]") for sid, lit in invites]
-        if region.daily_max == 1:
+        intervals = [m.interval(sid, days, m.both(lit, lits), f"{tag}[{code}]") for sid, lit in invites]
+        if cap == 1:
             m.cp.add_no_overlap(intervals)
         else:
-            m.cp.add_cumulative(intervals, [1] * len(intervals), region.daily_max)
+            m.cp.add_cumulative(intervals, [1] * len(intervals), cap)
 
 
 CLIQUE_REGIONS = 30
