@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .instance import Instance, SessionSpec
+from .instance import HostSpec, Instance, SessionSpec
 from .plan import Plan, Session, worst_window
 from .realize import followup_targets, invited_regions, running_order, slot_of
 
@@ -344,27 +345,35 @@ def _invitations(inst: Instance, by_id: dict[str, Session]) -> list[Violation]:
     return out
 
 
+Neighbours = Iterator[tuple[HostSpec, Session, Session]]
+
+
+def host_neighbours(inst: Instance, sessions: Iterable[Session]) -> Neighbours:
+    """Each host's sessions two by two in date order: the pairs ``host_tempo`` looks at."""
+    per_host: dict[str, list[Session]] = defaultdict(list)
+    for s in sessions:
+        per_host[s.host].append(s)
+    for host_id, mine in per_host.items():
+        host = inst.hosts.get(host_id)
+        if host is not None:
+            mine.sort(key=lambda s: (s.date, s.id))
+            yield from ((host, a, b) for a, b in itertools.pairwise(mine))
+
+
 def _host_tempo(inst: Instance, by_id: dict[str, Session]) -> list[Violation]:
     out: list[Violation] = []
-    per_host: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-    for sid, s in by_id.items():
-        per_host[s.host].append((s.date, sid))
-    for host_id, items in per_host.items():
-        host = inst.hosts.get(host_id)
-        if host is None:
-            continue
-        items.sort()
-        for (d1, a), (d2, b) in itertools.pairwise(items):
-            if (d2 - d1).days < host.gap_days:
-                out.append(
-                    Violation(
-                        "host_tempo",
-                        host_id,
-                        f"{host.name} holds '{a}' and '{b}' {(d2 - d1).days} days apart; "
-                        f"at least {host.gap_days} needed",
-                        (a, b),
-                    )
+    for host, a, b in host_neighbours(inst, by_id.values()):
+        apart = (b.date - a.date).days
+        if apart < host.gap_days:
+            out.append(
+                Violation(
+                    "host_tempo",
+                    host.id,
+                    f"{host.name} holds '{a.id}' and '{b.id}' {apart} days apart; "
+                    f"at least {host.gap_days} needed",
+                    (a.id, b.id),
                 )
+            )
     return out
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .check import TERM_NAMES, Violation, check
+from .check import TERM_NAMES, Violation, check, host_neighbours
 from .cpsat.conflicts import Conflict, ConflictOptions, MoveProbe, best_move, feasible, find_conflict
 from .errors import ScenarioError
 from .instance import Assignment, Instance, RuleKey, SessionSpec, SlotTime, build_instance
@@ -1338,27 +1338,19 @@ def bindings(inst: Instance, plan: Plan) -> list[Binding]:
                         (code,),
                     )
                 )
-    per_host: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-    for s in plan.sessions:
-        per_host[s.host].append((s.date, s.id))
-    for host_id, items in per_host.items():
-        host = inst.hosts.get(host_id)
-        if host is None:
-            continue
-        items.sort()
-        for (d1, a), (d2, b) in itertools.pairwise(items):
-            if (d2 - d1).days == host.gap_days:
-                out.append(
-                    Binding(
-                        "host_tempo",
-                        host_id,
-                        host.gap_days,
-                        host.gap_days,
-                        f"{host.name} holds two sessions exactly {_plural(host.gap_days, 'day')} apart "
-                        f"({d1} and {d2})",
-                        (a, b),
-                    )
+    for host, earlier, later in host_neighbours(inst, plan.sessions):
+        if (later.date - earlier.date).days == host.gap_days:
+            out.append(
+                Binding(
+                    "host_tempo",
+                    host.id,
+                    host.gap_days,
+                    host.gap_days,
+                    f"{host.name} holds two sessions exactly {_plural(host.gap_days, 'day')} apart "
+                    f"({earlier.date} and {later.date})",
+                    (earlier.id, later.id),
                 )
+            )
     specs = {s.id: s for s in inst.dialogs()}
     for s in plan.sessions:
         spec = specs.get(s.id)
