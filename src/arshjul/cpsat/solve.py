@@ -300,7 +300,9 @@ class WarmStart:
     seconds: float
 
 
-def complete_hint(m: Model, start: Assignment, options: SolveOptions) -> WarmStart | None:
+def complete_hint(
+    m: Model, start: Assignment, options: SolveOptions, *, started: float | None = None
+) -> WarmStart | None:
     """Hint every variable of the model from a plan, when the plan keeps every rule.
 
     A hint of the slots and presenters alone leaves CP-SAT to rebuild the rest (days,
@@ -311,8 +313,9 @@ def complete_hint(m: Model, start: Assignment, options: SolveOptions) -> WarmSta
     first solution.  Returns ``None``, leaving no hint, when the plan breaks a rule or the
     check runs out of time.  A plan of every session may use the whole time limit for its
     check (with nothing to search, it is quick; if it cannot finish, neither could the
-    search); a partial plan, whose missing sessions are searched for, a quarter of it."""
-    started = time.monotonic()
+    search); a partial plan, whose missing sessions are searched for, a quarter of it.
+    The warm start's seconds count from ``started`` (default: now)."""
+    started = time.monotonic() if started is None else started
     m.cp.clear_hints()
     add_hint(m, start)
     solver = cp_model.CpSolver()
@@ -386,9 +389,7 @@ def start_from(
         return None
     started = time.monotonic()
     start = hint or greedy or greedy_assignment(m.instance)
-    warm = complete_hint(m, start, options)
-    if warm is None:
-        if hint is not None:
-            add_hint(m, hint)
-        return None
-    return replace(warm, seconds=time.monotonic() - started)
+    warm = complete_hint(m, start, options, started=started)
+    if warm is None and hint is not None:
+        add_hint(m, hint)
+    return warm
