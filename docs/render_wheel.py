@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from arshjul.errors import PlanFileError
-from arshjul.exporters.wheel import wheel_png, wheel_svg
+from arshjul.exporters.png import wheel_png
+from arshjul.exporters.wheel import wheel_svg
 from arshjul.fileio import write_atomic
 from arshjul.plan import Plan
 
