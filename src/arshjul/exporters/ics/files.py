@@ -25,6 +25,7 @@ def safe_name(name: str) -> str:
 
 
 def inside(out_dir: Path, *parts: str) -> Path:
+    """``out_dir/parts…``, or ValueError when that would resolve outside ``out_dir``."""
     path = out_dir.joinpath(*parts)
     if not path.resolve().is_relative_to(out_dir.resolve()):
         raise ValueError(f"{path} would be written outside {out_dir}")
