@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from arshjul.exporters.png import CHROMIUM_FLAGS
 from arshjul.exporters.report import CSP, md_escape, report_html, report_markdown, write_report
-from arshjul.exporters.wheel import CHROMIUM_FLAGS, wheel_svg
+from arshjul.exporters.wheel import wheel_svg
 from plans import HOSTILE, sample_plan
 
 CHROMIUM = shutil.which("chromium")

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from arshjul.exporters.heatmap import AT_CAP, cap_months, heatmap_svg
-from arshjul.exporters.wheel import CX, CY, angle_of, wheel_png, wheel_svg
+from arshjul.exporters.png import wheel_png
+from arshjul.exporters.wheel import CX, CY, angle_of, wheel_svg
 from arshjul.plan import Closure, Plan, Presentation, Session, SessionKind
 from plans import HOSTILE, REGIONS, at, sample_plan
 

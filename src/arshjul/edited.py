@@ -20,13 +20,13 @@ from pathlib import Path
 from icalendar import Calendar
 
 from .errors import PlanFileError
-from .exporters.ics import UID_DOMAIN, read_ics_sessions
+from .exporters.ics.events import UID_DOMAIN
+from .exporters.ics.read import read_ics_sessions, session_events, session_ids
 from .instance import Instance, SlotTime
 from .plan import Plan
 from .realize import blank_plan, build_sessions
 from .scenario import MAX_FILE_BYTES, read_text
 
-_UID = re.compile(rf"^(?P<id>[^@\s]+)@(?P<scenario>[^@\s]+)\.{UID_DOMAIN}$")
 _LINE = re.compile(r"^\s*\d{1,2}:\d{2}\s*[–—-]\s*\d{1,2}:\d{2}\s+(?P<label>.+?)\s*$")
 
 
@@ -57,7 +57,7 @@ def _read_bytes(p: Path) -> bytes:
 
 def unit_labels(inst: Instance) -> dict[str, str]:
     """How a running order names each unit: a region's name, or a group's name followed by
-    its members' names (as :func:`arshjul.exporters.ics.event_description` writes it)."""
+    its members' names (as :func:`arshjul.exporters.ics.text.event_description` writes it)."""
     out: dict[str, str] = {}
     for u in inst.units.values():
         if len(u.regions) <= 1:
@@ -79,12 +79,11 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
     hosts = {h.name for h in inst.hosts.values()}
     dialogs = {s.id for s in inst.dialogs()}
     out: dict[str, tuple[str, ...] | None] = {}
-    for k, ev in enumerate(cal.walk("VEVENT")):
-        m = _UID.match(str(ev.get("uid", "")).strip())
-        if not m or m.group("scenario") != inst.scenario_id or m.group("id") not in dialogs:
+    for found in session_events(cal):
+        if found.scenario_id != inst.scenario_id or found.session_id not in dialogs:
             continue
-        sid = m.group("id")
-        text = str(ev.get("description", "")).replace("\r\n", "\n").replace("\r", "\n")
+        sid = found.session_id
+        text = str(found.event.get("description", "")).replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
         if "Running order:" not in [line.strip() for line in lines]:
             out[sid] = None
@@ -105,21 +104,10 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
                     f"running order names '{label}', which is no region or group of the scenario "
                     "(pass the plan JSON it came from with --plan)",
                     source=source,
-                    field=f"VEVENT {k + 1} ({sid}) DESCRIPTION",
+                    field=f"VEVENT {found.index + 1} ({sid}) DESCRIPTION",
                 )
             units.append(labels[label])
         out[sid] = tuple(units)
-    return out
-
-
-def _ids_of_scenario(data: bytes, scenario_id: str) -> set[str]:
-    """Session ids whose UID names this scenario (``<id>@<scenario>.arshjul``)."""
-    cal = Calendar.from_ical(bytes(data).decode("utf-8-sig"))
-    out = set()
-    for ev in cal.walk("VEVENT"):
-        m = _UID.match(str(ev.get("uid", "")).strip())
-        if m and m.group("scenario") == scenario_id:
-            out.add(m.group("id"))
     return out
 
 
@@ -138,7 +126,7 @@ def _slot_containing(inst: Instance, start: dt.datetime, end: dt.datetime) -> Sl
 def plan_from_ics(data: bytes, inst: Instance, *, source: str, base: Plan | None = None) -> Plan:
     """Rebuild a plan from calendar times (see the module docstring for presenters)."""
     times = read_ics_sessions(data, source, timezone=inst.timezone)
-    known = {s.id for s in inst.sessions} & _ids_of_scenario(data, inst.scenario_id)
+    known = {s.id for s in inst.sessions} & session_ids(data, inst.scenario_id)
     times = {sid: t for sid, t in times.items() if sid in known}
     if not times:
         raise PlanFileError(

@@ -13,17 +13,8 @@ import datetime as dt
 from xml.sax.saxutils import escape
 
 from ..plan import Plan, RegionLoad
-from .wheel import (
-    FONT_STACK,
-    INK,
-    MONTHS_SV,
-    MONTHS_SV_SHORT,
-    day_sv,
-    el,
-    fmt_num,
-    shorten,
-    text_px,
-)
+from .labels import MONTHS_SV, MONTHS_SV_SHORT, day_sv
+from .svg import FONT_STACK, INK, el, fmt_num, shorten, text_px
 
 BLUES = ("#ffffff", "#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 """A single-hue light-to-dark ramp: ordered by lightness alone, so it reads for every eye

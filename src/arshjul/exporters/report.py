@@ -17,17 +17,10 @@ from pathlib import Path
 from ..fileio import write_atomic
 from ..plan import Plan, Session
 from .heatmap import AT_CAP, cap_months, heatmap_svg
-from .wheel import (
-    FONT_STACK,
-    KIND_SV,
-    MONTHS_SV_SHORT,
-    clock,
-    day_sv,
-    one_line,
-    strip_xml_declaration,
-    wheel_png,
-    wheel_svg,
-)
+from .labels import KIND_SV, MONTHS_SV_SHORT, clock, day_sv
+from .png import wheel_png
+from .svg import FONT_STACK, one_line, strip_xml_declaration
+from .wheel import wheel_svg
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 """Forbids every load: a report that needed the network would show it as a console error."""

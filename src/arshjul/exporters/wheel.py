@@ -4,114 +4,22 @@ Swedish public-sector planners read a year as a clock face: the period starts at
 and runs clockwise, months are sectors, and each theme has its own ring, so "the same area
 in the same season every year" is visible at a glance.
 
-The picture is hand-built SVG rather than drawn with a plotting library: it stays small and
-crisp at any size (A4 print, projector), its bytes depend only on the plan (no timestamps,
-no random ids), and it needs nothing beyond the standard library.  Text goes through
-``xml.sax.saxutils`` so a title such as ``<script>`` is always text, never markup.
-
-PNG export goes through headless Chromium (see :func:`wheel_png`): it already renders the
-HTML report, shapes Swedish text with the system's fonts and follows text along arcs, so
-the PNG looks exactly like the SVG does in a browser.
+The picture is hand-built SVG rather than drawn with a plotting library (building blocks in
+:mod:`.svg`, Swedish labels in :mod:`.labels`): it stays small and crisp at any size (A4
+print, projector), its bytes depend only on the plan (no timestamps, no random ids), and it
+needs nothing beyond the standard library.  The PNG export is :func:`.png.wheel_png`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
-from zoneinfo import ZoneInfo
 
 from ..plan import Closure, Plan, Session
-
-# -- shared vocabulary (the heat map and the report use these too) ---------------------------
-
-FONT_STACK = "Segoe UI, DejaVu Sans, Arial, sans-serif"
-MONTHS_SV = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
-MONTHS_SV_SHORT = (
-    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-)  # fmt: skip
-WEEKDAYS_SV_SHORT = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
-KIND_SV: dict[str, str] = {
-    "dialog": "Strategisk snabbdialog",
-    "hybrid": "Hybridmöte (information/identifiering)",
-    "learning": "Lärmöte",
-    "network": "Nätverksmöte (RND)",
-}
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")
-"""Okabe–Ito colours, safe for the common colour-vision deficiencies; yellow last because
-it is the weakest on white.  Colour is never the only cue: rings have names, kinds have
-marker shapes."""
-INK = "#1a1a1a"
-CHAR_EM = 0.6
-"""Rough advance width of one character in em for the font stack: used to decide what fits."""
-
-
-def fmt_num(x: float, digits: int = 1) -> str:
-    """A coordinate with fixed precision, so equal plans give equal bytes (and no ``-0.0``)."""
-    s = f"{x:.{digits}f}"
-    return s[1:] if s.startswith("-") and float(s) == 0 else s
-
-
-def day_sv(day: dt.date, *, year: bool = True, weekday: bool = False) -> str:
-    """``tis 23 feb 2027``: how a Swedish planner writes a date in running text."""
-    text = f"{day.day} {MONTHS_SV_SHORT[day.month - 1]}"
-    if year:
-        text += f" {day.year}"
-    if weekday:
-        text = f"{WEEKDAYS_SV_SHORT[day.weekday()]} {text}"
-    return text
-
-
-def clock(t: dt.datetime, tz: str) -> str:
-    """Local wall-clock time in the plan's zone (times are stored zone-aware)."""
-    return f"{t.astimezone(ZoneInfo(tz)):%H:%M}"
-
-
-def one_line(text: str) -> str:
-    """Collapse newlines and runs of spaces: labels and table cells hold one line."""
-    return " ".join(text.split())
-
-
-def shorten(text: str, chars: int) -> str:
-    """Cut to ``chars`` characters, marking the cut with an ellipsis."""
-    if len(text) <= chars:
-        return text
-    if chars <= 1:
-        return ""
-    return text[: chars - 1].rstrip() + "…"
-
-
-def el(tag: str, content: str | None = None, /, **attrs: object) -> str:
-    """One SVG element.  Attribute names use ``_`` for ``-`` (``class_`` for ``class``);
-    floats get fixed precision and every value is quoted, so callers never hand-escape
-    attributes.  ``content`` is markup: escape text before passing it."""
-    out = [f"<{tag}"]
-    for key, value in attrs.items():
-        if value is None:
-            continue
-        text = fmt_num(value) if isinstance(value, float) else str(value)
-        out.append(f" {key.rstrip('_').replace('_', '-')}={quoteattr(text)}")
-    return "".join(out) + ("/>" if content is None else f">{content}</{tag}>")
-
-
-def text_px(text: str, size: float) -> float:
-    return len(text) * size * CHAR_EM
-
-
-def strip_xml_declaration(svg: str) -> str:
-    """The SVG element alone, for inlining into HTML."""
-    return svg.split("?>", 1)[1].lstrip() if svg.startswith("<?xml") else svg
-
+from .labels import KIND_SV, MONTHS_SV, MONTHS_SV_SHORT, clock, day_sv
+from .svg import CHAR_EM, FONT_STACK, INK, OKABE_ITO, el, fmt_num, one_line, shorten, text_px
 
 # -- geometry ---------------------------------------------------------------------------------
 
@@ -857,82 +765,3 @@ def wheel_svg(plan: Plan, *, today: dt.date | None = None, title: str | None = N
         f'<title id="wheel-title">{escape(doc_title)}</title>\n'
     )
     return head + "<defs>" + "\n".join(defs) + "</defs>\n" + "\n".join(p for p in body if p) + "\n</svg>\n"
-
-
-# -- PNG --------------------------------------------------------------------------------------
-
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-)
-
-
-def find_chromium() -> str | None:
-    """Path of a Chromium-family browser: ``$ARSHJUL_CHROMIUM``, else the first on ``PATH``."""
-    env = os.environ.get("ARSHJUL_CHROMIUM")
-    if env:
-        return env
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def chromium_screenshot(
-    html: str, width: int, height: int, *, scale: float = 1.0, timeout: float = 120
-) -> bytes:
-    """Render an HTML document in headless Chromium and return the viewport as PNG bytes."""
-    browser = find_chromium()
-    if browser is None:
-        raise RuntimeError(
-            "PNG export needs headless Chromium and none was found on PATH "
-            "(install it, e.g. `apt-get install chromium`, or set ARSHJUL_CHROMIUM); "
-            "the SVG and HTML outputs do not need it"
-        )
-    with tempfile.TemporaryDirectory(prefix="arshjul-png-") as tmp:
-        page = Path(tmp) / "page.html"
-        out = Path(tmp) / "shot.png"
-        page.write_text(html, encoding="utf-8")
-        cmd = [
-            browser,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={Path(tmp) / 'profile'}",
-            f"--window-size={width},{height}",
-            f"--force-device-scale-factor={scale:g}",
-            f"--screenshot={out}",
-            page.as_uri(),
-        ]
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise RuntimeError(f"Chromium could not render the PNG: {exc}") from None
-        if not out.exists() or out.stat().st_size == 0:
-            tail = "\n".join(done.stderr.strip().splitlines()[-5:])
-            raise RuntimeError(f"Chromium exited with {done.returncode} and wrote no PNG:\n{tail}")
-        return out.read_bytes()
-
-
-def wheel_png(svg: str, *, scale: float = 1.0) -> bytes:
-    """The wheel as PNG, for documents and slides that do not take SVG.
-
-    Rendered by headless Chromium so it matches what browsers show; raises RuntimeError with
-    advice when no Chromium is installed.  ``scale`` > 1 gives a sharper, larger image.
-    """
-    size = re.search(r'<svg[^>]*\bwidth="(\d+)"[^>]*\bheight="(\d+)"', svg)
-    width, height = (int(size.group(1)), int(size.group(2))) if size else (VIEW_W, VIEW_H)
-    html = (
-        '<!DOCTYPE html><html><head><meta charset="utf-8">'
-        "<style>html,body{margin:0;background:#fff}svg{display:block}</style></head>"
-        "<body>" + strip_xml_declaration(svg) + "</body></html>"
-    )
-    return chromium_screenshot(html, width, height, scale=scale)

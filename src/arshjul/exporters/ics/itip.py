@@ -1,0 +1,150 @@
+"""Invitation mode (iTIP): files that *update* the meetings people already have.
+
+``METHOD:REQUEST`` with an ORGANIZER and a raised SEQUENCE makes Outlook update a meeting
+in place instead of adding a second one; ``METHOD:CANCEL`` removes what is gone.  The UIDs
+are the PUBLISH calendars' (:func:`.events.session_uid`), so both kinds of file name the
+same meetings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ...fileio import write_atomic
+from ...plan import Plan, Session
+from ...revision import carry_sequences
+from .events import Itip, calendar_bytes, host_email
+from .files import inside, safe_name
+
+
+def _all_invited(session: Session) -> Sequence[str]:
+    return session.invited
+
+
+def _only(code: str) -> Callable[[Session], Sequence[str]]:
+    """Attendees for one region's file: that region alone (its own contact)."""
+
+    def attendees(session: Session) -> Sequence[str]:
+        return (code,)
+
+    return attendees
+
+
+def write_invitations(
+    plan: Plan, previous: Plan | None, out_dir: Path, *, dtstamp: dt.datetime
+) -> list[Path]:
+    """iTIP files that *update* calendars people already imported, instead of duplicating.
+
+    ``calendar.ics`` and ``regions/<CODE>.ics`` are METHOD:REQUEST with ORGANIZER (the host,
+    also listed as CHAIR attendee) and the regions' contacts as ATTENDEEs.  ``cancel.ics``
+    and ``regions/<CODE>-cancel.ics`` are METHOD:CANCEL for sessions of ``previous`` that
+    are gone (a region's cancel file also covers sessions it is no longer invited to).
+    SEQUENCE is carried over from ``previous`` and raised on every session whose calendar
+    entry changed, so Outlook applies the update.
+    """
+    out_dir = Path(out_dir)
+    if previous is not None:
+        plan = carry_sequences(plan, previous)
+    emails = {**(previous.host_emails if previous else {}), **plan.host_emails}
+    for host in sorted({s.host for s in plan.sessions}):
+        host_email(emails, host)  # every problem before the first file is written
+    request = Itip("REQUEST", _all_invited)
+    jobs: list[tuple[Path, bytes]] = []
+    if plan.sessions:
+        jobs.append(
+            (
+                inside(out_dir, "calendar.ics"),
+                calendar_bytes(
+                    plan,
+                    plan.sessions,
+                    dtstamp=dtstamp,
+                    name=plan.scenario_name,
+                    itip=request,
+                    host_emails=emails,
+                ),
+            )
+        )
+    for code in plan.regions:
+        mine = plan.sessions_for(code)
+        if not mine:
+            continue  # a REQUEST must carry at least one event
+        only_me = Itip("REQUEST", _only(code))
+        path = inside(out_dir, "regions", f"{safe_name(code)}.ics")
+        jobs.append(
+            (
+                path,
+                calendar_bytes(plan, mine, dtstamp=dtstamp, name="", itip=only_me, host_emails=emails),
+            )
+        )
+
+    if previous is not None:
+        current = {s.id: s for s in plan.sessions}
+        gone = [s for s in previous.sessions if s.id not in current]
+        for host in sorted({s.host for s in gone}):
+            host_email(emails, host)
+        # The cancelled events are the previous generation's, with contacts and names from
+        # whichever plan knows them, and SEQUENCE above anything sent before.
+        merged = Plan(
+            scenario_id=plan.scenario_id,
+            scenario_name=plan.scenario_name,
+            timezone=plan.timezone,
+            period_start=min(plan.period_start, previous.period_start),
+            period_end=max(plan.period_end, previous.period_end),
+            window_days=plan.window_days,
+            status=plan.status,
+            sessions=list(previous.sessions),
+            regions={**previous.regions, **plan.regions},
+            contacts={**previous.contacts, **plan.contacts},
+            hosts={**previous.hosts, **plan.hosts},
+            host_emails=emails,
+        )
+        cancel = Itip("CANCEL", _all_invited)
+        if gone:
+            seqs = {s.id: s.sequence + 1 for s in gone}
+            jobs.append(
+                (
+                    inside(out_dir, "cancel.ics"),
+                    calendar_bytes(
+                        merged,
+                        gone,
+                        dtstamp=dtstamp,
+                        name="",
+                        itip=cancel,
+                        host_emails=emails,
+                        sequences=seqs,
+                    ),
+                )
+            )
+        for code in merged.regions:
+            dropped = [
+                s
+                for s in previous.sessions
+                if code in s.invited and (s.id not in current or code not in current[s.id].invited)
+            ]
+            if not dropped:
+                continue
+            seqs = {
+                s.id: max(s.sequence + 1, current[s.id].sequence if s.id in current else 0) for s in dropped
+            }
+            only_me = Itip("CANCEL", _only(code))
+            path = inside(out_dir, "regions", f"{safe_name(code)}-cancel.ics")
+            jobs.append(
+                (
+                    path,
+                    calendar_bytes(
+                        merged,
+                        dropped,
+                        dtstamp=dtstamp,
+                        name="",
+                        itip=only_me,
+                        host_emails=emails,
+                        sequences=seqs,
+                    ),
+                )
+            )
+    return [write_atomic(path, data) for path, data in jobs]
+
+
+__all__ = ["write_invitations"]
