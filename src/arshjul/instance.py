@@ -169,19 +169,6 @@ class Instance:
                 return s
         raise KeyError(session_id)
 
-    def unit_regions(self, unit_id: str) -> tuple[str, ...]:
-        return self.units[unit_id].regions
-
-    def units_of_region(self, code: str) -> list[str]:
-        """The units through which a region presents: itself and its joint group."""
-        return [u.id for u in self.units.values() if code in u.regions]
-
-    def invited_possibly(self, session: SessionSpec) -> frozenset[str]:
-        """Every region this session may invite, whoever ends up presenting."""
-        if not session.invite_presenters:
-            return session.invited
-        return frozenset(code for u in session.units for code in self.units[u].regions)
-
     def dialogs(self) -> list[SessionSpec]:
         return [s for s in self.sessions if s.kind == "dialog"]
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -28,6 +29,7 @@ from pydantic import (
 )
 
 from .errors import ScenarioError
+from .extends import Origin, locate, merge, unmerged
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Largest scenario file read; a real year of 240 regions is well under 1 MB."""
@@ -46,6 +48,9 @@ RESERVED_NAMES = frozenset(
 
 MAX_YAML_ALIASES = 200
 """YAML anchors are handy; an alias bomb is not.  More aliases than this is an error."""
+
+MAX_CHAIN = 20
+"""Longest ``extends`` chain followed; more is surely a mistake."""
 
 Id = Annotated[
     str,
@@ -468,8 +473,6 @@ class Scenario(Strict):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
@@ -828,13 +831,65 @@ def load(path: str | Path) -> Scenario:
     """Read and validate a scenario file (an ``extends:`` chain is merged first)."""
     p = Path(path)
     data = parse_yaml(read_text(p), str(p))
-    # -- variants: `extends: other.yaml` never reaches pydantic (see arshjul.variants) --
+    # `extends: other.yaml` never reaches pydantic: the chain is merged first (arshjul.extends)
     if isinstance(data, dict) and "extends" in data:
-        from .variants import load_extending
-
-        return load_extending(p, data)
-    # -- end variants --
+        return from_merged(*resolve(p, data))
     return from_data(data, str(p))
+
+
+# -- extends: chains ----------------------------------------------------------------------------
+
+
+def resolve(path: str | Path, data: Any = None) -> tuple[Any, Origin]:
+    """A scenario file with its ``extends`` chain merged in: plain data (not validated) and
+    the origin of each part.  ``data`` is the file's parsed content when the caller has it."""
+    return _resolve(Path(path), data, [])
+
+
+def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
+    source = str(path)
+    if data is None:
+        data = parse_yaml(read_text(path), source)
+    if not isinstance(data, dict) or "extends" not in data:
+        return unmerged(data, source)
+    data = dict(data)
+    target = data.pop("extends")
+    if target is None:
+        return unmerged(data, source)
+    if not isinstance(target, str) or not target.strip():
+        raise ScenarioError(
+            "give the file to extend as a path, e.g. 'extends: base.yaml'",
+            source=source,
+            field="extends",
+        )
+    parent_path = path.parent / target.strip()
+    here = path.resolve()
+    seen = [*chain, here]
+    if parent_path.resolve() in seen:
+        loop = " → ".join(p.name for p in [*seen[seen.index(parent_path.resolve()) :], parent_path.resolve()])
+        raise ScenarioError(
+            f"'{target}' is already in the chain, a cycle: {loop}", source=source, field="extends"
+        )
+    if len(seen) >= MAX_CHAIN:
+        raise ScenarioError(f"more than {MAX_CHAIN} files extend each other", source=source, field="extends")
+    if not parent_path.is_file():
+        raise ScenarioError(
+            f"no such file '{target}' (looked for {parent_path}; the path is relative to this file)",
+            source=source,
+            field="extends",
+        )
+    parent, parent_origin = _resolve(parent_path, None, seen)
+    if not isinstance(parent, dict):
+        raise ScenarioError("the extended file is not a mapping of fields", source=source, field="extends")
+    return merge(parent, parent_origin, data, source)
+
+
+def from_merged(data: Any, origin: Origin) -> Scenario:
+    """Validate merged data; an error names the file that contributed the faulty field."""
+    try:
+        return from_data(data)
+    except ScenarioError as err:
+        raise locate(err, data, origin) from None
 
 
 def bundled(name: str = "sweden-2027") -> Path:

@@ -9,7 +9,7 @@ what differs::
       - {code: SE-H, unavailable: [2027-05-03..2027-05-28]}   # merged into SE-H by code
       - {code: SE-I, remove: true}                            # SE-I is left out
 
-The merge rules, in one place (:func:`merge`):
+The merge rules, in one place (:func:`arshjul.extends.merge`):
 
 - mappings merge key by key, recursively;
 - lists of items with ids merge **by id**: ``regions`` by ``code``; ``hosts``, ``groups``,
@@ -35,32 +35,13 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
-from .scenario import Scenario, from_data, parse_yaml, read_text
-
-MAX_CHAIN = 20
-"""Longest ``extends`` chain followed; more is surely a mistake."""
-
-_ID_KEYS: dict[tuple[str, ...], str] = {
-    ("regions",): "code",
-    ("hosts",): "id",
-    ("groups",): "id",
-    ("hybrids",): "id",
-    ("hosts", "*", "themes"): "id",
-}
-"""Lists merged item by item, and the key that identifies an item.  ``*`` is any index."""
-
-_WHAT: dict[str, str] = {
-    "regions": "region",
-    "hosts": "host",
-    "groups": "group",
-    "hybrids": "hybrid",
-    "themes": "theme",
-}
+from .extends import Origin, field_by_id, locate, merge, parse_field
+from .scenario import Scenario, from_data, resolve
+from .scenario import from_merged as validate
 
 
 class _Remove:
@@ -74,269 +55,13 @@ REMOVE: Any = _Remove()
 """``variant(s, {"regions[SE-I]": REMOVE})`` leaves region SE-I out."""
 
 
-# -- where each part of a merged scenario came from ----------------------------------------
-
-
-@dataclass
-class Origin:
-    """The file that last set a node of the merged data, and the origins of its children.
-
-    A node without children came whole from ``source``; a merged mapping or id-list keeps
-    one child origin per key or (merged) index.
-    """
-
-    source: str
-    children: dict[str | int, Origin] = field(default_factory=dict)
-    removed: dict[str, str] = field(default_factory=dict)
-    """Id removed with ``remove: true`` → the file that removed it (gathered upwards)."""
-
-    def find(self, path: list[str | int]) -> str:
-        """The file responsible for ``path``: the deepest node on it that has an origin."""
-        node = self
-        for part in path:
-            child = node.children.get(part)
-            if child is None:
-                break
-            node = child
-        return node.source
-
-
-def _leaf(value: Any, source: str) -> Origin:
-    """Origin of data that came whole from one file (children filled in for lookups)."""
-    node = Origin(source)
-    if isinstance(value, dict):
-        node.children = {k: _leaf(v, source) for k, v in value.items()}
-    elif isinstance(value, list):
-        node.children = {i: _leaf(v, source) for i, v in enumerate(value)}
-    return node
-
-
-def _pattern(path: tuple[str | int, ...]) -> tuple[str, ...]:
-    return tuple("*" if isinstance(p, int) else p for p in path)
-
-
-def _describe(path: tuple[str | int, ...]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
-    return out or "(top level)"
-
-
-# -- merging ---------------------------------------------------------------------------------
-
-
-def merge(
-    parent: Any,
-    parent_origin: Origin,
-    child: Any,
-    child_source: str,
-    path: tuple[str | int, ...] = (),
-) -> tuple[Any, Origin]:
-    """``child`` laid over ``parent`` by the rules in the module docstring, with origins."""
-    if isinstance(parent, dict) and isinstance(child, dict):
-        out = dict(parent)
-        origin = Origin(child_source, dict(parent_origin.children), dict(parent_origin.removed))
-        for key, value in child.items():
-            if key in out:
-                sub = parent_origin.children.get(key) or _leaf(out[key], parent_origin.source)
-                out[key], origin.children[key] = merge(out[key], sub, value, child_source, (*path, key))
-                origin.removed.update(origin.children[key].removed)
-            else:
-                out[key], origin.children[key] = (
-                    _strip(value, child_source, (*path, key)),
-                    _leaf(value, child_source),
-                )
-        return out, origin
-    id_key = _ID_KEYS.get(_pattern(path))
-    if id_key and isinstance(parent, list) and isinstance(child, list):
-        return _merge_by_id(parent, parent_origin, child, child_source, path, id_key)
-    return _strip(child, child_source, path), _leaf(child, child_source)
-
-
-def _merge_by_id(
-    parent: list[Any],
-    parent_origin: Origin,
-    child: list[Any],
-    child_source: str,
-    path: tuple[str | int, ...],
-    id_key: str,
-) -> tuple[list[Any], Origin]:
-    items: list[Any] = list(parent)
-    origins: list[Origin] = [
-        parent_origin.children.get(i) or _leaf(v, parent_origin.source) for i, v in enumerate(parent)
-    ]
-
-    def position(ident: Any) -> int | None:
-        for i, item in enumerate(items):
-            if isinstance(item, dict) and item.get(id_key) == ident:
-                return i
-        return None
-
-    what = _WHAT.get(str(path[-1]), "item")
-    removed: dict[str, str] = dict(parent_origin.removed)
-    for k, value in enumerate(child):
-        where = (*path, k)
-        ident = value.get(id_key) if isinstance(value, dict) else None
-        if isinstance(value, dict) and value.get("remove") is not None:
-            if value.get("remove") is not True or ident is None or set(value) != {id_key, "remove"}:
-                raise ScenarioError(
-                    f"to remove a {what} write only {{{id_key}: …, remove: true}}",
-                    source=child_source,
-                    field=_describe(where),
-                )
-            i = position(ident)
-            if i is None:
-                raise ScenarioError(
-                    f"cannot remove {what} '{ident}': the extended scenario has no such {what}",
-                    source=child_source,
-                    field=_describe(where),
-                )
-            del items[i], origins[i]
-            removed[str(ident)] = child_source
-            continue
-        i = position(ident) if ident is not None else None
-        if i is None:
-            items.append(_strip(value, child_source, (*path, len(items))))
-            origins.append(_leaf(value, child_source))
-        else:
-            items[i], origins[i] = merge(items[i], origins[i], value, child_source, (*path, i))
-            removed.update(origins[i].removed)
-    return items, Origin(child_source, dict(enumerate(origins)), removed)
-
-
-def _strip(value: Any, source: str, path: tuple[str | int, ...]) -> Any:
-    """New data taken as it is; a ``remove`` marker here has nothing to remove."""
-    if isinstance(value, list) and _ID_KEYS.get(_pattern(path)):
-        id_key = _ID_KEYS[_pattern(path)]
-        for k, item in enumerate(value):
-            if isinstance(item, dict) and "remove" in item:
-                what = _WHAT.get(str(path[-1]), "item")
-                raise ScenarioError(
-                    f"cannot remove {what} '{item.get(id_key)}': 'remove: true' works only on "
-                    f"items of the scenario this file extends",
-                    source=source,
-                    field=_describe((*path, k)),
-                )
-            if isinstance(item, dict):
-                _strip_children(item, source, (*path, k))
-    elif isinstance(value, dict):
-        _strip_children(value, source, path)
-    return value
-
-
-def _strip_children(value: dict[str, Any], source: str, path: tuple[str | int, ...]) -> None:
-    for key, sub in value.items():
-        _strip(sub, source, (*path, key))
-
-
-# -- reading a chain of files -----------------------------------------------------------------
-
-
-def resolve(path: str | Path, data: Any = None) -> tuple[Any, Origin]:
-    """A scenario file with its ``extends`` chain merged in: plain data (not validated) and
-    the origin of each part.  ``data`` is the file's parsed content when the caller has it."""
-    return _resolve(Path(path), data, [])
-
-
-def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
-    source = str(path)
-    if data is None:
-        data = parse_yaml(read_text(path), source)
-    if not isinstance(data, dict) or "extends" not in data:
-        if isinstance(data, dict):
-            _strip(data, source, ())
-        return data, _leaf(data, source)
-    data = dict(data)
-    target = data.pop("extends")
-    if target is None:
-        _strip(data, source, ())
-        return data, _leaf(data, source)
-    if not isinstance(target, str) or not target.strip():
-        raise ScenarioError(
-            "give the file to extend as a path, e.g. 'extends: base.yaml'",
-            source=source,
-            field="extends",
-        )
-    parent_path = path.parent / target.strip()
-    here = path.resolve()
-    seen = [*chain, here]
-    if parent_path.resolve() in seen:
-        loop = " → ".join(p.name for p in [*seen[seen.index(parent_path.resolve()) :], parent_path.resolve()])
-        raise ScenarioError(
-            f"'{target}' is already in the chain, a cycle: {loop}", source=source, field="extends"
-        )
-    if len(seen) >= MAX_CHAIN:
-        raise ScenarioError(f"more than {MAX_CHAIN} files extend each other", source=source, field="extends")
-    if not parent_path.is_file():
-        raise ScenarioError(
-            f"no such file '{target}' (looked for {parent_path}; the path is relative to this file)",
-            source=source,
-            field="extends",
-        )
-    parent, parent_origin = _resolve(parent_path, None, seen)
-    if not isinstance(parent, dict):
-        raise ScenarioError("the extended file is not a mapping of fields", source=source, field="extends")
-    return merge(parent, parent_origin, data, source)
-
-
-_PART = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
-
-
-def _parse_field(text: str) -> list[str | int]:
-    out: list[str | int] = []
-    for name, index in _PART.findall(text):
-        if name:
-            out.append(name)
-        elif index.isdigit():
-            out.append(int(index))
-        else:
-            out.append(index)
-    return out
-
-
-def _field_by_id(data: Any, parts: list[str | int]) -> str:
-    """A field path with merged-list indices shown as ids (``regions[SE-H]``), since the
-    index in the merged list need not match any file's own list."""
-    out = ""
-    node = data
-    for k, part in enumerate(parts):
-        if isinstance(part, int):
-            key = _ID_KEYS.get(_pattern(tuple(parts[:k])))
-            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            ident = item.get(key) if key and isinstance(item, dict) else None
-            out += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
-            node = item
-        else:
-            out += f".{part}" if out else part
-            node = node.get(part) if isinstance(node, dict) else None
-    return out
-
-
-def locate(err: ScenarioError, data: Any, origin: Origin) -> ScenarioError:
-    """The same error, naming the file of the chain that set the field it is about."""
-    if not err.field or err.field.startswith("line "):
-        return err
-    parts = _parse_field(err.field)
-    problem = err.problem
-    for ident, source in origin.removed.items():
-        if f"'{ident}'" in problem:
-            problem += f" (removed by {source})"
-            break
-    return ScenarioError(problem, source=origin.find(parts), field=_field_by_id(data, parts))
-
-
 def load_extending(path: str | Path, data: Any) -> Scenario:
-    """Validate a scenario file that has an ``extends:`` key (``scenario.load`` calls this)."""
-    merged, origin = resolve(path, data)
-    return validate(merged, origin)
+    """Validate a scenario file that has an ``extends:`` key, as ``scenario.load`` does.
 
-
-def validate(data: Any, origin: Origin) -> Scenario:
-    """Validate merged data; an error names the file that contributed the faulty field."""
-    try:
-        return from_data(data)
-    except ScenarioError as err:
-        raise locate(err, data, origin) from None
+    The merge, chains and origins live below this module (:mod:`arshjul.extends`,
+    :func:`arshjul.scenario.resolve`); they are re-exported here.
+    """
+    return validate(*resolve(path, data))
 
 
 # -- changes in code ------------------------------------------------------------------------------
@@ -465,7 +190,7 @@ def variant(
         return from_data(data)
     except ScenarioError as err:
         culprit = next((p for p in all_changes if err.field and _touches(p, err.field, data)), None)
-        where = _field_by_id(data, _parse_field(err.field)) if err.field else None
+        where = field_by_id(data, parse_field(err.field)) if err.field else None
         if culprit is None:
             raise ScenarioError(err.problem, source="variant", field=where) from None
         raise ScenarioError(err.problem, source=f"change '{culprit}'", field=where) from None
@@ -473,7 +198,7 @@ def variant(
 
 def _touches(change: str, field_path: str, data: Any) -> bool:
     """Whether an error at ``field_path`` lies at or under the changed path."""
-    shown = _field_by_id(data, _parse_field(field_path))
+    shown = field_by_id(data, parse_field(field_path))
     norm = change.replace(".[", "[")
     return shown == norm or shown.startswith(norm + ".") or shown.startswith(norm + "[")
 

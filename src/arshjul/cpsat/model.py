@@ -9,7 +9,6 @@ rule is simply added (or left out when disabled) so presolve sees plain constrai
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -64,13 +63,6 @@ class Model:
             self.cp.add(var == sum(slots[t].day * self.x[session_id, t] for t in cand))
             self.days[session_id] = var
         return self.days[session_id]
-
-    def on_day(self, session_id: str) -> dict[int, list[cp_model.IntVar]]:
-        """Day index → the slot variables of a session on that day."""
-        out: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for t in self.candidates[session_id]:
-            out[self.instance.slots[t].day].append(self.x[session_id, t])
-        return out
 
     def presents(self, session: SessionSpec, code: str) -> list[cp_model.IntVar]:
         """Presenter variables through which a region presents in a session (0 or 1 true)."""
