@@ -40,10 +40,11 @@ from .alternatives import (
 from .breakdown import Binding, Breakdown, RegionScore, SessionScore, TermLine, bindings, breakdown
 from .relax import Relaxation, relax
 from .whynot import ConflictReport, group_keys, why_not
-from .words import CALENDAR_GROUPS, RULE_TEXT, ConflictItem, describe, rule_text
+from .words import CALENDAR_GROUPS, DESCRIBERS, RULE_TEXT, ConflictItem, describe, rule_text
 
 __all__ = [
     "CALENDAR_GROUPS",
+    "DESCRIBERS",
     "INVITATION_RULES",
     "PRESENTER_RULES",
     "RULE_TEXT",

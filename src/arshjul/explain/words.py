@@ -1,12 +1,13 @@
-"""The rules in words: one sentence per hard rule, and each rule of a conflict said in the
-scenario's own words, with its numbers and field path.
+"""The rules in words: one sentence per hard rule (:data:`RULE_TEXT`), and each rule of a
+conflict said in the scenario's own words, with its numbers and field path (:func:`describe`,
+one small function per rule in :data:`DESCRIBERS`).
 
 The bottom of :mod:`arshjul.explain`: every other part says things with these helpers."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,13 +137,18 @@ class ConflictItem:
         return tuple((self.rule, s) for s in self.subjects)
 
 
+Describer = Callable[[_Where, Sequence[str], list[str]], str]
+"""Says one rule (or calendar group) for its subjects; appends the fields it names."""
+
+
 def describe(sc: Scenario, inst: Instance, rule: str, subjects: Sequence[str]) -> ConflictItem:
     """One rule (or calendar group) in the scenario's own words, with its numbers."""
     w = _Where(sc, inst)
     subject = subjects[0]
     fields: list[str] = []
+    say = DESCRIBERS.get(rule)
     try:
-        text = _describe(w, rule, subjects, fields)
+        text = say(w, subjects, fields) if say is not None else ""
     except (KeyError, ValueError, AssertionError, StopIteration):
         text = f"{rule_text(rule)} [{', '.join(subjects)}]"
     if not text:
@@ -166,152 +172,239 @@ def _away(inst: Instance, code: str) -> list[str]:
     return list(seen)
 
 
-def _describe(w: _Where, rule: str, subjects: Sequence[str], fields: list[str]) -> str:
-    sc, inst = w.sc, w.inst
+# -- one describer per rule ----------------------------------------------------------------
+
+
+def _invitation_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    subject, inst = subjects[0], w.inst
+    cap, f = w.region_limit(subject, "window_max")
+    fields.append(f)
+    n = _invited_always(inst, subject)
+    return (
+        f"{_region_name(w, subject)}: at most {_plural(cap, 'invitation')} in any "
+        f"{inst.window_days} days ({f}); {n} sessions of the {inst.n_days}-day period invite it "
+        "whoever presents"
+    )
+
+
+def _daily_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    cap, f = w.region_limit(subjects[0], "daily_max")
+    fields.append(f)
+    return f"{_region_name(w, subjects[0])}: at most {_plural(cap, 'invitation')} on one day ({f})"
+
+
+def _presentation_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    cap, f = w.region_limit(subjects[0], "max_presentations")
+    fields.append(f)
+    return f"{_region_name(w, subjects[0])}: at most {_plural(cap, 'presentation')} in the period ({f})"
+
+
+def _presentation_gap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    gap, f = w.region_limit(subjects[0], "presentation_gap_days")
+    fields.append(f)
+    return f"{_region_name(w, subjects[0])}: at least {gap} days between two of its presentations ({f})"
+
+
+def _theme_once(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    return f"{_region_name(w, subjects[0])} presents at most once on each theme (built-in rule)"
+
+
+def _double_booking(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    return f"{_region_name(w, subjects[0])} is never invited to two sessions in the same slot (built-in rule)"
+
+
+def _presenter_available(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     subject = subjects[0]
-    if rule == "region_invitation_cap":
-        cap, f = w.region_limit(subject, "window_max")
-        fields.append(f)
-        n = _invited_always(inst, subject)
-        return (
-            f"{_region_name(w, subject)}: at most {_plural(cap, 'invitation')} in any "
-            f"{inst.window_days} days ({f}); {n} sessions of the {inst.n_days}-day period invite it "
-            "whoever presents"
-        )
-    if rule == "region_daily_cap":
-        cap, f = w.region_limit(subject, "daily_max")
-        fields.append(f)
-        return f"{_region_name(w, subject)}: at most {_plural(cap, 'invitation')} on one day ({f})"
-    if rule == "region_presentation_cap":
-        cap, f = w.region_limit(subject, "max_presentations")
-        fields.append(f)
-        return f"{_region_name(w, subject)}: at most {_plural(cap, 'presentation')} in the period ({f})"
-    if rule == "region_presentation_gap":
-        gap, f = w.region_limit(subject, "presentation_gap_days")
-        fields.append(f)
-        return f"{_region_name(w, subject)}: at least {gap} days between two of its presentations ({f})"
-    if rule == "region_theme_once":
-        return f"{_region_name(w, subject)} presents at most once on each theme (built-in rule)"
-    if rule == "region_double_booking":
-        return f"{_region_name(w, subject)} is never invited to two sessions in the same slot (built-in rule)"
-    if rule == "presenter_available":
-        fields.extend([f"regions[{subject}].unavailable", f"regions[{subject}].school_holidays"])
-        away = _away(inst, subject)
-        return (
-            f"{_region_name(w, subject)} cannot present while away: {_listed(away, 8)} "
-            f"(regions[{subject}].unavailable, school holidays)"
-        )
-    if rule == "joint_presentation":
-        group = next(g for g in sc.groups if g.id == subject)
-        fields.append(f"groups[{subject}]")
-        return f"a region of '{group.name}' presents alone or with the group, not both (groups[{subject}])"
-    if rule == "dialog_min_presenters":
-        path, theme, spec = w.dialog(subject)
+    fields.extend([f"regions[{subject}].unavailable", f"regions[{subject}].school_holidays"])
+    away = _away(w.inst, subject)
+    return (
+        f"{_region_name(w, subject)} cannot present while away: {_listed(away, 8)} "
+        f"(regions[{subject}].unavailable, school holidays)"
+    )
+
+
+def _joint_presentation(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    subject = subjects[0]
+    group = next(g for g in w.sc.groups if g.id == subject)
+    fields.append(f"groups[{subject}]")
+    return f"a region of '{group.name}' presents alone or with the group, not both (groups[{subject}])"
+
+
+def _min_presenters(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, theme, spec = w.dialog(subjects[0])
+    fields.append(f"{path}.min_presenters")
+    able = sorted({c for u in spec.units for c in w.inst.units[u].regions})
+    need = _plural(spec.min_presenters, "presenter")
+    return (
+        f"dialog {spec.occurrence} of '{theme.name}' needs at least {need} "
+        f"({path}.min_presenters); {_plural(len(able), 'region')} may present: {_listed(able, 8)}"
+    )
+
+
+def _max_presenters(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, theme, spec = w.dialog(subjects[0])
+    fields.append(f"{path}.max_presenters")
+    return (
+        f"dialog {spec.occurrence} of '{theme.name}' takes at most {spec.max_presenters} presenters "
+        f"({path}.max_presenters), and only as many as fit the slot after the host's "
+        f"{spec.host_minutes} minutes ({spec.presenter_minutes} minutes each)"
+    )
+
+
+def _host_tempo(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    subject, inst = subjects[0], w.inst
+    host = inst.hosts[subject]
+    own = w.sc.host(subject).gap_days
+    f = f"hosts[{subject}].gap_days" if own is not None else "limits.host_gap_days"
+    fields.append(f)
+    n = sum(1 for s in inst.sessions if s.host == subject)
+    return f"{host.name}: its sessions at least {host.gap_days} days apart ({f}); it holds {n} sessions"
+
+
+def _learning_first(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("learning_meeting.days_before_first_dialog")
+    return (
+        f"the learning meeting at least {w.inst.learning_gap_days} days before every dialog "
+        "(learning_meeting.days_before_first_dialog)"
+    )
+
+
+def _session_pinned(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    return f"'{subjects[0]}' was already sent and keeps its date and presenters"
+
+
+def _weekday(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("weekdays")
+    closed = list(subjects)
+    label = "weekends" if set(closed) == {"sat", "sun"} else "closed weekdays"
+    return f"{label} ({', '.join(closed)}) are not meeting days (weekdays: [{', '.join(w.sc.weekdays)}])"
+
+
+def _holiday(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("calendar.holidays")
+    return f"{_plural(len(subjects), 'holiday')} closed (calendar.holidays): {_listed(list(subjects))}"
+
+
+def _bridge_day(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("calendar.close_bridge_days")
+    days = _listed(list(subjects))
+    return f"{_plural(len(subjects), 'bridge day')} closed (calendar.close_bridge_days): {days}"
+
+
+def _half_day(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("calendar.close_half_day_afternoons")
+    return (
+        f"afternoons from 14:00 closed on {_plural(len(subjects), 'half day')} "
+        f"(calendar.close_half_day_afternoons): {_listed(list(subjects))}"
+    )
+
+
+def _blackout(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    subject = subjects[0]
+    k = w.blackout(subject)
+    span = w.sc.calendar.blackouts[k]
+    fields.append(f"calendar.blackouts[{k}]")
+    what = span.describe().strip()
+    return f"blackout '{subject}' (calendar.blackouts[{k}], {what.removeprefix(subject).strip(' ()')})"
+
+
+def _lead_time(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    sc = w.sc
+    fields.append("limits.lead_time_days")
+    pub = sc.publication_date or sc.period.start
+    return (
+        f"no session before {sc.first_open_day}: invitations go out {pub} and need "
+        f"{sc.limits.lead_time_days} days of lead time (publication_date, limits.lead_time_days)"
+    )
+
+
+def _session_slots(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, label, obj = w.owner(subjects[0])
+    fields.append(f"{path}.slots")
+    return f"{label} may only use the slots {', '.join(obj.slots)} ({path}.slots)"
+
+
+def _fits_slot(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, label, obj = w.owner(subjects[0])
+    if path.startswith("hosts["):
+        need = obj.host_minutes + obj.min_presenters * obj.presenter_minutes
         fields.append(f"{path}.min_presenters")
-        able = sorted({c for u in spec.units for c in inst.units[u].regions})
-        need = _plural(spec.min_presenters, "presenter")
         return (
-            f"dialog {spec.occurrence} of '{theme.name}' needs at least {need} "
-            f"({path}.min_presenters); {_plural(len(able), 'region')} may present: {_listed(able, 8)}"
+            f"{label} needs {need} minutes ({obj.host_minutes} for the host and "
+            f"{obj.min_presenters} × {obj.presenter_minutes} for presenters), more than some slots give"
         )
-    if rule == "dialog_max_presenters":
-        path, theme, spec = w.dialog(subject)
-        fields.append(f"{path}.max_presenters")
-        return (
-            f"dialog {spec.occurrence} of '{theme.name}' takes at most {spec.max_presenters} presenters "
-            f"({path}.max_presenters), and only as many as fit the slot after the host's "
-            f"{spec.host_minutes} minutes ({spec.presenter_minutes} minutes each)"
-        )
-    if rule == "host_tempo":
-        host = inst.hosts[subject]
-        own = sc.host(subject).gap_days
-        f = f"hosts[{subject}].gap_days" if own is not None else "limits.host_gap_days"
-        fields.append(f)
-        n = sum(1 for s in inst.sessions if s.host == subject)
-        return f"{host.name}: its sessions at least {host.gap_days} days apart ({f}); it holds {n} sessions"
-    if rule == "learning_first":
-        fields.append("learning_meeting.days_before_first_dialog")
-        return (
-            f"the learning meeting at least {inst.learning_gap_days} days before every dialog "
-            "(learning_meeting.days_before_first_dialog)"
-        )
-    if rule == "session_pinned":
-        return f"'{subject}' was already sent and keeps its date and presenters"
-    if rule == "calendar_weekday":
-        fields.append("weekdays")
-        closed = list(subjects)
-        label = "weekends" if set(closed) == {"sat", "sun"} else "closed weekdays"
-        return f"{label} ({', '.join(closed)}) are not meeting days (weekdays: [{', '.join(sc.weekdays)}])"
-    if rule == "calendar_holiday":
-        fields.append("calendar.holidays")
-        return f"{_plural(len(subjects), 'holiday')} closed (calendar.holidays): {_listed(list(subjects))}"
-    if rule == "calendar_bridge_day":
-        fields.append("calendar.close_bridge_days")
-        days = _listed(list(subjects))
-        return f"{_plural(len(subjects), 'bridge day')} closed (calendar.close_bridge_days): {days}"
-    if rule == "calendar_half_day":
-        fields.append("calendar.close_half_day_afternoons")
-        return (
-            f"afternoons from 14:00 closed on {_plural(len(subjects), 'half day')} "
-            f"(calendar.close_half_day_afternoons): {_listed(list(subjects))}"
-        )
-    if rule == "calendar_blackout":
-        k = w.blackout(subject)
-        span = sc.calendar.blackouts[k]
-        fields.append(f"calendar.blackouts[{k}]")
-        what = span.describe().strip()
-        return f"blackout '{subject}' (calendar.blackouts[{k}], {what.removeprefix(subject).strip(' ()')})"
-    if rule == "lead_time":
-        fields.append("limits.lead_time_days")
-        pub = sc.publication_date or sc.period.start
-        return (
-            f"no session before {sc.first_open_day}: invitations go out {pub} and need "
-            f"{sc.limits.lead_time_days} days of lead time (publication_date, limits.lead_time_days)"
-        )
-    if rule == "session_slots":
-        path, label, obj = w.owner(subject)
-        fields.append(f"{path}.slots")
-        return f"{label} may only use the slots {', '.join(obj.slots)} ({path}.slots)"
-    if rule == "session_fits_slot":
-        path, label, obj = w.owner(subject)
-        if path.startswith("hosts["):
-            need = obj.host_minutes + obj.min_presenters * obj.presenter_minutes
-            fields.append(f"{path}.min_presenters")
-            return (
-                f"{label} needs {need} minutes ({obj.host_minutes} for the host and "
-                f"{obj.min_presenters} × {obj.presenter_minutes} for presenters), more than some slots give"
-            )
-        fields.append(f"{path}.duration_minutes")
-        return (
-            f"{label} lasts {obj.duration_minutes} minutes, longer than some meeting slots "
-            f"({path}.duration_minutes)"
-        )
-    if rule == "session_window":
-        path, label, obj = w.owner(subject)
-        fields.append(f"{path}.window")
-        return f"{label} must be held within {obj.window.describe().strip()} ({path}.window)"
-    if rule == "theme_forbidden":
-        theme_id, _, nth = subject.partition("#")
-        path, theme = w.theme(theme_id)
-        span = theme.forbidden[int(nth)]
-        fields.append(f"{path}.forbidden[{nth}]")
-        return f"theme '{theme.name}' may not be held in {span.describe().strip()} ({path}.forbidden[{nth}])"
-    if rule == "dialog_followup":
-        assert sc.network is not None
-        fields.append("network.followup_weeks")
-        last = max(sc.network.dates)
-        weeks = sc.network.followup_weeks or 0
-        return (
-            f"each dialog is followed up at a network meeting at least {weeks} weeks later; the last "
-            f"meeting is {last}, so no dialog after {last - dt.timedelta(weeks=weeks)} "
-            "(network.followup_weeks)"
-        )
-    if rule == "network_fixed":
-        k, day = w.network_date(subject)
-        assert sc.network is not None
-        fields.append(f"network.dates[{k}]")
-        return f"the network meeting on {day:%a %Y-%m-%d} ({sc.network.slot}) is fixed (network.dates[{k}])"
-    return ""
+    fields.append(f"{path}.duration_minutes")
+    return (
+        f"{label} lasts {obj.duration_minutes} minutes, longer than some meeting slots "
+        f"({path}.duration_minutes)"
+    )
+
+
+def _session_window(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, label, obj = w.owner(subjects[0])
+    fields.append(f"{path}.window")
+    return f"{label} must be held within {obj.window.describe().strip()} ({path}.window)"
+
+
+def _theme_forbidden(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    theme_id, _, nth = subjects[0].partition("#")
+    path, theme = w.theme(theme_id)
+    span = theme.forbidden[int(nth)]
+    fields.append(f"{path}.forbidden[{nth}]")
+    return f"theme '{theme.name}' may not be held in {span.describe().strip()} ({path}.forbidden[{nth}])"
+
+
+def _followup(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    network = w.sc.network
+    assert network is not None
+    fields.append("network.followup_weeks")
+    last = max(network.dates)
+    weeks = network.followup_weeks or 0
+    return (
+        f"each dialog is followed up at a network meeting at least {weeks} weeks later; the last "
+        f"meeting is {last}, so no dialog after {last - dt.timedelta(weeks=weeks)} "
+        "(network.followup_weeks)"
+    )
+
+
+def _network_fixed(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    k, day = w.network_date(subjects[0])
+    network = w.sc.network
+    assert network is not None
+    fields.append(f"network.dates[{k}]")
+    return f"the network meeting on {day:%a %Y-%m-%d} ({network.slot}) is fixed (network.dates[{k}])"
+
+
+DESCRIBERS: dict[str, Describer] = {
+    "region_invitation_cap": _invitation_cap,
+    "region_daily_cap": _daily_cap,
+    "region_presentation_cap": _presentation_cap,
+    "region_presentation_gap": _presentation_gap,
+    "region_theme_once": _theme_once,
+    "region_double_booking": _double_booking,
+    "presenter_available": _presenter_available,
+    "joint_presentation": _joint_presentation,
+    "dialog_min_presenters": _min_presenters,
+    "dialog_max_presenters": _max_presenters,
+    "host_tempo": _host_tempo,
+    "learning_first": _learning_first,
+    "session_pinned": _session_pinned,
+    "calendar_weekday": _weekday,
+    "calendar_holiday": _holiday,
+    "calendar_bridge_day": _bridge_day,
+    "calendar_half_day": _half_day,
+    "calendar_blackout": _blackout,
+    "lead_time": _lead_time,
+    "session_slots": _session_slots,
+    "session_fits_slot": _fits_slot,
+    "session_window": _session_window,
+    "theme_forbidden": _theme_forbidden,
+    "dialog_followup": _followup,
+    "network_fixed": _network_fixed,
+}
+"""How :func:`describe` says each rule, by rule name.  A rule without one (the built-in
+rules with no numbers of their own, such as ``session_once``) falls back to its
+:data:`RULE_TEXT` sentence with the subject."""
 
 
 def _violation_dict(v: Violation) -> dict[str, Any]:
