@@ -21,10 +21,11 @@ from click.testing import CliRunner
 from arshjul.check import check
 from arshjul.commands.explain import explain
 from arshjul.cpsat.conflicts import find_conflict, model_all_switchable
-from arshjul.explain import RULE_TEXT, Breakdown, breakdown, describe, group_keys, why_not
+from arshjul.explain import RULE_TEXT, Breakdown, apply_changes, breakdown, describe, group_keys, why_not
 from arshjul.instance import build_instance
 from arshjul.plan import Plan, worst_window
 from arshjul.scenario import Scenario
+from arshjul.variants import REMOVE, variant
 from conftest import ROOT, scenario, solve_checked
 
 HALSA = "vinnova.dialog.halsa.1"
@@ -508,3 +509,39 @@ def test_the_bundled_year_with_one_cap_tightened(default_scenario: Scenario) -> 
     assert report.keys == (("region_invitation_cap", "SE-I"),)
     assert report.minimal and report.complete
     assert report.items[0].text.startswith("Region Gotland: at most 1 invitation in any 28 days")
+
+
+def test_each_relaxation_is_an_edit_as_data() -> None:
+    # Every fix carries its edit as dotted paths -> values, and applying them gives the very
+    # scenario that was solved.  Changes made in code under a default stay in the copies
+    # (neither region has limits of its own in the tiny base).
+    sc = scenario(**{"limits.window_days": 14, "hybrids": hybrids(3)})
+    sc.region("SE-I").limits.window_max = 1
+    sc.region("SE-E").limits.daily_max = 2
+    report = why_not(sc, **LIMITS)
+    (fix,) = report.fixes
+    assert fix.edit == "set regions[SE-I].limits.window_max: 2 (now 1)"
+    assert fix.changes == {"regions[SE-I].limits.window_max": 2}
+    assert fix.scenario is not None and fix.scenario.region("SE-E").limits.daily_max == 2
+    assert apply_changes(sc, fix.changes) == fix.scenario
+
+    away = scenario(
+        **{
+            "regions": [
+                {"code": "SE-E", "name": "Region Östergötland"},
+                {"code": "SE-I", "name": "Region Gotland", "unavailable": ["2027-W37..2027-W38"]},
+            ],
+            "hosts": hosts(theme(interested=["SE-I"], window="2027-W37")),
+        }
+    )
+    fixes = why_not(away, **LIMITS).fixes
+    changes = {f.edit: dict(f.changes) for f in fixes}
+    assert changes["remove hosts[vinnova].themes[halsa].window"] == {
+        "hosts[vinnova].themes[halsa].window": None
+    }
+    assert changes["set hosts[vinnova].themes[halsa].min_presenters: 0 (now 1)"] == {
+        "hosts[vinnova].themes[halsa].min_presenters": 0
+    }
+    assert {"regions[SE-I].unavailable[0]": REMOVE} in changes.values()
+    for f in fixes:
+        assert f.scenario is not None and variant(away, f.changes) == f.scenario

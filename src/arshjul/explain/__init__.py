@@ -38,7 +38,7 @@ from .alternatives import (
     region_alternatives,
 )
 from .breakdown import Binding, Breakdown, RegionScore, SessionScore, TermLine, bindings, breakdown
-from .relax import Relaxation, relax
+from .relax import Relaxation, apply_changes, relax
 from .whynot import ConflictReport, group_keys, why_not
 from .words import CALENDAR_GROUPS, DESCRIBERS, RULE_TEXT, ConflictItem, describe, rule_text
 
@@ -62,6 +62,7 @@ __all__ = [
     "SessionScore",
     "TermLine",
     "alternatives",
+    "apply_changes",
     "bindings",
     "breakdown",
     "describe",

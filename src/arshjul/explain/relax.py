@@ -1,22 +1,33 @@
 """Relaxations: edits of the scenario file that switch a colliding rule off or move its limit
-just far enough, each checked by solving the edited copy."""
+just far enough, each checked by solving the edited copy.
+
+An edit is data: the changes of :func:`arshjul.variants.variant`, dotted field paths (list
+items by id or index) to new values, :data:`~arshjul.variants.REMOVE` to delete::
+
+    {"regions[SE-I].limits.window_max": 3}
+    {"calendar.blackouts[0]": REMOVE}
+
+Each :class:`Relaxation` carries its changes, to show or to apply with :func:`apply_changes`.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-
-from pydantic import ValidationError
 
 from ..cpsat.conflicts import feasible
 from ..errors import ScenarioError
 from ..instance import Instance, build_instance
 from ..scenario import WEEKDAYS, Scenario
+from ..variants import REMOVE, variant
 from .words import ConflictItem, _Where
+
+Changes = Mapping[str, Any]
+"""An edit of the scenario file: dotted field path → new value, applied in order."""
 
 
 @dataclass(frozen=True)
@@ -34,9 +45,24 @@ class Relaxation:
     """Why an edit was not enough, or which smaller values stayed undecided."""
     scenario: Scenario | None = field(default=None, compare=False, repr=False)
     """The edited copy that was solved (to apply or re-check it)."""
+    changes: Changes = field(default_factory=dict, compare=False)
+    """The edit itself, e.g. ``{"regions[SE-I].limits.window_max": 3}``: what :func:`apply_changes`
+    (and :func:`arshjul.variants.variant`) apply to the scenario to get ``scenario``."""
 
 
-Edit = Callable[[Scenario], None]
+def scenario_data(sc: Scenario) -> dict[str, Any]:
+    """Plain data of every field of ``sc``, defaults included, to apply changes to.
+
+    (:func:`arshjul.variants.data_of` keeps only the fields that were set: it would lose a
+    change made in code under a default, ``sc.limits.window_max = 1`` when the file has no
+    ``limits``, and leave no items to address in a default list such as the blackouts.)"""
+    return sc.model_dump(mode="python", by_alias=True)
+
+
+def apply_changes(sc: Scenario, changes: Changes) -> Scenario:
+    """A validated copy of ``sc`` with ``changes`` applied (a ``ScenarioError`` when they
+    do not fit)."""
+    return variant(scenario_data(sc), changes)
 
 
 class _Verifier:
@@ -45,6 +71,7 @@ class _Verifier:
 
     def __init__(self, sc: Scenario, deadline: float, step: float, width: int) -> None:
         self.sc = sc
+        self.data = scenario_data(sc)
         self.deadline = deadline
         self.step = step
         self.width = max(1, width)
@@ -55,13 +82,12 @@ class _Verifier:
     def left(self) -> float:
         return self.deadline - time.monotonic()
 
-    def edited(self, edit: Edit) -> Scenario | None:
-        copy = self.sc.model_copy(deep=True)
+    def edited(self, changes: Changes) -> Scenario | None:
+        """The scenario with ``changes`` applied, or ``None`` when they do not validate."""
         try:
-            edit(copy)
-        except (ValidationError, ValueError):
+            return variant(self.data, changes)
+        except ScenarioError:
             return None
-        return copy
 
     def works(self, sc: Scenario | None, limit: float | None = None) -> bool | None:
         """True: a plan exists; False: proven none; None: not decided in time."""
@@ -132,246 +158,142 @@ class _Numeric:
     path: str
     current: int
     values: Sequence[int]
-    apply: Callable[[Scenario, int], None]
+
+    def at(self, value: int) -> dict[str, Any]:
+        """The edit that sets the limit to ``value``."""
+        return {self.path: value}
 
 
-def _set_region_limit(code: str, name: str) -> Callable[[Scenario, int], None]:
-    def edit(sc: Scenario, value: int) -> None:
-        setattr(sc.region(code).limits, name, value)
+@dataclass(frozen=True)
+class _Edit:
+    """An edit that switches a rule off: as said to the planner, its rough size, the changes."""
 
-    return edit
+    phrase: str
+    cost: int
+    changes: Changes
+
+
+_REGION_LIMITS = {
+    "region_invitation_cap": "window_max",
+    "region_daily_cap": "daily_max",
+    "region_presentation_cap": "max_presentations",
+    "region_presentation_gap": "presentation_gap_days",
+}
+"""Region rules with a numeric limit, and the limit's field name."""
 
 
 def _numeric_for(w: _Where, rule: str, subject: str) -> _Numeric | None:
     sc, inst = w.sc, w.inst
-    if rule in (
-        "region_invitation_cap",
-        "region_daily_cap",
-        "region_presentation_cap",
-        "region_presentation_gap",
-    ):
-        name = {
-            "region_invitation_cap": "window_max",
-            "region_daily_cap": "daily_max",
-            "region_presentation_cap": "max_presentations",
-            "region_presentation_gap": "presentation_gap_days",
-        }[rule]
+    if rule in _REGION_LIMITS:
+        name = _REGION_LIMITS[rule]
         value, _ = w.region_limit(subject, name)
         path = f"regions[{subject}].limits.{name}"
-        edit = _set_region_limit(subject, name)
         if name == "presentation_gap_days":
-            return _Numeric(path, value, range(value - 1, -1, -1), edit)
+            return _Numeric(path, value, range(value - 1, -1, -1))
         top = {
             "window_max": max(inst.window_days, len(inst.sessions)),
             "daily_max": max(len(sc.slots), 1) * 2,
             "max_presentations": len(inst.dialogs()),
         }[name]
-        return _Numeric(path, value, range(value + 1, max(top, value + 1) + 1), edit)
+        return _Numeric(path, value, range(value + 1, max(top, value + 1) + 1))
     if rule == "host_tempo":
         gap = inst.hosts[subject].gap_days
-
-        def set_gap(s: Scenario, v: int) -> None:
-            s.host(subject).gap_days = v
-
-        return _Numeric(f"hosts[{subject}].gap_days", gap, range(gap - 1, 0, -1), set_gap)
+        return _Numeric(f"hosts[{subject}].gap_days", gap, range(gap - 1, 0, -1))
     if rule in ("dialog_min_presenters", "dialog_max_presenters") or (
         rule == "session_fits_slot" and subject in inst.themes
     ):
         theme_id = subject if subject in inst.themes else inst.session(subject).theme or ""
         path, theme = w.theme(theme_id)
-
-        def set_theme(attr: str) -> Callable[[Scenario, int], None]:
-            def edit(s: Scenario, v: int) -> None:
-                for _, t in s.themes():
-                    if t.id == theme_id:
-                        setattr(t, attr, v)
-
-            return edit
-
         if rule == "dialog_max_presenters":
             return _Numeric(
-                f"{path}.max_presenters",
-                theme.max_presenters,
-                range(theme.max_presenters + 1, 101),
-                set_theme("max_presenters"),
+                f"{path}.max_presenters", theme.max_presenters, range(theme.max_presenters + 1, 101)
             )
         return _Numeric(
-            f"{path}.min_presenters",
-            theme.min_presenters,
-            range(theme.min_presenters - 1, -1, -1),
-            set_theme("min_presenters"),
+            f"{path}.min_presenters", theme.min_presenters, range(theme.min_presenters - 1, -1, -1)
         )
     if rule == "session_fits_slot":
         path, _, obj = w.owner(subject)
         if obj is None or not hasattr(obj, "duration_minutes"):
             return None
-
-        def set_duration(s: Scenario, v: int) -> None:
-            target = (
-                s.network
-                if path == "network"
-                else s.learning_meeting
-                if path == "learning_meeting"
-                else next(h for h in s.hybrids if h.id == subject)
-            )
-            assert target is not None
-            target.duration_minutes = v
-
         return _Numeric(
-            f"{path}.duration_minutes",
-            obj.duration_minutes,
-            range(obj.duration_minutes - 5, 14, -5),
-            set_duration,
+            f"{path}.duration_minutes", obj.duration_minutes, range(obj.duration_minutes - 5, 14, -5)
         )
     if rule == "lead_time":
-
-        def set_lead(s: Scenario, v: int) -> None:
-            s.limits.lead_time_days = v
-
         lead = sc.limits.lead_time_days
-        return _Numeric("limits.lead_time_days", lead, range(lead - 1, -1, -1), set_lead)
+        return _Numeric("limits.lead_time_days", lead, range(lead - 1, -1, -1))
     if rule == "learning_first":
-
-        def set_days(s: Scenario, v: int) -> None:
-            assert s.learning_meeting is not None
-            s.learning_meeting.days_before_first_dialog = v
-
         days = inst.learning_gap_days
-        return _Numeric("learning_meeting.days_before_first_dialog", days, range(days - 1, -1, -1), set_days)
+        return _Numeric("learning_meeting.days_before_first_dialog", days, range(days - 1, -1, -1))
     if rule == "dialog_followup" and sc.network is not None and sc.network.followup_weeks:
-
-        def set_weeks(s: Scenario, v: int) -> None:
-            assert s.network is not None
-            s.network.followup_weeks = v
-
         weeks = sc.network.followup_weeks
-        return _Numeric("network.followup_weeks", weeks, range(weeks - 1, -1, -1), set_weeks)
+        return _Numeric("network.followup_weeks", weeks, range(weeks - 1, -1, -1))
     return None
 
 
-def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[tuple[str, int, Edit]]:
-    """Edits that switch a rule off in the scenario file: (phrase, cost, edit)."""
+def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[_Edit]:
+    """Edits that switch a rule off in the scenario file."""
     sc, inst = w.sc, w.inst
     subject = subjects[0]
     if rule == "calendar_weekday":
         days = [d for d in WEEKDAYS if d in set(sc.weekdays) | set(subjects)]
-
-        def add_days(s: Scenario) -> None:
-            s.weekdays = days  # type: ignore[assignment]
-
-        return [(f"set weekdays: [{', '.join(days)}]", 20, add_days)]
+        return [_Edit(f"set weekdays: [{', '.join(days)}]", 20, {"weekdays": days})]
     if rule in ("calendar_holiday", "calendar_bridge_day", "calendar_half_day"):
         attr = {
             "calendar_holiday": "holidays",
             "calendar_bridge_day": "close_bridge_days",
             "calendar_half_day": "close_half_day_afternoons",
         }[rule]
-
-        def flag_off(s: Scenario) -> None:
-            setattr(s.calendar, attr, False)
-
-        return [(f"set calendar.{attr}: false", 15, flag_off)]
+        return [_Edit(f"set calendar.{attr}: false", 15, {f"calendar.{attr}": False})]
     if rule == "calendar_blackout":
         k = w.blackout(subject)
-
-        def drop_blackout(s: Scenario) -> None:
-            s.calendar.blackouts = [b for i, b in enumerate(s.calendar.blackouts) if i != k]
-
-        return [(f"remove calendar.blackouts[{k}] '{subject}'", 8, drop_blackout)]
+        return [_Edit(f"remove calendar.blackouts[{k}] '{subject}'", 8, {f"calendar.blackouts[{k}]": REMOVE})]
     if rule == "session_slots":
         path, _, _ = w.owner(subject)
-
-        def all_slots(s: Scenario) -> None:
-            _owner_object(s, subject).slots = None
-
-        return [(f"remove {path}.slots (allow every slot)", 4, all_slots)]
+        return [_Edit(f"remove {path}.slots (allow every slot)", 4, {f"{path}.slots": None})]
     if rule == "session_window":
         path, _, _ = w.owner(subject)
-
-        def no_window(s: Scenario) -> None:
-            _owner_object(s, subject).window = None
-
-        return [(f"remove {path}.window", 6, no_window)]
+        return [_Edit(f"remove {path}.window", 6, {f"{path}.window": None})]
     if rule == "theme_forbidden":
         theme_id, _, nth = subject.partition("#")
         path, theme = w.theme(theme_id)
         index = int(nth)
-
-        def drop_forbidden(s: Scenario) -> None:
-            t = _owner_object(s, theme_id)
-            t.forbidden = [span for i, span in enumerate(t.forbidden) if i != index]
-
         what = theme.forbidden[index].describe().strip()
-        return [(f"remove {path}.forbidden[{index}] {what}", 5, drop_forbidden)]
+        return [_Edit(f"remove {path}.forbidden[{index}] {what}", 5, {f"{path}.forbidden[{index}]": REMOVE})]
     if rule == "dialog_followup":
-
-        def no_followup(s: Scenario) -> None:
-            assert s.network is not None
-            s.network.followup_weeks = None
-
-        return [("set network.followup_weeks: null (no follow-up)", 10, no_followup)]
+        return [
+            _Edit("set network.followup_weeks: null (no follow-up)", 10, {"network.followup_weeks": None})
+        ]
     if rule == "network_fixed" and sc.network is not None:
         k, day = w.network_date(subject)
         if len(sc.network.dates) == 1:
-
-            def no_network(s: Scenario) -> None:
-                s.network = None
-
-            return [("remove network (its only date)", 12, no_network)]
-
-        def drop_date(s: Scenario) -> None:
-            assert s.network is not None
-            s.network.dates = [d for i, d in enumerate(s.network.dates) if i != k]
-
-        return [(f"remove network.dates[{k}] {day}", 6, drop_date)]
+            return [_Edit("remove network (its only date)", 12, {"network": REMOVE})]
+        return [_Edit(f"remove network.dates[{k}] {day}", 6, {f"network.dates[{k}]": REMOVE})]
     if rule == "learning_first" and sc.learning_meeting is not None:
-
-        def no_learning(s: Scenario) -> None:
-            s.learning_meeting = None
-
-        return [("remove learning_meeting", 12, no_learning)]
+        return [_Edit("remove learning_meeting", 12, {"learning_meeting": REMOVE})]
     if rule == "presenter_available":
         region = sc.region(subject)
-        out: list[tuple[str, int, Edit]] = []
-        for k, span in enumerate(region.unavailable):
-
-            def drop_away(s: Scenario, k: int = k) -> None:
-                r = s.region(subject)
-                r.unavailable = [x for i, x in enumerate(r.unavailable) if i != k]
-
-            out.append(
-                (f"remove regions[{subject}].unavailable[{k}] {span.describe().strip()}", 5, drop_away)
+        out = [
+            _Edit(
+                f"remove regions[{subject}].unavailable[{k}] {span.describe().strip()}",
+                5,
+                {f"regions[{subject}].unavailable[{k}]": REMOVE},
             )
+            for k, span in enumerate(region.unavailable)
+        ]
         if sc.calendar.school_holidays and any(
             "unavailable" not in why for why in inst.regions[subject].unavailable.values()
         ):
-
-            def no_school(s: Scenario) -> None:
-                s.region(subject).school_holidays = []
-
             out.append(
-                (f"set regions[{subject}].school_holidays: [] (ignore its school holidays)", 7, no_school)
+                _Edit(
+                    f"set regions[{subject}].school_holidays: [] (ignore its school holidays)",
+                    7,
+                    {f"regions[{subject}].school_holidays": []},
+                )
             )
         return out
     if rule == "joint_presentation":
-
-        def drop_group(s: Scenario) -> None:
-            s.groups = [g for g in s.groups if g.id != subject]
-
-        return [(f"remove groups[{subject}]", 10, drop_group)]
+        return [_Edit(f"remove groups[{subject}]", 10, {f"groups[{subject}]": REMOVE})]
     return []
-
-
-def _owner_object(sc: Scenario, key: str) -> Any:
-    for _, theme in sc.themes():
-        if theme.id == key:
-            return theme
-    for hybrid in sc.hybrids:
-        if hybrid.id == key:
-            return hybrid
-    if key == "learning" and sc.learning_meeting is not None:
-        return sc.learning_meeting
-    raise KeyError(key)
 
 
 def _search_numeric(
@@ -381,14 +303,8 @@ def _search_numeric(
     the farthest move tried that did not."""
     found: dict[int, Scenario] = {}
 
-    def copy_with(value: int) -> Scenario | None:
-        def edit(s: Scenario) -> None:
-            num.apply(s, value)
-
-        return verifier.edited(edit)
-
     def attempt(values: Sequence[int]) -> list[bool | None]:
-        copies = [copy_with(v) for v in values]
+        copies = [verifier.edited(num.at(v)) for v in values]
         results = verifier.works_many(copies)
         for v, c, r in zip(values, copies, results, strict=True):
             if r and c is not None:
@@ -401,7 +317,7 @@ def _search_numeric(
     for v in list(undecided):
         if value is None or v >= value or verifier.left() <= 0.1:
             break
-        copy = copy_with(v)
+        copy = verifier.edited(num.at(v))
         outcome = verifier.works(copy, limit=4 * verifier.step)
         if outcome is not None:
             undecided.remove(v)
@@ -425,6 +341,7 @@ def _search_numeric(
                 cost=abs(value - num.current),
                 note=note,
                 scenario=found[value],
+                changes=num.at(value),
             ),
             None,
         )
@@ -436,6 +353,7 @@ def _search_numeric(
             False,
             cost=99,
             note="no value up to this one was shown to give a plan",
+            changes=num.at(num.values[-1]),
         )
     return None, None
 
@@ -454,11 +372,7 @@ def _global_limit_for(w: _Where, rule: str, code: str) -> _Numeric | None:
         return None
     region_wide = _numeric_for(w, rule, code)
     assert region_wide is not None
-
-    def edit(sc: Scenario, v: int) -> None:
-        setattr(sc.limits, name, v)
-
-    return _Numeric(path, value, region_wide.values, edit)
+    return _Numeric(path, value, region_wide.values)
 
 
 def relax(
@@ -489,23 +403,31 @@ def relax(
 
     edits = _removals(w, item.rule, item.subjects)
     if item.rule == "presenter_available" and len(edits) > 1:
-        # all at once first: if even that is not enough, no single one is
-        def all_away(s: Scenario) -> None:
-            for _, _, e in reversed(edits):
-                e(s)
-
+        # all at once first: if even that is not enough, no single one is (the last first,
+        # so that removing an away period does not shift the index of the next)
+        every = {path: value for e in reversed(edits) for path, value in e.changes.items()}
         phrase = f"remove every away period of regions[{item.subjects[0]}] (unavailable and school holidays)"
-        copy = verifier.edited(all_away)
+        copy = verifier.edited(every)
         outcome = verifier.works(copy)
         if not outcome:
             tried.append(
-                Relaxation(phrase, item.rule, item.subjects, False, cost=99, note=_why_no(outcome, verifier))
+                Relaxation(
+                    phrase,
+                    item.rule,
+                    item.subjects,
+                    False,
+                    cost=99,
+                    note=_why_no(outcome, verifier),
+                    changes=every,
+                )
             )
             return works, tried
         ok, no = _try_edits(verifier, item, edits)
         if ok:
             return ok, no
-        works.append(Relaxation(phrase, item.rule, item.subjects, True, cost=12, scenario=copy))
+        works.append(
+            Relaxation(phrase, item.rule, item.subjects, True, cost=12, scenario=copy, changes=every)
+        )
         return works, no
     ok, no = _try_edits(verifier, item, edits)
     return works + ok, tried + no
@@ -518,19 +440,31 @@ def _why_no(outcome: bool | None, verifier: _Verifier) -> str:
 
 
 def _try_edits(
-    verifier: _Verifier, item: ConflictItem, edits: list[tuple[str, int, Edit]]
+    verifier: _Verifier, item: ConflictItem, edits: list[_Edit]
 ) -> tuple[list[Relaxation], list[Relaxation]]:
     works: list[Relaxation] = []
     tried: list[Relaxation] = []
-    copies = [verifier.edited(edit) for _, _, edit in edits]
+    copies = [verifier.edited(e.changes) for e in edits]
     results = verifier.works_many(copies)
-    for (phrase, cost, _), copy, ok in zip(edits, copies, results, strict=True):
+    for e, copy, ok in zip(edits, copies, results, strict=True):
         if copy is None:
             continue
         if ok:
-            works.append(Relaxation(phrase, item.rule, item.subjects, True, cost=cost, scenario=copy))
+            works.append(
+                Relaxation(
+                    e.phrase, item.rule, item.subjects, True, cost=e.cost, scenario=copy, changes=e.changes
+                )
+            )
         else:
             tried.append(
-                Relaxation(phrase, item.rule, item.subjects, False, cost=cost, note=_why_no(ok, verifier))
+                Relaxation(
+                    e.phrase,
+                    item.rule,
+                    item.subjects,
+                    False,
+                    cost=e.cost,
+                    note=_why_no(ok, verifier),
+                    changes=e.changes,
+                )
             )
     return works, tried
