@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from arshjul.check import check
 from arshjul.commands.explain import explain
+from arshjul.cpsat import conflicts
 from arshjul.cpsat.conflicts import find_conflict, model_all_switchable
 from arshjul.explain import RULE_TEXT, Breakdown, apply_changes, breakdown, describe, group_keys, why_not
 from arshjul.instance import build_instance
@@ -244,6 +245,29 @@ def test_find_conflict_never_blames_structure() -> None:
     assert rest.keys[0][0] == "region_invitation_cap"
     every = frozenset(("region_invitation_cap", c) for c in inst.regions)
     assert find_conflict(inst, disabled=every).status == "FEASIBLE"
+
+
+class _LateClock:
+    """A clock an hour later at every reading: a search counting seconds is out of time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 3600.0
+        return self.now
+
+
+def test_a_deterministic_search_does_not_look_at_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shared-cap collision again, with the conflict search's clock running away: counted
+    # in seconds it cannot prove anything; counted in CP-SAT's work it gives the same answer.
+    sc = scenario(**{"limits.window_days": 14, "limits.window_max": 1, "hybrids": hybrids(3)})
+    monkeypatch.setattr(conflicts, "time", _LateClock())
+    by_clock = why_not(sc, relax_rules=False)
+    assert not by_clock.minimal
+    report = why_not(sc, relax_rules=False, deterministic=True)
+    assert report.status == "INFEASIBLE" and report.minimal and report.complete
+    assert len(report.keys) == 1 and report.keys[0][0] == "region_invitation_cap"
 
 
 # -- one sentence per rule -------------------------------------------------------------------
@@ -502,10 +526,13 @@ def test_cli_explain_bad_input_is_one_line(tmp_path: Path) -> None:
 def test_the_bundled_year_with_one_cap_tightened(default_scenario: Scenario) -> None:
     # Gotland at 1 invitation per 28 days: 24 sessions invite every region whoever presents,
     # and 1 per 28 days leaves room for at most 14 in 365 days — the cap alone collides.
-    # (benchmarks/explain_bench.py times this and checks the relaxation too.)
+    # (benchmarks/explain_bench.py times this and checks the relaxation too.)  The search
+    # counts its limits in CP-SAT's deterministic time: each of its three solves takes about
+    # a second of wall time (0.05-0.15 deterministic), so a 5-second step limit in seconds
+    # ran out on a busy machine and left the set unproven.
     tight = default_scenario.model_copy(deep=True)
     tight.region("SE-I").limits.window_max = 1
-    report = why_not(tight, relax_rules=False)
+    report = why_not(tight, relax_rules=False, deterministic=True)
     assert report.keys == (("region_invitation_cap", "SE-I"),)
     assert report.minimal and report.complete
     assert report.items[0].text.startswith("Region Gotland: at most 1 invitation in any 28 days")

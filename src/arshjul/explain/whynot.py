@@ -118,6 +118,7 @@ def why_not(
     relax_rules: bool = True,
     workers: int = 1,
     seed: int = 0,
+    deterministic: bool = False,
 ) -> ConflictReport:
     """Why the scenario has no plan: a minimal set of its rules that collide, in its own
     words, and edits of the scenario file (each solved) that give a plan.
@@ -127,11 +128,17 @@ def why_not(
     get the same again, each edited copy solved for at most ``relax_limit`` s, ``workers``
     copies at a time.  A limit value that is not decided in time counts as not working, so
     an offered limit may be a little higher than strictly needed (its note says so).
+
+    With ``deterministic`` the conflict search counts ``time_limit`` and ``step_limit`` in
+    CP-SAT's deterministic time instead of seconds, so which rules it names, and whether it
+    proves the set minimal, does not depend on how fast or busy the machine is (checking the
+    relaxations still counts seconds).
     """
     started = time.monotonic()
     inst = build_instance(scenario)
     conflict: Conflict = find_conflict(
-        inst, ConflictOptions(time_limit=time_limit, step_limit=step_limit, seed=seed)
+        inst,
+        ConflictOptions(time_limit=time_limit, step_limit=step_limit, seed=seed, deterministic=deterministic),
     )
     report = ConflictReport(
         status=conflict.status,
