@@ -20,11 +20,13 @@ from click.testing import CliRunner
 
 from arshjul.check import check
 from arshjul.commands.explain import explain
+from arshjul.cpsat import conflicts
 from arshjul.cpsat.conflicts import find_conflict, model_all_switchable
-from arshjul.explain import RULE_TEXT, Breakdown, breakdown, describe, group_keys, why_not
+from arshjul.explain import RULE_TEXT, Breakdown, apply_changes, breakdown, describe, group_keys, why_not
 from arshjul.instance import build_instance
 from arshjul.plan import Plan, worst_window
 from arshjul.scenario import Scenario
+from arshjul.variants import REMOVE, variant
 from conftest import ROOT, scenario, solve_checked
 
 HALSA = "vinnova.dialog.halsa.1"
@@ -243,6 +245,29 @@ def test_find_conflict_never_blames_structure() -> None:
     assert rest.keys[0][0] == "region_invitation_cap"
     every = frozenset(("region_invitation_cap", c) for c in inst.regions)
     assert find_conflict(inst, disabled=every).status == "FEASIBLE"
+
+
+class _LateClock:
+    """A clock an hour later at every reading: a search counting seconds is out of time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 3600.0
+        return self.now
+
+
+def test_a_deterministic_search_does_not_look_at_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shared-cap collision again, with the conflict search's clock running away: counted
+    # in seconds it cannot prove anything; counted in CP-SAT's work it gives the same answer.
+    sc = scenario(**{"limits.window_days": 14, "limits.window_max": 1, "hybrids": hybrids(3)})
+    monkeypatch.setattr(conflicts, "time", _LateClock())
+    by_clock = why_not(sc, relax_rules=False)
+    assert not by_clock.minimal
+    report = why_not(sc, relax_rules=False, deterministic=True)
+    assert report.status == "INFEASIBLE" and report.minimal and report.complete
+    assert len(report.keys) == 1 and report.keys[0][0] == "region_invitation_cap"
 
 
 # -- one sentence per rule -------------------------------------------------------------------
@@ -501,10 +526,49 @@ def test_cli_explain_bad_input_is_one_line(tmp_path: Path) -> None:
 def test_the_bundled_year_with_one_cap_tightened(default_scenario: Scenario) -> None:
     # Gotland at 1 invitation per 28 days: 24 sessions invite every region whoever presents,
     # and 1 per 28 days leaves room for at most 14 in 365 days — the cap alone collides.
-    # (benchmarks/explain_bench.py times this and checks the relaxation too.)
+    # (benchmarks/explain_bench.py times this and checks the relaxation too.)  The search
+    # counts its limits in CP-SAT's deterministic time: each of its three solves takes about
+    # a second of wall time (0.05-0.15 deterministic), so a 5-second step limit in seconds
+    # ran out on a busy machine and left the set unproven.
     tight = default_scenario.model_copy(deep=True)
     tight.region("SE-I").limits.window_max = 1
-    report = why_not(tight, relax_rules=False)
+    report = why_not(tight, relax_rules=False, deterministic=True)
     assert report.keys == (("region_invitation_cap", "SE-I"),)
     assert report.minimal and report.complete
     assert report.items[0].text.startswith("Region Gotland: at most 1 invitation in any 28 days")
+
+
+def test_each_relaxation_is_an_edit_as_data() -> None:
+    # Every fix carries its edit as dotted paths -> values, and applying them gives the very
+    # scenario that was solved.  Changes made in code under a default stay in the copies
+    # (neither region has limits of its own in the tiny base).
+    sc = scenario(**{"limits.window_days": 14, "hybrids": hybrids(3)})
+    sc.region("SE-I").limits.window_max = 1
+    sc.region("SE-E").limits.daily_max = 2
+    report = why_not(sc, **LIMITS)
+    (fix,) = report.fixes
+    assert fix.edit == "set regions[SE-I].limits.window_max: 2 (now 1)"
+    assert fix.changes == {"regions[SE-I].limits.window_max": 2}
+    assert fix.scenario is not None and fix.scenario.region("SE-E").limits.daily_max == 2
+    assert apply_changes(sc, fix.changes) == fix.scenario
+
+    away = scenario(
+        **{
+            "regions": [
+                {"code": "SE-E", "name": "Region Östergötland"},
+                {"code": "SE-I", "name": "Region Gotland", "unavailable": ["2027-W37..2027-W38"]},
+            ],
+            "hosts": hosts(theme(interested=["SE-I"], window="2027-W37")),
+        }
+    )
+    fixes = why_not(away, **LIMITS).fixes
+    changes = {f.edit: dict(f.changes) for f in fixes}
+    assert changes["remove hosts[vinnova].themes[halsa].window"] == {
+        "hosts[vinnova].themes[halsa].window": None
+    }
+    assert changes["set hosts[vinnova].themes[halsa].min_presenters: 0 (now 1)"] == {
+        "hosts[vinnova].themes[halsa].min_presenters": 0
+    }
+    assert {"regions[SE-I].unavailable[0]": REMOVE} in changes.values()
+    for f in fixes:
+        assert f.scenario is not None and variant(away, f.changes) == f.scenario

@@ -46,6 +46,9 @@ class ConflictOptions:
     step_limit: float = 5.0
     """Seconds for one solve; a step that runs out keeps its rule (the set stays sound)."""
     seed: int = 0
+    deterministic: bool = False
+    """Count both limits in CP-SAT's deterministic time (its measure of work done) instead of
+    seconds: the same answer on a fast machine and a busy one, but no bound on wall time."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,12 @@ class _Search:
     def __init__(self, options: ConflictOptions, started: float) -> None:
         self.options = options
         self.deadline = started + options.time_limit
+        self.work = 0.0
         self.solves = 0
 
     def left(self) -> float:
+        if self.options.deterministic:
+            return self.options.time_limit - self.work
         return self.deadline - time.monotonic()
 
     def solve(
@@ -94,7 +100,11 @@ class _Search:
         p = solver.parameters
         p.num_workers = 1
         p.random_seed = self.options.seed
-        p.max_time_in_seconds = max(0.05, min(self.options.step_limit, self.left()))
+        limit = max(0.05, min(self.options.step_limit, self.left()))
+        if self.options.deterministic:
+            p.max_deterministic_time = limit
+        else:
+            p.max_time_in_seconds = limit
         # presolve must keep every solution under assumptions; probing the whole year then
         # costs seconds and proves nothing the search does not find at once.
         p.cp_model_probing_level = 0
@@ -102,6 +112,7 @@ class _Search:
         p.catch_sigint_signal = False
         self.solves += 1
         status = solver.solve(m.cp)
+        self.work += solver.deterministic_time
         m.cp.clear_assumptions()
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return "FEASIBLE", None

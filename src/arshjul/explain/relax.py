@@ -1,0 +1,470 @@
+"""Relaxations: edits of the scenario file that switch a colliding rule off or move its limit
+just far enough, each checked by solving the edited copy.
+
+An edit is data: the changes of :func:`arshjul.variants.variant`, dotted field paths (list
+items by id or index) to new values, :data:`~arshjul.variants.REMOVE` to delete::
+
+    {"regions[SE-I].limits.window_max": 3}
+    {"calendar.blackouts[0]": REMOVE}
+
+Each :class:`Relaxation` carries its changes, to show or to apply with :func:`apply_changes`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..cpsat.conflicts import feasible
+from ..errors import ScenarioError
+from ..instance import Instance, build_instance
+from ..scenario import WEEKDAYS, Scenario
+from ..variants import REMOVE, variant
+from .words import ConflictItem, _Where
+
+Changes = Mapping[str, Any]
+"""An edit of the scenario file: dotted field path → new value, applied in order."""
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """An edit of the scenario file, and whether solving the edited copy found a plan."""
+
+    edit: str
+    """Phrased as the change to make, e.g. ``set regions[SE-I].limits.window_max: 3``."""
+    rule: str
+    subjects: tuple[str, ...]
+    works: bool
+    cost: int = 0
+    """Rough size of the change, for ordering: a limit moved by one is cheapest."""
+    note: str = ""
+    """Why an edit was not enough, or which smaller values stayed undecided."""
+    scenario: Scenario | None = field(default=None, compare=False, repr=False)
+    """The edited copy that was solved (to apply or re-check it)."""
+    changes: Changes = field(default_factory=dict, compare=False)
+    """The edit itself, e.g. ``{"regions[SE-I].limits.window_max": 3}``: what :func:`apply_changes`
+    (and :func:`arshjul.variants.variant`) apply to the scenario to get ``scenario``."""
+
+
+def scenario_data(sc: Scenario) -> dict[str, Any]:
+    """Plain data of every field of ``sc``, defaults included, to apply changes to.
+
+    (:func:`arshjul.variants.data_of` keeps only the fields that were set: it would lose a
+    change made in code under a default, ``sc.limits.window_max = 1`` when the file has no
+    ``limits``, and leave no items to address in a default list such as the blackouts.)"""
+    return sc.model_dump(mode="python", by_alias=True)
+
+
+def apply_changes(sc: Scenario, changes: Changes) -> Scenario:
+    """A validated copy of ``sc`` with ``changes`` applied (a ``ScenarioError`` when they
+    do not fit)."""
+    return variant(scenario_data(sc), changes)
+
+
+class _Verifier:
+    """Solves edited copies of the scenario (feasibility only) within a time budget,
+    ``width`` at a time: each solve runs on one core, so two cores check two edits at once."""
+
+    def __init__(self, sc: Scenario, deadline: float, step: float, width: int) -> None:
+        self.sc = sc
+        self.data = scenario_data(sc)
+        self.deadline = deadline
+        self.step = step
+        self.width = max(1, width)
+        self.solves = 0
+        self.undecided: set[int] = set()
+        self._lock = threading.Lock()
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def edited(self, changes: Changes) -> Scenario | None:
+        """The scenario with ``changes`` applied, or ``None`` when they do not validate."""
+        try:
+            return variant(self.data, changes)
+        except ScenarioError:
+            return None
+
+    def works(self, sc: Scenario | None, limit: float | None = None) -> bool | None:
+        """True: a plan exists; False: proven none; None: not decided in time."""
+        if sc is None:
+            return False
+        if self.left() <= 0.1:
+            return None
+        try:
+            inst = build_instance(sc)
+        except ScenarioError:
+            return False
+        with self._lock:
+            self.solves += 1
+        status = feasible(inst, time_limit=min(limit or self.step, self.left()))
+        return True if status == "FEASIBLE" else False if status == "INFEASIBLE" else None
+
+    def works_many(self, scenarios: Sequence[Scenario | None]) -> list[bool | None]:
+        if self.width == 1 or len(scenarios) == 1:
+            return [self.works(sc) for sc in scenarios]
+        with ThreadPoolExecutor(max_workers=self.width) as pool:
+            return list(pool.map(self.works, scenarios))
+
+
+def _first_working(
+    values: Sequence[int], works_many: Callable[[Sequence[int]], list[bool | None]], width: int = 1
+) -> tuple[int | None, list[int]]:
+    """The first value that works, assuming once one works every later one does: gallop,
+    then bisect, ``width`` values at a time, so a limit far away costs a handful of solves.
+    Also returns the values below it that could not be decided in time."""
+    n = len(values)
+    if n == 0:
+        return None, []
+    order: list[int] = []
+    i, step = 0, 1
+    while i < n - 1:
+        order.append(i)
+        i, step = i + step, step * 2
+    order.append(n - 1)
+    lo, hi = -1, None
+    undecided: set[int] = set()
+    for b in range(0, len(order), width):
+        batch = order[b : b + width]
+        results = works_many([values[k] for k in batch])
+        undecided |= {k for k, r in zip(batch, results, strict=True) if r is None}
+        ok = [k for k, r in zip(batch, results, strict=True) if r]
+        if ok:
+            hi = min(ok)
+            lo = max([lo, *(k for k in batch if k < hi)])
+            break
+        lo = batch[-1]
+    if hi is None:
+        return None, []
+    while hi - lo > 1:
+        picks = sorted({lo + (hi - lo) * (j + 1) // (width + 1) for j in range(width)} - {lo, hi})
+        results = works_many([values[k] for k in picks])
+        undecided |= {k for k, r in zip(picks, results, strict=True) if r is None}
+        ok = [k for k, r in zip(picks, results, strict=True) if r]
+        new_hi = min(ok) if ok else hi
+        lo = max([lo, *(k for k in picks if k < new_hi)])
+        hi = new_hi
+    return values[hi], [values[k] for k in sorted(undecided) if k < hi]
+
+
+@dataclass(frozen=True)
+class _Numeric:
+    """A limit to move: the field path, its value now, the values to try in order."""
+
+    path: str
+    current: int
+    values: Sequence[int]
+
+    def at(self, value: int) -> dict[str, Any]:
+        """The edit that sets the limit to ``value``."""
+        return {self.path: value}
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """An edit that switches a rule off: as said to the planner, its rough size, the changes."""
+
+    phrase: str
+    cost: int
+    changes: Changes
+
+
+_REGION_LIMITS = {
+    "region_invitation_cap": "window_max",
+    "region_daily_cap": "daily_max",
+    "region_presentation_cap": "max_presentations",
+    "region_presentation_gap": "presentation_gap_days",
+}
+"""Region rules with a numeric limit, and the limit's field name."""
+
+
+def _numeric_for(w: _Where, rule: str, subject: str) -> _Numeric | None:
+    sc, inst = w.sc, w.inst
+    if rule in _REGION_LIMITS:
+        name = _REGION_LIMITS[rule]
+        value, _ = w.region_limit(subject, name)
+        path = f"regions[{subject}].limits.{name}"
+        if name == "presentation_gap_days":
+            return _Numeric(path, value, range(value - 1, -1, -1))
+        top = {
+            "window_max": max(inst.window_days, len(inst.sessions)),
+            "daily_max": max(len(sc.slots), 1) * 2,
+            "max_presentations": len(inst.dialogs()),
+        }[name]
+        return _Numeric(path, value, range(value + 1, max(top, value + 1) + 1))
+    if rule == "host_tempo":
+        gap = inst.hosts[subject].gap_days
+        return _Numeric(f"hosts[{subject}].gap_days", gap, range(gap - 1, 0, -1))
+    if rule in ("dialog_min_presenters", "dialog_max_presenters") or (
+        rule == "session_fits_slot" and subject in inst.themes
+    ):
+        theme_id = subject if subject in inst.themes else inst.session(subject).theme or ""
+        path, theme = w.theme(theme_id)
+        if rule == "dialog_max_presenters":
+            return _Numeric(
+                f"{path}.max_presenters", theme.max_presenters, range(theme.max_presenters + 1, 101)
+            )
+        return _Numeric(
+            f"{path}.min_presenters", theme.min_presenters, range(theme.min_presenters - 1, -1, -1)
+        )
+    if rule == "session_fits_slot":
+        path, _, obj = w.owner(subject)
+        if obj is None or not hasattr(obj, "duration_minutes"):
+            return None
+        return _Numeric(
+            f"{path}.duration_minutes", obj.duration_minutes, range(obj.duration_minutes - 5, 14, -5)
+        )
+    if rule == "lead_time":
+        lead = sc.limits.lead_time_days
+        return _Numeric("limits.lead_time_days", lead, range(lead - 1, -1, -1))
+    if rule == "learning_first":
+        days = inst.learning_gap_days
+        return _Numeric("learning_meeting.days_before_first_dialog", days, range(days - 1, -1, -1))
+    if rule == "dialog_followup" and sc.network is not None and sc.network.followup_weeks:
+        weeks = sc.network.followup_weeks
+        return _Numeric("network.followup_weeks", weeks, range(weeks - 1, -1, -1))
+    return None
+
+
+def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[_Edit]:
+    """Edits that switch a rule off in the scenario file."""
+    sc, inst = w.sc, w.inst
+    subject = subjects[0]
+    if rule == "calendar_weekday":
+        days = [d for d in WEEKDAYS if d in set(sc.weekdays) | set(subjects)]
+        return [_Edit(f"set weekdays: [{', '.join(days)}]", 20, {"weekdays": days})]
+    if rule in ("calendar_holiday", "calendar_bridge_day", "calendar_half_day"):
+        attr = {
+            "calendar_holiday": "holidays",
+            "calendar_bridge_day": "close_bridge_days",
+            "calendar_half_day": "close_half_day_afternoons",
+        }[rule]
+        return [_Edit(f"set calendar.{attr}: false", 15, {f"calendar.{attr}": False})]
+    if rule == "calendar_blackout":
+        k = w.blackout(subject)
+        return [_Edit(f"remove calendar.blackouts[{k}] '{subject}'", 8, {f"calendar.blackouts[{k}]": REMOVE})]
+    if rule == "session_slots":
+        path, _, _ = w.owner(subject)
+        return [_Edit(f"remove {path}.slots (allow every slot)", 4, {f"{path}.slots": None})]
+    if rule == "session_window":
+        path, _, _ = w.owner(subject)
+        return [_Edit(f"remove {path}.window", 6, {f"{path}.window": None})]
+    if rule == "theme_forbidden":
+        theme_id, _, nth = subject.partition("#")
+        path, theme = w.theme(theme_id)
+        index = int(nth)
+        what = theme.forbidden[index].describe().strip()
+        return [_Edit(f"remove {path}.forbidden[{index}] {what}", 5, {f"{path}.forbidden[{index}]": REMOVE})]
+    if rule == "dialog_followup":
+        return [
+            _Edit("set network.followup_weeks: null (no follow-up)", 10, {"network.followup_weeks": None})
+        ]
+    if rule == "network_fixed" and sc.network is not None:
+        k, day = w.network_date(subject)
+        if len(sc.network.dates) == 1:
+            return [_Edit("remove network (its only date)", 12, {"network": REMOVE})]
+        return [_Edit(f"remove network.dates[{k}] {day}", 6, {f"network.dates[{k}]": REMOVE})]
+    if rule == "learning_first" and sc.learning_meeting is not None:
+        return [_Edit("remove learning_meeting", 12, {"learning_meeting": REMOVE})]
+    if rule == "presenter_available":
+        region = sc.region(subject)
+        out = [
+            _Edit(
+                f"remove regions[{subject}].unavailable[{k}] {span.describe().strip()}",
+                5,
+                {f"regions[{subject}].unavailable[{k}]": REMOVE},
+            )
+            for k, span in enumerate(region.unavailable)
+        ]
+        if sc.calendar.school_holidays and any(
+            "unavailable" not in why for why in inst.regions[subject].unavailable.values()
+        ):
+            out.append(
+                _Edit(
+                    f"set regions[{subject}].school_holidays: [] (ignore its school holidays)",
+                    7,
+                    {f"regions[{subject}].school_holidays": []},
+                )
+            )
+        return out
+    if rule == "joint_presentation":
+        return [_Edit(f"remove groups[{subject}]", 10, {f"groups[{subject}]": REMOVE})]
+    return []
+
+
+def _search_numeric(
+    num: _Numeric, item: ConflictItem, verifier: _Verifier
+) -> tuple[Relaxation | None, Relaxation | None]:
+    """The smallest move of a numeric limit that gives a plan (each candidate solved), or
+    the farthest move tried that did not."""
+    found: dict[int, Scenario] = {}
+
+    def attempt(values: Sequence[int]) -> list[bool | None]:
+        copies = [verifier.edited(num.at(v)) for v in values]
+        results = verifier.works_many(copies)
+        for v, c, r in zip(values, copies, results, strict=True):
+            if r and c is not None:
+                found[v] = c
+        return results
+
+    value, undecided = _first_working(num.values, attempt, verifier.width)
+    # proving "no plan" is what takes long; give the undecided values below the found
+    # one a second, longer look (smallest first) while the budget lasts
+    for v in list(undecided):
+        if value is None or v >= value or verifier.left() <= 0.1:
+            break
+        copy = verifier.edited(num.at(v))
+        outcome = verifier.works(copy, limit=4 * verifier.step)
+        if outcome is not None:
+            undecided.remove(v)
+        if outcome and copy is not None:
+            found[v] = copy
+            value = v
+            undecided = [u for u in undecided if u < v]
+            break
+    if value is not None:
+        note = (
+            f"{', '.join(map(str, undecided))} could not be decided in {verifier.step:g} s"
+            if undecided
+            else ""
+        )
+        return (
+            Relaxation(
+                f"set {num.path}: {value} (now {num.current})",
+                item.rule,
+                item.subjects,
+                True,
+                cost=abs(value - num.current),
+                note=note,
+                scenario=found[value],
+                changes=num.at(value),
+            ),
+            None,
+        )
+    if num.values:
+        return None, Relaxation(
+            f"set {num.path}: {num.values[-1]} (now {num.current})",
+            item.rule,
+            item.subjects,
+            False,
+            cost=99,
+            note="no value up to this one was shown to give a plan",
+            changes=num.at(num.values[-1]),
+        )
+    return None, None
+
+
+def _global_limit_for(w: _Where, rule: str, code: str) -> _Numeric | None:
+    """The scenario-wide limit behind a region's rule, when the region has no own value."""
+    name = {
+        "region_invitation_cap": "window_max",
+        "region_daily_cap": "daily_max",
+        "region_presentation_cap": "max_presentations",
+    }.get(rule)
+    if name is None:
+        return None
+    value, path = w.region_limit(code, name)
+    if path != f"limits.{name}":
+        return None
+    region_wide = _numeric_for(w, rule, code)
+    assert region_wide is not None
+    return _Numeric(path, value, region_wide.values)
+
+
+def relax(
+    sc: Scenario, inst: Instance, item: ConflictItem, verifier: _Verifier
+) -> tuple[list[Relaxation], list[Relaxation]]:
+    """Try the edits that switch ``item`` off or move its limit just far enough; each is
+    solved.  Returns (edits that give a plan, edits tried that do not or were undecided)."""
+    w = _Where(sc, inst)
+    works: list[Relaxation] = []
+    tried: list[Relaxation] = []
+
+    numeric = _numeric_for(w, item.rule, item.subjects[0]) if len(item.subjects) == 1 else None
+    if numeric is not None:
+        good, bad = _search_numeric(numeric, item, verifier)
+        if good is not None:
+            return [good], tried
+        if bad is not None:
+            tried.append(bad)
+        # the region's limit is the scenario-wide one: raising it for one region may not be
+        # enough when the others share it, so try the scenario-wide limit too
+        wide = _global_limit_for(w, item.rule, item.subjects[0])
+        if wide is not None:
+            good, bad = _search_numeric(wide, item, verifier)
+            if good is not None:
+                return [good], tried
+            if bad is not None:
+                tried.append(bad)
+
+    edits = _removals(w, item.rule, item.subjects)
+    if item.rule == "presenter_available" and len(edits) > 1:
+        # all at once first: if even that is not enough, no single one is (the last first,
+        # so that removing an away period does not shift the index of the next)
+        every = {path: value for e in reversed(edits) for path, value in e.changes.items()}
+        phrase = f"remove every away period of regions[{item.subjects[0]}] (unavailable and school holidays)"
+        copy = verifier.edited(every)
+        outcome = verifier.works(copy)
+        if not outcome:
+            tried.append(
+                Relaxation(
+                    phrase,
+                    item.rule,
+                    item.subjects,
+                    False,
+                    cost=99,
+                    note=_why_no(outcome, verifier),
+                    changes=every,
+                )
+            )
+            return works, tried
+        ok, no = _try_edits(verifier, item, edits)
+        if ok:
+            return ok, no
+        works.append(
+            Relaxation(phrase, item.rule, item.subjects, True, cost=12, scenario=copy, changes=every)
+        )
+        return works, no
+    ok, no = _try_edits(verifier, item, edits)
+    return works + ok, tried + no
+
+
+def _why_no(outcome: bool | None, verifier: _Verifier) -> str:
+    if outcome is None:
+        return f"not decided within {verifier.step:g} s"
+    return "still no plan: another conflict remains"
+
+
+def _try_edits(
+    verifier: _Verifier, item: ConflictItem, edits: list[_Edit]
+) -> tuple[list[Relaxation], list[Relaxation]]:
+    works: list[Relaxation] = []
+    tried: list[Relaxation] = []
+    copies = [verifier.edited(e.changes) for e in edits]
+    results = verifier.works_many(copies)
+    for e, copy, ok in zip(edits, copies, results, strict=True):
+        if copy is None:
+            continue
+        if ok:
+            works.append(
+                Relaxation(
+                    e.phrase, item.rule, item.subjects, True, cost=e.cost, scenario=copy, changes=e.changes
+                )
+            )
+        else:
+            tried.append(
+                Relaxation(
+                    e.phrase,
+                    item.rule,
+                    item.subjects,
+                    False,
+                    cost=e.cost,
+                    note=_why_no(ok, verifier),
+                    changes=e.changes,
+                )
+            )
+    return works, tried

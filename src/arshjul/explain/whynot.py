@@ -1,0 +1,163 @@
+"""Why not: a minimal set of the scenario's rules that cannot all hold, in its own words, and
+the edits (each solved) that give a plan."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..cpsat.conflicts import Conflict, ConflictOptions, find_conflict
+from ..instance import RuleKey, build_instance
+from ..scenario import WEEKDAYS, Scenario
+from .relax import Relaxation, _Verifier, relax
+from .words import CALENDAR_GROUPS, ConflictItem, describe
+
+
+@dataclass
+class ConflictReport:
+    """Answer to *why is there no plan?*"""
+
+    status: str
+    """``INFEASIBLE`` (items say why), ``FEASIBLE`` (nothing collides) or ``UNKNOWN``."""
+    items: list[ConflictItem] = field(default_factory=list)
+    keys: tuple[RuleKey, ...] = ()
+    minimal: bool = False
+    complete: bool = True
+    fixes: list[Relaxation] = field(default_factory=list)
+    """Edits that were solved and give a plan, cheapest first."""
+    tried: list[Relaxation] = field(default_factory=list)
+    """Edits that were solved and are not enough on their own."""
+    solves: int = 0
+    wall_time: float = 0.0
+
+    def lines(self) -> list[str]:
+        """Plain English for the terminal."""
+        if self.status == "FEASIBLE":
+            return ["Every hard rule can hold together: the scenario has a plan."]
+        if self.status != "INFEASIBLE":
+            return [
+                "Could not tell within the time limit whether the rules can all hold; "
+                "try a longer --time-limit."
+            ]
+        out = ["No plan: these rules of the scenario cannot all hold together"]
+        if self.minimal and self.complete:
+            out[0] += " (drop any one of them and the rest fits):"
+        else:
+            out[0] += " (out of time before the set was made as small as possible):"
+        for k, item in enumerate(self.items, 1):
+            out.append(f"  {k}. {item.text}")
+            out.append(f"     [{item.rule} {', '.join(item.subjects)}]")
+        if not self.items:
+            out.append("  the built-in rules alone (each session once, one theme's dialogs in order)")
+        if not self.complete:
+            out.append("  … together with the calendar as written (holidays, weekdays, windows).")
+        if self.fixes:
+            out.append("Ways out, each checked by solving the edited scenario:")
+            out.extend(f"  - {r.edit}" + (f" ({r.note})" if r.note else "") for r in self.fixes)
+        else:
+            out.append("No single edit found that gives a plan on its own.")
+        if self.tried:
+            out.append("Tried, not enough on its own (edit and run explain again to see what remains):")
+            out.extend(f"  - {r.edit}: {r.note}" for r in self.tried)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        def relax(r: Relaxation) -> dict[str, Any]:
+            return {
+                "edit": r.edit,
+                "rule": r.rule,
+                "subjects": list(r.subjects),
+                "works": r.works,
+                "note": r.note,
+            }
+
+        return {
+            "status": self.status,
+            "minimal": self.minimal,
+            "complete": self.complete,
+            "rules": [
+                {"rule": i.rule, "subjects": list(i.subjects), "text": i.text, "fields": list(i.fields)}
+                for i in self.items
+            ],
+            "keys": [list(k) for k in self.keys],
+            "fixes": [relax(r) for r in self.fixes],
+            "tried": [relax(r) for r in self.tried],
+            "solves": self.solves,
+            "wall_time": self.wall_time,
+        }
+
+
+def group_keys(keys: Iterable[RuleKey]) -> list[tuple[str, tuple[str, ...]]]:
+    """Planner-level rules: one per key, but one per calendar group (weekdays, holidays …)."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for rule, subject in sorted(keys):
+        if rule in CALENDAR_GROUPS:
+            grouped[rule].append(subject)
+        else:
+            out.append((rule, (subject,)))
+    calendar: list[tuple[str, tuple[str, ...]]] = []
+    for rule in CALENDAR_GROUPS:
+        if rule in grouped:
+            subjects = grouped[rule]
+            if rule == "calendar_weekday":
+                subjects.sort(key=WEEKDAYS.index)
+            calendar.append((rule, tuple(subjects)))
+    return calendar + out
+
+
+def why_not(
+    scenario: Scenario,
+    *,
+    time_limit: float = 30.0,
+    step_limit: float = 5.0,
+    relax_limit: float = 3.0,
+    relax_rules: bool = True,
+    workers: int = 1,
+    seed: int = 0,
+    deterministic: bool = False,
+) -> ConflictReport:
+    """Why the scenario has no plan: a minimal set of its rules that collide, in its own
+    words, and edits of the scenario file (each solved) that give a plan.
+
+    ``FEASIBLE`` when every rule can hold.  ``time_limit`` bounds the conflict search (each
+    solve at most ``step_limit`` s, one core: assumptions run sequentially); the relaxations
+    get the same again, each edited copy solved for at most ``relax_limit`` s, ``workers``
+    copies at a time.  A limit value that is not decided in time counts as not working, so
+    an offered limit may be a little higher than strictly needed (its note says so).
+
+    With ``deterministic`` the conflict search counts ``time_limit`` and ``step_limit`` in
+    CP-SAT's deterministic time instead of seconds, so which rules it names, and whether it
+    proves the set minimal, does not depend on how fast or busy the machine is (checking the
+    relaxations still counts seconds).
+    """
+    started = time.monotonic()
+    inst = build_instance(scenario)
+    conflict: Conflict = find_conflict(
+        inst,
+        ConflictOptions(time_limit=time_limit, step_limit=step_limit, seed=seed, deterministic=deterministic),
+    )
+    report = ConflictReport(
+        status=conflict.status,
+        keys=conflict.keys,
+        minimal=conflict.minimal,
+        complete=conflict.complete,
+        solves=conflict.solves,
+    )
+    if conflict.status != "INFEASIBLE":
+        report.wall_time = round(time.monotonic() - started, 3)
+        return report
+    report.items = [describe(scenario, inst, rule, subjects) for rule, subjects in group_keys(conflict.keys)]
+    if relax_rules:
+        verifier = _Verifier(scenario, time.monotonic() + time_limit, relax_limit, workers)
+        for item in report.items:
+            ok, no = relax(scenario, inst, item, verifier)
+            report.fixes.extend(ok)
+            report.tried.extend(no)
+        report.fixes.sort(key=lambda r: r.cost)
+        report.solves += verifier.solves
+    report.wall_time = round(time.monotonic() - started, 3)
+    return report

@@ -1,0 +1,417 @@
+"""The rules in words: one sentence per hard rule (:data:`RULE_TEXT`), and each rule of a
+conflict said in the scenario's own words, with its numbers and field path (:func:`describe`,
+one small function per rule in :data:`DESCRIBERS`).
+
+The bottom of :mod:`arshjul.explain`: every other part says things with these helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..check import Violation
+from ..instance import Instance, RuleKey, SessionSpec
+from ..scenario import Scenario
+
+RULE_TEXT: dict[str, str] = {
+    "session_once": "each session is held exactly once",
+    "calendar_weekday": "meetings only on the scenario's weekdays (weekdays)",
+    "calendar_holiday": "no meetings on Swedish holidays (calendar.holidays)",
+    "calendar_bridge_day": "no meetings on bridge days (calendar.close_bridge_days)",
+    "calendar_half_day": (
+        "no afternoons on the half days before holidays (calendar.close_half_day_afternoons)"
+    ),
+    "calendar_blackout": "no meetings in a blackout period (calendar.blackouts)",
+    "lead_time": "no session before the publication date plus the lead time (limits.lead_time_days)",
+    "session_slots": "a session only in the meeting slots it allows (slots)",
+    "session_fits_slot": "a session fits inside its meeting slot",
+    "session_window": "a session inside its window (window)",
+    "theme_forbidden": "no dialog of a theme in its forbidden periods (forbidden)",
+    "dialog_followup": "each dialog followed up at a later network meeting (network.followup_weeks)",
+    "network_fixed": "network meetings on their fixed dates (network.dates)",
+    "dialog_min_presenters": "at least min_presenters presenters in every dialog",
+    "dialog_max_presenters": "no more presenters than max_presenters and than fit the slot",
+    "joint_presentation": "a region presents alone or with its group, not both",
+    "presenter_available": "a region presents only on days it is available (unavailable, school holidays)",
+    "presenter_eligible": "only regions interested in a theme present in its dialogs",
+    "region_theme_once": "a region presents at most once on each theme",
+    "region_presentation_cap": "at most max_presentations presentations per region",
+    "region_presentation_gap": "at least presentation_gap_days between two presentations of a region",
+    "region_invitation_cap": "at most window_max invitations per region in any window_days days",
+    "region_daily_cap": "at most daily_max invitations per region on one day",
+    "region_double_booking": "a region is never invited to two sessions at the same time",
+    "host_tempo": "a host's sessions at least gap_days apart",
+    "learning_first": "the learning meeting at least days_before_first_dialog days before every dialog",
+    "session_pinned": "a session already sent keeps its date and presenters",
+    "session_invited": "invitations follow the theme's invitation policy (invite)",
+    "running_order": "times follow the running order: host first, then each presenter",
+}
+"""One sentence per hard rule, by the name the model, the checker and the explanations share."""
+
+CALENDAR_GROUPS = ("calendar_weekday", "calendar_holiday", "calendar_bridge_day", "calendar_half_day")
+"""Rules with one key per day or weekday: shown as one item with all its subjects."""
+
+
+def rule_text(rule: str) -> str:
+    """The general sentence of a rule (its name when it has none)."""
+    return RULE_TEXT.get(rule, rule.replace("_", " "))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _listed(items: Sequence[str], limit: int = 6) -> str:
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" … and {len(items) - limit} more"
+
+
+class _Where:
+    """Finds things of the scenario by the ids an instance uses, with their field paths."""
+
+    def __init__(self, sc: Scenario, inst: Instance) -> None:
+        self.sc = sc
+        self.inst = inst
+
+    def region_limit(self, code: str, name: str) -> tuple[int, str]:
+        """A region's effective limit and the field that sets it."""
+        region = self.sc.region(code)
+        own = getattr(region.limits, name)
+        if own is not None:
+            return int(own), f"regions[{code}].limits.{name}"
+        return int(getattr(self.sc.limits, name)), f"limits.{name}"
+
+    def theme(self, theme_id: str) -> tuple[str, Any]:
+        for host, theme in self.sc.themes():
+            if theme.id == theme_id:
+                return f"hosts[{host.id}].themes[{theme.id}]", theme
+        raise KeyError(theme_id)
+
+    def owner(self, key: str) -> tuple[str, str, Any]:
+        """Path, label and object of the scenario item a session-level subject names: a
+        theme id, a hybrid id, ``learning`` or a network session id."""
+        for host, theme in self.sc.themes():
+            if theme.id == key:
+                return f"hosts[{host.id}].themes[{theme.id}]", f"theme '{theme.name}'", theme
+        for hybrid in self.sc.hybrids:
+            if hybrid.id == key:
+                return f"hybrids[{hybrid.id}]", f"hybrid '{hybrid.topic}'", hybrid
+        if key == "learning" and self.sc.learning_meeting is not None:
+            return "learning_meeting", "the learning meeting", self.sc.learning_meeting
+        if self.sc.network is not None and ".network." in key:
+            return "network", f"the network meeting of {key.rsplit('.', 1)[-1]}", self.sc.network
+        return key, f"'{key}'", None
+
+    def dialog(self, session_id: str) -> tuple[str, Any, SessionSpec]:
+        spec = self.inst.session(session_id)
+        path, theme = self.theme(spec.theme or "")
+        return path, theme, spec
+
+    def network_date(self, session_id: str) -> tuple[int, dt.date]:
+        assert self.sc.network is not None
+        day = dt.date.fromisoformat(session_id.rsplit(".", 1)[-1])
+        return self.sc.network.dates.index(day), day
+
+    def blackout(self, label: str) -> int:
+        for k, span in enumerate(self.sc.calendar.blackouts):
+            if (span.name or f"blackouts[{k}]") == label:
+                return k
+        raise KeyError(label)
+
+
+@dataclass(frozen=True)
+class ConflictItem:
+    """One planner-level rule taking part in a conflict (a weekday or holiday group is one)."""
+
+    rule: str
+    subjects: tuple[str, ...]
+    text: str
+    """The rule in the scenario's words, with its numbers and field path."""
+    fields: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> tuple[RuleKey, ...]:
+        return tuple((self.rule, s) for s in self.subjects)
+
+
+Describer = Callable[[_Where, Sequence[str], list[str]], str]
+"""Says one rule (or calendar group) for its subjects; appends the fields it names."""
+
+
+def describe(sc: Scenario, inst: Instance, rule: str, subjects: Sequence[str]) -> ConflictItem:
+    """One rule (or calendar group) in the scenario's own words, with its numbers."""
+    w = _Where(sc, inst)
+    subject = subjects[0]
+    fields: list[str] = []
+    say = DESCRIBERS.get(rule)
+    try:
+        text = say(w, subjects, fields) if say is not None else ""
+    except (KeyError, ValueError, AssertionError, StopIteration):
+        text = f"{rule_text(rule)} [{', '.join(subjects)}]"
+    if not text:
+        text = f"{rule_text(rule)} [{subject}]"
+    return ConflictItem(rule=rule, subjects=tuple(subjects), text=text, fields=tuple(fields))
+
+
+def _region_name(w: _Where, code: str) -> str:
+    return w.inst.regions[code].name
+
+
+def _invited_always(inst: Instance, code: str) -> int:
+    return sum(1 for s in inst.sessions if code in s.invited)
+
+
+def _away(inst: Instance, code: str) -> list[str]:
+    """A region's away periods, each once, in date order."""
+    seen: dict[str, None] = {}
+    for day in sorted(inst.regions[code].unavailable):
+        seen.setdefault(inst.regions[code].unavailable[day], None)
+    return list(seen)
+
+
+# -- one describer per rule ----------------------------------------------------------------
+
+
+def _invitation_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    subject, inst = subjects[0], w.inst
+    cap, f = w.region_limit(subject, "window_max")
+    fields.append(f)
+    n = _invited_always(inst, subject)
+    return (
+        f"{_region_name(w, subject)}: at most {_plural(cap, 'invitation')} in any "
+        f"{inst.window_days} days ({f}); {n} sessions of the {inst.n_days}-day period invite it "
+        "whoever presents"
+    )
+
+
+def _daily_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    cap, f = w.region_limit(subjects[0], "daily_max")
+    fields.append(f)
+    return f"{_region_name(w, subjects[0])}: at most {_plural(cap, 'invitation')} on one day ({f})"
+
+
+def _presentation_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    cap, f = w.region_limit(subjects[0], "max_presentations")
+    fields.append(f)
+    return f"{_region_name(w, subjects[0])}: at most {_plural(cap, 'presentation')} in the period ({f})"
+
+
+def _presentation_gap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    gap, f = w.region_limit(subjects[0], "presentation_gap_days")
+    fields.append(f)
+    return f"{_region_name(w, subjects[0])}: at least {gap} days between two of its presentations ({f})"
+
+
+def _theme_once(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    return f"{_region_name(w, subjects[0])} presents at most once on each theme (built-in rule)"
+
+
+def _double_booking(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    return f"{_region_name(w, subjects[0])} is never invited to two sessions in the same slot (built-in rule)"
+
+
+def _presenter_available(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    subject = subjects[0]
+    fields.extend([f"regions[{subject}].unavailable", f"regions[{subject}].school_holidays"])
+    away = _away(w.inst, subject)
+    return (
+        f"{_region_name(w, subject)} cannot present while away: {_listed(away, 8)} "
+        f"(regions[{subject}].unavailable, school holidays)"
+    )
+
+
+def _joint_presentation(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    subject = subjects[0]
+    group = next(g for g in w.sc.groups if g.id == subject)
+    fields.append(f"groups[{subject}]")
+    return f"a region of '{group.name}' presents alone or with the group, not both (groups[{subject}])"
+
+
+def _min_presenters(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, theme, spec = w.dialog(subjects[0])
+    fields.append(f"{path}.min_presenters")
+    able = sorted({c for u in spec.units for c in w.inst.units[u].regions})
+    need = _plural(spec.min_presenters, "presenter")
+    return (
+        f"dialog {spec.occurrence} of '{theme.name}' needs at least {need} "
+        f"({path}.min_presenters); {_plural(len(able), 'region')} may present: {_listed(able, 8)}"
+    )
+
+
+def _max_presenters(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, theme, spec = w.dialog(subjects[0])
+    fields.append(f"{path}.max_presenters")
+    return (
+        f"dialog {spec.occurrence} of '{theme.name}' takes at most {spec.max_presenters} presenters "
+        f"({path}.max_presenters), and only as many as fit the slot after the host's "
+        f"{spec.host_minutes} minutes ({spec.presenter_minutes} minutes each)"
+    )
+
+
+def _host_tempo(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    subject, inst = subjects[0], w.inst
+    host = inst.hosts[subject]
+    own = w.sc.host(subject).gap_days
+    f = f"hosts[{subject}].gap_days" if own is not None else "limits.host_gap_days"
+    fields.append(f)
+    n = sum(1 for s in inst.sessions if s.host == subject)
+    return f"{host.name}: its sessions at least {host.gap_days} days apart ({f}); it holds {n} sessions"
+
+
+def _learning_first(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("learning_meeting.days_before_first_dialog")
+    return (
+        f"the learning meeting at least {w.inst.learning_gap_days} days before every dialog "
+        "(learning_meeting.days_before_first_dialog)"
+    )
+
+
+def _session_pinned(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    return f"'{subjects[0]}' was already sent and keeps its date and presenters"
+
+
+def _weekday(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("weekdays")
+    closed = list(subjects)
+    label = "weekends" if set(closed) == {"sat", "sun"} else "closed weekdays"
+    return f"{label} ({', '.join(closed)}) are not meeting days (weekdays: [{', '.join(w.sc.weekdays)}])"
+
+
+def _holiday(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("calendar.holidays")
+    return f"{_plural(len(subjects), 'holiday')} closed (calendar.holidays): {_listed(list(subjects))}"
+
+
+def _bridge_day(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("calendar.close_bridge_days")
+    days = _listed(list(subjects))
+    return f"{_plural(len(subjects), 'bridge day')} closed (calendar.close_bridge_days): {days}"
+
+
+def _half_day(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    fields.append("calendar.close_half_day_afternoons")
+    return (
+        f"afternoons from 14:00 closed on {_plural(len(subjects), 'half day')} "
+        f"(calendar.close_half_day_afternoons): {_listed(list(subjects))}"
+    )
+
+
+def _blackout(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    subject = subjects[0]
+    k = w.blackout(subject)
+    span = w.sc.calendar.blackouts[k]
+    fields.append(f"calendar.blackouts[{k}]")
+    what = span.describe().strip()
+    return f"blackout '{subject}' (calendar.blackouts[{k}], {what.removeprefix(subject).strip(' ()')})"
+
+
+def _lead_time(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    sc = w.sc
+    fields.append("limits.lead_time_days")
+    pub = sc.publication_date or sc.period.start
+    return (
+        f"no session before {sc.first_open_day}: invitations go out {pub} and need "
+        f"{sc.limits.lead_time_days} days of lead time (publication_date, limits.lead_time_days)"
+    )
+
+
+def _session_slots(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, label, obj = w.owner(subjects[0])
+    fields.append(f"{path}.slots")
+    return f"{label} may only use the slots {', '.join(obj.slots)} ({path}.slots)"
+
+
+def _fits_slot(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, label, obj = w.owner(subjects[0])
+    if path.startswith("hosts["):
+        need = obj.host_minutes + obj.min_presenters * obj.presenter_minutes
+        fields.append(f"{path}.min_presenters")
+        return (
+            f"{label} needs {need} minutes ({obj.host_minutes} for the host and "
+            f"{obj.min_presenters} × {obj.presenter_minutes} for presenters), more than some slots give"
+        )
+    fields.append(f"{path}.duration_minutes")
+    return (
+        f"{label} lasts {obj.duration_minutes} minutes, longer than some meeting slots "
+        f"({path}.duration_minutes)"
+    )
+
+
+def _session_window(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    path, label, obj = w.owner(subjects[0])
+    fields.append(f"{path}.window")
+    return f"{label} must be held within {obj.window.describe().strip()} ({path}.window)"
+
+
+def _theme_forbidden(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    theme_id, _, nth = subjects[0].partition("#")
+    path, theme = w.theme(theme_id)
+    span = theme.forbidden[int(nth)]
+    fields.append(f"{path}.forbidden[{nth}]")
+    return f"theme '{theme.name}' may not be held in {span.describe().strip()} ({path}.forbidden[{nth}])"
+
+
+def _followup(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    network = w.sc.network
+    assert network is not None
+    fields.append("network.followup_weeks")
+    last = max(network.dates)
+    weeks = network.followup_weeks or 0
+    return (
+        f"each dialog is followed up at a network meeting at least {weeks} weeks later; the last "
+        f"meeting is {last}, so no dialog after {last - dt.timedelta(weeks=weeks)} "
+        "(network.followup_weeks)"
+    )
+
+
+def _network_fixed(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
+    k, day = w.network_date(subjects[0])
+    network = w.sc.network
+    assert network is not None
+    fields.append(f"network.dates[{k}]")
+    return f"the network meeting on {day:%a %Y-%m-%d} ({network.slot}) is fixed (network.dates[{k}])"
+
+
+DESCRIBERS: dict[str, Describer] = {
+    "region_invitation_cap": _invitation_cap,
+    "region_daily_cap": _daily_cap,
+    "region_presentation_cap": _presentation_cap,
+    "region_presentation_gap": _presentation_gap,
+    "region_theme_once": _theme_once,
+    "region_double_booking": _double_booking,
+    "presenter_available": _presenter_available,
+    "joint_presentation": _joint_presentation,
+    "dialog_min_presenters": _min_presenters,
+    "dialog_max_presenters": _max_presenters,
+    "host_tempo": _host_tempo,
+    "learning_first": _learning_first,
+    "session_pinned": _session_pinned,
+    "calendar_weekday": _weekday,
+    "calendar_holiday": _holiday,
+    "calendar_bridge_day": _bridge_day,
+    "calendar_half_day": _half_day,
+    "calendar_blackout": _blackout,
+    "lead_time": _lead_time,
+    "session_slots": _session_slots,
+    "session_fits_slot": _fits_slot,
+    "session_window": _session_window,
+    "theme_forbidden": _theme_forbidden,
+    "dialog_followup": _followup,
+    "network_fixed": _network_fixed,
+}
+"""How :func:`describe` says each rule, by rule name.  A rule without one (the built-in
+rules with no numbers of their own, such as ``session_once``) falls back to its
+:data:`RULE_TEXT` sentence with the subject."""
+
+
+def _violation_dict(v: Violation) -> dict[str, Any]:
+    return {
+        "rule": v.rule,
+        "subject": v.subject,
+        "message": v.message,
+        "sessions": list(v.sessions),
+        "regions": list(v.regions),
+    }
