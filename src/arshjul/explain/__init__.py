@@ -18,15 +18,15 @@ say it.  Its parts, each importing only those above it:
 
 - :mod:`.words` — one sentence per rule (:data:`RULE_TEXT`) and each rule of a conflict in
   the scenario's words (:func:`describe`);
-- :mod:`.relax` — the edits of the scenario file that may switch a rule off, and their check;
+- :mod:`.relaxations` — the edits of the scenario file that may switch a rule off, and their check;
 - :mod:`.whynot` — :func:`why_not` and its report;
-- :mod:`.breakdown` — :func:`breakdown` and :func:`bindings`;
-- :mod:`.alternatives` — :func:`alternatives` and :func:`region_alternatives`.
+- :mod:`.scores` — :func:`breakdown` and :func:`bindings`;
+- :mod:`.moves` — :func:`alternatives` and :func:`region_alternatives`.
 """
 
 from __future__ import annotations
 
-from .alternatives import (
+from .moves import (
     INVITATION_RULES,
     PRESENTER_RULES,
     Alternatives,
@@ -37,8 +37,8 @@ from .alternatives import (
     alternatives,
     region_alternatives,
 )
-from .breakdown import Binding, Breakdown, RegionScore, SessionScore, TermLine, bindings, breakdown
-from .relax import Relaxation, apply_changes, relax
+from .relaxations import Relaxation, apply_changes, relax
+from .scores import Binding, Breakdown, RegionScore, SessionScore, TermLine, bindings, breakdown
 from .whynot import ConflictReport, group_keys, why_not
 from .words import CALENDAR_GROUPS, DESCRIBERS, RULE_TEXT, ConflictItem, describe, rule_text
 

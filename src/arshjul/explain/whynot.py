@@ -12,7 +12,7 @@ from typing import Any
 from ..cpsat.conflicts import Conflict, ConflictOptions, find_conflict
 from ..instance import RuleKey, build_instance
 from ..scenario import WEEKDAYS, Scenario
-from .relax import Relaxation, _Verifier, relax
+from .relaxations import Relaxation, _Verifier, relax
 from .words import CALENDAR_GROUPS, ConflictItem, describe
 
 
