@@ -204,6 +204,8 @@ class Pass:
     """What the checks are called with; ``None``: once, for the whole plan."""
 
 
+# Passes over the same items stay apart: the report lists every slot problem before any
+# presenter problem, as it always has.
 ENTRIES = Pass("the plan's entries")
 SLOTS = Pass("each session's slot", lambda j: j.by_id)
 PRESENTERS = Pass("each session's presenters", lambda j: j.by_id)

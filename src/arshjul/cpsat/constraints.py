@@ -43,9 +43,11 @@ def constraint(rule: str) -> Callable[[Constraint], Constraint]:
 
 
 def add_all(m: Model) -> None:
-    """Every hard rule, in the order a reader meets them in the scenario file, then the
-    symmetry breaking.  Consecutive slot-closing rules are added in one pass over the
-    sessions' closed slots, so their switches come in the order the slots are closed."""
+    """Every rule of :data:`CONSTRAINTS` in its order (the order a reader meets them in the
+    scenario file), then the symmetry breaking.  Consecutive slot-closing rules are added in
+    one pass over the sessions' closed slots, so their constraints and switches come in the
+    order the instance closed each slot (the model does not depend on how many of them the
+    registry lists one by one)."""
     for build in _passes(CONSTRAINTS.values()):
         build(m)
     dialog_order(m)
