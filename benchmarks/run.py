@@ -133,7 +133,7 @@ class StackSampler(threading.Thread):
 def families(recorder: Recorder) -> Iterator[list[dict[str, Any]]]:
     """Time every rule family and objective term of ``build_model`` and count what each adds.
 
-    Wraps the entries of ``constraints.RULES``, ``objective.TERMS`` and ``build_variables``
+    Wraps the entries of ``constraints.CONSTRAINTS``, ``objective.TERMS`` and ``build_variables``
     in this process only (they are restored afterwards); ``build_model`` itself is unchanged.
     """
     constraints = importlib.import_module("arshjul.cpsat.constraints")
@@ -166,17 +166,18 @@ def families(recorder: Recorder) -> Iterator[list[dict[str, Any]]]:
 
         return timed
 
-    saved_rules = list(constraints.RULES)
+    saved_rules = dict(constraints.CONSTRAINTS)
     saved_terms = dict(objective.TERMS)
     saved_variables = getattr(solve_mod, "build_variables")  # noqa: B009
-    constraints.RULES[:] = [wrap(f"rule.{r.__name__}", r) for r in saved_rules]
+    for name, fn in saved_rules.items():
+        constraints.CONSTRAINTS[name] = wrap(f"rule.{name}", fn)
     for name, fn in saved_terms.items():
         objective.TERMS[name] = wrap(f"objective.{name}", fn)
     setattr(solve_mod, "build_variables", wrap("variables", saved_variables))  # noqa: B010
     try:
         yield done
     finally:
-        constraints.RULES[:] = saved_rules
+        constraints.CONSTRAINTS.update(saved_rules)
         objective.TERMS.update(saved_terms)
         setattr(solve_mod, "build_variables", saved_variables)  # noqa: B010
 

@@ -8,7 +8,7 @@ Each variant runs in a process of its own, with the product's one-worker paramet
 (``arshjul.cpsat.solve.parameters``) and, unless ``--search``, ``stop_after_presolve``:
 
 - ``full``: the whole model;
-- ``only:RULE``: ``session_once`` plus one rule of ``constraints.RULES``, no objective;
+- ``only:RULE``: ``session_once`` plus one rule of ``constraints.CONSTRAINTS``, no objective;
 - ``without:RULE``: the whole model minus one rule.
 
 Recorded per variant: build and solve seconds, when the search started, the seconds of each
@@ -70,13 +70,14 @@ def measure(args: argparse.Namespace) -> int:
 
     inst = build_instance(from_data(generate(args.size, args.seed)))
     kind, _, rule = args.one.partition(":")
-    names = {r.__name__ for r in constraints.RULES}
+    names = set(constraints.CONSTRAINTS)
     if kind in ("only", "without") and rule not in names:
         raise SystemExit(f"unknown rule '{rule}' (choose from {', '.join(sorted(names))})")
     if kind == "only":
-        constraints.RULES[:] = [r for r in constraints.RULES if r.__name__ in ("session_once", rule)]
+        for name in [n for n in constraints.CONSTRAINTS if n not in ("session_once", rule)]:
+            del constraints.CONSTRAINTS[name]
     elif kind == "without":
-        constraints.RULES[:] = [r for r in constraints.RULES if r.__name__ != rule]
+        del constraints.CONSTRAINTS[rule]
     started = time.monotonic()
     m = build_model(inst, objective=kind != "only")
     built = time.monotonic()

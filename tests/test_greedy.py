@@ -9,13 +9,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 
 import arshjul
+from arshjul import rules
 from arshjul.check import check
 from arshjul.cpsat.solve import Progress, SolveOptions, build_model, complete_hint, run, solve
-from arshjul.greedy import greedy_assignment
+from arshjul.greedy import _State, greedy_assignment
 from arshjul.instance import Assignment, build_instance
 from arshjul.realize import to_plan
 from arshjul.scenario import from_data
-from conftest import SCENARIOS
+from conftest import SCENARIOS, scenario
 from test_properties import scenarios
 
 VALID = ["sweden-2027", "multi-agency-2027", "tight-2027", "variant-tight-cap"]
@@ -43,6 +44,52 @@ def test_greedy_numbers_a_themes_occurrences_in_date_order() -> None:
     for theme in repeated:
         slots = [first.slot[sid] for sid in theme.sessions]
         assert slots == sorted(slots)
+
+
+def test_each_greedy_test_names_the_rule_it_keeps() -> None:
+    # The tiny base with a morning and an afternoon slot: slot t is day t // 2 (0 = Mon 6 Sep).
+    # Invitations: at most 1 a day and 2 in any 14 days; one host, sessions 7 days apart; a
+    # dialog with room for one presenter, which Gotland cannot take (away all of week 36).
+    slots = [
+        {"id": "morning", "start": "09:00", "end": "12:00"},
+        {"id": "afternoon", "start": "13:00", "end": "16:00"},
+    ]
+    sc = scenario(
+        **{
+            "slots": slots,
+            "limits.daily_max": 1,
+            "limits.window_days": 14,
+            "limits.window_max": 2,
+            "limits.host_gap_days": 7,
+            "regions": [
+                {"code": "SE-E", "name": "Region Östergötland"},
+                {"code": "SE-I", "name": "Region Gotland", "unavailable": ["2027-W36"]},
+            ],
+            "hybrids": [{"id": f"h{k}", "host": "vinnova", "topic": f"H{k}"} for k in (1, 2)],
+            "hosts": [
+                {
+                    "id": "vinnova",
+                    "name": "Vinnova",
+                    "themes": [{"id": "halsa", "name": "Hälsa", "max_presenters": 1}],
+                }
+            ],
+        }
+    )
+    inst = build_instance(sc)
+    state = _State(inst)
+    dialog = inst.session("vinnova.dialog.halsa.1")
+    h1, h2 = inst.session("vinnova.hybrid.h1"), inst.session("vinnova.hybrid.h2")
+    state.place(h1, 0, [])  # Mon 6 Sep morning, inviting both regions
+    assert state.holding_breaks(h2, 2) == rules.HOST_TEMPO  # two days later, same host
+    assert state.inviting_breaks("SE-E", 0) == rules.REGION_DOUBLE_BOOKING
+    assert state.inviting_breaks("SE-E", 1) == rules.REGION_DAILY_CAP  # the same afternoon
+    state.place(h2, 14, [])  # Mon 13 Sep: two invitations in 14 days
+    assert state.inviting_breaks("SE-E", 20) == rules.REGION_INVITATION_CAP  # Thu 16 Sep
+    assert state.holding_breaks(dialog, 20) == rules.HOST_TEMPO
+    assert state.inviting_breaks("SE-E", 28) is None  # Mon 20 Sep: 6 Sep has left the window
+    assert state.presenting_breaks(dialog, "SE-I", 8, []) == rules.PRESENTER_AVAILABLE  # week 36
+    assert state.presenting_breaks(dialog, "SE-E", 8, ["SE-I"]) == rules.DIALOG_MAX_PRESENTERS
+    assert state.presenting_breaks(dialog, "SE-E", 8, []) is None
 
 
 def test_a_start_that_breaks_a_rule_is_refused() -> None:

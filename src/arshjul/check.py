@@ -3,21 +3,28 @@
 It never looks at the solver.  It judges any plan against the scenario's instance — a plan
 just solved, one read back from JSON, or one a planner edited by hand — and names each broken
 rule with the same name the model's constraint and the explanations use.
+
+Each rule of the catalogue (:mod:`arshjul.rules`) has one check here, a function named after
+it and registered in :data:`CHECKS`; each objective term has one in :data:`SCORES`.  A check
+belongs to a *pass*, one walk over the plan (its sessions, its presenting regions, …), and is
+called for each item of it.  :func:`check` runs the passes in order and, within a pass, the
+checks in the order they are registered below: that order is the order of the report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from .instance import HostSpec, Instance, SessionSpec
+from . import realize, rules
+from .instance import HostSpec, Instance, SessionSpec, SlotTime
 from .plan import Plan, Session, worst_window
-from .realize import followup_targets, invited_regions, running_order, slot_of
 
-TERM_NAMES = ("match", "coverage", "spread", "preferred_month", "balance")
+TERM_NAMES: tuple[str, ...] = tuple(rules.TERMS)
+"""The objective terms, in the order a plan reports them."""
 
 
 @dataclass(frozen=True)
@@ -50,309 +57,532 @@ class CheckReport:
         return sum(self.weighted.values())
 
 
+# -- the objective terms -----------------------------------------------------------------------
+
+Presents = Mapping[str, set[str]]
+"""Region → ids of the sessions it presents in."""
+TermScore = Callable[[Instance, Plan, Presents], int]
+
+SCORES: dict[str, TermScore] = {}
+"""Term name → its value for a plan, the same quantity the model minimises."""
+
+
+def _scores(name: str) -> Callable[[TermScore], TermScore]:
+    def register(score: TermScore) -> TermScore:
+        if name not in rules.TERMS or name in SCORES:
+            raise ValueError(f"'{name}' cannot be registered as an objective term")
+        SCORES[name] = score
+        return score
+
+    return register
+
+
 def score(inst: Instance, plan: Plan) -> dict[str, int]:
     """Unweighted objective terms of a plan, the same quantities the model minimises."""
-    presents: dict[str, set[str]] = defaultdict(set)  # region → session ids it presents in
+    presents: dict[str, set[str]] = {}
     for s in plan.sessions:
         for code in s.presenting_regions:
-            presents[code].add(s.id)
-    terms = dict.fromkeys(TERM_NAMES, 0)
+            presents.setdefault(code, set()).add(s.id)
+    return {name: SCORES[name](inst, plan, presents) for name in TERM_NAMES}
+
+
+@_scores(rules.MATCH)
+def match(inst: Instance, plan: Plan, presents: Presents) -> int:
+    """Interest weight of (theme, region) pairs where the region presents on no dialog of it."""
+    total = 0
     for theme in inst.themes.values():
         ids = set(theme.sessions)
         for code, weight in theme.interest.items():
-            if not presents[code] & ids:
-                terms["match"] += weight
+            if not presents.get(code, set()) & ids:
+                total += weight
+    return total
+
+
+@_scores(rules.COVERAGE)
+def coverage(inst: Instance, plan: Plan, presents: Presents) -> int:
+    """Regions interested in some theme that present in no dialog."""
     interested = {c for t in inst.themes.values() for c in t.interest}
     dialog_ids = {s.id for s in inst.dialogs()}
-    terms["coverage"] = sum(1 for c in inst.regions if c in interested and not presents[c] & dialog_ids)
+    return sum(1 for c in inst.regions if c in interested and not presents.get(c, set()) & dialog_ids)
+
+
+@_scores(rules.SPREAD)
+def spread(inst: Instance, plan: Plan, presents: Presents) -> int:
+    """Sessions in the busiest month."""
     months = Counter((s.date.year, s.date.month) for s in plan.sessions)
-    terms["spread"] = max(months.values(), default=0)
+    return max(months.values(), default=0)
+
+
+@_scores(rules.PREFERRED_MONTH)
+def preferred_month(inst: Instance, plan: Plan, presents: Presents) -> int:
+    """Dialogs outside their theme's preferred months."""
+    total = 0
     for s in plan.sessions:
         if s.kind == "dialog" and s.theme in inst.themes:
             pref = inst.themes[s.theme].preferred_months
             if pref and s.date.month not in pref:
-                terms["preferred_month"] += 1
+                total += 1
+    return total
+
+
+@_scores(rules.BALANCE)
+def balance(inst: Instance, plan: Plan, presents: Presents) -> int:
+    """Presenters in the fullest dialog minus presenters in the emptiest one."""
     counts = [len(s.presentations) for s in plan.sessions if s.kind == "dialog"]
-    if len(dialog_ids) >= 2 and counts:
-        terms["balance"] = max(counts) - min(counts)
-    return terms
+    if len(inst.dialogs()) >= 2 and counts:
+        return max(counts) - min(counts)
+    return 0
+
+
+# -- what every check looks at ------------------------------------------------------------------
+
+
+class _Judged:
+    """A plan read once against the instance."""
+
+    def __init__(self, inst: Instance, plan: Plan) -> None:
+        self.inst = inst
+        self.plan = plan
+        self.specs = {s.id: s for s in inst.sessions}
+        self.by_id: dict[str, Session] = {}
+        """The first entry of each session of the scenario (``session_once`` reports the rest)."""
+        for s in plan.sessions:
+            if s.id in self.specs and s.id not in self.by_id:
+                self.by_id[s.id] = s
+        self.slots: dict[str, SlotTime] = {}
+        """Sessions that lie inside a meeting slot → that slot."""
+        for sid, s in self.by_id.items():
+            slot = realize.slot_of(inst, s)
+            if slot is not None:
+                self.slots[sid] = slot
+        self.days = {sid: slot.day for sid, slot in self.slots.items()}
+        self.presented: dict[str, list[str]] = {}
+        """Region → the dialogs it presents in (through known units), in plan order."""
+        self.invitations: dict[str, list[tuple[dt.date, str]]] = {}
+        """Region → (date, session) of every invitation the scenario's policy gives it, sorted."""
+        self.invited: dict[str, tuple[str, ...]] = {}
+        """Session → the regions the scenario's policy invites."""
+        for sid, s in self.by_id.items():
+            spec = self.specs[sid]
+            known = self.known_units(sid)
+            if spec.kind == "dialog":
+                for code in sorted({c for u in known for c in inst.units[u].regions}):
+                    self.presented.setdefault(code, []).append(sid)
+            self.invited[sid] = realize.invited_regions(inst, spec, known)
+            for code in self.invited[sid]:
+                self.invitations.setdefault(code, []).append((s.date, sid))
+        for items in self.invitations.values():
+            items.sort()
+        self.followups = realize.followup_targets(inst, self.days)
+
+    def units(self, sid: str) -> tuple[str, ...]:
+        """The presenters a session lists, as listed."""
+        return tuple(p.presenter for p in self.by_id[sid].presentations)
+
+    def known_units(self, sid: str) -> tuple[str, ...]:
+        """The presenters a session lists that are units of the scenario."""
+        return tuple(u for u in self.units(sid) if u in self.inst.units)
+
+    def dialog(self, sid: str) -> SessionSpec | None:
+        """The session's spec when it is a dialog (only dialogs have presenters)."""
+        spec = self.specs[sid]
+        return spec if spec.kind == "dialog" else None
+
+
+# -- the registry -----------------------------------------------------------------------------
+
+Check = Callable[..., Iterable[Violation]]
+"""``check(judged)`` in a whole-plan pass, ``check(judged, item)`` in the others."""
+
+
+@dataclass(frozen=True, eq=False)
+class Pass:
+    """One walk over the plan: each of its checks is called for every item, in turn."""
+
+    name: str
+    items: Callable[[_Judged], Iterable[str]] | None = None
+    """What the checks are called with; ``None``: once, for the whole plan."""
+
+
+# Passes over the same items stay apart: the report lists every slot problem before any
+# presenter problem, as it always has.
+ENTRIES = Pass("the plan's entries")
+SLOTS = Pass("each session's slot", lambda j: j.by_id)
+PRESENTERS = Pass("each session's presenters", lambda j: j.by_id)
+PRESENTATIONS = Pass("each presenting region", lambda j: j.presented)
+INVITATIONS = Pass("each session's invitations", lambda j: j.by_id)
+INVITED = Pass("each invited region", lambda j: j.invitations)
+YEAR = Pass("the whole year")
+PASSES = (ENTRIES, SLOTS, PRESENTERS, PRESENTATIONS, INVITATIONS, INVITED, YEAR)
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One check of a rule: a function called in one pass."""
+
+    rule: str
+    over: Pass
+    run: Check
+
+
+CHECKS: dict[str, tuple[RuleCheck, ...]] = {}
+"""Rule name → its checks (one, or two in different passes: a closing rule's slot check and
+what else it says)."""
+
+_IN_ORDER: list[RuleCheck] = []
+"""Every check, in the order they are registered: within a pass, the order they run in."""
+
+
+def _checks(rule: str, over: Pass) -> Callable[[Check], Check]:
+    """Register a check of a rule, under its catalogue name, in one pass."""
+
+    def register(run: Check) -> Check:
+        mine = CHECKS.get(rule, ())
+        if not rules.RULES[rule].hard or any(c.over is over for c in mine):
+            raise ValueError(f"'{rule}' cannot be registered as a check of {over.name}")
+        part = RuleCheck(rule, over, run)
+        CHECKS[rule] = (*mine, part)
+        _IN_ORDER.append(part)
+        return run
+
+    return register
 
 
 def check(inst: Instance, plan: Plan) -> CheckReport:
     """Judge a plan: every broken hard rule, and the objective terms."""
+    judged = _Judged(inst, plan)
     v: list[Violation] = []
-    specs = {s.id: s for s in inst.sessions}
-    by_id: dict[str, Session] = {}
-    for s in plan.sessions:
-        if s.id not in specs:
-            v.append(Violation("session_once", s.id, f"'{s.id}' is not a session of this scenario", (s.id,)))
-        elif s.id in by_id:
-            v.append(Violation("session_once", s.id, f"'{s.id}' is planned twice", (s.id,)))
-        else:
-            by_id[s.id] = s
-    for sid in specs:
-        if sid not in by_id:
-            v.append(Violation("session_once", sid, f"'{sid}' is missing from the plan", (sid,)))
-
-    days: dict[str, int] = {}
-    for sid, s in by_id.items():
-        spec = specs[sid]
-        slot = slot_of(inst, s)
-        if slot is None:
-            v.append(
-                Violation(
-                    "session_fits_slot",
-                    sid,
-                    f"{s.start:%Y-%m-%d %H:%M}–{s.end:%H:%M} is not inside a meeting slot of the period",
-                    (sid,),
-                )
-            )
+    for p in PASSES:
+        runs = [c.run for c in _IN_ORDER if c.over is p]
+        if p.items is None:
+            for run in runs:
+                v.extend(run(judged))
             continue
-        days[sid] = slot.day
-        for key in spec.exclusions.get(slot.index, ()):
-            v.append(Violation(key[0], key[1], _closed_reason(inst, key, slot.index, s), (sid,)))
-        v.extend(_session_shape(inst, spec, s, slot.index))
-
-    v.extend(_presenters(inst, by_id, days))
-    v.extend(_invitations(inst, by_id))
-    v.extend(_host_tempo(inst, by_id))
-    v.extend(_learning_first(inst, by_id, days))
-    v.extend(_followups(inst, by_id, days))
-
+        for item in p.items(judged):
+            for run in runs:
+                v.extend(run(judged, item))
     terms = score(inst, plan)
     weighted = {name: inst.weights.get(name, 0) * value for name, value in terms.items()}
     return CheckReport(violations=v, terms=terms, weighted=weighted)
 
 
-def _closed_reason(inst: Instance, key: tuple[str, str], t: int, s: Session) -> str:
-    rule, subject = key
+# -- the plan's entries -----------------------------------------------------------------------
+
+
+@_checks(rules.SESSION_ONCE, ENTRIES)
+def session_once(j: _Judged) -> Iterator[Violation]:
+    seen: set[str] = set()
+    for s in j.plan.sessions:
+        if s.id not in j.specs:
+            yield Violation(rules.SESSION_ONCE, s.id, f"'{s.id}' is not a session of this scenario", (s.id,))
+        elif s.id in seen:
+            yield Violation(rules.SESSION_ONCE, s.id, f"'{s.id}' is planned twice", (s.id,))
+        else:
+            seen.add(s.id)
+    for sid in j.specs:
+        if sid not in seen:
+            yield Violation(rules.SESSION_ONCE, sid, f"'{sid}' is missing from the plan", (sid,))
+
+
+# -- each session's slot: the rules that close slots, then its times ---------------------------
+
+
+def _closed_reason(rule: str, subject: str, s: Session) -> str:
+    """Why a closing rule closes the slot a session sits in."""
     when = f"{s.date} ({s.slot})"
     texts = {
-        "calendar_weekday": f"{when} falls on a {s.date:%A}, not a meeting weekday",
-        "calendar_holiday": f"{when} is a holiday: {subject}",
-        "calendar_bridge_day": f"{when} is a bridge day (klämdag) the scenario closes",
-        "calendar_half_day": f"{when}: the afternoon before a holiday is closed ({subject})",
-        "calendar_blackout": f"{when} lies in the blackout period '{subject}'",
-        "lead_time": f"{when} is earlier than the lead time after the publication date allows",
-        "session_slots": f"{when}: slot '{s.slot}' is not allowed for '{subject}'",
-        "session_fits_slot": f"{when}: the session does not fit the slot",
-        "session_window": f"{when} is outside the window of '{subject}'",
-        "theme_forbidden": f"{when} lies in a forbidden period of theme '{subject.split('#')[0]}'",
-        "dialog_followup": f"{when} leaves no network meeting late enough for the follow-up",
-        "network_fixed": f"{when} is not the fixed date and slot of '{subject}'",
+        rules.CALENDAR_WEEKDAY: f"{when} falls on a {s.date:%A}, not a meeting weekday",
+        rules.CALENDAR_HOLIDAY: f"{when} is a holiday: {subject}",
+        rules.CALENDAR_BRIDGE_DAY: f"{when} is a bridge day (klämdag) the scenario closes",
+        rules.CALENDAR_HALF_DAY: f"{when}: the afternoon before a holiday is closed ({subject})",
+        rules.CALENDAR_BLACKOUT: f"{when} lies in the blackout period '{subject}'",
+        rules.LEAD_TIME: f"{when} is earlier than the lead time after the publication date allows",
+        rules.SESSION_SLOTS: f"{when}: slot '{s.slot}' is not allowed for '{subject}'",
+        rules.SESSION_FITS_SLOT: f"{when}: the session does not fit the slot",
+        rules.SESSION_WINDOW: f"{when} is outside the window of '{subject}'",
+        rules.THEME_FORBIDDEN: f"{when} lies in a forbidden period of theme '{subject.split('#')[0]}'",
+        rules.DIALOG_FOLLOWUP: f"{when} leaves no network meeting late enough for the follow-up",
+        rules.NETWORK_FIXED: f"{when} is not the fixed date and slot of '{subject}'",
     }
     return texts.get(rule, f"{when} is closed by {rule}")
 
 
-def _session_shape(inst: Instance, spec: SessionSpec, s: Session, t: int) -> list[Violation]:
+def _closed(j: _Judged, sid: str, rule: str) -> Iterator[Violation]:
+    """The keys of ``rule`` that close the slot a session sits in."""
+    slot = j.slots.get(sid)
+    if slot is None:
+        return
+    s = j.by_id[sid]
+    for closing, subject in j.specs[sid].exclusions.get(slot.index, ()):
+        if closing == rule:
+            yield Violation(rule, subject, _closed_reason(rule, subject, s), (sid,))
+
+
+def _closes(rule: str) -> Check:
+    """The check of a rule that only closes slots."""
+
+    def closes(j: _Judged, sid: str) -> Iterator[Violation]:
+        return _closed(j, sid, rule)
+
+    closes.__name__ = closes.__qualname__ = rule
+    closes.__doc__ = f"The session's slot is not closed by {rule}."
+    return closes
+
+
+def session_fits_slot(j: _Judged, sid: str) -> Iterator[Violation]:
+    """The session lies inside a meeting slot of the period, and one long enough."""
+    if sid not in j.slots:
+        s = j.by_id[sid]
+        yield Violation(
+            rules.SESSION_FITS_SLOT,
+            sid,
+            f"{s.start:%Y-%m-%d %H:%M}–{s.end:%H:%M} is not inside a meeting slot of the period",
+            (sid,),
+        )
+        return
+    yield from _closed(j, sid, rules.SESSION_FITS_SLOT)
+
+
+for _rule in rules.CLOSING:  # in catalogue order: the order the instance closes one slot in
+    _checks(_rule, SLOTS)(session_fits_slot if _rule == rules.SESSION_FITS_SLOT else _closes(_rule))
+
+
+@_checks(rules.RUNNING_ORDER, SLOTS)
+def running_order(j: _Judged, sid: str) -> Iterator[Violation]:
     """Start, end and running order agree with the slot and the session's durations."""
-    slot = inst.slots[t]
-    out: list[Violation] = []
+    slot = j.slots.get(sid)
+    if slot is None:
+        return
+    spec, s = j.specs[sid], j.by_id[sid]
     if spec.kind == "dialog":
-        units = tuple(p.presenter for p in s.presentations)
-        if any(u not in inst.units for u in units):
-            return out  # reported as presenter_eligible
-        _, end, order = running_order(inst, spec, slot.start, units)
+        units = j.units(sid)
+        if any(u not in j.inst.units for u in units):
+            return  # reported as presenter_eligible
+        _, end, order = realize.running_order(j.inst, spec, slot.start, units)
         if s.start != slot.start or s.end != end or tuple(s.presentations) != order:
-            out.append(
-                Violation(
-                    "running_order",
-                    s.id,
-                    "times do not follow the running order (host first, then each presenter in turn)",
-                    (s.id,),
-                )
+            yield Violation(
+                rules.RUNNING_ORDER,
+                s.id,
+                "times do not follow the running order (host first, then each presenter in turn)",
+                (s.id,),
             )
     elif s.end - s.start != dt.timedelta(minutes=spec.duration):
-        out.append(Violation("running_order", s.id, f"should last {spec.duration} minutes", (s.id,)))
-    return out
+        yield Violation(rules.RUNNING_ORDER, s.id, f"should last {spec.duration} minutes", (s.id,))
 
 
-def _presenters(inst: Instance, by_id: dict[str, Session], days: dict[str, int]) -> list[Violation]:
-    out: list[Violation] = []
-    presented: dict[str, list[str]] = defaultdict(list)  # region → dialog ids
-    for sid, s in by_id.items():
-        spec = inst.session(sid)
-        units = [p.presenter for p in s.presentations]
-        if spec.kind != "dialog":
-            if units:
-                out.append(Violation("presenter_eligible", sid, "only dialogs have presenters", (sid,)))
-            continue
-        for u in units:
-            if u not in spec.units:
-                out.append(
-                    Violation(
-                        "presenter_eligible",
+# -- each session's presenters ------------------------------------------------------------------
+
+
+@_checks(rules.PRESENTER_ELIGIBLE, PRESENTERS)
+def presenter_eligible(j: _Judged, sid: str) -> Iterator[Violation]:
+    units = j.units(sid)
+    spec = j.dialog(sid)
+    if spec is None:
+        if units:
+            yield Violation(rules.PRESENTER_ELIGIBLE, sid, "only dialogs have presenters", (sid,))
+        return
+    for u in units:
+        if u not in spec.units:
+            yield Violation(
+                rules.PRESENTER_ELIGIBLE,
+                u,
+                f"'{u}' may not present in '{sid}' (unknown, or not interested in the theme)",
+                (sid,),
+            )
+    if len(set(units)) != len(units):
+        yield Violation(rules.PRESENTER_ELIGIBLE, sid, "a presenter is listed twice", (sid,))
+
+
+@_checks(rules.SESSION_PINNED, PRESENTERS)
+def session_pinned(j: _Judged, sid: str) -> Iterator[Violation]:
+    spec = j.dialog(sid)
+    if spec is None or spec.fixed_presenters is None:
+        return
+    if sorted(j.units(sid)) != sorted(spec.fixed_presenters):
+        yield Violation(
+            rules.SESSION_PINNED,
+            sid,
+            f"presenters of pinned '{sid}' changed from {', '.join(spec.fixed_presenters) or 'none'}",
+            (sid,),
+        )
+
+
+@_checks(rules.DIALOG_MIN_PRESENTERS, PRESENTERS)
+def dialog_min_presenters(j: _Judged, sid: str) -> Iterator[Violation]:
+    spec = j.dialog(sid)
+    n = len(j.units(sid))
+    if spec is not None and n < spec.min_presenters:
+        yield Violation(
+            rules.DIALOG_MIN_PRESENTERS, sid, f"{n} presenters, at least {spec.min_presenters} needed", (sid,)
+        )
+
+
+@_checks(rules.DIALOG_MAX_PRESENTERS, PRESENTERS)
+def dialog_max_presenters(j: _Judged, sid: str) -> Iterator[Violation]:
+    spec = j.dialog(sid)
+    slot = j.slots.get(sid)
+    if spec is None or slot is None:
+        return
+    n = len(j.units(sid))
+    cap = spec.capacity(slot)
+    if n > cap:
+        yield Violation(rules.DIALOG_MAX_PRESENTERS, sid, f"{n} presenters, at most {cap} fit", (sid,))
+
+
+@_checks(rules.JOINT_PRESENTATION, PRESENTERS)
+def joint_presentation(j: _Judged, sid: str) -> Iterator[Violation]:
+    if j.dialog(sid) is None:
+        return
+    known = j.known_units(sid)
+    for u in known:
+        unit = j.inst.units[u]
+        if len(unit.regions) > 1:
+            for code in unit.regions:
+                if code in known:
+                    yield Violation(
+                        rules.JOINT_PRESENTATION,
                         u,
-                        f"'{u}' may not present in '{sid}' (unknown, or not interested in the theme)",
-                        (sid,),
-                    )
-                )
-        if spec.fixed_presenters is not None and sorted(units) != sorted(spec.fixed_presenters):
-            out.append(
-                Violation(
-                    "session_pinned",
-                    sid,
-                    f"presenters of pinned '{sid}' changed from {', '.join(spec.fixed_presenters) or 'none'}",
-                    (sid,),
-                )
-            )
-        if len(set(units)) != len(units):
-            out.append(Violation("presenter_eligible", sid, "a presenter is listed twice", (sid,)))
-        n = len(units)
-        if n < spec.min_presenters:
-            out.append(
-                Violation(
-                    "dialog_min_presenters",
-                    sid,
-                    f"{n} presenters, at least {spec.min_presenters} needed",
-                    (sid,),
-                )
-            )
-        if sid in days:
-            slot = slot_of(inst, s)
-            cap = spec.capacity(slot) if slot else spec.max_presenters
-            if n > cap:
-                out.append(
-                    Violation("dialog_max_presenters", sid, f"{n} presenters, at most {cap} fit", (sid,))
-                )
-        known = [u for u in units if u in inst.units]
-        for u in known:
-            unit = inst.units[u]
-            if len(unit.regions) > 1:
-                for code in unit.regions:
-                    if code in known:
-                        out.append(
-                            Violation(
-                                "joint_presentation",
-                                u,
-                                f"{code} presents both alone and with '{u}' in '{sid}'",
-                                (sid,),
-                                (code,),
-                            )
-                        )
-        for code in sorted({c for u in known for c in inst.units[u].regions}):
-            presented[code].append(sid)
-            if sid in days and days[sid] in inst.regions[code].unavailable:
-                out.append(
-                    Violation(
-                        "presenter_available",
-                        code,
-                        f"{inst.regions[code].name} presents in '{sid}' on {s.date} but is away: "
-                        f"{inst.regions[code].unavailable[days[sid]]}",
+                        f"{code} presents both alone and with '{u}' in '{sid}'",
                         (sid,),
                         (code,),
                     )
-                )
 
-    for code, sids in presented.items():
+
+@_checks(rules.PRESENTER_AVAILABLE, PRESENTERS)
+def presenter_available(j: _Judged, sid: str) -> Iterator[Violation]:
+    if j.dialog(sid) is None or sid not in j.days:
+        return
+    inst, day = j.inst, j.days[sid]
+    for code in sorted({c for u in j.known_units(sid) for c in inst.units[u].regions}):
         region = inst.regions[code]
-        if len(sids) > region.max_presentations:
-            out.append(
-                Violation(
-                    "region_presentation_cap",
-                    code,
-                    f"{region.name} presents {len(sids)} times, at most {region.max_presentations} allowed",
-                    tuple(sids),
-                    (code,),
-                )
+        if day in region.unavailable:
+            yield Violation(
+                rules.PRESENTER_AVAILABLE,
+                code,
+                f"{region.name} presents in '{sid}' on {j.by_id[sid].date} but is away: "
+                f"{region.unavailable[day]}",
+                (sid,),
+                (code,),
             )
-        per_theme = Counter(inst.session(sid).theme for sid in sids)
-        for theme, k in per_theme.items():
-            if k > 1:
-                out.append(
-                    Violation(
-                        "region_theme_once",
-                        code,
-                        f"{region.name} presents {k} times on theme '{theme}'",
-                        tuple(sid for sid in sids if inst.session(sid).theme == theme),
-                        (code,),
-                    )
-                )
-        placed = sorted((days[sid], sid) for sid in sids if sid in days)
-        for (d1, a), (d2, b) in itertools.pairwise(placed):
-            if d2 - d1 < region.presentation_gap_days:
-                out.append(
-                    Violation(
-                        "region_presentation_gap",
-                        code,
-                        f"{region.name} presents {d2 - d1} days apart ('{a}', '{b}'); "
-                        f"at least {region.presentation_gap_days} needed",
-                        (a, b),
-                        (code,),
-                    )
-                )
-    return out
 
 
-def _invitations(inst: Instance, by_id: dict[str, Session]) -> list[Violation]:
-    out: list[Violation] = []
-    dates: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-    for sid, s in by_id.items():
-        spec = inst.session(sid)
-        units = tuple(p.presenter for p in s.presentations if p.presenter in inst.units)
-        expected = invited_regions(inst, spec, units)
-        if tuple(s.invited) != expected:
-            out.append(
-                Violation(
-                    "session_invited",
-                    sid,
-                    "the invited regions differ from the scenario's invitation policy",
-                    (sid,),
-                )
-            )
-        for code in expected:
-            dates[code].append((s.date, sid))
-    for code, items in dates.items():
-        region = inst.regions[code]
-        items.sort()
-        times = sorted((by_id[sid].start, by_id[sid].end, sid) for _, sid in items)
-        for (_s1, e1, a), (s2, _e2, b) in itertools.pairwise(times):
-            if s2 < e1:
-                out.append(
-                    Violation(
-                        "region_double_booking",
-                        code,
-                        f"{region.name} is invited to '{a}' and '{b}' at the same time",
-                        (a, b),
-                        (code,),
-                    )
-                )
-        per_day = Counter(d for d, _ in items)
-        for d, k in sorted(per_day.items()):
-            if k > region.daily_max:
-                out.append(
-                    Violation(
-                        "region_daily_cap",
-                        code,
-                        f"{region.name} is invited {k} times on {d}, at most {region.daily_max} allowed",
-                        tuple(sid for day, sid in items if day == d),
-                        (code,),
-                    )
-                )
-        worst, start = worst_window([d for d, _ in items], inst.window_days)
-        if worst > region.window_max and start is not None:
-            end = start + dt.timedelta(days=inst.window_days - 1)
-            out.append(
-                Violation(
-                    "region_invitation_cap",
-                    code,
-                    f"{region.name} is invited {worst} times in the {inst.window_days} days "
-                    f"{start}..{end}, at most {region.window_max} allowed",
-                    tuple(sid for day, sid in items if start <= day <= end),
-                    (code,),
-                )
-            )
-    return out
+# -- each presenting region -----------------------------------------------------------------------
 
+
+@_checks(rules.REGION_PRESENTATION_CAP, PRESENTATIONS)
+def region_presentation_cap(j: _Judged, code: str) -> Iterator[Violation]:
+    region, sids = j.inst.regions[code], j.presented[code]
+    if len(sids) > region.max_presentations:
+        yield Violation(
+            rules.REGION_PRESENTATION_CAP,
+            code,
+            f"{region.name} presents {len(sids)} times, at most {region.max_presentations} allowed",
+            tuple(sids),
+            (code,),
+        )
+
+
+@_checks(rules.REGION_THEME_ONCE, PRESENTATIONS)
+def region_theme_once(j: _Judged, code: str) -> Iterator[Violation]:
+    region, sids = j.inst.regions[code], j.presented[code]
+    per_theme = Counter(j.specs[sid].theme for sid in sids)
+    for theme, k in per_theme.items():
+        if k > 1:
+            yield Violation(
+                rules.REGION_THEME_ONCE,
+                code,
+                f"{region.name} presents {k} times on theme '{theme}'",
+                tuple(sid for sid in sids if j.specs[sid].theme == theme),
+                (code,),
+            )
+
+
+@_checks(rules.REGION_PRESENTATION_GAP, PRESENTATIONS)
+def region_presentation_gap(j: _Judged, code: str) -> Iterator[Violation]:
+    region = j.inst.regions[code]
+    placed = sorted((j.days[sid], sid) for sid in j.presented[code] if sid in j.days)
+    for (d1, a), (d2, b) in itertools.pairwise(placed):
+        if d2 - d1 < region.presentation_gap_days:
+            yield Violation(
+                rules.REGION_PRESENTATION_GAP,
+                code,
+                f"{region.name} presents {d2 - d1} days apart ('{a}', '{b}'); "
+                f"at least {region.presentation_gap_days} needed",
+                (a, b),
+                (code,),
+            )
+
+
+# -- each session's invitations, then each invited region ---------------------------------------
+
+
+@_checks(rules.SESSION_INVITED, INVITATIONS)
+def session_invited(j: _Judged, sid: str) -> Iterator[Violation]:
+    if tuple(j.by_id[sid].invited) != j.invited[sid]:
+        yield Violation(
+            rules.SESSION_INVITED,
+            sid,
+            "the invited regions differ from the scenario's invitation policy",
+            (sid,),
+        )
+
+
+@_checks(rules.REGION_DOUBLE_BOOKING, INVITED)
+def region_double_booking(j: _Judged, code: str) -> Iterator[Violation]:
+    region = j.inst.regions[code]
+    times = sorted((j.by_id[sid].start, j.by_id[sid].end, sid) for _, sid in j.invitations[code])
+    for (_s1, e1, a), (s2, _e2, b) in itertools.pairwise(times):
+        if s2 < e1:
+            yield Violation(
+                rules.REGION_DOUBLE_BOOKING,
+                code,
+                f"{region.name} is invited to '{a}' and '{b}' at the same time",
+                (a, b),
+                (code,),
+            )
+
+
+@_checks(rules.REGION_DAILY_CAP, INVITED)
+def region_daily_cap(j: _Judged, code: str) -> Iterator[Violation]:
+    region, items = j.inst.regions[code], j.invitations[code]
+    per_day = Counter(d for d, _ in items)
+    for d, k in sorted(per_day.items()):
+        if k > region.daily_max:
+            yield Violation(
+                rules.REGION_DAILY_CAP,
+                code,
+                f"{region.name} is invited {k} times on {d}, at most {region.daily_max} allowed",
+                tuple(sid for day, sid in items if day == d),
+                (code,),
+            )
+
+
+@_checks(rules.REGION_INVITATION_CAP, INVITED)
+def region_invitation_cap(j: _Judged, code: str) -> Iterator[Violation]:
+    inst, region, items = j.inst, j.inst.regions[code], j.invitations[code]
+    worst, start = worst_window([d for d, _ in items], inst.window_days)
+    if worst > region.window_max and start is not None:
+        end = start + dt.timedelta(days=inst.window_days - 1)
+        yield Violation(
+            rules.REGION_INVITATION_CAP,
+            code,
+            f"{region.name} is invited {worst} times in the {inst.window_days} days "
+            f"{start}..{end}, at most {region.window_max} allowed",
+            tuple(sid for day, sid in items if start <= day <= end),
+            (code,),
+        )
+
+
+# -- the whole year ----------------------------------------------------------------------------
 
 Neighbours = Iterator[tuple[HostSpec, Session, Session]]
 
 
 def host_neighbours(inst: Instance, sessions: Iterable[Session]) -> Neighbours:
     """Each host's sessions two by two in date order: the pairs ``host_tempo`` looks at."""
-    per_host: dict[str, list[Session]] = defaultdict(list)
+    per_host: dict[str, list[Session]] = {}
     for s in sessions:
-        per_host[s.host].append(s)
+        per_host.setdefault(s.host, []).append(s)
     for host_id, mine in per_host.items():
         host = inst.hosts.get(host_id)
         if host is not None:
@@ -360,52 +590,46 @@ def host_neighbours(inst: Instance, sessions: Iterable[Session]) -> Neighbours:
             yield from ((host, a, b) for a, b in itertools.pairwise(mine))
 
 
-def _host_tempo(inst: Instance, by_id: dict[str, Session]) -> list[Violation]:
-    out: list[Violation] = []
-    for host, a, b in host_neighbours(inst, by_id.values()):
+@_checks(rules.HOST_TEMPO, YEAR)
+def host_tempo(j: _Judged) -> Iterator[Violation]:
+    for host, a, b in host_neighbours(j.inst, j.by_id.values()):
         apart = (b.date - a.date).days
         if apart < host.gap_days:
-            out.append(
-                Violation(
-                    "host_tempo",
-                    host.id,
-                    f"{host.name} holds '{a.id}' and '{b.id}' {apart} days apart; "
-                    f"at least {host.gap_days} needed",
-                    (a.id, b.id),
-                )
+            yield Violation(
+                rules.HOST_TEMPO,
+                host.id,
+                f"{host.name} holds '{a.id}' and '{b.id}' {apart} days apart; "
+                f"at least {host.gap_days} needed",
+                (a.id, b.id),
             )
-    return out
 
 
-def _learning_first(inst: Instance, by_id: dict[str, Session], days: dict[str, int]) -> list[Violation]:
+@_checks(rules.LEARNING_FIRST, YEAR)
+def learning_first(j: _Judged) -> Iterator[Violation]:
+    inst, days = j.inst, j.days
     if inst.learning is None or inst.learning not in days:
-        return []
-    out = []
+        return
     for s in inst.dialogs():
         if s.id in days and days[inst.learning] + inst.learning_gap_days > days[s.id]:
-            out.append(
-                Violation(
-                    "learning_first",
-                    "learning",
-                    f"the learning meeting must come at least {inst.learning_gap_days} days before "
-                    f"'{s.id}' ({by_id[s.id].date})",
-                    (inst.learning, s.id),
-                )
+            yield Violation(
+                rules.LEARNING_FIRST,
+                "learning",
+                f"the learning meeting must come at least {inst.learning_gap_days} days before "
+                f"'{s.id}' ({j.by_id[s.id].date})",
+                (inst.learning, s.id),
             )
-    return out
 
 
-def _followups(inst: Instance, by_id: dict[str, Session], days: dict[str, int]) -> list[Violation]:
-    expected = followup_targets(inst, days)
-    out = []
-    for sid, s in by_id.items():
-        if s.kind == "dialog" and s.followup_on != expected.get(sid):
-            out.append(
-                Violation(
-                    "dialog_followup",
-                    sid,
-                    f"follow-up should be on '{expected.get(sid)}', the plan says '{s.followup_on}'",
-                    (sid,),
-                )
+@_checks(rules.DIALOG_FOLLOWUP, YEAR)
+def dialog_followup(j: _Judged) -> Iterator[Violation]:
+    """Each dialog is followed up on the first network meeting late enough (its slot leaving
+    one at all is the rule's slot check)."""
+    for sid, s in j.by_id.items():
+        expected = j.followups.get(sid)
+        if s.kind == "dialog" and s.followup_on != expected:
+            yield Violation(
+                rules.DIALOG_FOLLOWUP,
+                sid,
+                f"follow-up should be on '{expected}', the plan says '{s.followup_on}'",
+                (sid,),
             )
-    return out

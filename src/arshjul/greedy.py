@@ -6,7 +6,9 @@ greedy places the most constrained sessions first, each in the open slot that ke
 calendar, tempo and fatigue rule, has enough presenters who may present that day, and lands
 in the emptiest month.  Each dialog gets its minimum of presenters as it is placed (regions
 that present nowhere yet first, then the most interested); once every session has a date,
-dialogs are filled up to capacity with the most interested presenters left.
+dialogs are filled up to capacity with the most interested presenters left.  Each test the
+greedy makes returns the name of the rule it would break (:data:`TESTED`), so the greedy
+speaks the catalogue's words (:mod:`arshjul.rules`) like the model and the checker.
 
 It may leave a session unplaced or a rule unkept: the solver checks the plan before it
 starts from it (:func:`arshjul.cpsat.solve.add_hint`) and ignores one it cannot use.
@@ -16,7 +18,26 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from . import rules
 from .instance import Assignment, Instance, SessionSpec
+
+TESTED: tuple[str, ...] = (
+    rules.HOST_TEMPO,
+    rules.LEARNING_FIRST,
+    rules.REGION_DOUBLE_BOOKING,
+    rules.REGION_DAILY_CAP,
+    rules.REGION_INVITATION_CAP,
+    rules.DIALOG_MAX_PRESENTERS,
+    rules.JOINT_PRESENTATION,
+    rules.PRESENTER_AVAILABLE,
+    rules.REGION_PRESENTATION_CAP,
+    rules.REGION_PRESENTATION_GAP,
+    rules.REGION_THEME_ONCE,
+)
+"""The rules the greedy tests before each step, the names its tests return.  The others it
+keeps by construction: the closing rules (it only uses open slots), ``session_once``,
+``dialog_min_presenters`` and ``session_pinned`` (it picks a dialog's presenters to them);
+the structural ones follow from :func:`~arshjul.realize.to_plan`."""
 
 
 class _State:
@@ -35,38 +56,45 @@ class _State:
 
     # -- sessions ---------------------------------------------------------------------------
 
-    def fits(self, s: SessionSpec, t: int) -> bool:
-        """Host tempo, learning meeting first, and every invited region's fatigue rules."""
+    def holding_breaks(self, s: SessionSpec, t: int) -> str | None:
+        """The rule holding the session in slot t would break, or ``None``: host tempo,
+        learning meeting first, and every invited region's invitation rules."""
         inst = self.inst
         day = inst.slots[t].day
         gap = inst.hosts[s.host].gap_days
         if any(abs(day - d) < gap for d in self.host_days[s.host]):
-            return False
+            return rules.HOST_TEMPO
         if inst.learning is not None:
             placed = self.slot.get(inst.learning)
             earliest = None if placed is None else inst.slots[placed].day + inst.learning_gap_days
             if s.kind == "dialog" and earliest is not None and earliest > day:
-                return False
+                return rules.LEARNING_FIRST
             if s.id == inst.learning:
                 for other, u in self.slot.items():
                     if (
                         inst.session(other).kind == "dialog"
                         and day + inst.learning_gap_days > inst.slots[u].day
                     ):
-                        return False
-        return all(self.may_invite(code, t) for code in s.invited)
+                        return rules.LEARNING_FIRST
+        for code in s.invited:
+            broken = self.inviting_breaks(code, t)
+            if broken is not None:
+                return broken
+        return None
 
-    def may_invite(self, code: str, t: int) -> bool:
-        """One more invitation for the region in slot t keeps its daily cap, its window cap
-        and never books it twice in one slot."""
+    def inviting_breaks(self, code: str, t: int) -> str | None:
+        """The rule one more invitation for the region in slot t would break, or ``None``:
+        never two in one slot, its daily cap, its window cap."""
         region = self.inst.regions[code]
         day = self.inst.slots[t].day
         if (code, t) in self.booked:
-            return False
+            return rules.REGION_DOUBLE_BOOKING
         days = self.invites[code]
         if sum(1 for d in days if d == day) + 1 > region.daily_max:
-            return False
-        return _window_ok([*days, day], self.inst.window_days, region.window_max, day)
+            return rules.REGION_DAILY_CAP
+        if not _window_ok([*days, day], self.inst.window_days, region.window_max, day):
+            return rules.REGION_INVITATION_CAP
+        return None
 
     def place(self, s: SessionSpec, t: int, units: list[str]) -> None:
         slot = self.inst.slots[t]
@@ -84,30 +112,37 @@ class _State:
 
     # -- presenters -------------------------------------------------------------------------
 
-    def may_present(self, s: SessionSpec, u: str, t: int, picked: list[str]) -> bool:
-        """The unit may join the dialog in slot t beside those already chosen or ``picked``:
-        room left, no member presenting twice in it, every member available, under its cap,
-        far from its other presentations and new to the theme; with the ``presenters``
-        policy, its invitation keeps the fatigue rules."""
+    def presenting_breaks(self, s: SessionSpec, u: str, t: int, picked: list[str]) -> str | None:
+        """The rule the unit joining the dialog in slot t beside those already chosen or
+        ``picked`` would break, or ``None``: room left, no member presenting twice in it,
+        every member available, under its cap, far from its other presentations and new to
+        the theme; with the ``presenters`` policy, its invitation keeps the invitation rules."""
         inst = self.inst
         slot = inst.slots[t]
         regions = inst.units[u].regions
         others = [*self.chosen[s.id], *picked]
         if len(others) >= s.capacity(slot):
-            return False
+            return rules.DIALOG_MAX_PRESENTERS
         if any(set(regions) & set(inst.units[v].regions) for v in others):
-            return False
+            return rules.JOINT_PRESENTATION
         theme = s.theme or ""
         for code in regions:
             region = inst.regions[code]
-            if slot.day in region.unavailable or self.count[code] >= region.max_presentations:
-                return False
+            if slot.day in region.unavailable:
+                return rules.PRESENTER_AVAILABLE
+            if self.count[code] >= region.max_presentations:
+                return rules.REGION_PRESENTATION_CAP
             gap = region.presentation_gap_days
-            if any(abs(slot.day - d) < gap or th == theme for d, th in self.presents[code]):
-                return False
-            if s.invite_presenters and not self.may_invite(code, t):
-                return False
-        return True
+            for d, th in self.presents[code]:
+                if abs(slot.day - d) < gap:
+                    return rules.REGION_PRESENTATION_GAP
+                if th == theme:
+                    return rules.REGION_THEME_ONCE
+            if s.invite_presenters:
+                broken = self.inviting_breaks(code, t)
+                if broken is not None:
+                    return broken
+        return None
 
     def pick(self, s: SessionSpec, t: int, need: int, order: list[str]) -> list[str] | None:
         """``need`` units that may present together in slot t, in the given preference."""
@@ -115,7 +150,7 @@ class _State:
         for u in order:
             if len(picked) >= need:
                 break
-            if self.may_present(s, u, t, picked):
+            if self.presenting_breaks(s, u, t, picked) is None:
                 picked.append(u)
         return picked if len(picked) >= need else None
 
@@ -155,7 +190,7 @@ def greedy_assignment(inst: Instance) -> Assignment:
     for s in order:
         ranks = {t: _slot_rank(inst, state, s, t) for t in candidates[s.id]}
         for t in sorted(candidates[s.id], key=ranks.__getitem__):
-            if not state.fits(s, t):
+            if state.holding_breaks(s, t) is not None:
                 continue
             units = _minimum(inst, state, wanted, s, t)
             if units is not None:
@@ -195,7 +230,8 @@ def _minimum(inst: Instance, state: _State, wanted: Counter[str], s: SessionSpec
     interested."""
     if s.fixed_presenters is not None:
         fixed = list(s.fixed_presenters)
-        return fixed if all(state.may_present(s, u, t, fixed[:k]) for k, u in enumerate(fixed)) else None
+        kept = all(state.presenting_breaks(s, u, t, fixed[:k]) is None for k, u in enumerate(fixed))
+        return fixed if kept else None
     if s.min_presenters <= 0:
         return []
 
@@ -219,13 +255,14 @@ def _fill(inst: Instance, state: _State, s: SessionSpec) -> None:
     if s.fixed_presenters is not None:
         return
     for u in sorted(s.units, key=lambda u: (-_interest(inst, s, u), inst.units[u].order, u)):
-        if u not in state.chosen[s.id] and state.may_present(s, u, state.slot[s.id], []):
+        if u not in state.chosen[s.id] and state.presenting_breaks(s, u, state.slot[s.id], []) is None:
             state.add_presenter(s, u)
 
 
 def _in_date_order(inst: Instance, a: Assignment) -> Assignment:
-    """Number each theme's occurrences in date order, as the solver does (``dialog_order``):
-    they are interchangeable, and a hint that breaks the solver's numbering is no hint."""
+    """Number each theme's occurrences in date order, as the solver's symmetry breaking does
+    (``cpsat.constraints.dialog_order``): they are interchangeable, and a hint that breaks the
+    solver's numbering is no hint."""
     slot = dict(a.slot)
     presenters = dict(a.presenters)
     for theme in inst.themes.values():

@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from . import swedish
+from . import rules, swedish
 from .errors import ScenarioError
 from .plan import Closure
 from .scenario import WEEKDAYS, Scenario, Span
 
 RuleKey = tuple[str, str]
-"""``(rule name, subject)``, e.g. ``("region_invitation_cap", "SE-I")``."""
+"""``(rule name, subject)``, e.g. ``("region_invitation_cap", "SE-I")``; the names are those
+of the catalogue (:mod:`arshjul.rules`)."""
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ def build_instance(scenario: Scenario) -> Instance:
             continue
         if h.bridge and not s.calendar.close_bridge_days:
             continue
-        rule = "calendar_bridge_day" if h.bridge else "calendar_holiday"
+        rule = rules.CALENDAR_BRIDGE_DAY if h.bridge else rules.CALENDAR_HOLIDAY
         closed_days.setdefault((h.day - first).days, []).append(((rule, f"{h.day} {h.name}"), h.name))
         closures.append(Closure(name=h.name, start=h.day, end=h.day, kind="holiday"))
     for k, span in enumerate(s.calendar.blackouts):
@@ -224,7 +225,7 @@ def build_instance(scenario: Scenario) -> Instance:
         days = sorted(span.days(first, last))
         for d in days:
             closed_days.setdefault((d - first).days, []).append(
-                (("calendar_blackout", label), f"blackout {label}")
+                ((rules.CALENDAR_BLACKOUT, label), f"blackout {label}")
             )
         for a, b in _runs(days):
             closures.append(Closure(name=label, start=a, end=b, kind="blackout"))
@@ -232,7 +233,7 @@ def build_instance(scenario: Scenario) -> Instance:
         d = first + dt.timedelta(days=i)
         if d.weekday() not in weekdays:
             closed_days.setdefault(i, []).insert(
-                0, (("calendar_weekday", WEEKDAYS[d.weekday()]), f"{d:%A}s are not meeting days")
+                0, ((rules.CALENDAR_WEEKDAY, WEEKDAYS[d.weekday()]), f"{d:%A}s are not meeting days")
             )
     closures.sort(key=lambda c: (c.start, c.name))
 
@@ -252,7 +253,7 @@ def build_instance(scenario: Scenario) -> Instance:
             )
             if d in half_days and sl.end > swedish.HALF_DAY_CLOSES_AT:
                 closed_slots[t.index] = [
-                    (("calendar_half_day", f"{d} {half_days[d]}"), f"{half_days[d]}: closes at 14:00")
+                    ((rules.CALENDAR_HALF_DAY, f"{d} {half_days[d]}"), f"{half_days[d]}: closes at 14:00")
                 ]
             slots.append(t)
 
@@ -341,22 +342,22 @@ def build_instance(scenario: Scenario) -> Instance:
         for t in slots:
             keys = base_exclusions(t)
             if lead_time and t.date < lead_first:
-                keys.append(("lead_time", "publication"))
+                keys.append((rules.LEAD_TIME, "publication"))
             if allowed_slots is not None and t.slot not in allowed_slots:
-                keys.append(("session_slots", session_key))
+                keys.append((rules.SESSION_SLOTS, session_key))
             if t.minutes < minutes:
-                keys.append(("session_fits_slot", session_key))
+                keys.append((rules.SESSION_FITS_SLOT, session_key))
             if window_days is not None and t.day not in window_days:
-                keys.append(("session_window", session_key))
+                keys.append((rules.SESSION_WINDOW, session_key))
             for sub, days in forbid:
                 if t.day in days:
-                    keys.append(("theme_forbidden", sub))
+                    keys.append((rules.THEME_FORBIDDEN, sub))
             if (
                 followup
                 and followup_days is not None
                 and not any(n >= t.day + followup_days for n in net_days)
             ):
-                keys.append(("dialog_followup", "network"))
+                keys.append((rules.DIALOG_FOLLOWUP, "network"))
             if keys:
                 out[t.index] = tuple(keys)
         return out
@@ -466,9 +467,9 @@ def build_instance(scenario: Scenario) -> Instance:
             for t in slots:
                 keys = base_exclusions(t)
                 if t.date != d or t.slot != net.slot:
-                    keys = [("network_fixed", sid)]
+                    keys = [(rules.NETWORK_FIXED, sid)]
                 elif t.minutes < net.duration_minutes:
-                    keys.append(("session_fits_slot", sid))
+                    keys.append((rules.SESSION_FITS_SLOT, sid))
                 if keys:
                     fixed[t.index] = tuple(keys)
             held = hosted(sid, "network", net.host, net.name, net.description, net.duration_minutes)

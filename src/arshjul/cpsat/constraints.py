@@ -1,69 +1,126 @@
-"""Hard rules of the year, one function per rule family, named after the rule.
+"""Hard rules of the year: one constraint function per rule, registered under its name.
 
 Every function reads the :class:`~arshjul.cpsat.model.Model`'s variables and adds the
-constraints of one rule, each instance under its :data:`~arshjul.instance.RuleKey` so it can
-be switched off (``Model.on`` returns ``None``) or carry an enforcement literal.  The same
-names are used by :mod:`arshjul.check` and by the explanations.
+constraints of one rule of the catalogue (:mod:`arshjul.rules`), each instance under its
+:data:`~arshjul.instance.RuleKey` so it can be switched off (``Model.on`` returns ``None``) or
+carry an enforcement literal.  :data:`CONSTRAINTS` maps each rule's name to its function,
+in the order :func:`add_all` adds them (the order is part of the model: same order, same
+plan); the same names are used by :mod:`arshjul.check` and by the explanations.
+
+The rules that close slots share one implementation, :class:`ClosedSlots`, parametrised by
+the rule's name.  Structural rules hold by how the variables are made (a presenter variable
+exists only for an eligible unit); ``session_once`` is the one of them with a constraint.
+``dialog_order`` is no rule: it is the symmetry breaking added after them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .. import rules
 from ..instance import RegionSpec, RuleKey
 from .model import Model
 
-LinearTerms = list[cp_model.IntVar]
+Constraint = Callable[[Model], None]
+
+CONSTRAINTS: dict[str, Constraint] = {}
+"""Rule name → the function that adds its constraints, in the order they are added."""
+
+
+def constraint(rule: str) -> Callable[[Constraint], Constraint]:
+    """Register a constraint function under its rule's catalogue name."""
+
+    def register(build: Constraint) -> Constraint:
+        if not rules.RULES[rule].hard or rule in CONSTRAINTS:
+            raise ValueError(f"'{rule}' cannot be registered as a constraint")
+        CONSTRAINTS[rule] = build
+        return build
+
+    return register
 
 
 def add_all(m: Model) -> None:
-    """Every hard rule, in the order a reader meets them in the scenario file."""
-    for rule in RULES:
-        rule(m)
+    """Every rule of :data:`CONSTRAINTS` in its order (the order a reader meets them in the
+    scenario file), then the symmetry breaking.  Consecutive slot-closing rules are added in
+    one pass over the sessions' closed slots, so their constraints and switches come in the
+    order the instance closed each slot (the model does not depend on how many of them the
+    registry lists one by one)."""
+    for build in _passes(CONSTRAINTS.values()):
+        build(m)
+    dialog_order(m)
 
 
+def _passes(builds: Iterable[Constraint]) -> list[Constraint]:
+    """The constraint functions in order, each run of :class:`ClosedSlots` fused into one."""
+    out: list[Constraint] = []
+    for build in builds:
+        last = out[-1] if out else None
+        if isinstance(build, ClosedSlots) and isinstance(last, ClosedSlots):
+            out[-1] = ClosedSlots(last.names | build.names)
+        else:
+            out.append(build)
+    return out
+
+
+@constraint(rules.SESSION_ONCE)
 def session_once(m: Model) -> None:
     """Each session is held exactly once (structural: never switched off)."""
     for s in m.instance.sessions:
         m.cp.add_exactly_one(m.x[s.id, t] for t in m.candidates[s.id])
 
 
-def closed_slots(m: Model) -> None:
-    """Slots closed to a session by the calendar, lead time, windows, forbidden periods,
-    allowed slots, follow-up and fixed dates.  In strict mode these are already left out of
-    the candidates; switchable, each closing rule forbids the slot under its own literal."""
-    if not m.switchable:
-        return
-    for s in m.instance.sessions:
-        for t, keys in s.exclusions.items():
-            for key in keys:
-                lits = m.on(key)
-                if lits is not None:
-                    m.cp.add(m.x[s.id, t] == 0).only_enforce_if(lits)
+@dataclass(frozen=True)
+class ClosedSlots:
+    """The constraint of rules that close slots (calendar, lead time, windows, forbidden
+    periods, allowed slots, follow-up, fixed dates, freezing).  In strict mode those slots
+    are already left out of the candidates; switchable, each closing key forbids its slots
+    under its own literal."""
+
+    names: frozenset[str]
+
+    def __call__(self, m: Model) -> None:
+        if not m.switchable:
+            return
+        for s in m.instance.sessions:
+            for t, keys in s.exclusions.items():
+                for key in keys:
+                    if key[0] not in self.names:
+                        continue
+                    lits = m.on(key)
+                    if lits is not None:
+                        m.cp.add(m.x[s.id, t] == 0).only_enforce_if(lits)
 
 
+for _rule in rules.CLOSING:
+    constraint(_rule)(ClosedSlots(frozenset({_rule})))
+
+
+@constraint(rules.DIALOG_MIN_PRESENTERS)
 def dialog_min_presenters(m: Model) -> None:
     """At least ``min_presenters`` presenter slots filled in every dialog."""
     for s in m.instance.dialogs():
-        lits = m.on(("dialog_min_presenters", s.id))
+        lits = m.on((rules.DIALOG_MIN_PRESENTERS, s.id))
         if lits is None or s.min_presenters == 0:
             continue
         m.cp.add(sum(m.p[s.id, u] for u in s.units) >= s.min_presenters).only_enforce_if(lits)
 
 
+@constraint(rules.DIALOG_MAX_PRESENTERS)
 def dialog_max_presenters(m: Model) -> None:
     """No more presenters than ``max_presenters`` and than fit the slot after the host."""
     inst = m.instance
     for s in inst.dialogs():
-        lits = m.on(("dialog_max_presenters", s.id))
+        lits = m.on((rules.DIALOG_MAX_PRESENTERS, s.id))
         if lits is None or not s.units:
             continue
         fit = sum(s.capacity(inst.slots[t]) * m.x[s.id, t] for t in m.candidates[s.id])
         m.cp.add(sum(m.p[s.id, u] for u in s.units) <= fit).only_enforce_if(lits)
 
 
+@constraint(rules.JOINT_PRESENTATION)
 def joint_presentation(m: Model) -> None:
     """A region presents alone or with its group in a dialog, not both."""
     inst = m.instance
@@ -72,7 +129,7 @@ def joint_presentation(m: Model) -> None:
             unit = inst.units[u]
             if len(unit.regions) < 2:
                 continue
-            lits = m.on(("joint_presentation", u))
+            lits = m.on((rules.JOINT_PRESENTATION, u))
             if lits is None:
                 continue
             for code in unit.regions:
@@ -80,6 +137,7 @@ def joint_presentation(m: Model) -> None:
                     m.cp.add(m.p[s.id, u] + m.p[s.id, code] <= 1).only_enforce_if(lits)
 
 
+@constraint(rules.PRESENTER_AVAILABLE)
 def presenter_available(m: Model) -> None:
     """A region presents only on a day it is available (own unavailability, school holidays).
 
@@ -94,7 +152,7 @@ def presenter_available(m: Model) -> None:
                 bad = [m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].day in away]
                 if not bad:
                     continue
-                lits = m.on(("presenter_available", code))
+                lits = m.on((rules.PRESENTER_AVAILABLE, code))
                 if lits is None:
                     continue
                 if 2 * len(bad) <= len(m.candidates[s.id]):
@@ -104,6 +162,7 @@ def presenter_available(m: Model) -> None:
                     m.cp.add(m.p[s.id, u] <= sum(good)).only_enforce_if(lits)
 
 
+@constraint(rules.REGION_THEME_ONCE)
 def region_theme_once(m: Model) -> None:
     """A region presents at most once on each theme."""
     inst = m.instance
@@ -114,11 +173,12 @@ def region_theme_once(m: Model) -> None:
             terms = [v for sid in theme.sessions for v in m.presents(inst.session(sid), code)]
             if len(terms) < 2:
                 continue
-            lits = m.on(("region_theme_once", code))
+            lits = m.on((rules.REGION_THEME_ONCE, code))
             if lits is not None:
                 m.cp.add(sum(terms) <= 1).only_enforce_if(lits)
 
 
+@constraint(rules.REGION_PRESENTATION_CAP)
 def region_presentation_cap(m: Model) -> None:
     """At most ``max_presentations`` presentations per region in the period."""
     inst = m.instance
@@ -126,11 +186,12 @@ def region_presentation_cap(m: Model) -> None:
         terms = [v for s in inst.dialogs() for v in m.presents(s, code)]
         if len(terms) <= region.max_presentations:
             continue
-        lits = m.on(("region_presentation_cap", code))
+        lits = m.on((rules.REGION_PRESENTATION_CAP, code))
         if lits is not None:
             m.cp.add(sum(terms) <= region.max_presentations).only_enforce_if(lits)
 
 
+@constraint(rules.REGION_PRESENTATION_GAP)
 def region_presentation_gap(m: Model) -> None:
     """At least ``presentation_gap_days`` between two presentations by the same region.
 
@@ -143,7 +204,7 @@ def region_presentation_gap(m: Model) -> None:
         mine = [(s, v) for s, v in mine if v]
         if gap <= 0 or len(mine) < 2:
             continue
-        lits = m.on(("region_presentation_gap", code))
+        lits = m.on((rules.REGION_PRESENTATION_GAP, code))
         if lits is None:
             continue
         intervals = [
@@ -165,17 +226,21 @@ def _invitations(m: Model, code: str) -> list[tuple[str, cp_model.IntVar | None]
     return out
 
 
+@constraint(rules.REGION_INVITATION_CAP)
 def region_invitation_cap(m: Model) -> None:
     """At most ``window_max`` invitations per region in any ``window_days`` days.
 
     Each invitation occupies ``[day, day + window_days)``: at most ``window_max`` of them
     may overlap at any day, which is exactly the rolling-window cap (a cumulative)."""
-    _invitations_per_span(m, "region_invitation_cap", m.instance.window_days, "inv", lambda r: r.window_max)
+    _invitations_per_span(
+        m, rules.REGION_INVITATION_CAP, m.instance.window_days, "inv", lambda r: r.window_max
+    )
 
 
+@constraint(rules.REGION_DAILY_CAP)
 def region_daily_cap(m: Model) -> None:
     """At most ``daily_max`` invitations per region on one day."""
-    _invitations_per_span(m, "region_daily_cap", 1, "day", lambda r: r.daily_max)
+    _invitations_per_span(m, rules.REGION_DAILY_CAP, 1, "day", lambda r: r.daily_max)
 
 
 def _invitations_per_span(
@@ -205,6 +270,7 @@ one no-overlap per region on the slot timeline (compact: 240 regions built in 20
 other way, under 1 s this way)."""
 
 
+@constraint(rules.REGION_DOUBLE_BOOKING)
 def region_double_booking(m: Model) -> None:
     """A region is never invited to two sessions in the same slot.
 
@@ -213,24 +279,24 @@ def region_double_booking(m: Model) -> None:
     most once a day (``region_daily_cap`` with ``daily_max`` 1, the default).  Presolving
     the rule cost 35 s and 1.4 GB on the 240-region benchmark, all of it redundant there."""
     inst = m.instance
-    tempo_on = {h for h in inst.hosts if not m.switchable and ("host_tempo", h) not in m.disabled}
+    tempo_on = {h for h in inst.hosts if not m.switchable and (rules.HOST_TEMPO, h) not in m.disabled}
     needed: dict[str, list[tuple[str, cp_model.IntVar | None]]] = {}
     for code, region in inst.regions.items():
         invites = _invitations(m, code)
         hosts = {inst.session(sid).host for sid, _ in invites}
         if len(invites) < 2 or (len(hosts) == 1 and hosts <= tempo_on):
             continue
-        one_a_day = region.daily_max == 1 and ("region_daily_cap", code) not in m.disabled
+        one_a_day = region.daily_max == 1 and (rules.REGION_DAILY_CAP, code) not in m.disabled
         if one_a_day and not m.switchable:
             continue  # at most one invitation a day already rules out two in one slot
-        if ("region_double_booking", code) not in m.disabled:
+        if (rules.REGION_DOUBLE_BOOKING, code) not in m.disabled:
             needed[code] = invites
     distinct = {tuple(sid for sid, _ in invites) for invites in needed.values()}
     if len(distinct) <= CLIQUE_REGIONS:
         _double_booking_cliques(m, needed)
         return
     for code, invites in needed.items():
-        lits = m.on(("region_double_booking", code))
+        lits = m.on((rules.REGION_DOUBLE_BOOKING, code))
         assert lits is not None
         m.cp.add_no_overlap(
             [m.slot_interval(sid, m.both(lit, lits), f"book[{code}]") for sid, lit in invites]
@@ -242,7 +308,7 @@ def _double_booking_cliques(m: Model, needed: dict[str, list[tuple[str, cp_model
     them sits there.  Each clique is written once, and none inside another region's."""
     per_slot: dict[int, dict[frozenset[tuple[str, str | None]], list[RuleKey]]] = {}
     for code, invites in needed.items():
-        key = ("region_double_booking", code)
+        key = (rules.REGION_DOUBLE_BOOKING, code)
         by_slot: dict[int, list[tuple[str, str | None]]] = {}
         for sid, lit in invites:
             for t in m.candidates[sid]:
@@ -270,6 +336,7 @@ def _booked(m: Model, session_id: str, code: str, t: int) -> cp_model.IntVar:
     return z
 
 
+@constraint(rules.HOST_TEMPO)
 def host_tempo(m: Model) -> None:
     """Sessions of one host at least ``gap_days`` apart (so also at most one a day): each
     occupies ``[day, day + gap_days)`` and they may not overlap."""
@@ -278,7 +345,7 @@ def host_tempo(m: Model) -> None:
         mine = [s.id for s in inst.sessions if s.host == host.id]
         if len(mine) < 2:
             continue
-        lits = m.on(("host_tempo", host.id))
+        lits = m.on((rules.HOST_TEMPO, host.id))
         if lits is None:
             continue
         m.cp.add_no_overlap(
@@ -286,34 +353,41 @@ def host_tempo(m: Model) -> None:
         )
 
 
+@constraint(rules.LEARNING_FIRST)
 def learning_first(m: Model) -> None:
     """The learning meeting at least ``days_before_first_dialog`` days before every dialog."""
     inst = m.instance
     if inst.learning is None:
         return
-    lits = m.on(("learning_first", "learning"))
+    lits = m.on((rules.LEARNING_FIRST, "learning"))
     if lits is None:
         return
     for s in inst.dialogs():
         m.cp.add(m.day(inst.learning) + inst.learning_gap_days <= m.day(s.id)).only_enforce_if(lits)
 
 
+@constraint(rules.SESSION_PINNED)
 def session_pinned(m: Model) -> None:
     """Presenters of a pinned session stay as they were (its slot is pinned by exclusions)."""
     for s in m.instance.dialogs():
         if s.fixed_presenters is None:
             continue
-        lits = m.on(("session_pinned", s.id))
+        lits = m.on((rules.SESSION_PINNED, s.id))
         if lits is None:
             continue
         for u in s.units:
             m.cp.add(m.p[s.id, u] == int(u in s.fixed_presenters)).only_enforce_if(lits)
 
 
-def dialog_order(m: Model) -> None:
-    """Occurrences of one theme are interchangeable: number them in date order (symmetry).
+# -- symmetry breaking (not a rule: it excludes no plan up to renaming) -----------------------
 
-    Not when any occurrence is pinned: then they are no longer interchangeable."""
+
+def dialog_order(m: Model) -> None:
+    """Occurrences of one theme are interchangeable: number them in date order.
+
+    Not when any occurrence is pinned: then they are no longer interchangeable.  The greedy
+    numbers its plans the same way (``greedy._in_date_order``), or its start would be no
+    hint."""
     inst = m.instance
     for theme in inst.themes.values():
         specs = [inst.session(sid) for sid in theme.sessions]
@@ -321,23 +395,3 @@ def dialog_order(m: Model) -> None:
             continue
         for a, b in zip(theme.sessions, theme.sessions[1:], strict=False):
             m.cp.add(m.day(a) <= m.day(b))
-
-
-RULES: list[Callable[[Model], None]] = [
-    session_once,
-    closed_slots,
-    dialog_min_presenters,
-    dialog_max_presenters,
-    joint_presentation,
-    presenter_available,
-    region_theme_once,
-    region_presentation_cap,
-    region_presentation_gap,
-    region_invitation_cap,
-    region_daily_cap,
-    region_double_booking,
-    host_tempo,
-    learning_first,
-    session_pinned,
-    dialog_order,
-]

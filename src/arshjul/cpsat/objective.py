@@ -1,6 +1,7 @@
 """Soft rules: the weighted penalties the plan minimises, one function per term.
 
-Each term is the same quantity :func:`arshjul.check.score` recomputes in plain Python, so the
+Each term is registered in :data:`TERMS` under its catalogue name (:data:`arshjul.rules.TERMS`)
+and is the same quantity :func:`arshjul.check.score` recomputes in plain Python, so the
 solver's objective and the checker's always agree.  A term whose weight is 0 is left out.
 """
 
@@ -11,9 +12,28 @@ from collections.abc import Callable, Mapping
 
 from ortools.sat.python import cp_model
 
+from .. import rules
 from .model import Model
 
+TermBuilder = Callable[[Model], cp_model.LinearExprT]
 
+TERMS: dict[str, TermBuilder] = {}
+"""Term name → the function that builds it, in the catalogue's order of terms."""
+
+
+def term(name: str) -> Callable[[TermBuilder], TermBuilder]:
+    """Register a term builder under its catalogue name."""
+
+    def register(build: TermBuilder) -> TermBuilder:
+        if name not in rules.TERMS or name in TERMS:
+            raise ValueError(f"'{name}' cannot be registered as an objective term")
+        TERMS[name] = build
+        return build
+
+    return register
+
+
+@term(rules.MATCH)
 def match(m: Model) -> cp_model.LinearExprT:
     """Interest weight left unpresented: Σ over (theme, interested region) of the weight
     when the region presents on none of the theme's dialogs."""
@@ -38,10 +58,11 @@ def match(m: Model) -> cp_model.LinearExprT:
 
 
 def _theme_once_holds(m: Model, code: str) -> bool:
-    key = ("region_theme_once", code)
+    key = (rules.REGION_THEME_ONCE, code)
     return key not in m.disabled and not m.switchable
 
 
+@term(rules.COVERAGE)
 def coverage(m: Model) -> cp_model.LinearExprT:
     """Regions interested in some theme that present nowhere."""
     inst = m.instance
@@ -62,6 +83,7 @@ def covered_regions(m: Model) -> list[str]:
     return [c for c in inst.regions if any(c in t.interest for t in inst.themes.values())]
 
 
+@term(rules.SPREAD)
 def spread(m: Model) -> cp_model.LinearExprT:
     """Sessions in the busiest month (all kinds): an even spread keeps this low."""
     inst = m.instance
@@ -76,6 +98,7 @@ def spread(m: Model) -> cp_model.LinearExprT:
     return peak
 
 
+@term(rules.PREFERRED_MONTH)
 def preferred_month(m: Model) -> cp_model.LinearExprT:
     """Dialogs held outside their theme's preferred months."""
     inst = m.instance
@@ -89,6 +112,7 @@ def preferred_month(m: Model) -> cp_model.LinearExprT:
     return sum(total)
 
 
+@term(rules.BALANCE)
 def balance(m: Model) -> cp_model.LinearExprT:
     """Presenters in the fullest dialog minus presenters in the emptiest one."""
     dialogs = m.instance.dialogs()
@@ -102,18 +126,6 @@ def balance(m: Model) -> cp_model.LinearExprT:
         m.cp.add(hi >= n)
         m.cp.add(lo <= n)
     return hi - lo
-
-
-TERMS: dict[str, Callable[[Model], cp_model.LinearExprT]] = {
-    "match": match,
-    "coverage": coverage,
-    "spread": spread,
-    "preferred_month": preferred_month,
-    "balance": balance,
-}
-
-
-TermBuilder = Callable[[Model], cp_model.LinearExprT]
 
 
 def add_objective(m: Model, extra: Mapping[str, tuple[int, TermBuilder]] | None = None) -> None:
