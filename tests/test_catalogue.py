@@ -23,7 +23,7 @@ from arshjul import check, greedy, rules
 from arshjul.cli import main
 from arshjul.cpsat import constraints, objective
 from arshjul.cpsat.conflicts import model_all_switchable, model_with_hard_closures
-from arshjul.explain import RULE_TEXT
+from arshjul.explain import DESCRIBERS, RULE_TEXT
 from arshjul.greedy import greedy_assignment
 from arshjul.instance import Instance, build_instance
 from arshjul.plan import Plan
@@ -179,10 +179,16 @@ def test_objective_terms_are_the_catalogues() -> None:
 
 
 def test_the_explanations_sentences_are_for_catalogue_rules() -> None:
-    # integrator: explain.py is being split into a package by another engineer; once its
-    # RULE_TEXT is derived from arshjul.rules (rules.rule_text), assert equality here (every
-    # hard rule with the catalogue's sentence) or drop RULE_TEXT for the catalogue.
-    assert set(RULE_TEXT) <= set(rules.RULES)
+    assert dict(RULE_TEXT) == {name: r.text for name, r in rules.HARD.items()}
+
+
+def test_every_switchable_rule_is_described_in_the_scenarios_words() -> None:
+    """A rule that can be named in a conflict has a describer of its name in explain; the
+    structural rules are never in a conflict and fall back to their sentence."""
+    switchable = {name for name, r in rules.HARD.items() if r.switchable}
+    assert set(DESCRIBERS) <= set(rules.HARD)
+    # replanning's two closing rules are said by replan's own report, not by explain
+    assert switchable - set(DESCRIBERS) == {rules.SESSION_FROZEN, rules.REPLAN_FROZEN_UNTIL}
 
 
 def _returned_rules(path: str) -> set[str]:

@@ -7,56 +7,29 @@ The bottom of :mod:`arshjul.explain`: every other part says things with these he
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
+from .. import rules
 from ..check import Violation
 from ..instance import Instance, RuleKey, SessionSpec
 from ..scenario import Scenario
 
-RULE_TEXT: dict[str, str] = {
-    "session_once": "each session is held exactly once",
-    "calendar_weekday": "meetings only on the scenario's weekdays (weekdays)",
-    "calendar_holiday": "no meetings on Swedish holidays (calendar.holidays)",
-    "calendar_bridge_day": "no meetings on bridge days (calendar.close_bridge_days)",
-    "calendar_half_day": (
-        "no afternoons on the half days before holidays (calendar.close_half_day_afternoons)"
-    ),
-    "calendar_blackout": "no meetings in a blackout period (calendar.blackouts)",
-    "lead_time": "no session before the publication date plus the lead time (limits.lead_time_days)",
-    "session_slots": "a session only in the meeting slots it allows (slots)",
-    "session_fits_slot": "a session fits inside its meeting slot",
-    "session_window": "a session inside its window (window)",
-    "theme_forbidden": "no dialog of a theme in its forbidden periods (forbidden)",
-    "dialog_followup": "each dialog followed up at a later network meeting (network.followup_weeks)",
-    "network_fixed": "network meetings on their fixed dates (network.dates)",
-    "dialog_min_presenters": "at least min_presenters presenters in every dialog",
-    "dialog_max_presenters": "no more presenters than max_presenters and than fit the slot",
-    "joint_presentation": "a region presents alone or with its group, not both",
-    "presenter_available": "a region presents only on days it is available (unavailable, school holidays)",
-    "presenter_eligible": "only regions interested in a theme present in its dialogs",
-    "region_theme_once": "a region presents at most once on each theme",
-    "region_presentation_cap": "at most max_presentations presentations per region",
-    "region_presentation_gap": "at least presentation_gap_days between two presentations of a region",
-    "region_invitation_cap": "at most window_max invitations per region in any window_days days",
-    "region_daily_cap": "at most daily_max invitations per region on one day",
-    "region_double_booking": "a region is never invited to two sessions at the same time",
-    "host_tempo": "a host's sessions at least gap_days apart",
-    "learning_first": "the learning meeting at least days_before_first_dialog days before every dialog",
-    "session_pinned": "a session already sent keeps its date and presenters",
-    "session_invited": "invitations follow the theme's invitation policy (invite)",
-    "running_order": "times follow the running order: host first, then each presenter",
-}
-"""One sentence per hard rule, by the name the model, the checker and the explanations share."""
+RULE_TEXT: Mapping[str, str] = MappingProxyType({name: r.text for name, r in rules.HARD.items()})
+"""One sentence per hard rule, from the catalogue (:mod:`arshjul.rules`)."""
 
-CALENDAR_GROUPS = ("calendar_weekday", "calendar_holiday", "calendar_bridge_day", "calendar_half_day")
+CALENDAR_GROUPS = (
+    rules.CALENDAR_WEEKDAY,
+    rules.CALENDAR_HOLIDAY,
+    rules.CALENDAR_BRIDGE_DAY,
+    rules.CALENDAR_HALF_DAY,
+)
 """Rules with one key per day or weekday: shown as one item with all its subjects."""
 
 
-def rule_text(rule: str) -> str:
-    """The general sentence of a rule (its name when it has none)."""
-    return RULE_TEXT.get(rule, rule.replace("_", " "))
+rule_text = rules.rule_text
 
 
 def _plural(n: int, word: str) -> str:
@@ -376,31 +349,31 @@ def _network_fixed(w: _Where, subjects: Sequence[str], fields: list[str]) -> str
 
 
 DESCRIBERS: dict[str, Describer] = {
-    "region_invitation_cap": _invitation_cap,
-    "region_daily_cap": _daily_cap,
-    "region_presentation_cap": _presentation_cap,
-    "region_presentation_gap": _presentation_gap,
-    "region_theme_once": _theme_once,
-    "region_double_booking": _double_booking,
-    "presenter_available": _presenter_available,
-    "joint_presentation": _joint_presentation,
-    "dialog_min_presenters": _min_presenters,
-    "dialog_max_presenters": _max_presenters,
-    "host_tempo": _host_tempo,
-    "learning_first": _learning_first,
-    "session_pinned": _session_pinned,
-    "calendar_weekday": _weekday,
-    "calendar_holiday": _holiday,
-    "calendar_bridge_day": _bridge_day,
-    "calendar_half_day": _half_day,
-    "calendar_blackout": _blackout,
-    "lead_time": _lead_time,
-    "session_slots": _session_slots,
-    "session_fits_slot": _fits_slot,
-    "session_window": _session_window,
-    "theme_forbidden": _theme_forbidden,
-    "dialog_followup": _followup,
-    "network_fixed": _network_fixed,
+    rules.REGION_INVITATION_CAP: _invitation_cap,
+    rules.REGION_DAILY_CAP: _daily_cap,
+    rules.REGION_PRESENTATION_CAP: _presentation_cap,
+    rules.REGION_PRESENTATION_GAP: _presentation_gap,
+    rules.REGION_THEME_ONCE: _theme_once,
+    rules.REGION_DOUBLE_BOOKING: _double_booking,
+    rules.PRESENTER_AVAILABLE: _presenter_available,
+    rules.JOINT_PRESENTATION: _joint_presentation,
+    rules.DIALOG_MIN_PRESENTERS: _min_presenters,
+    rules.DIALOG_MAX_PRESENTERS: _max_presenters,
+    rules.HOST_TEMPO: _host_tempo,
+    rules.LEARNING_FIRST: _learning_first,
+    rules.SESSION_PINNED: _session_pinned,
+    rules.CALENDAR_WEEKDAY: _weekday,
+    rules.CALENDAR_HOLIDAY: _holiday,
+    rules.CALENDAR_BRIDGE_DAY: _bridge_day,
+    rules.CALENDAR_HALF_DAY: _half_day,
+    rules.CALENDAR_BLACKOUT: _blackout,
+    rules.LEAD_TIME: _lead_time,
+    rules.SESSION_SLOTS: _session_slots,
+    rules.SESSION_FITS_SLOT: _fits_slot,
+    rules.SESSION_WINDOW: _session_window,
+    rules.THEME_FORBIDDEN: _theme_forbidden,
+    rules.DIALOG_FOLLOWUP: _followup,
+    rules.NETWORK_FIXED: _network_fixed,
 }
 """How :func:`describe` says each rule, by rule name.  A rule without one (the built-in
 rules with no numbers of their own, such as ``session_once``) falls back to its
