@@ -74,6 +74,13 @@ class Book:
         for n in range(len(path), 0, -1):
             cell = self.where.get(path[:n])
             if cell:
+                if n == len(path):  # a rule on a whole row: the cell of the first field it names
+                    named = [
+                        (m.start(), self.where[(*path, m.group())])
+                        for m in re.finditer(r"[a-z_]+", err.problem)
+                        if (*path, m.group()) in self.where
+                    ]
+                    cell = min(named)[1] if named else cell
                 return ScenarioError(err.problem, source=self.source, field=cell)
         return ScenarioError(err.problem, source=self.source, field=err.field)
 
@@ -721,6 +728,10 @@ class _Reader:
         for r, values in enumerate(rows[1:], start=2):
             code = values[0] if values else None
             code = None if code is None or not str(code).strip() else str(code).strip()
+            if code is not None and code not in self.region_index:
+                raise self.fail(
+                    self.ref(L.INTEREST, r, 1), f"unknown region {code!r} (not on the {L.REGIONS} sheet)"
+                )
             for k, value in enumerate(values, start=1):
                 if k <= len(L.INTEREST_FIXED) or value is None or not str(value).strip():
                     continue
