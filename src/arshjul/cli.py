@@ -30,6 +30,7 @@ from .commands import dtstamp as _dtstamp
 from .commands import fail_input as _fail_input
 from .commands import load_scenario as _load
 from .commands import read_plan as _read_plan
+from .commands.workbook import workbook
 from .errors import ScenarioError
 from .plan import Plan
 
@@ -461,7 +462,7 @@ def _register() -> None:
     from .commands.explain import alternatives, explain
     from .commands.variants import COMMANDS as VARIANT_COMMANDS
 
-    for command in [explain, alternatives, *VARIANT_COMMANDS]:
+    for command in [explain, alternatives, *VARIANT_COMMANDS, workbook]:
         main.add_command(command)
 
 
