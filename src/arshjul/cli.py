@@ -32,6 +32,7 @@ from .commands import load_scenario as _load
 from .commands import read_plan as _read_plan
 from .commands.workbook import workbook
 from .errors import ScenarioError
+from .exporters.xlsx import plan_xlsx
 from .plan import Plan
 
 
@@ -274,6 +275,7 @@ def write_outputs(
 
             written += write_report(plan, stage)
         written.append(write_atomic(stage / "plan.json", plan.to_json()))
+        written.append(write_atomic(stage / "plan.xlsx", plan_xlsx(plan, dtstamp=dtstamp)))
     return [out / p.relative_to(stage) for p in written]
 
 
