@@ -120,7 +120,8 @@ def words(choices: dict[str, Any]) -> str:
 #   text    any text (numbers and dates are read as their text)
 #   int     a whole number
 #   date    a date cell (or ISO text 2027-05-03)
-#   end     one end of a span: a date, or a week without a year (W07)
+#   from, to  the ends of a span: a date, or a week without a year (W07); a week of a year
+#           (2027-W07) is its Monday as 'from', its Sunday as 'to'
 #   time    a time of day (09:00)
 #   bool    ja / nej
 #   choice  one of the column's Swedish words
@@ -146,7 +147,7 @@ class Col:
 
 
 def _end(header: str, key: str, help: str) -> Col:
-    return Col(header, key, "end", 12, help)
+    return Col(header, key, "to" if key.endswith("to") else "from", 12, help)
 
 
 SPAN_HELP = "Ett datum (2027-05-03) eller en vecka (W07); Från och Till båda datum eller båda veckor."

@@ -214,8 +214,8 @@ class _Cells:
             return self.integer(value, ref)
         if kind == "date":
             return self.date(value, ref)
-        if kind == "end":
-            return self.end(value, ref, end=False)
+        if kind in ("from", "to"):
+            return self.end(value, ref, end=kind == "to")
         if kind == "time":
             return self.time(value, ref)
         if kind == "bool":

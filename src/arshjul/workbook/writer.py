@@ -24,7 +24,18 @@ from ..errors import ScenarioError
 from ..fileio import write_atomic
 from ..scenario import Scenario, Span, Theme
 from . import layout as L
-from .files import HELP_FONT, SHADE_FILL, WRAP, autofilter, header, illegal_text, put, xlsx_bytes
+from .files import (
+    HEADER_FILL,
+    HEADER_FONT,
+    HELP_FONT,
+    SHADE_FILL,
+    WRAP,
+    autofilter,
+    header,
+    illegal_text,
+    put,
+    xlsx_bytes,
+)
 
 SPARE_ROWS = 200
 """Rows below the data that still get the drop-downs, for the planner's new rows."""
@@ -259,7 +270,9 @@ def _theme_cells(host: str, t: Theme) -> list[Any]:
 
 
 def _format(kind: str) -> str | None:
-    return {"date": L.DATE_FORMAT, "end": L.DATE_FORMAT, "time": L.TIME_FORMAT}.get(kind)
+    return {"date": L.DATE_FORMAT, "from": L.DATE_FORMAT, "to": L.DATE_FORMAT, "time": L.TIME_FORMAT}.get(
+        kind
+    )
 
 
 def _table(wb: Workbook, title: str, columns: Sequence[L.Col], rows: list[list[Any]]) -> Worksheet:
@@ -275,7 +288,7 @@ def _table(wb: Workbook, title: str, columns: Sequence[L.Col], rows: list[list[A
     for k, col in enumerate(columns, start=1):
         letter = get_column_letter(k)
         _validate(ws, col, f"{letter}2:{letter}{len(rows) + 1 + SPARE_ROWS}")
-        if col.kind == "date" or col.kind == "end":
+        if col.kind in ("date", "from", "to"):
             for r in range(len(rows) + 2, len(rows) + 2 + SPARE_ROWS):
                 ws.cell(row=r, column=k).number_format = L.DATE_FORMAT
     autofilter(ws, len(columns), len(rows))
@@ -319,7 +332,7 @@ def _field_sheet(ws: Worksheet, fields: Sequence[L.Col], values: dict[str, Any])
         value = values.get(col.key)
         if value is not None and value != "":
             put(ws, r, 2, value, _format(col.kind)).alignment = Alignment(horizontal="left")
-        elif col.kind in ("date", "end"):
+        elif col.kind in ("date", "from", "to"):
             ws.cell(row=r, column=2).number_format = L.DATE_FORMAT
         if col.help:
             put(ws, r, 3, col.help).font = HELP_FONT
@@ -430,8 +443,7 @@ def _network_sheet(ws: Worksheet, sc: Scenario) -> None:
     _field_sheet(ws, L.NETWORK_FIELDS, values)
     column = L.NETWORK_DATES_COLUMN
     cell = put(ws, 1, column, L.NETWORK_DATES)
-    cell.font = ws.cell(row=1, column=1).font.copy()
-    cell.fill = ws.cell(row=1, column=1).fill.copy()
+    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     ws.column_dimensions[get_column_letter(column)].width = 14
     dates = net.dates if net else []
     for r, day in enumerate(dates, start=2):
