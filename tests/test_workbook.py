@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -445,3 +446,31 @@ def test_workbook_new_from_a_scenario_and_its_refusals(tmp_path: Path) -> None:
     )
     assert not (tmp_path / "bad.xlsx").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+# -- a real spreadsheet program ----------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)",
+)
+def test_a_workbook_saved_again_by_libreoffice_reads_the_same(tmp_path: Path) -> None:
+    """What a planner's spreadsheet program writes back (shared strings, its own styles and
+    date cells) reads as the same scenario."""
+    sc = kitchen_sink()
+    source = write_workbook(sc, tmp_path / "in" / "år.xlsx")
+    out = tmp_path / "out"
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    convert = ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(source)]
+    done = subprocess.run(
+        ["soffice", "--headless", "--norestore", profile, *convert],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    resaved = out / "år.xlsx"
+    assert resaved.read_bytes() != source.read_bytes()
+    assert canonical(load(resaved)) == canonical(sc)
