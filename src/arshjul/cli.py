@@ -30,7 +30,9 @@ from .commands import dtstamp as _dtstamp
 from .commands import fail_input as _fail_input
 from .commands import load_scenario as _load
 from .commands import read_plan as _read_plan
+from .commands.workbook import workbook
 from .errors import ScenarioError
+from .exporters.xlsx import plan_xlsx
 from .plan import Plan
 
 
@@ -273,6 +275,7 @@ def write_outputs(
 
             written += write_report(plan, stage)
         written.append(write_atomic(stage / "plan.json", plan.to_json()))
+        written.append(write_atomic(stage / "plan.xlsx", plan_xlsx(plan, dtstamp=dtstamp)))
     return [out / p.relative_to(stage) for p in written]
 
 
@@ -461,7 +464,7 @@ def _register() -> None:
     from .commands.explain import alternatives, explain
     from .commands.variants import COMMANDS as VARIANT_COMMANDS
 
-    for command in [explain, alternatives, *VARIANT_COMMANDS]:
+    for command in [explain, alternatives, *VARIANT_COMMANDS, workbook]:
         main.add_command(command)
 
 

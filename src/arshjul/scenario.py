@@ -30,6 +30,7 @@ from pydantic import (
 
 from .errors import ScenarioError
 from .extends import Origin, locate, merge, unmerged
+from .workbook.reader import read_workbook
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Largest scenario file read; a real year of 240 regions is well under 1 MB."""
@@ -830,6 +831,8 @@ def read_text(path: Path) -> str:
 def load(path: str | Path) -> Scenario:
     """Read and validate a scenario file (an ``extends:`` chain is merged first)."""
     p = Path(path)
+    if p.suffix.lower() == ".xlsx":  # the planning workbook; errors name sheet and cell
+        return read_workbook(p, MAX_FILE_BYTES).validated(from_data)
     data = parse_yaml(read_text(p), str(p))
     # `extends: other.yaml` never reaches pydantic: the chain is merged first (arshjul.extends)
     if isinstance(data, dict) and "extends" in data:

@@ -1,0 +1,347 @@
+"""The plan as a workbook (plan.xlsx): sessions, running orders, invitations, load, penalty.
+
+Sheets, all with frozen, filterable headers and real date and time cells:
+
+- **Sessioner**: one row per session (date, time, kind, host, theme, running order);
+- **Talarordning**: one row per slot of every dialog's running order, the host first;
+- **Inbjudningar**: regions × sessions, ``P`` presents, ``x`` is invited to listen;
+- **Belastning**: invitations per region and month, the worst rolling window against the cap;
+- **Straff**: the penalty by rule (the plan's weighted objective terms), status and bound;
+- one sheet per region (its code): the sessions it is invited to, and its own slot.
+
+The same plan gives the same bytes: the workbook's timestamps are the DTSTAMP the
+calendars use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..fileio import write_atomic
+from ..plan import Plan, Session
+from ..workbook.files import HEADER_FILL, HEADER_FONT, MARK_FILL, WRAP, autofilter, header, put, xlsx_bytes
+from ..workbook.layout import DATE_FORMAT, TIME_FORMAT
+from .heatmap import cap_months
+from .report import STATUS_SV, TERMS_SV
+from .wheel import KIND_SV, MONTHS_SV_SHORT, WEEKDAYS_SV_SHORT
+
+PRESENTS, LISTENS = "P", "x"
+SESSIONS, ORDER, INVITATIONS, LOAD, PENALTY = (
+    "Sessioner",
+    "Talarordning",
+    "Inbjudningar",
+    "Belastning",
+    "Straff",
+)
+
+
+def plan_xlsx(plan: Plan, *, dtstamp: dt.datetime) -> bytes:
+    """The plan as .xlsx bytes; ``dtstamp`` (the calendars' DTSTAMP) dates the workbook."""
+    return xlsx_bytes(build(plan), dtstamp)
+
+
+def write_plan_xlsx(plan: Plan, path: Path, *, dtstamp: dt.datetime) -> Path:
+    """Write plan.xlsx atomically."""
+    return write_atomic(path, plan_xlsx(plan, dtstamp=dtstamp))
+
+
+def build(plan: Plan) -> Workbook:
+    wb = Workbook()
+    wb.properties.title = plan.scenario_name
+    tz = ZoneInfo(plan.timezone)
+    _sessions(wb.active, plan, tz)
+    _order(wb.create_sheet(ORDER), plan, tz)
+    _invitations(wb.create_sheet(INVITATIONS), plan)
+    _load(wb.create_sheet(LOAD), plan)
+    _penalty(wb.create_sheet(PENALTY), plan)
+    for code, name in plan.regions.items():
+        _region(wb.create_sheet(code), plan, code, name, tz)
+    return wb
+
+
+def _local(moment: dt.datetime | None, tz: ZoneInfo) -> dt.time | None:
+    if moment is None:
+        return None
+    return (moment.astimezone(tz) if moment.tzinfo else moment).time().replace(tzinfo=None)
+
+
+def _rows(ws: Worksheet, columns: Sequence[tuple[str, int]], rows: list[list[Any]]) -> None:
+    """A table: header, rows (dates and times formatted as such), filter on the header."""
+    header(ws, [c[0] for c in columns], [c[1] for c in columns])
+    for r, values in enumerate(rows, start=2):
+        for k, value in enumerate(values, start=1):
+            if value is None or value == "":
+                continue
+            fmt = (
+                DATE_FORMAT
+                if isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+                else TIME_FORMAT
+                if isinstance(value, dt.time)
+                else None
+            )
+            cell = put(ws, r, k, value, fmt)
+            if isinstance(value, str) and "\n" in value:
+                cell.alignment = WRAP
+    autofilter(ws, len(columns), len(rows))
+
+
+def _kind(s: Session) -> str:
+    return KIND_SV.get(s.kind, s.kind)
+
+
+def _running_order(s: Session, tz: ZoneInfo) -> str:
+    lines = []
+    if s.host_start is not None and s.host_end is not None:
+        lines.append(f"{_local(s.host_start, tz):%H:%M}–{_local(s.host_end, tz):%H:%M} {s.host_name} (värd)")
+    for p in s.presentations:
+        lines.append(f"{_local(p.start, tz):%H:%M}–{_local(p.end, tz):%H:%M} {p.name} ({p.presenter})")
+    return "\n".join(lines)
+
+
+def _sessions(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
+    ws.title = SESSIONS
+    titles = {s.id: s for s in plan.sessions}
+    rows = []
+    for s in plan.sessions:
+        followup = titles.get(s.followup_on or "")
+        rows.append(
+            [
+                s.date,
+                WEEKDAYS_SV_SHORT[s.date.weekday()],
+                s.date.isocalendar().week,
+                _local(s.start, tz),
+                _local(s.end, tz),
+                _kind(s),
+                s.title,
+                s.host_name,
+                s.theme,
+                s.slot,
+                _running_order(s, tz),
+                len(s.presentations),
+                len(s.invited),
+                f"{followup.date} {followup.title}" if followup else None,
+                s.id,
+            ]
+        )
+    _rows(
+        ws,
+        [
+            ("Datum", 12),
+            ("Dag", 6),
+            ("Vecka", 7),
+            ("Start", 8),
+            ("Slut", 8),
+            ("Typ", 22),
+            ("Titel", 44),
+            ("Värd", 14),
+            ("Tema", 20),
+            ("Pass", 11),
+            ("Talarordning", 52),
+            ("Presentatörer", 13),
+            ("Inbjudna", 10),
+            ("Följs upp på", 36),
+            ("Id", 36),
+        ],
+        rows,
+    )
+
+
+def _order(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
+    rows: list[list[Any]] = []
+    for s in plan.sessions:
+        slots: list[tuple[Any, ...]] = [
+            (p.start, p.end, "presenterar", p.presenter, p.name, ", ".join(p.regions))
+            for p in s.presentations
+        ]
+        if s.host_start is not None and s.host_end is not None:
+            slots.insert(0, (s.host_start, s.host_end, "värd", s.host, s.host_name, None))
+        rows += [[s.date, _local(a, tz), _local(b, tz), s.title, *who, s.id] for a, b, *who in slots]
+    _rows(
+        ws,
+        [
+            ("Datum", 12),
+            ("Start", 8),
+            ("Slut", 8),
+            ("Session", 44),
+            ("Roll", 12),
+            ("Presentatör", 22),
+            ("Namn", 30),
+            ("Regioner", 28),
+            ("Session-id", 36),
+        ],
+        rows,
+    )
+
+
+def _invitations(ws: Worksheet, plan: Plan) -> None:
+    """Regions down, sessions across: row 1 the session's date, row 2 its title."""
+    sessions = plan.sessions
+    first = 3
+    end = first + len(sessions)
+    for k, (title, width) in enumerate([("Kod", 9), ("Region", 28)], start=1):
+        for row in (1, 2):
+            cell = put(ws, row, k, title if row == 2 else "Datum" if k == 2 else None)
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        ws.column_dimensions[get_column_letter(k)].width = width
+    for k, s in enumerate(sessions, start=first):
+        day = put(ws, 1, k, s.date, DATE_FORMAT)
+        title = put(ws, 2, k, s.title)
+        for cell in (day, title):
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        title.alignment = Alignment(text_rotation=90, vertical="bottom", horizontal="center")
+        ws.column_dimensions[get_column_letter(k)].width = 5
+    for k, title in enumerate(("Inbjudningar", "Presentationer"), start=end):
+        cell = put(ws, 2, k, title)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        put(ws, 1, k, None).fill = HEADER_FILL
+        cell.alignment = Alignment(text_rotation=90, vertical="bottom", horizontal="center")
+        ws.column_dimensions[get_column_letter(k)].width = 7
+    ws.row_dimensions[2].height = 180
+    ws.cell(row=2, column=1).comment = Comment(
+        f"{PRESENTS} = presenterar, {LISTENS} = inbjuden att lyssna", "arshjul", width=240, height=50
+    )
+    center = Alignment(horizontal="center")
+    for r, (code, name) in enumerate(plan.regions.items(), start=3):
+        put(ws, r, 1, code)
+        put(ws, r, 2, name)
+        invited = presents = 0
+        for k, s in enumerate(sessions, start=first):
+            if code in s.presenting_regions:
+                put(ws, r, k, PRESENTS).alignment = center
+                presents += 1
+            elif code in s.invited:
+                put(ws, r, k, LISTENS).alignment = center
+            invited += code in s.invited
+        put(ws, r, end, invited)
+        put(ws, r, end + 1, presents)
+    ws.freeze_panes = "C3"
+    autofilter(ws, end + 1, len(plan.regions), top=2)
+
+
+def _load(ws: Worksheet, plan: Plan) -> None:
+    loads = plan.load()
+    months = list(loads[0].by_month) if loads else list(plan.sessions_per_month())
+    labels = [f"{MONTHS_SV_SHORT[int(m[5:]) - 1]} {m[:4]}" for m in months]
+    columns = [("Kod", 9), ("Region", 28), *((label, 9) for label in labels)]
+    columns += [
+        ("Totalt", 8),
+        (f"Värsta {plan.window_days} dagar", 10),
+        ("Fönstret börjar", 12),
+        ("Tak", 6),
+        ("Presentationer", 10),
+    ]
+    rows = [
+        [
+            load.code,
+            load.name,
+            *(load.by_month[m] for m in months),
+            load.invitations,
+            load.worst_window,
+            load.worst_window_start,
+            plan.window_max.get(load.code),
+            load.presentations,
+        ]
+        for load in loads
+    ]
+    _rows(ws, columns, rows)
+    ws.freeze_panes = "C2"
+    worst = 3 + len(months) + 1
+    for r, load in enumerate(loads, start=2):
+        cap = plan.window_max.get(load.code)
+        if cap is None:
+            continue
+        days = sorted(s.date for s in plan.sessions if load.code in s.invited)
+        crowded = cap_months(days, plan.window_days, cap)
+        for k, m in enumerate(months, start=3):
+            if m in crowded:
+                ws.cell(row=r, column=k).fill = MARK_FILL
+        if load.worst_window >= cap:
+            ws.cell(row=r, column=worst).fill = MARK_FILL
+    ws.cell(row=1, column=worst).comment = Comment(
+        "Flest inbjudningar under något rullande fönster; markerat när regionen är vid taket.",
+        "arshjul",
+        width=240,
+        height=60,
+    )
+
+
+def _penalty(ws: Worksheet, plan: Plan) -> None:
+    total = plan.objective or 0
+    rows: list[list[Any]] = [
+        [name, TERMS_SV.get(name, ""), value, round(value / total, 4) if total else None]
+        for name, value in plan.terms.items()
+    ]
+    _rows(ws, [("Regel", 18), ("Beskrivning", 62), ("Straff", 10), ("Andel", 9)], rows)
+    for r in range(2, len(rows) + 2):
+        ws.cell(row=r, column=4).number_format = "0.0%"
+    r = len(rows) + 3
+    gap = plan.gap
+    summary: list[tuple[str, Any, str | None]] = [
+        ("Totalt", plan.objective, None),
+        ("Status", plan.status, STATUS_SV.get(plan.status)),
+        ("Undre gräns", plan.bound, "Ingen plan kan ha lägre straff än detta."),
+        ("Gap", gap, None),
+    ]
+    for k, (label, value, note) in enumerate(summary):
+        put(ws, r + k, 1, label).font = Font(bold=True)
+        if value is not None:
+            put(ws, r + k, 3, value, "0.0%" if label == "Gap" else None)
+        if note:
+            put(ws, r + k, 2, note)
+
+
+def _region(ws: Worksheet, plan: Plan, code: str, name: str, tz: ZoneInfo) -> None:
+    rows = []
+    for s in plan.sessions_for(code):
+        own = next((p for p in s.presentations if code in p.regions), None)
+        if own is None:
+            role = "lyssnar"
+        elif own.presenter == code:
+            role = "presenterar"
+        else:
+            role = f"presenterar med {own.name}"
+        rows.append(
+            [
+                s.date,
+                WEEKDAYS_SV_SHORT[s.date.weekday()],
+                _local(s.start, tz),
+                _local(s.end, tz),
+                _kind(s),
+                s.title,
+                s.host_name,
+                role,
+                _local(own.start, tz) if own else None,
+                _local(own.end, tz) if own else None,
+                s.location,
+                s.meeting_link,
+            ]
+        )
+    _rows(
+        ws,
+        [
+            ("Datum", 12),
+            ("Dag", 6),
+            ("Start", 8),
+            ("Slut", 8),
+            ("Typ", 22),
+            ("Session", 44),
+            ("Värd", 14),
+            ("Roll", 24),
+            ("Egen tid från", 10),
+            ("Egen tid till", 10),
+            ("Plats", 26),
+            ("Möteslänk", 40),
+        ],
+        rows,
+    )
+    ws.oddHeader.center.text = name
