@@ -32,8 +32,8 @@ from ..plan import Plan, Session
 from ..workbook.files import HEADER_FILL, HEADER_FONT, MARK_FILL, WRAP, autofilter, header, put, xlsx_bytes
 from ..workbook.layout import DATE_FORMAT, TIME_FORMAT
 from .heatmap import cap_months
+from .labels import KIND_SV, MONTHS_SV_SHORT, WEEKDAYS_SV_SHORT
 from .report import STATUS_SV, TERMS_SV
-from .wheel import KIND_SV, MONTHS_SV_SHORT, WEEKDAYS_SV_SHORT
 
 PRESENTS, LISTENS = "P", "x"
 SESSIONS, ORDER, INVITATIONS, LOAD, PENALTY = (
