@@ -5,7 +5,7 @@
 """
 
 from ..options import Progress, SolveOptions, preset_of
-from .solve import PRESETS, SolveResult, build_model, run, solve, status_of
+from .solve import PRESETS, SolveResult, build_model, run, solve, solver_for, status_of
 
 __all__ = [
     "PRESETS",
@@ -16,5 +16,6 @@ __all__ = [
     "preset_of",
     "run",
     "solve",
+    "solver_for",
     "status_of",
 ]

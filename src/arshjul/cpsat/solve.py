@@ -7,6 +7,7 @@ once: it stops the search and the best plan found so far comes back with status 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -38,6 +39,13 @@ def status_of(code: Any) -> SolveStatus:
     return STATUS_NAMES.get(code, SolveStatus.UNKNOWN)
 
 
+def feasibility(status: SolveStatus) -> SolveStatus:
+    """Whether any plan exists: FEASIBLE (an optimum included), INFEASIBLE, or UNKNOWN."""
+    if status.found:
+        return SolveStatus.FEASIBLE
+    return status if status == SolveStatus.INFEASIBLE else SolveStatus.UNKNOWN
+
+
 @dataclass
 class SolveResult:
     status: SolveStatus
@@ -59,23 +67,35 @@ def build_model(
     *,
     disabled: frozenset[RuleKey] = frozenset(),
     switchable: bool = False,
+    hard_closures: bool = False,
     objective: bool = True,
     extra_rules: Sequence[Callable[[Model], None]] = (),
     extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
 ) -> Model:
-    """The whole CP-SAT model: variables, hard rules, objective.
+    """The CP-SAT model: variables, hard rules and, with ``objective``, the weighted terms.
 
-    ``extra_rules`` and ``extra_terms`` let callers (replanning, explanations) add their own
-    constraints and weighted terms without touching the base model.
+    ``switchable`` gives every rule instance not ``disabled`` its own enforcement literal
+    (to find which rules collide); with ``hard_closures`` as well, the slot-closing rules
+    (calendar, windows, lead time …) stay hard — a closed slot is simply not a candidate —
+    which keeps the model small.  ``extra_rules`` and ``extra_terms`` let callers
+    (replanning, explanations) add their own constraints and weighted terms.
     """
-    m = Model(instance=instance, switchable=switchable, disabled=disabled)
-    build_variables(m)
+    m = Model(instance=instance, switchable=switchable and not hard_closures, disabled=disabled)
+    build_variables(m)  # strict unless switchable: slots closed by rules not disabled are left out
+    if switchable and hard_closures:
+        m.instance = _without_exclusions(instance)
+        m.switchable = True
     add_all(m)
     for rule in extra_rules:
         rule(m)
     if objective:
         add_objective(m, extra_terms)
     return m
+
+
+def _without_exclusions(inst: Instance) -> Instance:
+    """The same instance with no slot-closing rules left to state."""
+    return dataclasses.replace(inst, sessions=[dataclasses.replace(s, exclusions={}) for s in inst.sessions])
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -96,17 +116,23 @@ PRESETS: dict[str, dict[str, Any]] = {
 chosen with ``SolveOptions.preset`` or ``--preset``."""
 
 
-def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+def solver_for(options: SolveOptions, *, preset: bool = True, **settings: Any) -> cp_model.CpSolver:
+    """A CP-SAT solver set up from ``options``: time limit, workers, seed, log and gap, then
+    the preset's settings (unless ``preset`` is false) and ``settings`` on top.  Ctrl-C is
+    left to the caller: it stops the search and keeps the plan."""
+    solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = float(options.time_limit)
     p.num_workers = max(1, int(options.workers))
     p.random_seed = int(options.seed)
     p.log_search_progress = bool(options.log)
-    p.catch_sigint_signal = False  # Ctrl-C is ours: it stops the search and keeps the plan
+    p.catch_sigint_signal = False
     if options.gap is not None:
         p.relative_gap_limit = float(options.gap)
-    for name, value in PRESETS[preset_of(options)].items():
+    tuned = PRESETS[preset_of(options)] if preset else {}
+    for name, value in {**tuned, **settings}.items():
         setattr(p, name, value)
+    return solver
 
 
 _NEXT = re.compile(r"^#(?:Bound|\d+)\s.*next:\[(-?[0-9.e+]+),")
@@ -162,8 +188,7 @@ def run(
     ``warm`` is the plan the model was hinted with (:func:`complete_hint`): it is the
     answer when the search ends before CP-SAT reports any plan.  ``started`` is when the
     caller's clock began (progress and wall time count from it)."""
-    solver = cp_model.CpSolver()
-    parameters(solver, options)
+    solver = solver_for(options)
     started = time.monotonic() if started is None else started
     first = None if warm is None else Progress(warm.seconds, warm.objective, None, 1)
     watcher = _Watcher(started, progress, first)
@@ -281,14 +306,11 @@ def complete_hint(
     started = time.monotonic() if started is None else started
     m.cp.clear_hints()
     add_hint(m, start)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.fix_variables_to_their_hinted_value = True
-    p.num_workers = 1
-    p.random_seed = int(options.seed)
-    p.catch_sigint_signal = False
     whole = len(start.slot) == len(m.instance.sessions)
-    p.max_time_in_seconds = options.time_limit if whole else max(0.5, options.time_limit / 4)
+    check = SolveOptions(
+        time_limit=options.time_limit if whole else max(0.5, options.time_limit / 4), seed=options.seed
+    )
+    solver = solver_for(check, preset=False, fix_variables_to_their_hinted_value=True)
     code = solver.solve(m.cp)
     m.cp.clear_hints()
     if not status_of(code).found:
