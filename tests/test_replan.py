@@ -15,24 +15,14 @@ import yaml
 from click.testing import CliRunner
 
 import arshjul
+from arshjul.changes import ChangeWeights, score_changes, score_same_month, themes_kept_month
 from arshjul.check import check
 from arshjul.commands.variants import replan as replan_command
 from arshjul.exporters.ics import session_uid, write_invitations
 from arshjul.instance import build_instance
 from arshjul.plan import Plan
-from arshjul.replan import (
-    ChangeWeights,
-    ReplanResult,
-    conflict_lines,
-    freeze,
-    replan,
-    report_data,
-    report_lines,
-    score_changes,
-    score_same_month,
-    solve_year,
-    themes_kept_month,
-)
+from arshjul.replan import ReplanResult, freeze, replan, solve_year
+from arshjul.replan_report import conflict_lines, report_data, report_lines
 from arshjul.scenario import Scenario, from_data
 from conftest import base, merge
 from plans import sample_plan

@@ -202,7 +202,8 @@ def plan(
         "progress": watch,
     }
     if last_year:
-        from .replan import ChangeWeights, solve_year
+        from .changes import ChangeWeights
+        from .replan import solve_year
 
         weights = ChangeWeights(same_month=same_month_weight)
         result = solve_year(inst, last_year=_read_plan(last_year), weights=weights, **search)

@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .changes import DEFAULT_WEIGHTS, ChangeWeights, themes_kept_month
 from .plan import Plan
-from .replan import ChangeWeights, split_moves, themes_kept_month
+from .replan_report import split_moves
 from .revision import PlanDiff, diff_plans
 from .scenario import Scenario
 
@@ -103,7 +104,7 @@ def compare(
     preset: str = "auto",
     warm_start: bool = True,
     last_year: Plan | None = None,
-    weights: ChangeWeights = ChangeWeights(),  # noqa: B008 - frozen dataclass
+    weights: ChangeWeights = DEFAULT_WEIGHTS,
     progress: Callable[[str, Plan], None] | None = None,
 ) -> Comparison:
     """Solve each ``(name, scenario)`` the same way and compare against the first."""

@@ -186,9 +186,10 @@ def read_variants(path: Path) -> list[Variant]:
 
 def run_task(task: Task) -> dict[str, Any]:
     """Solve one variant and measure it; never raises (the row's status says what happened)."""
+    from .changes import ChangeWeights
     from .compare import flat, measure
     from .instance import build_instance
-    from .replan import ChangeWeights, solve_year
+    from .replan import solve_year
     from .scenario import from_data
     from .variants import apply
 

@@ -77,7 +77,7 @@ def compare(
       arshjul compare scenarios/sweden-2027.yaml scenarios/variant-tight-cap.yaml --time-limit 30
     """
     from .. import compare as cmp
-    from ..replan import ChangeWeights
+    from ..changes import ChangeWeights
 
     if as_json and as_csv:
         _fail_input(ScenarioError("give --json or --csv, not both", field="--json/--csv"))
@@ -332,11 +332,12 @@ def replan(
       arshjul replan scenarios/replan-may-2027.yaml --previous out/sweden-2027/plan.json \\
           --frozen-until 2027-04-01 -o out/replan --invitations
     """
+    from ..changes import ChangeWeights
     from ..check import check
     from ..exporters.ics import write_invitations
     from ..fileio import write_atomic
-    from ..replan import ChangeWeights, conflict_lines, report_data, report_lines
     from ..replan import replan as run_replan
+    from ..replan_report import conflict_lines, report_data, report_lines
 
     sc = _load(scenario)
     inst = _instance(sc, scenario)
