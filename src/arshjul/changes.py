@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .check import check
-from .instance import Instance
+from .instance import Assignment, Instance
 from .plan import Plan, Session
 
 CHANGE_TERMS = ("moved", "presenters_changed")
@@ -116,11 +116,51 @@ def plan_terms(
     return terms
 
 
+# -- a previous plan in an instance's terms ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a previous plan had each session of an instance: what a change is counted
+    against, and where a replan's search starts."""
+
+    slot: dict[str, int | None]
+    """Session → the slot index it had (``None`` when that slot is no longer in the
+    scenario); sessions the instance no longer has are left out, new ones are not in it."""
+    units: dict[str, tuple[str, ...]]
+    """Dialog → the presenter units it had."""
+
+    def start(self) -> Assignment:
+        """The previous plan as a search start: with the change costs it is usually optimal
+        or close, so the search begins near the answer."""
+        return Assignment(
+            slot={sid: t for sid, t in self.slot.items() if t is not None},
+            presenters=dict(self.units),
+        )
+
+
+def placed(inst: Instance, previous: Plan) -> Placed:
+    """The sessions of ``previous`` that ``inst`` still has, by slot index and presenters."""
+    specs = {s.id: s for s in inst.sessions}
+    index = {(t.date, t.slot): t.index for t in inst.slots}
+    sessions = [s for s in previous.sessions if s.id in specs]
+    return Placed(
+        slot={s.id: index.get((s.date, s.slot)) for s in sessions},
+        units={
+            s.id: tuple(p.presenter for p in s.presentations)
+            for s in sessions
+            if specs[s.id].kind == "dialog"
+        },
+    )
+
+
 __all__ = [
     "CHANGE_TERMS",
     "DEFAULT_WEIGHTS",
     "ChangeWeights",
+    "Placed",
     "months_wanted",
+    "placed",
     "plan_terms",
     "score_changes",
     "score_same_month",

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import scenario as scenario_mod
+from .changes import ChangeWeights
 from .commands import (
     EXIT_BAD_INPUT,
     EXIT_NO_PLAN,
@@ -201,14 +202,13 @@ def plan(
         "warm_start": warm_start,
         "progress": watch,
     }
-    if last_year:
-        from .changes import ChangeWeights
-        from .replan import solve_year
-
-        weights = ChangeWeights(same_month=same_month_weight)
-        result = solve_year(inst, last_year=_read_plan(last_year), weights=weights, **search)
-    else:
-        result = solve(inst, log=log, **search)
+    result = solve(
+        inst,
+        log=log,
+        last_year=_read_plan(last_year) if last_year else None,
+        weights=ChangeWeights(same_month=same_month_weight),
+        **search,
+    )
     progress.done()
     if not result.found:
         if result.status == "INFEASIBLE":

@@ -1,4 +1,4 @@
-"""Replanning mid-year without breaking what was sent, and the pull towards last year's rhythm.
+"""Replanning mid-year without breaking what was sent.
 
 Mid-year some invitations are out.  :func:`replan` keeps every session of the previous plan
 that starts before a date (and every pinned one) exactly as it was — date, slot,
@@ -18,19 +18,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .changes import DEFAULT_WEIGHTS, ChangeWeights, months_wanted, plan_terms, score_changes
+from .api import solve
+from .changes import DEFAULT_WEIGHTS, ChangeWeights, placed, score_changes
+from .cpsat.replan import frozen_conflicts
 from .errors import ScenarioError
 from .instance import Instance, RuleKey, build_instance
+from .options import ProgressCallback, SolveOptions, SolveStatus, options_from
 from .plan import Plan
-from .revision import PlanDiff, carry_sequences, diff_plans
+from .revision import PlanDiff, diff_plans
 from .scenario import Scenario
-
-if TYPE_CHECKING:
-    from .cpsat import Progress
 
 FROZEN = "session_frozen"
 """Rule key name that closes every other slot to a frozen session."""
@@ -38,8 +38,6 @@ PINNED = "session_pinned"
 """Rule key name that pins a frozen dialog's presenters (see ``cpsat.constraints``)."""
 BEFORE_FREEZE = "replan_frozen_until"
 """Rule key name that closes the days before the freeze date to sessions not frozen."""
-
-# -- freezing ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -54,12 +52,6 @@ class Freeze:
     """(session, why) for frozen sessions that cannot stay as they were."""
     keys: dict[str, tuple[RuleKey, ...]] = field(default_factory=dict)
     """Frozen session → the rule keys that freeze it (switched off to find conflicts)."""
-    previous_slot: dict[str, int | None] = field(default_factory=dict)
-    previous_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-def _slot_index(inst: Instance) -> dict[tuple[dt.date, str], int]:
-    return {(t.date, t.slot): t.index for t in inst.slots}
 
 
 def freeze(
@@ -70,33 +62,26 @@ def freeze(
     pins: Iterable[str] = (),
 ) -> Freeze:
     """Fix every previous session before ``frozen_until`` and every pinned one in a copy of
-    ``inst``; record previous slots and presenters for the change costs."""
+    ``inst``."""
     before = {s.id: s for s in previous.sessions}
     pins = list(dict.fromkeys(pins))
     for sid in pins:
         if sid not in before:
             raise ScenarioError(f"no session '{sid}' in the previous plan", field="--pin")
     specs = {s.id: s for s in inst.sessions}
-    index = _slot_index(inst)
     wanted = [
         sid
         for sid, s in before.items()
         if sid in pins or (frozen_until is not None and s.date < frozen_until)
     ]
-    missing = tuple(sid for sid in wanted if sid not in specs)
-    out = Freeze(instance=inst, missing=missing)
-    out.previous_slot = {sid: index.get((s.date, s.slot)) for sid, s in before.items() if sid in specs}
-    out.previous_units = {
-        sid: tuple(p.presenter for p in s.presentations)
-        for sid, s in before.items()
-        if sid in specs and specs[sid].kind == "dialog"
-    }
+    out = Freeze(instance=inst, missing=tuple(sid for sid in wanted if sid not in specs))
+    was = placed(inst, previous)
     frozen: list[str] = []
     released: list[tuple[str, str]] = []
     new_specs = []
     for spec in inst.sessions:
         old = before.get(spec.id)
-        t = out.previous_slot.get(spec.id)
+        t = was.slot.get(spec.id)
         if old is None or spec.id not in wanted:
             new_specs.append(_not_frozen(inst, spec, frozen_until))
             continue
@@ -115,7 +100,7 @@ def freeze(
         fixed = None
         keys: tuple[RuleKey, ...] = (key,)
         if spec.kind == "dialog":
-            units = out.previous_units.get(spec.id, ())
+            units = was.units.get(spec.id, ())
             gone = [u for u in units if u not in spec.units]
             if gone:
                 released.append(
@@ -145,100 +130,12 @@ def _not_frozen(inst: Instance, spec: Any, frozen_until: dt.date | None) -> Any:
     return dataclasses.replace(spec, exclusions=exclusions)
 
 
-# -- solving ----------------------------------------------------------------------------------
+def disabled_for(freeze_keys: Mapping[str, Iterable[RuleKey]], sessions: Iterable[str]) -> frozenset[RuleKey]:
+    """The rule keys that unfreeze ``sessions`` (for callers exploring conflicts themselves)."""
+    return frozenset(k for sid in sessions for k in freeze_keys.get(sid, ()))
 
 
-def _extra_terms(
-    inst: Instance,
-    weights: ChangeWeights,
-    fz: Freeze | None,
-    last_year: Plan | None,
-) -> dict[str, Any]:
-    from .cpsat.replan import moved_term, presenters_changed_term, same_month_term
-
-    extra: dict[str, Any] = {}
-    if fz is not None:
-        extra["moved"] = (weights.moved, moved_term(fz.previous_slot))
-        extra["presenters_changed"] = (
-            weights.presenters_changed,
-            presenters_changed_term(fz.previous_units),
-        )
-    if last_year is not None:
-        months = {s.id: months_wanted(last_year, s.theme, s.occurrence) for s in inst.dialogs()}
-        extra["same_month"] = (
-            weights.same_month,
-            same_month_term({k: v for k, v in months.items() if v}),
-        )
-    return extra
-
-
-def _options(time_limit: float, workers: int, seed: int, gap: float | None, **search: Any) -> Any:
-    from .cpsat import SolveOptions
-
-    return SolveOptions(time_limit=time_limit, workers=workers, seed=seed, gap=gap, **search)
-
-
-def _solve(
-    inst: Instance,
-    *,
-    fz: Freeze | None,
-    previous: Plan | None,
-    last_year: Plan | None,
-    weights: ChangeWeights,
-    options: Any,
-    progress: Callable[[Progress], None] | None,
-    hint: bool = False,
-) -> Plan:
-    from .cpsat import solve as cpsat_solve
-
-    start = None
-    if fz is not None and hint:
-        from .cpsat.replan import previous_assignment
-
-        start = previous_assignment(fz.previous_slot, fz.previous_units)
-    result = cpsat_solve(
-        inst,
-        options,
-        progress=progress,
-        hint=start,
-        extra_terms=_extra_terms(inst, weights, fz, last_year),
-    )
-    from .api import result_plan
-
-    plan = result_plan(inst, result, seed=options.seed)
-    if not plan.found:
-        return plan
-    if previous is not None:
-        plan = carry_sequences(plan, previous)
-    plan.terms = plan_terms(inst, plan, weights=weights, previous=previous, last_year=last_year)
-    return plan
-
-
-def solve_year(
-    scenario: Scenario | Instance,
-    *,
-    last_year: Plan | None = None,
-    weights: ChangeWeights = DEFAULT_WEIGHTS,
-    time_limit: float = 60.0,
-    workers: int = 1,
-    seed: int = 0,
-    gap: float | None = None,
-    stall: float | None = None,
-    preset: str = "auto",
-    warm_start: bool = True,
-    progress: Callable[[Progress], None] | None = None,
-) -> Plan:
-    """Plan a year like ``arshjul.solve``, pulled towards last year's months when given."""
-    inst = scenario if isinstance(scenario, Instance) else build_instance(scenario)
-    return _solve(
-        inst,
-        fz=None,
-        previous=None,
-        last_year=last_year,
-        weights=weights,
-        options=_options(time_limit, workers, seed, gap, stall=stall, preset=preset, warm_start=warm_start),
-        progress=progress,
-    )
+# -- replanning -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -271,27 +168,24 @@ class ReplanResult:
 def replan(
     scenario: Scenario | Instance,
     previous: Plan,
+    options: SolveOptions | None = None,
     *,
     frozen_until: dt.date | None = None,
     pins: Iterable[str] = (),
     last_year: Plan | None = None,
     weights: ChangeWeights = DEFAULT_WEIGHTS,
-    time_limit: float = 60.0,
-    workers: int = 1,
-    seed: int = 0,
-    gap: float | None = None,
-    stall: float | None = None,
-    preset: str = "auto",
     explain: bool = True,
-    hint: bool = True,
-    progress: Callable[[Progress], None] | None = None,
+    progress: ProgressCallback | None = None,
+    **overrides: Any,
 ) -> ReplanResult:
     """Re-solve the year keeping the frozen part exactly; see the module docstring.
 
-    With no plan and ``explain``, names the frozen sessions that collide and the rules they
-    collide with (at most ``time_limit / 2`` seconds per search).  ``hint`` starts the
-    search from the previous plan; without it, the search starts from nothing.
+    ``options`` and keyword overrides as for :func:`arshjul.solve`; ``warm_start`` starts
+    the search from the previous plan (without it, from nothing).  With no plan and
+    ``explain``, names the frozen sessions that collide and the rules they collide with (at
+    most ``time_limit / 2`` seconds per search).
     """
+    options = options_from(options, overrides)
     inst = scenario if isinstance(scenario, Instance) else build_instance(scenario)
     fz = freeze(inst, previous, frozen_until=frozen_until, pins=pins)
     notes: list[str] = []
@@ -301,16 +195,13 @@ def replan(
             f"'{inst.scenario_id}': calendar UIDs differ, so invitations would arrive as "
             "new meetings"
         )
-    options = _options(time_limit, workers, seed, gap, stall=stall, preset=preset, warm_start=hint)
-    plan = _solve(
+    plan = solve(
         fz.instance,
-        fz=fz,
+        options,
+        progress=progress,
         previous=previous,
         last_year=last_year,
         weights=weights,
-        options=options,
-        progress=progress,
-        hint=hint,
     )
     out = ReplanResult(
         plan=plan,
@@ -323,10 +214,8 @@ def replan(
     )
     if plan.found:
         out.changes = score_changes(previous, plan)
-    elif plan.status == "INFEASIBLE" and explain and fz.keys:
-        from .cpsat.replan import frozen_conflicts
-
-        check_options = dataclasses.replace(options, time_limit=max(1.0, time_limit / 2))
+    elif plan.status == SolveStatus.INFEASIBLE and explain and fz.keys:
+        check_options = dataclasses.replace(options, time_limit=max(1.0, options.time_limit / 2))
         found = frozen_conflicts(fz.instance, fz.keys, check_options)
         if found is not None:
             out.conflicts = found.sessions
@@ -335,16 +224,13 @@ def replan(
     return out
 
 
-def disabled_for(freeze_keys: Mapping[str, Iterable[RuleKey]], sessions: Iterable[str]) -> frozenset[RuleKey]:
-    """The rule keys that unfreeze ``sessions`` (for callers exploring conflicts themselves)."""
-    return frozenset(k for sid in sessions for k in freeze_keys.get(sid, ()))
-
-
 __all__ = [
+    "BEFORE_FREEZE",
+    "FROZEN",
+    "PINNED",
     "Freeze",
     "ReplanResult",
     "disabled_for",
     "freeze",
     "replan",
-    "solve_year",
 ]

@@ -362,7 +362,7 @@ def replan(
             gap=gap,
             stall=stall,
             preset=preset,
-            hint=warm_start,
+            warm_start=warm_start,
         )
     except ScenarioError as err:
         _fail_input(err)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..instance import Assignment, Instance, RuleKey
+from ..instance import Instance, RuleKey
 from ..options import SolveOptions, SolveStatus
 from .conflicts import ConflictOptions, find_conflict
 from .model import Model
@@ -76,17 +76,6 @@ def same_month_term(months: Mapping[str, frozenset[int]]) -> TermBuilder:
         return sum(total)
 
     return build
-
-
-def previous_assignment(
-    previous_slot: Mapping[str, int | None], previous_units: Mapping[str, Iterable[str]]
-) -> Assignment:
-    """The previous plan as a search start: with the change costs it is usually optimal or
-    close, so the search begins near the answer."""
-    return Assignment(
-        slot={sid: t for sid, t in previous_slot.items() if t is not None},
-        presenters={sid: tuple(units) for sid, units in previous_units.items()},
-    )
 
 
 def _feasible(
@@ -175,6 +164,5 @@ __all__ = [
     "frozen_conflicts",
     "moved_term",
     "presenters_changed_term",
-    "previous_assignment",
     "same_month_term",
 ]
