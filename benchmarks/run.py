@@ -369,7 +369,7 @@ def measure(args: argparse.Namespace) -> int:
     plan = to_plan(
         inst,
         result.assignment,
-        status=result.status,  # type: ignore[arg-type]
+        status=result.status,
         objective=result.objective,
         bound=result.bound,
         wall_time=result.wall_time,

@@ -5,7 +5,7 @@
     python benchmarks/xl_profile.py --variants only:region_daily_cap  # one family
 
 Each variant runs in a process of its own, with the product's one-worker parameters
-(``arshjul.cpsat.solve.parameters``) and, unless ``--search``, ``stop_after_presolve``:
+(``arshjul.cpsat.solve.solver_for``) and, unless ``--search``, ``stop_after_presolve``:
 
 - ``full``: the whole model;
 - ``only:RULE``: ``session_once`` plus one rule of ``constraints.CONSTRAINTS``, no objective;
@@ -64,7 +64,7 @@ def measure(args: argparse.Namespace) -> int:
     from ortools.sat.python import cp_model
 
     from arshjul.cpsat import SolveOptions, constraints
-    from arshjul.cpsat.solve import build_model, parameters
+    from arshjul.cpsat.solve import build_model, solver_for
     from arshjul.instance import build_instance
     from arshjul.scenario import from_data
 
@@ -83,8 +83,7 @@ def measure(args: argparse.Namespace) -> int:
     built = time.monotonic()
     rss_model = rss_mb()[0]
 
-    solver = cp_model.CpSolver()
-    parameters(solver, SolveOptions(time_limit=args.time_limit, workers=1, seed=args.seed, log=True))
+    solver = solver_for(SolveOptions(time_limit=args.time_limit, workers=1, seed=args.seed, log=True))
     solver.parameters.stop_after_presolve = not args.search
     solver.parameters.log_to_stdout = False
     lines: list[str] = []

@@ -156,3 +156,15 @@ def test_last_year_holds_each_theme_in_its_month(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     plan = Plan.from_json((second / "plan.json").read_text(encoding="utf-8"))
     assert plan.terms.get("same_month") == 0  # every theme kept last year's month
+
+
+def test_every_solving_command_takes_the_one_option_block() -> None:
+    """plan, compare, sweep and replan list the same solver options, in the same order; the
+    command itself receives them as one SolveOptions."""
+    wanted = ["time_limit", "seed", "workers", "gap", "stall", "preset", "warm_start"]
+    for name in ("plan", "compare", "sweep", "replan"):
+        command = main.commands[name]
+        names = [p.name for p in command.params if p.name in (*wanted, "log")]
+        assert names == wanted + (["log"] if name == "plan" else []), name
+    sweep = {p.name: p.default for p in main.commands["sweep"].params}
+    assert sweep["time_limit"] == 10.0  # a sweep gives each variant less time by default

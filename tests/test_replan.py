@@ -15,24 +15,14 @@ import yaml
 from click.testing import CliRunner
 
 import arshjul
+from arshjul.changes import ChangeWeights, score_changes, score_same_month, themes_kept_month
 from arshjul.check import check
 from arshjul.commands.variants import replan as replan_command
 from arshjul.exporters.ics import session_uid, write_invitations
 from arshjul.instance import build_instance
 from arshjul.plan import Plan
-from arshjul.replan import (
-    ChangeWeights,
-    ReplanResult,
-    conflict_lines,
-    freeze,
-    replan,
-    report_data,
-    report_lines,
-    score_changes,
-    score_same_month,
-    solve_year,
-    themes_kept_month,
-)
+from arshjul.replan import ReplanResult, freeze, replan
+from arshjul.replan_report import conflict_lines, report_data, report_lines
 from arshjul.scenario import Scenario, from_data
 from conftest import base, merge
 from plans import sample_plan
@@ -239,7 +229,7 @@ def test_same_month_pull_by_hand() -> None:
     shift = dt.datetime.combine(oct1, dt.time()) - dt.datetime.combine(a.date, dt.time())
     moved_a = dataclasses.replace(a, date=oct1, start=a.start + shift, end=a.end + shift)
     last_year = dataclasses.replace(last, sessions=[moved_a])  # only A has a month to keep
-    plan = solve_year(sc, last_year=last_year, time_limit=10, workers=1)
+    plan = arshjul.solve(sc, last_year=last_year, time_limit=10, workers=1)
     assert plan.session("vinnova.dialog.a.1").date == oct1
     assert plan.terms["same_month"] == 0 == score_same_month(last_year, plan)
     assert plan.objective == sum(plan.terms.values()) == 0

@@ -1,7 +1,11 @@
-"""How the search runs and stops: presets, the stall rule, the penalty-free shortcut."""
+"""How the search runs and stops: presets, the stall rule, the penalty-free shortcut, and
+the one set of options every solve takes."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from arshjul.cpsat import PRESETS, SolveOptions, preset_of
 from arshjul.cpsat.solve import Progress, _stalled
 from arshjul.greedy import greedy_assignment
 from arshjul.instance import build_instance
+from arshjul.options import PRESET_NAMES, SolveStatus, options_from
 from arshjul.plan import Plan
 from arshjul.realize import to_plan
 from arshjul.scenario import from_data
@@ -25,6 +30,82 @@ def test_auto_preset_follows_the_workers() -> None:
     assert preset_of(SolveOptions(workers=2)) == "portfolio"
     assert preset_of(SolveOptions(preset="first-plan", workers=2)) == "first-plan"
     assert set(PRESETS) == {"prove", "portfolio", "first-plan"}
+
+
+def test_the_preset_names_are_the_solvers_presets_in_order() -> None:
+    assert tuple(PRESETS) == PRESET_NAMES  # --preset lists PRESET_NAMES without loading CP-SAT
+
+
+def test_keyword_overrides_replace_single_options() -> None:
+    given = SolveOptions(time_limit=5, seed=3)
+    assert options_from(given, {"seed": 4}) == SolveOptions(time_limit=5, seed=4)
+    assert options_from(None, {}) == SolveOptions()
+    assert arshjul.SolveOptions is arshjul.cpsat.SolveOptions  # one class, re-exported
+    with pytest.raises(TypeError, match="unknown solve option 'timelimit'"):
+        options_from(given, {"timelimit": 3})
+
+
+def test_options_and_overrides_solve_the_same() -> None:
+    inst = build_instance(from_data(base(), "tiny.yaml"))
+    options = SolveOptions(time_limit=1, workers=1)
+    by_options = arshjul.solve(inst, dataclasses.replace(options, time_limit=10))
+    by_override = arshjul.solve(inst, options, time_limit=10)
+    assert by_options.status == by_override.status == "OPTIMAL"
+    assert by_options == by_override
+
+
+def test_a_status_is_its_name() -> None:
+    assert SolveStatus.OPTIMAL == "OPTIMAL" and f"{SolveStatus.INFEASIBLE}" == "INFEASIBLE"
+    assert SolveStatus.FEASIBLE.found and not SolveStatus.UNKNOWN.found
+    inst = build_instance(from_data(base(), "tiny.yaml"))
+    plan = to_plan(inst, greedy_assignment(inst), status="FEASIBLE")
+    assert plan.status is SolveStatus.FEASIBLE
+    data = json.loads(plan.to_json())
+    assert data["status"] == "FEASIBLE"
+    assert Plan.from_json(plan.to_json()).status is SolveStatus.FEASIBLE
+    data["status"] = "SOMETHING"  # not a status arshjul writes: kept as written, no sessions shown
+    odd = Plan.from_dict(data)
+    assert odd.status == "SOMETHING" and not odd.found
+
+
+SRC = Path(arshjul.__file__).parent
+
+
+def _imports(module: str) -> set[str]:
+    """What ``arshjul.<module>`` imports, following arshjul's own modules: their dotted names
+    inside arshjul (``cpsat.solve``) and the top-level names of everything else."""
+    seen: set[str] = set()
+    outside: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = SRC / (name.replace(".", "/") + ".py")
+        package = name.split(".")[:-1]
+        if not path.exists():
+            path = SRC / name.replace(".", "/") / "__init__.py"
+            package = name.split(".")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                outside.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                outside.add((node.module or "").split(".")[0])
+            elif isinstance(node, ast.ImportFrom):
+                here = package[: len(package) - node.level + 1]
+                if node.module:
+                    todo.append(".".join([*here, node.module]))
+                else:
+                    todo.extend(".".join([*here, a.name]) for a in node.names)
+    return seen | outside
+
+
+def test_options_plans_and_change_scores_need_no_solver() -> None:
+    assert "cpsat.solve" in _imports("api") and "ortools" in _imports("api")  # the check sees it
+    for module in ("options", "plan", "changes"):
+        imported = _imports(module)
+        assert "ortools" not in imported and not any(m.startswith("cpsat") for m in imported), module
 
 
 def test_an_unknown_preset_is_refused_before_solving() -> None:

@@ -116,7 +116,7 @@ def test_local_and_dask_cluster_give_the_same_table(tmp_path: Path) -> None:
     variants = grid([parse_vary("limits.window_max=3,4"), parse_vary("weights.coverage=0,40")])
     local = sweep(tiny(), variants, tmp_path / "local", time_limit=5, jobs=2)
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
     ) as cluster:
         remote = sweep(
             tiny(), variants, tmp_path / "cluster", time_limit=5, cluster=cluster.scheduler_address

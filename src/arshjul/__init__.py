@@ -7,11 +7,12 @@ print(plan.status, plan.objective)
 """
 
 from .api import check_plan, solve
+from .changes import ChangeWeights
 from .check import CheckReport, Violation
 from .errors import PlanFileError, ScenarioError
 from .instance import Instance, build_instance
+from .options import Progress, SolveOptions, SolveStatus
 from .plan import Plan, Presentation, Session
-from .replan import solve_year
 from .scenario import Scenario, bundled
 from .scenario import load as load_scenario
 from .variants import variant
@@ -19,20 +20,23 @@ from .variants import variant
 __version__ = "0.1.0"
 
 __all__ = [
+    "ChangeWeights",
     "CheckReport",
     "Instance",
     "Plan",
     "PlanFileError",
     "Presentation",
+    "Progress",
     "Scenario",
     "ScenarioError",
     "Session",
+    "SolveOptions",
+    "SolveStatus",
     "Violation",
     "build_instance",
     "bundled",
     "check_plan",
     "load_scenario",
     "solve",
-    "solve_year",
     "variant",
 ]

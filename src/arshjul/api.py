@@ -1,66 +1,98 @@
-"""The Python API scripts use: load a scenario, change it, solve, check, read the plan."""
+"""The Python API scripts use: load a scenario, change it, solve, check, read the plan.
+
+:func:`solve` is the one way to solve: ``arshjul plan``, ``compare``, ``sweep``, ``replan``
+and scripts all come through it.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
 
+from .changes import DEFAULT_WEIGHTS, ChangeWeights, Placed, months_wanted, placed, plan_terms
 from .check import CheckReport, check
-from .cpsat import Progress, SolveOptions, SolveResult, preset_of
+from .cpsat import SolveResult
 from .cpsat import solve as cpsat_solve
+from .cpsat.objective import TermBuilder
+from .cpsat.replan import moved_term, presenters_changed_term, same_month_term
 from .greedy import greedy_assignment
 from .instance import Assignment, Instance, RuleKey, build_instance
+from .options import Progress, ProgressCallback, SolveOptions, SolveStatus, options_from
 from .plan import Plan
 from .realize import blank_plan, to_plan
+from .revision import carry_sequences
 from .scenario import Scenario
 
 
 def solve(
     scenario: Scenario | Instance,
+    options: SolveOptions | None = None,
     *,
-    time_limit: float = 60.0,
-    workers: int = 1,
-    seed: int = 0,
-    log: bool = False,
-    gap: float | None = None,
-    stall: float | None = None,
-    preset: str = "auto",
-    warm_start: bool = True,
     disabled: Iterable[RuleKey] = (),
-    progress: Callable[[Progress], None] | None = None,
+    progress: ProgressCallback | None = None,
+    last_year: Plan | None = None,
+    previous: Plan | None = None,
+    weights: ChangeWeights = DEFAULT_WEIGHTS,
+    **overrides: Any,
 ) -> Plan:
     """Propose a year.  Always returns a plan; ``plan.status`` says whether it holds sessions.
 
-    The search stops at ``time_limit`` seconds, at a relative ``gap`` (e.g. 0.01), or when
-    the best plan has not improved for ``stall`` seconds.  ``preset`` names CP-SAT settings
-    (``arshjul.cpsat.solve.PRESETS``); ``warm_start`` starts from the greedy plan.
-    ``disabled`` switches rule instances off by key, e.g. ``[("region_invitation_cap", "SE-I")]``.
+    ``options`` says how to search (:class:`~arshjul.options.SolveOptions`); keyword
+    overrides replace single fields of it, e.g. ``solve(sc, time_limit=30, seed=0)``.  The
+    search stops at ``time_limit`` seconds, at a relative ``gap`` (e.g. 0.01), or when the
+    best plan has not improved for ``stall`` seconds.  ``disabled`` switches rule instances
+    off by key, e.g. ``[("region_invitation_cap", "SE-I")]``.
+
+    Besides the scenario's own weights the plan may be pulled towards ``last_year``'s months
+    (``same_month``) and, when replanning, held close to ``previous``: each session not in
+    its slot there costs ``weights.moved``, each presenter added or dropped
+    ``weights.presenters_changed``; the search starts from ``previous`` (with
+    ``warm_start``) and calendar SEQUENCE numbers carry over from it.
     """
+    options = options_from(options, overrides)
     inst = scenario if isinstance(scenario, Instance) else build_instance(scenario)
-    options = SolveOptions(
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        log=log,
-        gap=gap,
-        stall=stall,
-        preset=preset,
-        warm_start=warm_start,
-    )
-    preset_of(options)  # an unknown preset is the caller's mistake: say so before solving
-    started = time.monotonic()
-    first = greedy_assignment(inst) if options.warm_start else None
-    if first is not None:
-        done = _penalty_free(inst, first, seed=seed, started=started)
+    before = None if previous is None else placed(inst, previous)
+    goal = _goal_terms(inst, weights, before, last_year)
+    first = None
+    if options.warm_start and not goal:
+        started = time.monotonic()
+        first = greedy_assignment(inst)
+        done = _penalty_free(inst, first, seed=options.seed, started=started)
         if done is not None:
             if progress is not None:
                 progress(Progress(done.wall_time, 0, 0, 1))
             return done
-    result = cpsat_solve(inst, options, disabled=frozenset(disabled), progress=progress, greedy=first)
-    plan = result_plan(inst, result, seed=seed)
-    if plan.found:
-        plan.terms = check(inst, plan).weighted
+    result = cpsat_solve(
+        inst,
+        options,
+        disabled=frozenset(disabled),
+        progress=progress,
+        extra_terms=goal,
+        hint=before.start() if before is not None and options.warm_start else None,
+        greedy=first,
+    )
+    plan = result_plan(inst, result, seed=options.seed)
+    if not plan.found:
+        return plan
+    if previous is not None:
+        plan = carry_sequences(plan, previous)
+    plan.terms = plan_terms(inst, plan, weights=weights, previous=previous, last_year=last_year)
     return plan
+
+
+def _goal_terms(
+    inst: Instance, weights: ChangeWeights, before: Placed | None, last_year: Plan | None
+) -> dict[str, tuple[int, TermBuilder]]:
+    """The weighted terms a solve adds to the scenario's: change costs and last year's pull."""
+    extra: dict[str, tuple[int, TermBuilder]] = {}
+    if before is not None:
+        extra["moved"] = (weights.moved, moved_term(before.slot))
+        extra["presenters_changed"] = (weights.presenters_changed, presenters_changed_term(before.units))
+    if last_year is not None:
+        months = {s.id: months_wanted(last_year, s.theme, s.occurrence) for s in inst.dialogs()}
+        extra["same_month"] = (weights.same_month, same_month_term({k: v for k, v in months.items() if v}))
+    return extra
 
 
 def _penalty_free(inst: Instance, first: Assignment, *, seed: int, started: float) -> Plan | None:
@@ -69,7 +101,7 @@ def _penalty_free(inst: Instance, first: Assignment, *, seed: int, started: floa
     stands.  Pure placement problems (all weights 0) end here without the solver."""
     if len(first.slot) < len(inst.sessions):
         return None
-    plan = to_plan(inst, first, status="OPTIMAL", objective=0, bound=0, seed=seed)
+    plan = to_plan(inst, first, status=SolveStatus.OPTIMAL, objective=0, bound=0, seed=seed)
     report = check(inst, plan)
     if not report.ok or report.objective != 0:
         return None
@@ -84,14 +116,18 @@ def result_plan(inst: Instance, result: SolveResult, *, seed: int) -> Plan:
     A search stopped by Ctrl-C is never reported OPTIMAL; terms are left to the caller,
     who knows which objective was solved."""
     if result.assignment is None:
-        status = result.status if result.status in ("INFEASIBLE", "MODEL_INVALID") else "UNKNOWN"
-        plan = blank_plan(inst, status=status, wall_time=result.wall_time, seed=seed)  # type: ignore[arg-type]
+        status = result.status
+        if status not in (SolveStatus.INFEASIBLE, SolveStatus.MODEL_INVALID):
+            status = SolveStatus.UNKNOWN
+        plan = blank_plan(inst, status=status, wall_time=result.wall_time, seed=seed)
     else:
-        status = "FEASIBLE" if result.interrupted and result.status == "OPTIMAL" else result.status
+        status = result.status
+        if result.interrupted and status == SolveStatus.OPTIMAL:
+            status = SolveStatus.FEASIBLE
         plan = to_plan(
             inst,
             result.assignment,
-            status=status,  # type: ignore[arg-type]
+            status=status,
             objective=result.objective,
             bound=result.bound,
             wall_time=result.wall_time,

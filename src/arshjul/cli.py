@@ -16,6 +16,9 @@ from typing import Any
 import click
 
 from . import scenario as scenario_mod
+from .api import solve
+from .changes import ChangeWeights
+from .check import check as run_check
 from .commands import (
     EXIT_BAD_INPUT,
     EXIT_NO_PLAN,
@@ -23,17 +26,22 @@ from .commands import (
     instance_of,
     last_year_option,
     output_option,
-    search_options,
-    solver_options,
+    solve_options,
+    write_outputs,
 )
 from .commands import dtstamp as _dtstamp
 from .commands import fail_input as _fail_input
 from .commands import load_scenario as _load
 from .commands import read_plan as _read_plan
+from .commands.explain import COMMANDS as EXPLAIN_COMMANDS
+from .commands.variants import COMMANDS as VARIANT_COMMANDS
 from .commands.workbook import workbook
+from .edited import read_plan_file
 from .errors import ScenarioError
-from .exporters.xlsx import plan_xlsx
+from .exporters.report import write_report
+from .options import SolveOptions, SolveStatus
 from .plan import Plan
+from .revision import carry_sequences
 
 
 class _ProgressLine:
@@ -118,9 +126,7 @@ def main() -> None:
 @main.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @output_option("Folder for the plan, calendars and report (default: out/<scenario id>).")
-@solver_options()
-@search_options
-@click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log.")
+@solve_options(log=True)
 @click.option("--quiet", is_flag=True, help="No progress line and no tables.")
 @click.option(
     "--dtstamp", default=None, help="DTSTAMP for calendars (ISO date-time; default: publication date)."
@@ -149,14 +155,7 @@ def main() -> None:
 def plan(
     scenario: str | None,
     output: str | None,
-    time_limit: float,
-    seed: int,
-    workers: int,
-    gap: float | None,
-    stall: float | None,
-    preset: str,
-    warm_start: bool,
-    log: bool,
+    options: SolveOptions,
     quiet: bool,
     dtstamp: str | None,
     report: bool,
@@ -174,8 +173,6 @@ def plan(
     Example:
       arshjul plan scenarios/sweden-2027.yaml -o out/2027 --time-limit 30
     """
-    from .api import solve
-
     sc, source = _load(scenario)
     inst = instance_of(sc, source)
     before = _read_plan(previous) if previous else None
@@ -193,26 +190,16 @@ def plan(
     echo(f"Planning '{sc.name}' ({source}): {len(inst.sessions)} sessions, {len(inst.regions)} regions")
     progress = _ProgressLine(enabled=not quiet)
     watch = progress if not quiet else None  # no progress wanted: no solver log to read
-    search: dict[str, Any] = {
-        "time_limit": time_limit,
-        "workers": workers,
-        "seed": seed,
-        "gap": gap,
-        "stall": stall,
-        "preset": preset,
-        "warm_start": warm_start,
-        "progress": watch,
-    }
-    if last_year:
-        from .replan import ChangeWeights, solve_year
-
-        weights = ChangeWeights(same_month=same_month_weight)
-        result = solve_year(inst, last_year=_read_plan(last_year), weights=weights, **search)
-    else:
-        result = solve(inst, log=log, **search)
+    result = solve(
+        inst,
+        options,
+        progress=watch,
+        last_year=_read_plan(last_year) if last_year else None,
+        weights=ChangeWeights(same_month=same_month_weight),
+    )
     progress.done()
     if not result.found:
-        if result.status == "INFEASIBLE":
+        if result.status == SolveStatus.INFEASIBLE:
             click.echo(
                 "No plan: the scenario's hard rules cannot all hold. "
                 f"Run 'arshjul explain {source}' to see which rules collide.",
@@ -222,18 +209,17 @@ def plan(
             click.echo("Interrupted before any plan was found; nothing was written.", err=True)
         else:
             click.echo(
-                f"No plan found within {time_limit:g} s (status {result.status}). Try a longer --time-limit.",
+                f"No plan found within {options.time_limit:g} s (status {result.status}). "
+                "Try a longer --time-limit.",
                 err=True,
             )
         sys.exit(EXIT_NO_PLAN)
     if before is not None:
-        from .revision import carry_sequences
-
         result = carry_sequences(result, before)
     if result.interrupted:
         click.echo("Interrupted: keeping the best plan found so far.", err=True)
     elif result.stalled:
-        click.echo(f"Stopped: the plan had not improved for {stall:g} s.", err=True)
+        click.echo(f"Stopped: the plan had not improved for {options.stall:g} s.", err=True)
     written = write_outputs(
         result,
         out,
@@ -246,37 +232,6 @@ def plan(
     _summary(result, echo)
     echo("")
     echo(f"Wrote {len(written)} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)")
-
-
-def write_outputs(
-    plan: Plan,
-    out: Path,
-    *,
-    dtstamp: dt.datetime,
-    report: bool = True,
-    closures: bool = False,
-    invitations: bool = False,
-    previous: Plan | None = None,
-) -> list[Path]:
-    """Plan JSON, calendars and report, written as one set: all of them or none.
-
-    Everything is written into a staging folder first and moved into ``out`` at the end, so
-    an interrupted run leaves the previous outputs as they were.
-    """
-    from .exporters.ics import write_calendars, write_invitations
-    from .fileio import staged, write_atomic
-
-    with staged(out) as stage:
-        written = write_calendars(plan, stage, dtstamp=dtstamp, include_closures=closures)
-        if invitations:
-            written += write_invitations(plan, previous, stage / "invitations", dtstamp=dtstamp)
-        if report:
-            from .exporters.report import write_report
-
-            written += write_report(plan, stage)
-        written.append(write_atomic(stage / "plan.json", plan.to_json()))
-        written.append(write_atomic(stage / "plan.xlsx", plan_xlsx(plan, dtstamp=dtstamp)))
-    return [out / p.relative_to(stage) for p in written]
 
 
 @main.command()
@@ -322,9 +277,6 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
       arshjul check scenarios/sweden-2027.yaml out/sweden-2027/plan.json
       arshjul check scenarios/sweden-2027.yaml edited.ics --plan out/sweden-2027/plan.json
     """
-    from .check import check as run_check
-    from .edited import read_plan_file
-
     sc, source = _load(scenario)
     inst = instance_of(sc, source)
     base = _read_plan(base_file) if base_file else None
@@ -394,8 +346,6 @@ def report_command(plan_file: str, output: str | None, today: dt.datetime | None
     Example:
       arshjul report out/sweden-2027/plan.json --today 2027-05-01
     """
-    from .exporters.report import write_report
-
     plan = _read_plan(plan_file)
     out = Path(output) if output else Path(plan_file).parent
     try:
@@ -459,16 +409,8 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
     click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")
 
 
-def _register() -> None:
-    """Commands that live in :mod:`arshjul.commands`."""
-    from .commands.explain import alternatives, explain
-    from .commands.variants import COMMANDS as VARIANT_COMMANDS
-
-    for command in [explain, alternatives, *VARIANT_COMMANDS, workbook]:
-        main.add_command(command)
-
-
-_register()
+for _command in [*EXPLAIN_COMMANDS, *VARIANT_COMMANDS, workbook]:  # the commands in arshjul.commands
+    main.add_command(_command)
 
 
 def run() -> None:

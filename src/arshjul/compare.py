@@ -4,7 +4,8 @@ The measures are what planners argue about: does every region get to present (co
 how hard is the worst-loaded region pushed (rolling-window invitations against its cap),
 how even are presentations and the months, and how long the solve took.  Then what differs
 between the plans, session by session (:func:`arshjul.revision.diff_plans`).  The same
-:func:`measure` fills the rows of a sweep (:mod:`arshjul.sweep`).  No solver import.
+:func:`measure` fills the rows of a sweep (:mod:`arshjul.sweep`).  Every scenario is solved
+by :func:`arshjul.solve` with the same options.
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .api import solve
+from .changes import DEFAULT_WEIGHTS, ChangeWeights, themes_kept_month
+from .instance import Instance
+from .options import SolveOptions, SolveStatus, options_from
 from .plan import Plan
-from .replan import ChangeWeights, split_moves, themes_kept_month
+from .replan_report import split_moves
 from .revision import PlanDiff, diff_plans
 from .scenario import Scenario
 
@@ -27,7 +32,7 @@ from .scenario import Scenario
 class Metrics:
     """One plan, measured.  Empty plans (no solution) keep zeros and ``None``s."""
 
-    status: str
+    status: SolveStatus
     objective: int | None = None
     bound: float | None = None
     gap: float | None = None
@@ -93,36 +98,21 @@ class Comparison:
 
 
 def compare(
-    scenarios: Sequence[tuple[str, Scenario]],
+    scenarios: Sequence[tuple[str, Scenario | Instance]],
+    options: SolveOptions | None = None,
     *,
-    time_limit: float = 60.0,
-    workers: int = 1,
-    seed: int = 0,
-    gap: float | None = None,
-    stall: float | None = None,
-    preset: str = "auto",
-    warm_start: bool = True,
     last_year: Plan | None = None,
-    weights: ChangeWeights = ChangeWeights(),  # noqa: B008 - frozen dataclass
+    weights: ChangeWeights = DEFAULT_WEIGHTS,
     progress: Callable[[str, Plan], None] | None = None,
+    **overrides: Any,
 ) -> Comparison:
-    """Solve each ``(name, scenario)`` the same way and compare against the first."""
-    from .replan import solve_year
+    """Solve each ``(name, scenario)`` the same way and compare against the first.
 
+    ``options`` and keyword overrides (``time_limit=30``) as for :func:`arshjul.solve`."""
+    options = options_from(options, overrides)
     entries = []
     for name, sc in scenarios:
-        plan = solve_year(
-            sc,
-            last_year=last_year,
-            weights=weights,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            gap=gap,
-            stall=stall,
-            preset=preset,
-            warm_start=warm_start,
-        )
+        plan = solve(sc, options, last_year=last_year, weights=weights)
         entries.append(Entry(name=name, source=name, plan=plan, metrics=measure(plan, last_year)))
         if progress:
             progress(name, plan)

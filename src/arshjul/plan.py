@@ -16,6 +16,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .errors import PlanFileError
+from .options import SolveStatus
 
 SessionKind = Literal["dialog", "hybrid", "learning", "network"]
 KIND_LABELS: dict[str, str] = {
@@ -26,6 +27,7 @@ KIND_LABELS: dict[str, str] = {
 }
 
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
+"""The names of :class:`~arshjul.options.SolveStatus`, for callers that write them as text."""
 PLAN_FORMAT = 1
 
 
@@ -116,7 +118,7 @@ class Plan:
     period_start: dt.date
     period_end: dt.date
     window_days: int
-    status: Status
+    status: SolveStatus
     objective: int | None = None
     bound: float | None = None
     wall_time: float = field(default=0.0, compare=False)
@@ -146,7 +148,7 @@ class Plan:
     @property
     def found(self) -> bool:
         """True when the plan carries sessions (OPTIMAL or FEASIBLE)."""
-        return self.status in ("OPTIMAL", "FEASIBLE")
+        return self.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
     @property
     def gap(self) -> float | None:
@@ -239,7 +241,7 @@ class Plan:
                 period_start=dt.date.fromisoformat(data["period_start"]),
                 period_end=dt.date.fromisoformat(data["period_end"]),
                 window_days=int(data["window_days"]),
-                status=data["status"],
+                status=_status(data["status"]),
                 objective=None if data.get("objective") is None else int(data["objective"]),
                 bound=None if data.get("bound") is None else float(data["bound"]),
                 wall_time=float(data.get("wall_time", 0.0)),
@@ -303,6 +305,15 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
+
+
+def _status(value: Any) -> Any:
+    """A status arshjul writes, as :class:`SolveStatus`; anything else is kept as written
+    (such a plan has no sessions to show: ``found`` is false)."""
+    try:
+        return SolveStatus(value)
+    except ValueError:
+        return value
 
 
 def _str(value: Any) -> str:

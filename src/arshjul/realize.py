@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from .instance import Assignment, Instance, SessionSpec, SlotTime
+from .options import SolveStatus
 from .plan import Plan, Presentation, Session, Status
 
 
@@ -57,7 +58,7 @@ def followup_targets(inst: Instance, days: dict[str, int]) -> dict[str, str]:
 def blank_plan(
     inst: Instance,
     *,
-    status: Status,
+    status: SolveStatus | Status,
     objective: int | None = None,
     bound: float | None = None,
     wall_time: float = 0.0,
@@ -72,7 +73,7 @@ def blank_plan(
         period_start=inst.period_start,
         period_end=inst.period_end,
         window_days=inst.window_days,
-        status=status,
+        status=SolveStatus(status),
         objective=objective,
         bound=bound,
         wall_time=round(wall_time, 3),
@@ -151,7 +152,7 @@ def to_plan(
     inst: Instance,
     a: Assignment,
     *,
-    status: Status,
+    status: SolveStatus | Status,
     objective: int | None = None,
     bound: float | None = None,
     wall_time: float = 0.0,

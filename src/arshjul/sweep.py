@@ -2,21 +2,22 @@
 
 A sweep is a list of named change sets (:class:`Variant`) over one base scenario: a grid
 from ``--vary limits.window_max=2,3,4 --vary weights.coverage=20,40``, or a YAML list.
-Each variant is solved in its own process — locally in a process pool, or on an existing
-Dask distributed cluster — with a fixed seed and one solver worker, so a row does not depend
-on where or next to what it ran.  Tasks carry the base scenario as plain data, so cluster
-workers need arshjul installed but not the scenario files.
+Each variant is solved by :func:`arshjul.solve` in its own process — locally in a process
+pool, or on an existing Dask distributed cluster — with a fixed seed and one solver worker,
+so a row does not depend on where or next to what it ran.  Tasks carry the base scenario as
+plain data, so cluster workers need arshjul installed but not the scenario files.
 
 Rows are appended to ``results.csv`` and ``results.jsonl`` as variants finish, each line
 flushed to disk: an interrupted sweep keeps what finished.  A variant with bad input, or
 one that finds no plan in time, says so in its ``status`` column and the sweep goes on.
-When all are done the two files are rewritten in variant order.  No solver import here.
+When all are done the two files are rewritten in variant order.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import csv
+import io
 import itertools
 import json
 import multiprocessing
@@ -30,13 +31,24 @@ from typing import IO, Any
 
 import yaml
 
+from .api import solve
+from .changes import ChangeWeights
+from .compare import flat, measure
 from .errors import ScenarioError
 from .fileio import write_atomic
+from .instance import build_instance
+from .options import SolveOptions, SolveStatus, options_from
 from .plan import Plan
+from .scenario import from_data, parse_yaml, read_text
+from .variants import apply
 
-STATUSES = ("OPTIMAL", "FEASIBLE", "INFEASIBLE", "TIMEOUT", "BAD_INPUT", "ERROR")
+TIMEOUT, BAD_INPUT, ERROR = "TIMEOUT", "BAD_INPUT", "ERROR"
+STATUSES = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.INFEASIBLE, TIMEOUT, BAD_INPUT, ERROR)
 """A row's status: the solver's, ``TIMEOUT`` (no plan within the time limit), ``BAD_INPUT``
 (the variant is not a valid scenario) or ``ERROR`` (anything else; the message says what)."""
+
+DEFAULT_OPTIONS = SolveOptions(time_limit=10.0)
+"""A sweep gives each variant ten seconds unless told otherwise."""
 
 COLUMNS = (
     "index",
@@ -80,13 +92,7 @@ class Task:
     index: int
     variant: Variant
     base: Mapping[str, Any]
-    time_limit: float
-    seed: int = 0
-    workers: int = 1
-    gap: float | None = None
-    stall: float | None = None
-    preset: str = "auto"
-    warm_start: bool = True
+    options: SolveOptions = DEFAULT_OPTIONS
     last_year: Mapping[str, Any] | None = None
     """Last year's plan as JSON data, for the same-month pull and measure."""
     same_month_weight: int = 15
@@ -150,8 +156,6 @@ def _short(value: Any) -> str:
 
 def read_variants(path: Path) -> list[Variant]:
     """A YAML list of ``{name: …, set: {path: value, …}}`` (or a mapping name → changes)."""
-    from .scenario import parse_yaml, read_text
-
     source = str(path)
     data = parse_yaml(read_text(path), source)
     if isinstance(data, dict):
@@ -186,12 +190,6 @@ def read_variants(path: Path) -> list[Variant]:
 
 def run_task(task: Task) -> dict[str, Any]:
     """Solve one variant and measure it; never raises (the row's status says what happened)."""
-    from .compare import flat, measure
-    from .instance import build_instance
-    from .replan import ChangeWeights, solve_year
-    from .scenario import from_data
-    from .variants import apply
-
     row: dict[str, Any] = {
         "index": task.index,
         "variant": task.variant.name,
@@ -205,35 +203,25 @@ def run_task(task: Task) -> dict[str, Any]:
             scenario = from_data(data)
             inst = build_instance(scenario)
         except ScenarioError as err:
-            return _row(row, status="BAD_INPUT", message=err.line(), started=started)
-        plan = solve_year(
-            inst,
-            last_year=last_year,
-            weights=ChangeWeights(same_month=task.same_month_weight),
-            time_limit=task.time_limit,
-            workers=task.workers,
-            seed=task.seed,
-            gap=task.gap,
-            stall=task.stall,
-            preset=task.preset,
-            warm_start=task.warm_start,
-        )
+            return _row(row, status=BAD_INPUT, message=err.line(), started=started)
+        weights = ChangeWeights(same_month=task.same_month_weight)
+        plan = solve(inst, task.options, last_year=last_year, weights=weights)
     except Exception as exc:  # a sweep reports every failure in its row and goes on
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return _row(row, status="ERROR", message=detail, started=started)
-    status = "TIMEOUT" if plan.status == "UNKNOWN" else plan.status
+        return _row(row, status=ERROR, message=detail, started=started)
+    status = TIMEOUT if plan.status == SolveStatus.UNKNOWN else plan.status
     if not plan.found:
         why = (
             "the variant's hard rules cannot all hold"
-            if status == "INFEASIBLE"
-            else f"no plan within {task.time_limit:g} s"
+            if status == SolveStatus.INFEASIBLE
+            else f"no plan within {task.options.time_limit:g} s"
         )
         return _row(row, status=status, message=why, started=started, wall_time=plan.wall_time)
     m = measure(plan, last_year)
     values = flat(m)
     message = ""
-    if status == "FEASIBLE" and plan.gap is not None:
-        message = f"stopped at {task.time_limit:g} s, {100 * plan.gap:.1f}% from the bound"
+    if status == SolveStatus.FEASIBLE and plan.gap is not None:
+        message = f"stopped at {task.options.time_limit:g} s, {100 * plan.gap:.1f}% from the bound"
     busiest = max(m.per_month.values(), default=0)
     row.update(
         {
@@ -323,8 +311,6 @@ def _csv_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def csv_text(rows: Iterable[Mapping[str, Any]]) -> str:
-    import io
-
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
@@ -346,7 +332,7 @@ class SweepResult:
 
     @property
     def failed(self) -> list[dict[str, Any]]:
-        return [r for r in self.rows if r["status"] in ("BAD_INPUT", "ERROR", "TIMEOUT")]
+        return [r for r in self.rows if r["status"] in (BAD_INPUT, ERROR, TIMEOUT)]
 
 
 Progress = Callable[[dict[str, Any], int, int], None]
@@ -357,38 +343,30 @@ def sweep(
     base: Mapping[str, Any],
     variants: Sequence[Variant],
     out_dir: Path,
+    options: SolveOptions | None = None,
     *,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    workers: int = 1,
-    gap: float | None = None,
-    stall: float | None = None,
-    preset: str = "auto",
-    warm_start: bool = True,
     jobs: int | None = None,
     cluster: str | Any | None = None,
     last_year: Plan | None = None,
     same_month_weight: int = 15,
     progress: Progress | None = None,
+    **overrides: Any,
 ) -> SweepResult:
     """Solve every variant of ``base`` (plain scenario data) and write the results table.
 
-    Locally a process pool of ``jobs`` processes (default: the number of cores); with
-    ``cluster`` (a scheduler address, or a ``distributed.Client``) the tasks run there.
-    Ctrl-C stops the sweep; the rows written so far stay.
+    ``options`` (default: :data:`DEFAULT_OPTIONS`, ten seconds a variant) and keyword
+    overrides as for :func:`arshjul.solve`.  Locally a process pool of ``jobs`` processes
+    (default: the number of cores); with ``cluster`` (a scheduler address, or a
+    ``distributed.Client``) the tasks run there.  Ctrl-C stops the sweep; the rows written
+    so far stay.
     """
+    options = options_from(options or DEFAULT_OPTIONS, overrides)
     tasks = [
         Task(
             index=i,
             variant=v,
             base=base,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            gap=gap,
-            stall=stall,
-            preset=preset,
-            warm_start=warm_start,
+            options=options,
             last_year=None if last_year is None else last_year.to_dict(),
             same_month_weight=same_month_weight,
         )
@@ -423,7 +401,7 @@ def _failure(task: Task, exc: BaseException) -> dict[str, Any]:
         "index": task.index,
         "variant": task.variant.name,
         "changes": json.dumps(dict(task.variant.changes), ensure_ascii=False, sort_keys=True, default=str),
-        "status": "ERROR",
+        "status": ERROR,
         "message": f"the worker failed: {type(exc).__name__}: {exc}".strip(),
     }
     return {c: row.get(c) for c in COLUMNS}
@@ -489,6 +467,7 @@ def comparable(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 __all__ = [
     "COLUMNS",
+    "DEFAULT_OPTIONS",
     "STATUSES",
     "Results",
     "SweepResult",

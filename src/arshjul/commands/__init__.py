@@ -1,19 +1,25 @@
-"""What every command shares: loading files with one-line errors, exit codes, and the
-solver options.  :mod:`arshjul.cli` and the command modules here all use these, so each
-command says the same things the same way."""
+"""What every command shares: loading files with one-line errors, exit codes, the solver
+options and writing a plan's files.  :mod:`arshjul.cli` and the command modules here all use
+these, so each command says the same things the same way."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import click
 
 from ..errors import ScenarioError
+from ..exporters.ics import write_calendars, write_invitations
+from ..exporters.report import write_report
+from ..exporters.xlsx import plan_xlsx
+from ..fileio import staged, write_atomic
 from ..instance import Instance, build_instance
+from ..options import OPTION_NAMES, PRESET_NAMES, SolveOptions
 from ..plan import Plan
 from ..scenario import Scenario, bundled, load, read_text
 
@@ -73,76 +79,82 @@ def dtstamp(value: str | None, plan: Plan) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def solver_options(*, time_limit: float = 60.0, per: str = "scenario") -> Callable[[F], F]:
-    """``--time-limit``, ``--seed``, ``--workers`` and ``--gap``, the same on every command
-    (a sweep gives each variant a shorter default time)."""
-    return lambda f: _solver_options(f, time_limit, per)
+def solve_options(*, time_limit: float = 60.0, per: str = "scenario", log: bool = False) -> Callable[[F], F]:
+    """``--time-limit``, ``--seed``, ``--workers``, ``--gap``, ``--stall``, ``--preset`` and
+    ``--warm-start`` (and ``--log`` when asked), the same on every command (a sweep gives
+    each variant a shorter default time).  The command receives them as one
+    ``options: SolveOptions``."""
+
+    def decorate(f: F) -> F:
+        @functools.wraps(f)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            given = {name: kwargs.pop(name) for name in OPTION_NAMES if name in kwargs}
+            return f(*args, options=SolveOptions(**given), **kwargs)
+
+        for option in reversed(_solve_options(time_limit, per, log)):
+            command = option(command)
+        return cast(F, command)
+
+    return decorate
 
 
-def _solver_options(f: F, time_limit: float, per: str) -> F:
-    for option in reversed(
-        [
-            click.option(
-                "--time-limit",
-                type=click.FloatRange(min=0.1),
-                default=time_limit,
-                show_default=True,
-                help=f"Seconds the solver may search (per {per}).",
-            ),
-            click.option(
-                "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan)."
-            ),
-            click.option(
-                "--workers",
-                type=click.IntRange(min=1, max=64),
-                default=1,
-                show_default=True,
-                help="Solver threads (1 is deterministic and fastest for a national year).",
-            ),
-            click.option(
-                "--gap",
-                type=click.FloatRange(min=0.0, max=1.0),
-                default=None,
-                help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).",
-            ),
-        ]
-    ):
-        f = option(f)
-    return f
+def _solve_options(time_limit: float, per: str, log: bool) -> list[Callable[[Any], Any]]:
+    options = [
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0.1),
+            default=time_limit,
+            show_default=True,
+            help=f"Seconds the solver may search (per {per}).",
+        ),
+        click.option(
+            "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan)."
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1, max=64),
+            default=1,
+            show_default=True,
+            help="Solver threads (1 is deterministic and fastest for a national year).",
+        ),
+        click.option(
+            "--gap",
+            type=click.FloatRange(min=0.0, max=1.0),
+            default=None,
+            help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).",
+        ),
+        click.option(
+            "--stall",
+            type=click.FloatRange(min=0.1),
+            default=None,
+            metavar="SECONDS",
+            help="Stop when the best plan has not improved for this many seconds.",
+        ),
+        click.option(
+            "--preset",
+            type=click.Choice(["auto", *PRESET_NAMES]),
+            default="auto",
+            show_default=True,
+            help="Solver settings: 'prove' (one worker, strongest bound), 'portfolio' (for many "
+            "workers), 'first-plan' (stop at the first plan that keeps every rule); 'auto' picks "
+            "prove or portfolio from --workers.",
+        ),
+        click.option(
+            "--warm-start/--no-warm-start",
+            default=True,
+            show_default=True,
+            help="Start from a first plan (when replanning the previous one, else a quick greedy "
+            "one); one that keeps every rule is the search's first solution.",
+        ),
+    ]
+    if log:
+        options.append(click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log."))
+    return options
 
 
 def output_option(help: str) -> Callable[[F], F]:
     """``-o/--output FOLDER``, with what goes there and where it goes by default."""
     return click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None, help=help)
-
-
-def search_options(f: F) -> F:
-    """``--stall``, ``--preset`` and ``--warm-start``: how the search runs and when it stops."""
-    from ..cpsat import PRESETS
-
-    f = click.option(
-        "--warm-start/--no-warm-start",
-        default=True,
-        show_default=True,
-        help="Start from a first plan (when replanning the previous one, else a quick greedy "
-        "one); one that keeps every rule is the search's first solution.",
-    )(f)
-    f = click.option(
-        "--preset",
-        type=click.Choice(["auto", *PRESETS]),
-        default="auto",
-        show_default=True,
-        help="Solver settings: 'prove' (one worker, strongest bound), 'portfolio' (for many "
-        "workers), 'first-plan' (stop at the first plan that keeps every rule); 'auto' picks "
-        "prove or portfolio from --workers.",
-    )(f)
-    return click.option(
-        "--stall",
-        type=click.FloatRange(min=0.1),
-        default=None,
-        metavar="SECONDS",
-        help="Stop when the best plan has not improved for this many seconds.",
-    )(f)
 
 
 def last_year_option(f: F) -> F:
@@ -163,6 +175,32 @@ def last_year_option(f: F) -> F:
     )(f)
 
 
+def write_outputs(
+    plan: Plan,
+    out: Path,
+    *,
+    dtstamp: dt.datetime,
+    report: bool = True,
+    closures: bool = False,
+    invitations: bool = False,
+    previous: Plan | None = None,
+) -> list[Path]:
+    """Plan JSON, calendars and report, written as one set: all of them or none.
+
+    Everything is written into a staging folder first and moved into ``out`` at the end, so
+    an interrupted run leaves the previous outputs as they were.
+    """
+    with staged(out) as stage:
+        written = write_calendars(plan, stage, dtstamp=dtstamp, include_closures=closures)
+        if invitations:
+            written += write_invitations(plan, previous, stage / "invitations", dtstamp=dtstamp)
+        if report:
+            written += write_report(plan, stage)
+        written.append(write_atomic(stage / "plan.json", plan.to_json()))
+        written.append(write_atomic(stage / "plan.xlsx", plan_xlsx(plan, dtstamp=dtstamp)))
+    return [out / p.relative_to(stage) for p in written]
+
+
 __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_INTERRUPTED",
@@ -176,6 +214,6 @@ __all__ = [
     "load_scenario",
     "output_option",
     "read_plan",
-    "search_options",
-    "solver_options",
+    "solve_options",
+    "write_outputs",
 ]

@@ -16,8 +16,18 @@ from typing import Any
 
 import click
 
+from .. import compare as cmp
+from .. import sweep as sw
+from ..changes import ChangeWeights
+from ..check import check
 from ..errors import ScenarioError
+from ..exporters.ics import write_invitations
+from ..fileio import write_atomic
+from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
+from ..replan import replan as run_replan
+from ..replan_report import conflict_lines, report_data, report_lines
+from ..variants import resolve, validate
 from . import (
     EXIT_INTERRUPTED,
     EXIT_NO_PLAN,
@@ -25,8 +35,8 @@ from . import (
     load_scenario,
     output_option,
     read_plan,
-    search_options,
-    solver_options,
+    solve_options,
+    write_outputs,
 )
 from . import dtstamp as _dtstamp
 from . import fail_input as _fail_input
@@ -46,20 +56,13 @@ def _read_plan(path: str | None) -> Plan | None:
 
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@solver_options()
-@search_options
+@solve_options()
 @last_year_option
 @click.option("--json", "as_json", is_flag=True, help="Print every measure and difference as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per scenario.")
 def compare(
     scenarios: tuple[str, ...],
-    time_limit: float,
-    workers: int,
-    seed: int,
-    gap: float | None,
-    stall: float | None,
-    preset: str,
-    warm_start: bool,
+    options: SolveOptions,
     last_year: str | None,
     same_month_weight: int,
     as_json: bool,
@@ -76,14 +79,10 @@ def compare(
     Example:
       arshjul compare scenarios/sweden-2027.yaml scenarios/variant-tight-cap.yaml --time-limit 30
     """
-    from .. import compare as cmp
-    from ..replan import ChangeWeights
-
     if as_json and as_csv:
         _fail_input(ScenarioError("give --json or --csv, not both", field="--json/--csv"))
     loaded = [(path, _load(path)) for path in scenarios]
-    for path, sc in loaded:
-        _instance(sc, path)
+    instances = [_instance(sc, path) for path, sc in loaded]
     previous = _read_plan(last_year)
     stems = [cmp.name_of(p) for p in scenarios]
     names = stems if len(set(stems)) == len(stems) else list(scenarios)
@@ -93,14 +92,8 @@ def compare(
         click.echo(f"  {name}: {plan.status}, {what} in {plan.wall_time:.1f}s", err=True)
 
     result = cmp.compare(
-        [(n, sc) for n, (_, sc) in zip(names, loaded, strict=True)],
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        gap=gap,
-        stall=stall,
-        preset=preset,
-        warm_start=warm_start,
+        list(zip(names, instances, strict=True)),
+        options,
         last_year=previous,
         weights=ChangeWeights(same_month=same_month_weight),
         progress=progress,
@@ -145,8 +138,7 @@ def compare(
     metavar="ADDRESS",
     help="Run on an existing Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.",
 )
-@solver_options(time_limit=10.0, per="variant")
-@search_options
+@solve_options(time_limit=sw.DEFAULT_OPTIONS.time_limit, per="variant")
 @last_year_option
 def sweep(
     base: str,
@@ -155,13 +147,7 @@ def sweep(
     output: str | None,
     jobs: int | None,
     cluster: str | None,
-    time_limit: float,
-    seed: int,
-    workers: int,
-    gap: float | None,
-    stall: float | None,
-    preset: str,
-    warm_start: bool,
+    options: SolveOptions,
     last_year: str | None,
     same_month_weight: int,
 ) -> None:
@@ -176,9 +162,6 @@ def sweep(
       arshjul sweep base.yaml --vary limits.window_max=3,4,5 --vary weights.coverage=20,40
       arshjul sweep scenarios/sweden-2027.yaml --variants what-if.yaml --cluster tcp://scheduler:8786
     """
-    from .. import sweep as sw
-    from ..variants import resolve, validate
-
     if varies and variants_file:
         _fail_input(ScenarioError("give --vary or --variants, not both", field="--vary/--variants"))
     try:
@@ -199,7 +182,7 @@ def sweep(
     out = Path(output) if output else Path("out") / f"sweep-{sc.id}"
     where = f"cluster {cluster}" if cluster else f"{jobs or 'all'} local process(es)"
     click.echo(
-        f"Sweeping {len(variants)} variant(s) of '{sc.name}' on {where}, {time_limit:g} s each",
+        f"Sweeping {len(variants)} variant(s) of '{sc.name}' on {where}, {options.time_limit:g} s each",
         err=True,
     )
 
@@ -217,13 +200,7 @@ def sweep(
             data,
             variants,
             out,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            gap=gap,
-            stall=stall,
-            preset=preset,
-            warm_start=warm_start,
+            options,
             jobs=jobs,
             cluster=cluster,
             last_year=previous,
@@ -291,8 +268,7 @@ def sweep(
     help="Penalty per presenter added to or dropped from a dialog.",
 )
 @last_year_option
-@solver_options()
-@search_options
+@solve_options()
 @click.option(
     "--dtstamp",
     default=None,
@@ -310,13 +286,7 @@ def replan(
     presenters_weight: int,
     last_year: str | None,
     same_month_weight: int,
-    time_limit: float,
-    workers: int,
-    seed: int,
-    gap: float | None,
-    stall: float | None,
-    preset: str,
-    warm_start: bool,
+    options: SolveOptions,
     dtstamp: str | None,
     quiet: bool,
 ) -> None:
@@ -332,12 +302,6 @@ def replan(
       arshjul replan scenarios/replan-may-2027.yaml --previous out/sweden-2027/plan.json \\
           --frozen-until 2027-04-01 -o out/replan --invitations
     """
-    from ..check import check
-    from ..exporters.ics import write_invitations
-    from ..fileio import write_atomic
-    from ..replan import ChangeWeights, conflict_lines, report_data, report_lines
-    from ..replan import replan as run_replan
-
     sc = _load(scenario)
     inst = _instance(sc, scenario)
     previous = _read_plan(previous_file)
@@ -351,17 +315,11 @@ def replan(
         result = run_replan(
             inst,
             previous,
+            options,
             frozen_until=frozen_until.date() if frozen_until else None,
             pins=pins,
             last_year=before,
             weights=weights,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            gap=gap,
-            stall=stall,
-            preset=preset,
-            hint=warm_start,
         )
     except ScenarioError as err:
         _fail_input(err)
@@ -369,12 +327,13 @@ def replan(
     if not plan.found:
         for line in report_lines(result):
             click.echo(line, err=True)
-        if plan.status == "INFEASIBLE":
+        if plan.status == SolveStatus.INFEASIBLE:
             for line in conflict_lines(result):
                 click.echo(line, err=True)
         else:
             click.echo(
-                f"No plan found within {time_limit:g} s (status {plan.status}). Try a longer --time-limit.",
+                f"No plan found within {options.time_limit:g} s (status {plan.status}). "
+                "Try a longer --time-limit.",
                 err=True,
             )
         sys.exit(EXIT_NO_PLAN)
@@ -382,8 +341,6 @@ def replan(
     if not report.ok:  # pragma: no cover - the model and the checker agree
         for v in report.violations:
             click.echo(f"BROKEN {v}", err=True)
-    from ..cli import write_outputs
-
     out = Path(output) if output else Path("out") / f"{sc.id}-replan"
     stamp = _dtstamp(dtstamp, plan)
     try:

@@ -1,5 +1,21 @@
-"""The CP-SAT model: the only package that imports OR-Tools."""
+"""The CP-SAT model: the only package that imports OR-Tools.
 
-from .solve import PRESETS, Progress, SolveOptions, SolveResult, build_model, preset_of, run, solve
+:class:`SolveOptions`, :class:`Progress` and :func:`preset_of` live in :mod:`arshjul.options`
+(no OR-Tools there); they are re-exported here.
+"""
 
-__all__ = ["PRESETS", "Progress", "SolveOptions", "SolveResult", "build_model", "preset_of", "run", "solve"]
+from ..options import Progress, SolveOptions, preset_of
+from .solve import PRESETS, SolveResult, build_model, run, solve, solver_for, status_of
+
+__all__ = [
+    "PRESETS",
+    "Progress",
+    "SolveOptions",
+    "SolveResult",
+    "build_model",
+    "preset_of",
+    "run",
+    "solve",
+    "solver_for",
+    "status_of",
+]

@@ -22,7 +22,6 @@ once, the order of a theme's occurrences, and whatever ``extra_rules`` add) are 
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -30,9 +29,9 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ..instance import Assignment, Instance, RuleKey
-from .constraints import add_all
-from .model import Model, build_variables
-from .solve import build_model
+from ..options import SolveOptions, SolveStatus
+from .model import Model
+from .solve import build_model, feasibility, solver_for, status_of
 
 Rule = Callable[[Model], None]
 
@@ -56,7 +55,7 @@ class Conflict:
     """The outcome: ``INFEASIBLE`` with the colliding rule keys, ``FEASIBLE`` (nothing
     collides), or ``UNKNOWN`` (out of time before infeasibility was proven)."""
 
-    status: str
+    status: SolveStatus
     keys: tuple[RuleKey, ...] = ()
     minimal: bool = False
     """True when dropping any one key was shown to make the rest solvable."""
@@ -88,7 +87,7 @@ class _Search:
 
     def solve(
         self, m: Model, keys: Sequence[RuleKey], fixed: Sequence[cp_model.IntVar] = ()
-    ) -> tuple[str, list[RuleKey] | None]:
+    ) -> tuple[SolveStatus, list[RuleKey] | None]:
         """Status with ``keys`` on and every other switch off; on INFEASIBLE also a core
         (a subset of ``keys``), or ``None`` when CP-SAT's core cannot be trusted."""
         wanted = set(keys)
@@ -96,38 +95,33 @@ class _Search:
         m.cp.add_assumptions(
             [*fixed, *(m.switches[k] for k in keys), *(~v for k, v in m.switches.items() if k not in wanted)]
         )
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.num_workers = 1
-        p.random_seed = self.options.seed
         limit = max(0.05, min(self.options.step_limit, self.left()))
-        if self.options.deterministic:
-            p.max_deterministic_time = limit
-        else:
-            p.max_time_in_seconds = limit
+        step = SolveOptions(time_limit=limit, seed=self.options.seed)
+        # counted in deterministic time, a step gives the same answer however busy the machine
+        clock = (
+            {"max_deterministic_time": limit, "max_time_in_seconds": float("inf")}
+            if self.options.deterministic
+            else {}
+        )
         # presolve must keep every solution under assumptions; probing the whole year then
         # costs seconds and proves nothing the search does not find at once.
-        p.cp_model_probing_level = 0
-        p.max_presolve_iterations = 1
-        p.catch_sigint_signal = False
+        solver = solver_for(step, preset=False, cp_model_probing_level=0, max_presolve_iterations=1, **clock)
         self.solves += 1
-        status = solver.solve(m.cp)
+        status = feasibility(status_of(solver.solve(m.cp)))
         self.work += solver.deterministic_time
         m.cp.clear_assumptions()
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return "FEASIBLE", None
-        if status != cp_model.INFEASIBLE:
-            return "UNKNOWN", None
+        if status != SolveStatus.INFEASIBLE:
+            return status, None
         by_index = {m.switches[k].index: k for k in keys}
         allowed = set(by_index) | {v.index for v in m.switches.values()} | {v.index for v in fixed}
         core: list[RuleKey] = []
         for lit in solver.sufficient_assumptions_for_infeasibility():
             index = lit if lit >= 0 else -lit - 1
             if index not in allowed:
-                return "INFEASIBLE", None  # a literal we never assumed: do not trust the core
+                return SolveStatus.INFEASIBLE, None  # a literal we never assumed: do not trust the core
             if lit >= 0 and lit in by_index:
                 core.append(by_index[lit])
-        return "INFEASIBLE", core
+        return SolveStatus.INFEASIBLE, core
 
     def shrink(
         self,
@@ -150,44 +144,29 @@ class _Search:
             key = untested[0]
             trial = [k for k in kept if k != key]
             status, core = self.solve(m, trial, fixed)
-            if status == "INFEASIBLE":
+            if status == SolveStatus.INFEASIBLE:
                 inside = set(trial if core is None else core)
                 kept = [k for k in trial if k in inside]
                 continue
             tested.add(key)
-            if status == "FEASIBLE":
+            if status == SolveStatus.FEASIBLE:
                 proven.add(key)
-
-
-def _without_exclusions(inst: Instance) -> Instance:
-    """The same instance with no slot-closing rules left to state."""
-    return dataclasses.replace(inst, sessions=[dataclasses.replace(s, exclusions={}) for s in inst.sessions])
 
 
 def model_with_hard_closures(
     inst: Instance, *, disabled: frozenset[RuleKey] = frozenset(), extra_rules: Sequence[Rule] = ()
 ) -> Model:
     """Stage 1: closed slots are not candidates; every other rule is switchable."""
-    m = Model(instance=inst, disabled=disabled)
-    build_variables(m)  # strict: slots closed by rules not in ``disabled`` are left out
-    m.instance = _without_exclusions(inst)
-    m.switchable = True
-    add_all(m)
-    for rule in extra_rules:
-        rule(m)
-    return m
+    return build_model(
+        inst, disabled=disabled, switchable=True, hard_closures=True, objective=False, extra_rules=extra_rules
+    )
 
 
 def model_all_switchable(
     inst: Instance, *, disabled: frozenset[RuleKey] = frozenset(), extra_rules: Sequence[Rule] = ()
 ) -> Model:
     """Stage 2: every slot a candidate, every rule not ``disabled`` switchable."""
-    m = Model(instance=inst, switchable=True, disabled=disabled)
-    build_variables(m)
-    add_all(m)
-    for rule in extra_rules:
-        rule(m)
-    return m
+    return build_model(inst, disabled=disabled, switchable=True, objective=False, extra_rules=extra_rules)
 
 
 def find_conflict(
@@ -209,7 +188,7 @@ def find_conflict(
     search = _Search(options, started)
     off = frozenset(disabled)
 
-    def done(status: str, keys: Iterable[RuleKey] = (), **kw: bool) -> Conflict:
+    def done(status: SolveStatus, keys: Iterable[RuleKey] = (), **kw: bool) -> Conflict:
         return Conflict(
             status=status,
             keys=tuple(sorted(keys)),
@@ -220,22 +199,22 @@ def find_conflict(
 
     m1 = model_with_hard_closures(inst, disabled=off, extra_rules=extra_rules)
     status, core = search.solve(m1, list(m1.switches))
-    if status != "INFEASIBLE":
+    if status != SolveStatus.INFEASIBLE:
         return done(status)
     core1, proven1 = search.shrink(m1, list(m1.switches) if core is None else core)
     if not closures:
-        return done("INFEASIBLE", core1, minimal=proven1 == set(core1))
+        return done(SolveStatus.INFEASIBLE, core1, minimal=proven1 == set(core1))
 
     closing = closing_keys(inst) - off
     others_off = (frozenset(m1.switches) - frozenset(core1) - closing) | off
     m2 = model_all_switchable(inst, disabled=others_off, extra_rules=extra_rules)
     status, core = search.solve(m2, list(m2.switches))
-    if status != "INFEASIBLE":
+    if status != SolveStatus.INFEASIBLE:
         # out of time: core1 collides with the calendar as written, not narrowed down
-        return done("INFEASIBLE", core1, minimal=False, complete=False)
+        return done(SolveStatus.INFEASIBLE, core1, minimal=False, complete=False)
     # a key proven needed with every closing rule on is needed with fewer of them too
     keys, proven = search.shrink(m2, list(m2.switches) if core is None else core, needed=proven1)
-    return done("INFEASIBLE", keys, minimal=proven == set(keys))
+    return done(SolveStatus.INFEASIBLE, keys, minimal=proven == set(keys))
 
 
 def feasible(
@@ -245,27 +224,15 @@ def feasible(
     seed: int = 0,
     disabled: frozenset[RuleKey] = frozenset(),
     extra_rules: Sequence[Rule] = (),
-) -> str:
+) -> SolveStatus:
     """FEASIBLE, INFEASIBLE or UNKNOWN: does any plan exist (no objective)?
 
     Tuned for a yes/no answer on one core (light presolve, default linearization), which is
     what checking a relaxation needs; several can run at once in threads."""
-    m = Model(instance=inst, disabled=disabled)
-    build_variables(m)
-    add_all(m)
-    for rule in extra_rules:
-        rule(m)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.random_seed = seed
-    p.max_time_in_seconds = max(0.05, time_limit)
-    p.cp_model_probing_level = 0
-    p.catch_sigint_signal = False
-    status = solver.solve(m.cp)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return "FEASIBLE"
-    return "INFEASIBLE" if status == cp_model.INFEASIBLE else "UNKNOWN"
+    m = build_model(inst, disabled=disabled, objective=False, extra_rules=extra_rules)
+    options = SolveOptions(time_limit=max(0.05, time_limit), seed=seed)
+    solver = solver_for(options, preset=False, cp_model_probing_level=0)
+    return feasibility(status_of(solver.solve(m.cp)))
 
 
 # -- one session moved, everything else pinned -------------------------------------------
@@ -299,7 +266,7 @@ def best_move(
     *,
     time_limit: float = 5.0,
     seed: int = 0,
-) -> tuple[str, int | None, tuple[str, ...]]:
+) -> tuple[SolveStatus, int | None, tuple[str, ...]]:
     """Everything else pinned, ``session_id`` forced into ``slot``, its presenters free:
     (status, objective, presenters) of the best plan found."""
 
@@ -307,19 +274,13 @@ def best_move(
         m.cp.add(m.x[session_id, slot] == 1)
 
     m = build_model(inst, extra_rules=[pin_assignment(assignment, free=session_id), force])
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.random_seed = seed
-    p.max_time_in_seconds = max(0.05, time_limit)
-    p.catch_sigint_signal = False
-    status = solver.solve(m.cp)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return ("INFEASIBLE" if status == cp_model.INFEASIBLE else "UNKNOWN"), None, ()
+    solver = solver_for(SolveOptions(time_limit=max(0.05, time_limit), seed=seed), preset=False)
+    status = status_of(solver.solve(m.cp))
+    if not status.found:
+        return feasibility(status), None, ()
     spec = inst.session(session_id)
     chosen = tuple(u for u in spec.units if solver.boolean_value(m.p[session_id, u]))
-    name = "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE"
-    return name, round(solver.objective_value), chosen
+    return status, round(solver.objective_value), chosen
 
 
 class MoveProbe:
@@ -343,14 +304,14 @@ class MoveProbe:
         search = _Search(self.options, started)
         m = self.model
         if (self.session_id, slot) not in m.x:
-            return Conflict("UNKNOWN")
+            return Conflict(SolveStatus.UNKNOWN)
         fixed = [m.x[self.session_id, slot]]
         status, core = search.solve(m, list(m.switches), fixed)
-        if status != "INFEASIBLE":
+        if status != SolveStatus.INFEASIBLE:
             return Conflict(status, solves=search.solves, wall_time=round(time.monotonic() - started, 3))
         keys, proven = search.shrink(m, list(m.switches) if core is None else core, fixed)
         return Conflict(
-            "INFEASIBLE",
+            SolveStatus.INFEASIBLE,
             keys=tuple(sorted(keys)),
             minimal=proven == set(keys),
             solves=search.solves,

@@ -1,7 +1,7 @@
 """Change costs for replanning, the yearly-rhythm pull, and which frozen sessions collide.
 
 The term builders return :data:`~arshjul.cpsat.objective.TermBuilder` functions for
-``build_model(extra_terms=...)``.  Each counts exactly what :mod:`arshjul.replan` recomputes
+``build_model(extra_terms=...)``.  Each counts exactly what :mod:`arshjul.changes` recomputes
 in plain Python (``score_changes``, ``score_same_month``), so the solver's objective and the
 plan's recomputed one agree.
 """
@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..instance import Assignment, Instance, RuleKey
+from ..instance import Instance, RuleKey
+from ..options import SolveOptions, SolveStatus
+from .conflicts import ConflictOptions, find_conflict
 from .model import Model
 from .objective import TermBuilder
-from .solve import SolveOptions, build_model, run
+from .solve import build_model, feasibility, run
 
 
 def moved_term(previous_slot: Mapping[str, int | None]) -> TermBuilder:
@@ -76,17 +78,6 @@ def same_month_term(months: Mapping[str, frozenset[int]]) -> TermBuilder:
     return build
 
 
-def previous_assignment(
-    previous_slot: Mapping[str, int | None], previous_units: Mapping[str, Iterable[str]]
-) -> Assignment:
-    """The previous plan as a search start: with the change costs it is usually optimal or
-    close, so the search begins near the answer."""
-    return Assignment(
-        slot={sid: t for sid, t in previous_slot.items() if t is not None},
-        presenters={sid: tuple(units) for sid, units in previous_units.items()},
-    )
-
-
 def _feasible(
     instance: Instance,
     disabled: frozenset[RuleKey],
@@ -94,13 +85,11 @@ def _feasible(
     extra_rules: Sequence[Callable[[Model], None]],
 ) -> bool | None:
     """True/False when the solver proves it, None when it runs out of time."""
-    m = build_model(instance, disabled=disabled, objective=False, extra_rules=list(extra_rules))
-    status = run(m, options).status
-    if status in ("OPTIMAL", "FEASIBLE"):
-        return True
-    if status == "INFEASIBLE":
-        return False
-    return None
+    m = build_model(instance, disabled=disabled, objective=False, extra_rules=extra_rules)
+    status = feasibility(run(m, options).status)
+    if status == SolveStatus.UNKNOWN:
+        return None
+    return status == SolveStatus.FEASIBLE
 
 
 @dataclass(frozen=True)
@@ -135,23 +124,18 @@ def frozen_conflicts(
         return None
     owner = {k: sid for sid, ks in keys.items() for k in ks}
     try:
-        from .conflicts import ConflictOptions, find_conflict
-    except ImportError:  # pragma: no cover - the general finder is optional here
-        find_conflict = None  # type: ignore[assignment]
-    if find_conflict is not None:
-        try:
-            found = find_conflict(
-                instance,
-                ConflictOptions(time_limit=options.time_limit, seed=options.seed),
-                extra_rules=list(extra_rules),
-            )
-        except Exception:  # pragma: no cover - fall back to the deletion filter below
-            found = None
-        if found is not None and found.status == "INFEASIBLE":
-            sessions = tuple(dict.fromkeys(owner[k] for k in found.keys if k in owner))
-            if sessions:
-                rules = tuple(k for k in found.keys if k not in owner)
-                return FrozenConflict(sessions, rules, found.minimal and found.complete)
+        found = find_conflict(
+            instance,
+            ConflictOptions(time_limit=options.time_limit, seed=options.seed),
+            extra_rules=list(extra_rules),
+        )
+    except Exception:  # pragma: no cover - fall back to the deletion filter below
+        found = None
+    if found is not None and found.status == SolveStatus.INFEASIBLE:
+        sessions = tuple(dict.fromkeys(owner[k] for k in found.keys if k in owner))
+        if sessions:
+            rules = tuple(k for k in found.keys if k not in owner)
+            return FrozenConflict(sessions, rules, found.minimal and found.complete)
     return _deletion_filter(instance, keys, options, extra_rules)
 
 
@@ -180,6 +164,5 @@ __all__ = [
     "frozen_conflicts",
     "moved_term",
     "presenters_changed_term",
-    "previous_assignment",
     "same_month_term",
 ]

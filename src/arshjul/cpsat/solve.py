@@ -7,6 +7,7 @@ once: it stops the search and the best plan found so far comes back with status 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -18,58 +19,36 @@ from ortools.sat.python import cp_model
 
 from ..greedy import greedy_assignment
 from ..instance import Assignment, Instance, RuleKey
+from ..options import Progress, ProgressCallback, SolveOptions, SolveStatus, preset_of
 from .constraints import add_all
 from .model import Model, build_variables
 from .objective import TermBuilder, add_objective
 
 STATUS_NAMES = {
-    cp_model.OPTIMAL: "OPTIMAL",
-    cp_model.FEASIBLE: "FEASIBLE",
-    cp_model.INFEASIBLE: "INFEASIBLE",
-    cp_model.UNKNOWN: "UNKNOWN",
-    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+    cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
 }
+"""CP-SAT's status codes as arshjul names them."""
 
 
-@dataclass(frozen=True)
-class SolveOptions:
-    """How hard and how to search."""
-
-    time_limit: float = 60.0
-    """Seconds of wall time at most."""
-    workers: int = 1
-    """One worker searches deterministically (same seed, same plan) with the strongest LP
-    relaxation, which proves the bundled scenarios fastest; more workers run CP-SAT's
-    parallel portfolio, which pays off on large scenarios but is not reproducible."""
-    seed: int = 0
-    log: bool = False
-    """Print CP-SAT's own search log."""
-    gap: float | None = None
-    """Stop when the relative gap between plan and bound is at most this (e.g. 0.01)."""
-    stall: float | None = None
-    """Stop when the best plan has not improved for this many seconds (once there is one)."""
-    preset: str = "auto"
-    """Named CP-SAT settings (:data:`PRESETS`); ``auto`` is ``prove`` with one worker and
-    ``portfolio`` with more."""
-    warm_start: bool = True
-    """Start from the greedy plan (:mod:`arshjul.greedy`) when it keeps every rule: the
-    search then holds a plan from its first second, which is what lets a European-scale
-    scenario have one at all within a minute."""
+def status_of(code: Any) -> SolveStatus:
+    """The status of a CP-SAT status code (UNKNOWN for anything else)."""
+    return STATUS_NAMES.get(code, SolveStatus.UNKNOWN)
 
 
-@dataclass(frozen=True)
-class Progress:
-    """One line of progress: sent on every improved plan and every few seconds."""
-
-    elapsed: float
-    objective: float | None
-    bound: float | None
-    solutions: int
+def feasibility(status: SolveStatus) -> SolveStatus:
+    """Whether any plan exists: FEASIBLE (an optimum included), INFEASIBLE, or UNKNOWN."""
+    if status.found:
+        return SolveStatus.FEASIBLE
+    return status if status == SolveStatus.INFEASIBLE else SolveStatus.UNKNOWN
 
 
 @dataclass
 class SolveResult:
-    status: str
+    status: SolveStatus
     objective: int | None
     bound: float | None
     wall_time: float
@@ -88,23 +67,35 @@ def build_model(
     *,
     disabled: frozenset[RuleKey] = frozenset(),
     switchable: bool = False,
+    hard_closures: bool = False,
     objective: bool = True,
     extra_rules: Sequence[Callable[[Model], None]] = (),
     extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
 ) -> Model:
-    """The whole CP-SAT model: variables, hard rules, objective.
+    """The CP-SAT model: variables, hard rules and, with ``objective``, the weighted terms.
 
-    ``extra_rules`` and ``extra_terms`` let callers (replanning, explanations) add their own
-    constraints and weighted terms without touching the base model.
+    ``switchable`` gives every rule instance not ``disabled`` its own enforcement literal
+    (to find which rules collide); with ``hard_closures`` as well, the slot-closing rules
+    (calendar, windows, lead time …) stay hard — a closed slot is simply not a candidate —
+    which keeps the model small.  ``extra_rules`` and ``extra_terms`` let callers
+    (replanning, explanations) add their own constraints and weighted terms.
     """
-    m = Model(instance=instance, switchable=switchable, disabled=disabled)
-    build_variables(m)
+    m = Model(instance=instance, switchable=switchable and not hard_closures, disabled=disabled)
+    build_variables(m)  # strict unless switchable: slots closed by rules not disabled are left out
+    if switchable and hard_closures:
+        m.instance = _without_exclusions(instance)
+        m.switchable = True
     add_all(m)
     for rule in extra_rules:
         rule(m)
     if objective:
         add_objective(m, extra_terms)
     return m
+
+
+def _without_exclusions(inst: Instance) -> Instance:
+    """The same instance with no slot-closing rules left to state."""
+    return dataclasses.replace(inst, sessions=[dataclasses.replace(s, exclusions={}) for s in inst.sessions])
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -121,28 +112,27 @@ PRESETS: dict[str, dict[str, Any]] = {
     # the model), e.g. to see quickly whether a variant has a plan at all.
     "first-plan": {"stop_after_first_solution": True},
 }
-"""Named CP-SAT settings, chosen with ``SolveOptions.preset`` or ``--preset``."""
+"""The CP-SAT settings of each name in :data:`arshjul.options.PRESET_NAMES` (same order),
+chosen with ``SolveOptions.preset`` or ``--preset``."""
 
 
-def preset_of(options: SolveOptions) -> str:
-    if options.preset == "auto":
-        return "prove" if options.workers <= 1 else "portfolio"
-    if options.preset not in PRESETS:
-        raise ValueError(f"unknown preset '{options.preset}' (choose from auto, {', '.join(PRESETS)})")
-    return options.preset
-
-
-def parameters(solver: cp_model.CpSolver, options: SolveOptions) -> None:
+def solver_for(options: SolveOptions, *, preset: bool = True, **settings: Any) -> cp_model.CpSolver:
+    """A CP-SAT solver set up from ``options``: time limit, workers, seed, log and gap, then
+    the preset's settings (unless ``preset`` is false) and ``settings`` on top.  Ctrl-C is
+    left to the caller: it stops the search and keeps the plan."""
+    solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = float(options.time_limit)
     p.num_workers = max(1, int(options.workers))
     p.random_seed = int(options.seed)
     p.log_search_progress = bool(options.log)
-    p.catch_sigint_signal = False  # Ctrl-C is ours: it stops the search and keeps the plan
+    p.catch_sigint_signal = False
     if options.gap is not None:
         p.relative_gap_limit = float(options.gap)
-    for name, value in PRESETS[preset_of(options)].items():
+    tuned = PRESETS[preset_of(options)] if preset else {}
+    for name, value in {**tuned, **settings}.items():
         setattr(p, name, value)
+    return solver
 
 
 _NEXT = re.compile(r"^#(?:Bound|\d+)\s.*next:\[(-?[0-9.e+]+),")
@@ -150,7 +140,7 @@ _NEXT = re.compile(r"^#(?:Bound|\d+)\s.*next:\[(-?[0-9.e+]+),")
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
     def __init__(
-        self, started: float, progress: Callable[[Progress], None] | None, first: Progress | None = None
+        self, started: float, progress: ProgressCallback | None, first: Progress | None = None
     ) -> None:
         super().__init__()
         self.started = started
@@ -188,7 +178,7 @@ def run(
     m: Model,
     options: SolveOptions,
     *,
-    progress: Callable[[Progress], None] | None = None,
+    progress: ProgressCallback | None = None,
     heartbeat: float = 5.0,
     warm: WarmStart | None = None,
     started: float | None = None,
@@ -198,8 +188,7 @@ def run(
     ``warm`` is the plan the model was hinted with (:func:`complete_hint`): it is the
     answer when the search ends before CP-SAT reports any plan.  ``started`` is when the
     caller's clock began (progress and wall time count from it)."""
-    solver = cp_model.CpSolver()
-    parameters(solver, options)
+    solver = solver_for(options)
     started = time.monotonic() if started is None else started
     first = None if warm is None else Progress(warm.seconds, warm.objective, None, 1)
     watcher = _Watcher(started, progress, first)
@@ -242,8 +231,7 @@ def run(
             solver.stop_search()
     thread.join()
     wall = time.monotonic() - started
-    code = outcome.get("status", cp_model.UNKNOWN)
-    status = STATUS_NAMES.get(code, "UNKNOWN")
+    status = status_of(outcome.get("status", cp_model.UNKNOWN))
     proto = m.cp.proto
     result = SolveResult(
         status=status,
@@ -256,14 +244,14 @@ def run(
         variables=len(proto.variables),
         constraints=len(proto.constraints),
     )
-    if status in ("OPTIMAL", "FEASIBLE"):
+    if status.found:
         result.objective = round(solver.objective_value)
         result.bound = solver.best_objective_bound
         result.assignment = _assignment(m, solver)
         result.terms = {name: int(solver.value(expr)) for name, expr in m.terms.items()}
-    elif warm is not None and status == "UNKNOWN":
+    elif warm is not None and status == SolveStatus.UNKNOWN:
         # stopped (time, Ctrl-C) before CP-SAT reported the hint back: the warm plan stands
-        result.status = "FEASIBLE"
+        result.status = SolveStatus.FEASIBLE
         result.objective = warm.objective
         result.bound = watcher.bound
         result.assignment = warm.assignment
@@ -318,17 +306,14 @@ def complete_hint(
     started = time.monotonic() if started is None else started
     m.cp.clear_hints()
     add_hint(m, start)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.fix_variables_to_their_hinted_value = True
-    p.num_workers = 1
-    p.random_seed = int(options.seed)
-    p.catch_sigint_signal = False
     whole = len(start.slot) == len(m.instance.sessions)
-    p.max_time_in_seconds = options.time_limit if whole else max(0.5, options.time_limit / 4)
+    check = SolveOptions(
+        time_limit=options.time_limit if whole else max(0.5, options.time_limit / 4), seed=options.seed
+    )
+    solver = solver_for(check, preset=False, fix_variables_to_their_hinted_value=True)
     code = solver.solve(m.cp)
     m.cp.clear_hints()
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if not status_of(code).found:
         return None
     hint = m.cp.proto.solution_hint
     values = solver.response_proto.solution
@@ -358,7 +343,7 @@ def solve(
     options: SolveOptions | None = None,
     *,
     disabled: frozenset[RuleKey] = frozenset(),
-    progress: Callable[[Progress], None] | None = None,
+    progress: ProgressCallback | None = None,
     extra_rules: Sequence[Callable[[Model], None]] = (),
     extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
     hint: Assignment | None = None,
