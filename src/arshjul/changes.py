@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import rules
 from .check import check
 from .instance import Assignment, Instance
 from .plan import Plan, Session
 
-CHANGE_TERMS = ("moved", "presenters_changed")
+CHANGE_TERMS = (rules.MOVED, rules.PRESENTERS_CHANGED)
+"""The change terms every replan scores (``same_month`` only when last year is given)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def score_changes(previous: Plan, plan: Plan) -> dict[str, int]:
             continue
         moved += (s.date, s.slot) != (old.date, old.slot)
         changed += len(_units(s) ^ _units(old))
-    return {"moved": moved, "presenters_changed": changed}
+    return {rules.MOVED: moved, rules.PRESENTERS_CHANGED: changed}
 
 
 def _theme_months(last_year: Plan) -> dict[str, dict[int, int]]:
@@ -112,7 +114,7 @@ def plan_terms(
             if w:
                 terms[name] = w * value
     if last_year is not None and weights.same_month:
-        terms["same_month"] = weights.same_month * score_same_month(last_year, plan)
+        terms[rules.SAME_MONTH] = weights.same_month * score_same_month(last_year, plan)
     return terms
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import rules
 from .api import solve
 from .changes import DEFAULT_WEIGHTS, ChangeWeights, placed, score_changes
 from .cpsat.replan import frozen_conflicts
@@ -32,12 +33,12 @@ from .plan import Plan
 from .revision import PlanDiff, diff_plans
 from .scenario import Scenario
 
-FROZEN = "session_frozen"
-"""Rule key name that closes every other slot to a frozen session."""
-PINNED = "session_pinned"
-"""Rule key name that pins a frozen dialog's presenters (see ``cpsat.constraints``)."""
-BEFORE_FREEZE = "replan_frozen_until"
-"""Rule key name that closes the days before the freeze date to sessions not frozen."""
+FROZEN = rules.SESSION_FROZEN
+"""Closes every other slot to a frozen session (the catalogue's name)."""
+PINNED = rules.SESSION_PINNED
+"""Pins a frozen dialog's presenters (see ``cpsat.constraints``)."""
+BEFORE_FREEZE = rules.REPLAN_FROZEN_UNTIL
+"""Closes the days before the freeze date to sessions not frozen."""
 
 
 @dataclass
