@@ -277,7 +277,7 @@ def write_outputs(
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario")  # not click.Path: scenario.read_text refuses folders, pipes, NUL in one line
 def validate(scenario: str) -> None:
     """Check a scenario file without solving it.
 

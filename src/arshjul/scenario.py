@@ -10,7 +10,10 @@ becomes one :class:`~arshjul.errors.ScenarioError` line: ``file: field.path: pro
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -798,23 +801,96 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
         raise ScenarioError("YAML nested too deeply", source=source) from None
 
 
-def read_text(path: Path) -> str:
-    """A file's text, with one-line errors for missing, huge or non-UTF-8 files."""
-    source = str(path)
+MAX_PATH_SHOWN = 160
+"""Longest file name shown whole in a message; longer ones are shortened in the middle."""
+
+
+def _path_shown(source: str) -> str:
+    """A file name fit for a one-line message: control characters escaped, long ones cut."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in source)
+    if len(shown) > MAX_PATH_SHOWN:
+        shown = f"{shown[: MAX_PATH_SHOWN // 2]}…{shown[-MAX_PATH_SHOWN // 4 :]} ({len(source)} characters)"
+    return shown
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe, not a file; save the scenario to a file and give that"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a file; save the scenario to a file and give that"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file; save the scenario to a file and give that"
+    return "is not a regular file; save the scenario to a file and give that"
+
+
+def _read_capped(path: Path, source: str) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes of a regular file.
+
+    The file is checked with ``os.stat`` before it is opened (a named pipe would block the
+    open, ``/dev/zero`` would never end), opened without blocking, and checked again on the
+    open descriptor, so a file swapped in between is caught too."""
     try:
-        size = path.stat().st_size
+        before = os.stat(path)
     except FileNotFoundError:
         raise ScenarioError("no such file", source=source) from None
+    except PermissionError:
+        raise ScenarioError("cannot read: permission denied", source=source) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror}", source=source) from None
-    if path.is_dir():
-        raise ScenarioError("is a folder, not a file", source=source)
-    if size > MAX_FILE_BYTES:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise ScenarioError(
+                "cannot read: the path is longer than the system allows", source=source
+            ) from None
+        raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=source) from None
+    if not stat.S_ISREG(before.st_mode):
+        raise ScenarioError(_kind_of(before.st_mode), source=source)
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    if before.st_size > MAX_FILE_BYTES:
         raise ScenarioError(
-            f"is {size / 1e6:.1f} MB; scenario files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB",
-            source=source,
+            f"is {before.st_size / 1e6:.1f} MB; scenario files are limited to {limit} MB", source=source
         )
-    raw = path.read_bytes()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except PermissionError:
+        raise ScenarioError("cannot read: permission denied", source=source) from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=source) from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise ScenarioError(_kind_of(opened.st_mode), source=source)
+        chunks: list[bytes] = []
+        left = MAX_FILE_BYTES + 1
+        while left > 0:
+            try:
+                chunk = os.read(fd, min(left, 1 << 20))
+            except OSError as exc:
+                raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=source) from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"is larger than {limit} MB; scenario files are limited to {limit} MB", source=source
+        )
+    return raw
+
+
+def read_text(path: Path) -> str:
+    """A file's text, with one-line errors for anything but a readable regular file of at
+    most ``MAX_FILE_BYTES`` of UTF-8: missing, a folder, a pipe or device, unreadable,
+    huge, a name with a NUL byte or too long for the system, or not UTF-8."""
+    source = str(path)
+    if "\x00" in source:
+        raise ScenarioError(
+            "the file name has a NUL byte; no file can be named so", source=_path_shown(source)
+        )
+    raw = _read_capped(Path(path), _path_shown(source))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
