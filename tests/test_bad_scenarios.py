@@ -179,3 +179,59 @@ def test_file_that_grows_past_the_cap_while_read(tmp_path: Path, monkeypatch: py
     with pytest.raises(ScenarioError) as info:
         scenario.read_text(path)
     assert str(info.value) == f"{path}: is larger than 1 MB; scenario files are limited to 1 MB"
+
+
+# -- 4. a key given twice in one mapping ----------------------------------------------------
+
+SMALL_YAML = yaml.safe_dump(SMALL, allow_unicode=True, sort_keys=False)
+
+DUPLICATE_KEYS = {
+    # name: (YAML text, the text at which the second key starts, the key)
+    "top-level": (
+        SMALL_YAML + "period: {start: 2028-01-01, end: 2028-12-31}\n",
+        "period: {start: 2028",
+        "period",
+    ),
+    "nested": (
+        SMALL_YAML.replace("  end: '2027-12-31'\n", "  end: '2027-12-31'\n  start: '2027-02-01'\n"),
+        "start: '2027-02-01'",
+        "start",
+    ),
+    "in a list item": (
+        SMALL_YAML.replace("- code: SE-M\n", "- code: SE-M\n  code: SE-K\n"),
+        "code: SE-K",
+        "code",
+    ),
+    "flow mapping": (
+        SMALL_YAML + "limits: {window_max: 3, daily_max: 1, window_max: 5}\n",
+        "window_max: 5",
+        "window_max",
+    ),
+    "quoted the second time": (SMALL_YAML + "'id': other\n", "'id': other", "id"),
+}
+
+
+@pytest.mark.parametrize("case", DUPLICATE_KEYS, ids=list(DUPLICATE_KEYS))
+def test_duplicate_key(tmp_path: Path, case: str) -> None:
+    text, second, key = DUPLICATE_KEYS[case]
+    at = text.index(second)
+    line_no = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    path = tmp_path / "year.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = refused(tmp_path, path)
+    assert line.startswith(
+        f"{path}: line {line_no}, column {column}: key '{key}' is given twice in one mapping (first on line "
+    )
+    assert line.endswith("); YAML would silently keep only the last")
+
+
+def test_a_merge_key_may_be_overridden(tmp_path: Path) -> None:
+    """``<<: *defaults`` then the same key again is how YAML merges are meant to be used."""
+    text = SMALL_YAML.replace(
+        "hosts:\n", "x-slot: &slot {id: morning, start: '09:00', end: '12:00'}\nhosts:\n"
+    )
+    text = text.replace("x-slot: &slot", "slots:\n- <<: &slot")
+    text = text.replace("end: '12:00'}\n", "end: '12:00'}\n  end: '11:30'\n", 1)
+    data = scenario.parse_yaml(text)
+    assert data["slots"] == [{"id": "morning", "start": "09:00", "end": "11:30"}]

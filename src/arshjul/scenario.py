@@ -663,7 +663,8 @@ def cross_check(s: Scenario) -> None:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML (no object tags) with a cap on aliases against expansion bombs."""
+    """Safe YAML (no object tags) with a cap on aliases against expansion bombs, and no
+    key given twice in a mapping."""
 
     aliases_seen = 0
 
@@ -673,6 +674,26 @@ class _Loader(yaml.SafeLoader):
             if self.aliases_seen > MAX_YAML_ALIASES:
                 raise ScenarioError(f"more than {MAX_YAML_ALIASES} YAML aliases; refusing to expand them")
         return super().compose_node(parent, index)
+
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        """A mapping, refused when one of its own keys is given twice: YAML would silently
+        keep the last.  Checked as composed, before ``<<`` merges (whose keys a mapping may
+        override) are flattened in."""
+        node = super().compose_mapping_node(anchor)
+        first: dict[tuple[str, str], int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            mark = key.start_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            if (key.tag, key.value) in first:
+                raise ScenarioError(
+                    f"key '{key.value}' is given twice in one mapping "
+                    f"(first on line {first[key.tag, key.value]}); YAML would silently keep only the last",
+                    field=f"line {line}, column {column}",
+                )
+            first[key.tag, key.value] = line
+        return node
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         try:
