@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from arshjul import scenario
 from arshjul.cli import main
 from arshjul.errors import ScenarioError
+from arshjul.variants import variant
 
 SMALL: dict[str, Any] = {
     "id": "small",
@@ -235,3 +236,79 @@ def test_a_merge_key_may_be_overridden(tmp_path: Path) -> None:
     text = text.replace("end: '12:00'}\n", "end: '12:00'}\n  end: '11:30'\n", 1)
     data = scenario.parse_yaml(text)
     assert data["slots"] == [{"id": "morning", "start": "09:00", "end": "11:30"}]
+
+
+# -- 3. list items are named by their code or id, not by their position ----------------------
+
+SWEDEN = [
+    *("SE-AB", "SE-C", "SE-D", "SE-E", "SE-F", "SE-G", "SE-H", "SE-I", "SE-K", "SE-M", "SE-N"),
+    *("SE-O", "SE-S", "SE-T", "SE-U", "SE-W", "SE-X", "SE-Y", "SE-Z", "SE-AC", "SE-BD"),
+]
+
+
+def sweden(**changes: Any) -> dict[str, Any]:
+    """The small year with all 21 Swedish regions (Dalarna, SE-W, is the 16th)."""
+    return small(regions=[{"code": code, "name": f"Region {code}"} for code in SWEDEN], **changes)
+
+
+ITEM_PATHS = {
+    # name: (data, the field the error must name)
+    "region by code": (sweden(**{"regions.15.kontakt": "x"}), "regions[SE-W].kontakt"),
+    "theme by id": (small(**{"hosts.0.themes.1.dialogs": 0}), "hosts[vinnova].themes[rymd].dialogs"),
+    "slot by id": (
+        small(
+            slots=[{"id": "fm", "start": "09:00", "end": "12:00"}, {"id": "em", "start": "13:00", "end": 9}]
+        ),
+        "slots[em].end",
+    ),
+    "hybrid by id": (
+        small(hybrids=[{"id": "chips", "host": "vinnova", "topic": "EU Chips Act", "duration_minutes": 5}]),
+        "hybrids[chips].duration_minutes",
+    ),
+    "group by id": (
+        small(groups=[{"id": "ost", "name": "Östra", "members": ["SE-E", "SE-K"]}]),
+        "groups[ost].members[SE-K]",
+    ),
+    "interest mapping by region": (
+        small(**{"hosts.0.themes.0.interested": ["SE-E", {"region": "SE-M", "weight": 0}]}),
+        "hosts[vinnova].themes[halsa].interested[SE-M].weight",
+    ),
+    "interest code by itself": (
+        small(**{"hosts.0.themes.0.interested": ["SE-E", "SE-K"]}),
+        "hosts[vinnova].themes[halsa].interested[SE-K]",
+    ),
+    "cross-check on a region": (
+        sweden(**{"regions.15.unavailable": ["2028-03-01"]}),
+        "regions[SE-W].unavailable[0]",
+    ),
+    # an item whose id is the faulty value, or is shared, or looks like a position: by position
+    "malformed id": (small(**{"hosts.0.themes.1.id": "Rymd"}), "hosts[vinnova].themes[1].id"),
+    "shared id": (
+        small(regions=[*SMALL["regions"], {"code": "SE-E", "name": "Again", "kontakt": "x"}]),
+        "regions[3].kontakt",
+    ),
+    "id of digits": (
+        small(**{"hosts.0.themes.1.id": "2027", "hosts.0.themes.1.dialogs": 0}),
+        "hosts[vinnova].themes[1].dialogs",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ITEM_PATHS, ids=list(ITEM_PATHS))
+def test_items_are_named_by_id(tmp_path: Path, case: str) -> None:
+    data, field = ITEM_PATHS[case]
+    path = write(tmp_path, data)
+    assert refused(tmp_path, path).startswith(f"{path}: {field}: ")
+
+
+def test_extends_names_items_by_id_in_the_file_that_set_them(tmp_path: Path) -> None:
+    write(tmp_path, sweden(**{"regions.15.unavailable": ["2028-03-01"]}), "base.yaml")
+    child = write(tmp_path, {"extends": "base.yaml", "regions": [{"code": "SE-M", "name": "Region Skåne"}]})
+    line = refused(tmp_path, child)
+    assert line.startswith(f"{tmp_path / 'base.yaml'}: regions[SE-W].unavailable[0]: ")
+
+
+def test_variant_names_items_by_id() -> None:
+    with pytest.raises(ScenarioError) as info:
+        variant(scenario.from_data(sweden()), {"regions[SE-W].unavailable": ["2028-03-01"]})
+    assert str(info.value).startswith("change 'regions[SE-W].unavailable': regions[SE-W].unavailable[0]: ")

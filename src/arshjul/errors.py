@@ -11,10 +11,21 @@ from __future__ import annotations
 class ScenarioError(ValueError):
     """A scenario file (or a plan file) that cannot be used as written."""
 
-    def __init__(self, problem: str, *, source: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        problem: str,
+        *,
+        source: str | None = None,
+        field: str | None = None,
+        path: tuple[str | int, ...] | None = None,
+    ):
         self.problem = problem
         self.source = source
         self.field = field
+        """The field as the planner reads it: list items by id (``regions[SE-W].name``)."""
+        self.path = path
+        """The same field as keys and list positions (``("regions", 19, "name")``), when known:
+        what code that maps the field back to the data (an ``extends`` chain) walks."""
         super().__init__(self.line())
 
     def line(self) -> str:
@@ -24,7 +35,7 @@ class ScenarioError(ValueError):
 
     def located(self, source: str) -> ScenarioError:
         """The same error, now naming the file it came from."""
-        return ScenarioError(self.problem, source=source, field=self.field)
+        return ScenarioError(self.problem, source=source, field=self.field, path=self.path)
 
 
 class PlanFileError(ScenarioError):

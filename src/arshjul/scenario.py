@@ -514,34 +514,38 @@ def _duplicates(values: Iterable[str]) -> list[str]:
     return dup
 
 
+Path_ = tuple[str | int, ...]
+"""A field as keys and list positions, e.g. ``("hosts", 0, "themes", 2, "window")``."""
+
+
 def cross_check(s: Scenario) -> None:
     """References and dates that field validation cannot see; raises the first problem."""
 
-    def fail(field: str, problem: str) -> None:
-        raise ScenarioError(problem, field=field)
+    def fail(path: Path_, problem: str) -> None:
+        raise ScenarioError(problem, field=field_path(s, path), path=path)
 
     codes = {r.code for r in s.regions}
     hosts = {h.id for h in s.hosts}
     slots = {sl.id for sl in s.slots}
 
-    named = [("id", s.id)]
-    named += [(f"hosts[{i}].id", h.id) for i, h in enumerate(s.hosts)]
+    named: list[tuple[Path_, str]] = [(("id",), s.id)]
+    named += [(("hosts", i, "id"), h.id) for i, h in enumerate(s.hosts)]
     named += [
-        (f"hosts[{i}].themes[{j}].id", t.id) for i, h in enumerate(s.hosts) for j, t in enumerate(h.themes)
+        (("hosts", i, "themes", j, "id"), t.id) for i, h in enumerate(s.hosts) for j, t in enumerate(h.themes)
     ]
-    named += [(f"groups[{i}].id", g.id) for i, g in enumerate(s.groups)]
-    named += [(f"hybrids[{i}].id", h.id) for i, h in enumerate(s.hybrids)]
-    for field, value in named:
+    named += [(("groups", i, "id"), g.id) for i, g in enumerate(s.groups)]
+    named += [(("hybrids", i, "id"), h.id) for i, h in enumerate(s.hybrids)]
+    for path, value in named:
         if value.split(".")[0] in RESERVED_NAMES:
-            fail(field, f"'{value}' is reserved as a file name on Windows; choose another id")
+            fail(path, f"'{value}' is reserved as a file name on Windows; choose another id")
 
     sessions = (
         sum(t.dialogs for _, t in s.themes()) + len(s.hybrids) + len(s.network.dates if s.network else [])
     )
     if len(s.regions) > MAX_REGIONS:
-        fail("regions", f"{len(s.regions)} regions; arshjul plans at most {MAX_REGIONS} at once")
+        fail(("regions",), f"{len(s.regions)} regions; arshjul plans at most {MAX_REGIONS} at once")
     if sessions > MAX_SESSIONS:
-        fail("hosts", f"{sessions} sessions in all; arshjul plans at most {MAX_SESSIONS} at once")
+        fail(("hosts",), f"{sessions} sessions in all; arshjul plans at most {MAX_SESSIONS} at once")
 
     for field, values in (
         ("regions", [r.code for r in s.regions]),
@@ -551,61 +555,62 @@ def cross_check(s: Scenario) -> None:
         ("hybrids", [h.id for h in s.hybrids]),
     ):
         for dup in _duplicates(values):
-            fail(field, f"'{dup}' is listed twice")
+            fail((field,), f"'{dup}' is listed twice")
     theme_ids = [t.id for _, t in s.themes()]
     for dup in _duplicates(theme_ids):
-        fail("hosts", f"theme id '{dup}' is used twice (theme ids must be unique across hosts)")
+        fail(("hosts",), f"theme id '{dup}' is used twice (theme ids must be unique across hosts)")
     for dup in _duplicates([*theme_ids, *(h.id for h in s.hybrids)]):
-        fail("hybrids", f"id '{dup}' is used by both a theme and a hybrid session")
+        fail(("hybrids",), f"id '{dup}' is used by both a theme and a hybrid session")
 
-    def in_period(field: str, day: dt.date) -> None:
+    def in_period(path: Path_, day: dt.date) -> None:
         if not s.period.start <= day <= s.period.end:
-            fail(field, f"{day} is outside the period {s.period.start}..{s.period.end}")
+            fail(path, f"{day} is outside the period {s.period.start}..{s.period.end}")
 
-    def check_span(field: str, span: Span) -> None:
+    def check_span(path: Path_, span: Span) -> None:
         if span.weeks is None:
             assert span.start is not None and span.end is not None
             if span.end < s.period.start or span.start > s.period.end:
                 fail(
-                    field,
+                    path,
                     f"{span.describe().strip()} lies outside the period {s.period.start}..{s.period.end}",
                 )
 
-    def check_slots(field: str, wanted: list[str] | None) -> None:
+    def check_slots(path: Path_, wanted: list[str] | None) -> None:
         for k, sl in enumerate(wanted or []):
             if sl not in slots:
-                fail(f"{field}[{k}]", f"unknown slot '{sl}' (slots are: {', '.join(sorted(slots))})")
+                fail((*path, k), f"unknown slot '{sl}' (slots are: {', '.join(sorted(slots))})")
         if wanted is not None and not wanted:
-            fail(field, "is empty; leave it out to allow every slot")
+            fail(path, "is empty; leave it out to allow every slot")
 
     if s.publication_date and s.publication_date > s.period.end:
-        fail("publication_date", f"{s.publication_date} is after the period ends ({s.period.end})")
+        fail(("publication_date",), f"{s.publication_date} is after the period ends ({s.period.end})")
     if s.first_open_day > s.period.end:
         fail(
-            "limits.lead_time_days", f"{s.limits.lead_time_days} days of lead time leave no day in the period"
+            ("limits", "lead_time_days"),
+            f"{s.limits.lead_time_days} days of lead time leave no day in the period",
         )
     for k, span in enumerate(s.calendar.blackouts):
-        check_span(f"calendar.blackouts[{k}]", span)
+        check_span(("calendar", "blackouts", k), span)
 
     for hi, host in enumerate(s.hosts):
         for ti, theme in enumerate(host.themes):
-            f = f"hosts[{hi}].themes[{ti}]"
+            f: Path_ = ("hosts", hi, "themes", ti)
             for k, i in enumerate(theme.interest()):
                 if i.region not in codes:
-                    fail(f"{f}.interested[{k}]", f"unknown region '{i.region}'")
+                    fail((*f, "interested", k), f"unknown region '{i.region}'")
             for dup in _duplicates(i.region for i in theme.interest()):
-                fail(f"{f}.interested", f"region '{dup}' is listed twice")
-            check_slots(f"{f}.slots", theme.slots)
+                fail((*f, "interested"), f"region '{dup}' is listed twice")
+            check_slots((*f, "slots"), theme.slots)
             for k, span in enumerate(theme.forbidden):
-                check_span(f"{f}.forbidden[{k}]", span)
+                check_span((*f, "forbidden", k), span)
             if theme.window:
-                check_span(f"{f}.window", theme.window)
+                check_span((*f, "window"), theme.window)
             for sl in s.slots:
                 if theme.slots is None or sl.id in theme.slots:
                     need = theme.host_minutes + theme.min_presenters * theme.presenter_minutes
                     if need > sl.minutes:
                         fail(
-                            f"{f}.min_presenters",
+                            (*f, "min_presenters"),
                             f"{theme.min_presenters} presenters of {theme.presenter_minutes} min plus "
                             f"{theme.host_minutes} min for the host do not fit the "
                             f"{sl.minutes}-minute slot '{sl.id}'",
@@ -613,50 +618,50 @@ def cross_check(s: Scenario) -> None:
 
     for ri, region in enumerate(s.regions):
         for k, span in enumerate(region.unavailable):
-            check_span(f"regions[{ri}].unavailable[{k}]", span)
+            check_span(("regions", ri, "unavailable", k), span)
 
     grouped: dict[str, str] = {}
     for gi, group in enumerate(s.groups):
         for k, code in enumerate(group.members):
             if code not in codes:
-                fail(f"groups[{gi}].members[{k}]", f"unknown region '{code}'")
+                fail(("groups", gi, "members", k), f"unknown region '{code}'")
             if code in grouped and grouped[code] != group.id:
                 fail(
-                    f"groups[{gi}].members[{k}]",
+                    ("groups", gi, "members", k),
                     f"region '{code}' is already in group '{grouped[code]}'; "
                     "a region can present jointly in one group only",
                 )
             grouped[code] = group.id
         for dup in _duplicates(group.members):
-            fail(f"groups[{gi}].members", f"region '{dup}' is listed twice")
+            fail(("groups", gi, "members"), f"region '{dup}' is listed twice")
         if group.id.upper() in codes:
-            fail(f"groups[{gi}].id", f"'{group.id}' clashes with a region code")
+            fail(("groups", gi, "id"), f"'{group.id}' clashes with a region code")
 
     for hi, hybrid in enumerate(s.hybrids):
         if hybrid.host not in hosts:
-            fail(f"hybrids[{hi}].host", f"unknown host '{hybrid.host}'")
-        check_slots(f"hybrids[{hi}].slots", hybrid.slots)
+            fail(("hybrids", hi, "host"), f"unknown host '{hybrid.host}'")
+        check_slots(("hybrids", hi, "slots"), hybrid.slots)
         if hybrid.window:
-            check_span(f"hybrids[{hi}].window", hybrid.window)
+            check_span(("hybrids", hi, "window"), hybrid.window)
 
     if s.learning_meeting:
         lm = s.learning_meeting
         if lm.host not in hosts:
-            fail("learning_meeting.host", f"unknown host '{lm.host}'")
-        check_slots("learning_meeting.slots", lm.slots)
+            fail(("learning_meeting", "host"), f"unknown host '{lm.host}'")
+        check_slots(("learning_meeting", "slots"), lm.slots)
         if lm.window:
-            check_span("learning_meeting.window", lm.window)
+            check_span(("learning_meeting", "window"), lm.window)
 
     if s.network:
         net = s.network
         if net.host not in hosts:
-            fail("network.host", f"unknown host '{net.host}'")
+            fail(("network", "host"), f"unknown host '{net.host}'")
         if net.slot not in slots:
-            fail("network.slot", f"unknown slot '{net.slot}' (slots are: {', '.join(sorted(slots))})")
+            fail(("network", "slot"), f"unknown slot '{net.slot}' (slots are: {', '.join(sorted(slots))})")
         for k, day in enumerate(net.dates):
-            in_period(f"network.dates[{k}]", day)
+            in_period(("network", "dates", k), day)
         for dup in _duplicates(str(d) for d in net.dates):
-            fail("network.dates", f"{dup} is listed twice")
+            fail(("network", "dates"), f"{dup} is listed twice")
 
 
 # -- loading --------------------------------------------------------------------------------
@@ -708,16 +713,81 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-def _loc(loc: tuple[int | str, ...]) -> str:
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
+_CODE_PATTERN = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+
+_ITEM_IDS: dict[tuple[str, ...], tuple[str, re.Pattern[str]]] = {
+    ("regions",): ("code", _CODE_PATTERN),
+    ("hosts",): ("id", _ID_PATTERN),
+    ("hosts", "*", "themes"): ("id", _ID_PATTERN),
+    ("hosts", "*", "themes", "*", "interested"): ("region", _CODE_PATTERN),
+    ("hosts", "*", "themes", "*", "slots"): ("", _ID_PATTERN),
+    ("slots",): ("id", _ID_PATTERN),
+    ("groups",): ("id", _ID_PATTERN),
+    ("groups", "*", "members"): ("", _CODE_PATTERN),
+    ("hybrids",): ("id", _ID_PATTERN),
+    ("hybrids", "*", "slots"): ("", _ID_PATTERN),
+    ("learning_meeting", "slots"): ("", _ID_PATTERN),
+}
+"""Lists whose items have an id: the key that holds it (``""``: the item is its own id) and
+the form an id has.  An error names such an item by its id, ``hosts[vinnova].themes[halsa]``,
+not by its position in the list."""
+
+
+def _child(node: Any, key: str | int) -> Any:
+    if isinstance(node, list | tuple):
+        return node[key] if isinstance(key, int) and -len(node) <= key < len(node) else None
+    if isinstance(node, dict):
+        return node.get(key)
+    if isinstance(node, BaseModel) and isinstance(key, str):
+        return getattr(node, key, None)
+    return None
+
+
+def _ident(item: Any, how: tuple[str, re.Pattern[str]]) -> str | None:
+    """An item's id, when it is a well-formed one (a malformed id is what an error may be
+    about, so the item is then named by its position)."""
+    key, form = how
+    value = item if isinstance(item, str) else _child(item, key) if key else None
+    if isinstance(value, str) and form.match(value) and not value.isdigit():
+        return value
+    return None
+
+
+def field_path(root: Any, path: Iterable[str | int]) -> str:
+    """A field as the planner reads it: items of the lists in :data:`_ITEM_IDS` by their id
+    (``regions[SE-W].unavailable[0]``), others by position.
+
+    ``root`` is plain data (as parsed) or a :class:`Scenario`; ``path`` holds keys and
+    positions, or ids already (a path parsed back from such a text).  An item keeps its
+    position when its id is missing, malformed or shared with another item of the list."""
     out = ""
-    for part in loc:
+    node = root
+    walked: list[str] = []
+    for part in path:
+        how = _ITEM_IDS.get(tuple(walked))
         if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in _BRANCHES or "[" in str(part):
-            continue
+            item = _child(node, part)
+            ident = _ident(item, how) if how else None
+            if ident is not None and how and [_ident(i, how) for i in node].count(ident) != 1:
+                ident = None  # two items share it: only the position tells them apart
+            out += f"[{ident if ident is not None else part}]"
+            node = item
+            walked.append("*")
+        elif isinstance(node, list | tuple):
+            out += f"[{part}]"  # already an id
+            node = next((i for i in node if how and _ident(i, how) == part), None)
+            walked.append("*")
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{part}" if out else part
+            node = _child(node, part)
+            walked.append(part)
     return out or "(top level)"
+
+
+def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """A pydantic error location without the union branches it names."""
+    return tuple(p for p in loc if isinstance(p, int) or (p not in _BRANCHES and "[" not in p))
 
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -787,7 +857,10 @@ def from_data(data: Any, source: str | None = None) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         first = _pick(exc.errors())
-        raise ScenarioError(_message(dict(first)), source=source, field=_loc(first["loc"])) from None
+        loc = _clean_loc(first["loc"])
+        raise ScenarioError(
+            _message(dict(first)), source=source, field=field_path(data, loc), path=loc
+        ) from None
     try:
         cross_check(scenario)
     except ScenarioError as exc:

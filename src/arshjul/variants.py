@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
-from .scenario import Scenario, from_data, parse_yaml, read_text
+from .scenario import Scenario, field_path, from_data, parse_yaml, read_text
 
 MAX_CHAIN = 20
 """Longest ``extends`` chain followed; more is surely a mistake."""
@@ -297,26 +297,14 @@ def _parse_field(text: str) -> list[str | int]:
 def _field_by_id(data: Any, parts: list[str | int]) -> str:
     """A field path with merged-list indices shown as ids (``regions[SE-H]``), since the
     index in the merged list need not match any file's own list."""
-    out = ""
-    node = data
-    for k, part in enumerate(parts):
-        if isinstance(part, int):
-            key = _ID_KEYS.get(_pattern(tuple(parts[:k])))
-            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            ident = item.get(key) if key and isinstance(item, dict) else None
-            out += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
-            node = item
-        else:
-            out += f".{part}" if out else part
-            node = node.get(part) if isinstance(node, dict) else None
-    return out
+    return field_path(data, parts)
 
 
 def locate(err: ScenarioError, data: Any, origin: Origin) -> ScenarioError:
     """The same error, naming the file of the chain that set the field it is about."""
     if not err.field or err.field.startswith("line "):
         return err
-    parts = _parse_field(err.field)
+    parts = list(err.path) if err.path is not None else _parse_field(err.field)
     problem = err.problem
     for ident, source in origin.removed.items():
         if f"'{ident}'" in problem:
