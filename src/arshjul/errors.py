@@ -8,6 +8,11 @@ an error: it is a status on the result.
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as its escape (``\\x1b``)."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 class ScenarioError(ValueError):
     """A scenario file (or a plan file) that cannot be used as written."""
 
@@ -29,9 +34,11 @@ class ScenarioError(ValueError):
         super().__init__(self.line())
 
     def line(self) -> str:
-        """The one line a planner sees: ``file: field: problem``."""
+        """The one line a planner sees: ``file: field: problem``; always one line, and
+        control characters (from the input it quotes) shown escaped, never sent to the
+        terminal."""
         parts = [p for p in (self.source, self.field) if p]
-        return " ".join(": ".join([*parts, self.problem]).split())  # always one line
+        return printable(" ".join(": ".join([*parts, self.problem]).split()))
 
     def located(self, source: str) -> ScenarioError:
         """The same error, now naming the file it came from."""

@@ -14,6 +14,7 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -21,11 +22,13 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -59,8 +62,113 @@ Id = Annotated[
 RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")]
 """ISO 3166-2 subdivision code such as ``SE-E``; also safe as a file name."""
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(max_length=5000)]
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 9: "TAB", 10: "LF", 11: "VT", 12: "FF", 13: "CR", 27: "ESC"}
+"""The control characters a planner may have heard of, named in messages."""
+
+
+def _char_name(c: str) -> str:
+    code = ord(c)
+    return f"{_CONTROL_NAMES[code]}, U+{code:04X}" if code in _CONTROL_NAMES else f"U+{code:04X}"
+
+
+def _unfit(text: str, allowed: str) -> tuple[int, str] | None:
+    """The first character that no calendar, SVG or terminal should carry: C0 and C1 control
+    characters (except those in ``allowed``), lone surrogates and the non-characters
+    U+FFFE/U+FFFF (none of them may appear in XML); line and paragraph separators too
+    when line breaks are not allowed."""
+    for k, c in enumerate(text):
+        if c in allowed:
+            continue
+        kind = unicodedata.category(c)
+        if kind in ("Cc", "Cs") or c in "\ufffe\uffff" or (kind in ("Zl", "Zp") and "\n" not in allowed):
+            return k, c
+    return None
+
+
+def _one_line(text: str) -> str:
+    found = _unfit(text, "")
+    if found:
+        k, c = found
+        what = "a line break" if c in "\n\r\u2028\u2029" else "a tab" if c == "\t" else "a control character"
+        raise ValueError(
+            f"has {what} ({_char_name(c)}) at character {k + 1}; write it as one line of plain text"
+        )
+    return text
+
+
+def _free_text(text: str) -> str:
+    found = _unfit(text, "\t\n")
+    if found:
+        k, c = found
+        raise ValueError(
+            f"has a control character ({_char_name(c)}) at character {k + 1}; "
+            "plain text with tabs and line breaks only"
+        )
+    return text
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_one_line)]
+"""A name, a tag or a title: one line of plain text."""
+Line = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_one_line)]
+"""A longer single line: a location, a meeting link."""
+Text = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_free_text)]
+"""Free text (a description): tabs and line breaks allowed, no other control characters."""
+
+MAX_EMAIL = 254
+"""Longest e-mail address (RFC 5321: a path of 256 octets less the angle brackets)."""
+_EMAIL_LOCAL = r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
+_EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL_FORM = rf"^{_EMAIL_LOCAL}@(?:{_EMAIL_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?$"
+"""What a calendar invitation carries everywhere: ``mailto:`` + this, in iCalendar's
+``vCalAddress`` and in Outlook.  Before the '@' letters, digits, '.', '_', '+' and '-' (no
+quotes, spaces or the '?', '&', '%' that would add to the ``mailto:`` link); after it, ASCII
+host names (an internationalised domain in its ``xn--`` form)."""
+
+
+def _email_problem(value: str) -> str | None:
+    """Why ``value`` is not an address a calendar can carry, or ``None``."""
+    if len(value) > MAX_EMAIL:
+        return f"it is {len(value)} characters long; an address has at most {MAX_EMAIL}"
+    if value.casefold().startswith("mailto:"):
+        return "write the address alone, without 'mailto:'"
+    found = _unfit(value, "")
+    if found:
+        return f"it has a control character ({_char_name(found[1])})"
+    if any(c.isspace() for c in value):
+        return "it has a space"
+    if any(c in value for c in "\"'`"):
+        return "it has a quote"
+    if not value.isascii():
+        c = next(c for c in value if not c.isascii())
+        return f"it has '{c}'; calendars need ASCII addresses (a domain in its xn-- form)"
+    local, at, domain = value.rpartition("@")
+    if not at or "@" in local or "." not in domain:
+        return ""
+    if len(local) > 64:
+        return "the part before the '@' is longer than 64 characters"
+    if not re.fullmatch(_EMAIL_LOCAL, local):
+        bad = next((c for c in local if not (c.isalnum() or c in "._+-")), None)
+        if bad:
+            return f"'{bad}' cannot stand before the '@' (letters, digits, '.', '_', '+' and '-' only)"
+        return "the part before the '@' has a '.' at its start or end, or two in a row"
+    if not re.match(_EMAIL_FORM, value):
+        return f"'{domain}' is not a host name"
+    return None
+
+
+def _email(value: str) -> str:
+    problem = _email_problem(value)
+    if problem is not None:
+        raise ValueError(f"{value!r} is not an e-mail address" + (f": {problem}" if problem else ""))
+    return value
+
+
+Email = Annotated[
+    str,
+    AfterValidator(_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": MAX_EMAIL, "pattern": _EMAIL_FORM}),
+]
+"""An e-mail address a calendar invitation can carry (see ``_EMAIL_FORM``)."""
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WORKWEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
@@ -358,9 +466,9 @@ class Host(Strict):
 
     id: Id
     name: Name
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    location: Text | None = None
-    meeting_link: Text | None = None
+    email: Email | None = None
+    location: Line | None = None
+    meeting_link: Line | None = None
     gap_days: PositiveInt | None = None
     """Override of ``limits.host_gap_days`` for this host."""
     themes: list[Theme] = Field(default_factory=list)
@@ -380,7 +488,7 @@ class Region(Strict):
     name: Name
     county: Name | None = None
     """County name used to look up shipped school holidays (default: from the code)."""
-    contact: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    contact: Email | None = None
     s3: list[S3Area] = Field(default_factory=list)
     unavailable: list[Span] = Field(default_factory=list)
     school_holidays: list[Span] | None = None
@@ -790,13 +898,11 @@ def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
     return tuple(p for p in loc if isinstance(p, int) or (p not in _BRANCHES and "[" not in p))
 
 
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _PATTERNS = {
     r"^[a-z0-9][a-z0-9_-]{0,47}$": "{got!r} is not a valid id; use a-z, 0-9, '-' and '_' only "
     "(no capitals, no å/ä/ö, at most 48 characters)",
     r"^[A-Z]{2}-[A-Z0-9]{1,3}$": "{got!r} is not a region code; use the ISO 3166-2 code, "
     "such as 'SE-E' or 'SE-AB'",
-    _EMAIL: "{got!r} is not an e-mail address",
 }
 
 
@@ -889,6 +995,14 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
         if "<block" in problem:
             problem = "the indentation does not match the lines above"
         raise ScenarioError(f"not valid YAML: {problem}", source=source, field=where) from None
+    except yaml.reader.ReaderError as exc:
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line = text.count("\n", 0, exc.position) + 1
+        raise ScenarioError(
+            f"not valid YAML: a control character ({_char_name(char)}) cannot be written into a YAML file",
+            source=source,
+            field=f"line {line}",
+        ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML: {exc}", source=source) from None
     except RecursionError:
