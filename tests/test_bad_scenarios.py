@@ -596,3 +596,173 @@ def test_good_email_is_carried_by_a_calendar(address: str) -> None:
     again = icalendar.Calendar.from_ical(cal.to_ical())
     organizer = next(iter(again.walk("VEVENT")))["ORGANIZER"]
     assert str(organizer) == f"mailto:{address}"
+
+
+# -- 6. calendar extremes and times -------------------------------------------------------------
+
+SUNDAYS = {"weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "calendar": {"blackouts": []}}
+"""Every day a meeting day, so a DST gap on a Sunday matters."""
+
+CALENDAR = {
+    # name: (changes, field, problem)
+    "period in year 1": (
+        {"period": {"start": "0001-01-01", "end": "0001-12-31"}},
+        "period.start",
+        "0001-01-01 is outside the years arshjul plans (1900 to 2999)",
+    ),
+    "period in year 9999": (
+        {"period": {"start": "9999-01-01", "end": "9999-12-31"}},
+        "period.start",
+        "9999-01-01 is outside the years arshjul plans (1900 to 2999)",
+    ),
+    "period ends on the last day there is": (
+        {"period": {"start": "2999-06-01", "end": "9999-12-31"}},
+        "period.end",
+        "9999-12-31 is outside the years arshjul plans (1900 to 2999)",
+    ),
+    "period a day too early": (
+        {"period": {"start": "1899-12-31", "end": "1900-06-30"}},
+        "period.start",
+        "1899-12-31 is outside the years arshjul plans (1900 to 2999)",
+    ),
+    "lead time past the last day": (
+        {"period": {"start": "2999-01-01", "end": "2999-12-31"}, "limits": {"lead_time_days": 100000}},
+        "limits.lead_time_days",
+        "100000 days of lead time leave no day in the period",
+    ),
+    "lead time from a late publication": (
+        {
+            "period": {"start": "2999-01-01", "end": "2999-12-31"},
+            "publication_date": "2999-12-31",
+            "limits": {"lead_time_days": 100000},
+        },
+        "limits.lead_time_days",
+        "100000 days of lead time leave no day in the period",
+    ),
+    "slot with a UTC offset": (
+        {"slots": [{"id": "fm", "start": "09:00+02:00", "end": "12:00"}]},
+        "slots[fm].start",
+        "'09:00+02:00' has a UTC offset; write the local time alone, like '09:00' "
+        "(the scenario's timezone gives the offset, winter and summer)",
+    ),
+    "slot end in UTC": (
+        {"slots": [{"id": "fm", "start": "09:00", "end": "12:00Z"}]},
+        "slots[fm].end",
+        "'12:00+00:00' has a UTC offset; write the local time alone, like '12:00' "
+        "(the scenario's timezone gives the offset, winter and summer)",
+    ),
+    "slot with seconds": (
+        {"slots": [{"id": "fm", "start": "09:00:30", "end": "12:00"}]},
+        "slots[fm].start",
+        "'09:00:30' has seconds; meeting times are whole minutes, like '09:00'",
+    ),
+    "start in the Stockholm spring gap": (
+        {**SUNDAYS, "slots": [{"id": "natt", "start": "02:30", "end": "05:00"}]},
+        "slots[natt].start",
+        "02:30 does not exist on 2027-03-28 in Europe/Stockholm (the clocks jump over it); "
+        "a session there would be an hour short or last no time at all",
+    ),
+    "end in the Stockholm spring gap": (
+        {**SUNDAYS, "slots": [{"id": "natt", "start": "01:00", "end": "02:00"}]},
+        "slots[natt].end",
+        "02:00 does not exist on 2027-03-28 in Europe/Stockholm (the clocks jump over it); "
+        "a session there would be an hour short or last no time at all",
+    ),
+    "a 0-minute slot across the gap": (
+        {**SUNDAYS, "slots": [{"id": "natt", "start": "02:00", "end": "03:00"}]},
+        "slots[natt].start",
+        "02:00 does not exist on 2027-03-28 in Europe/Stockholm (the clocks jump over it); "
+        "a session there would be an hour short or last no time at all",
+    ),
+    "New York": (
+        {
+            **SUNDAYS,
+            "timezone": "America/New_York",
+            "slots": [{"id": "natt", "start": "02:15", "end": "04:00"}],
+        },
+        "slots[natt].start",
+        "02:15 does not exist on 2027-03-14 in America/New_York (the clocks jump over it); "
+        "a session there would be an hour short or last no time at all",
+    ),
+    "Lord Howe's half-hour gap": (
+        {
+            **SUNDAYS,
+            "timezone": "Australia/Lord_Howe",
+            "slots": [{"id": "natt", "start": "01:00", "end": "02:15"}],
+        },
+        "slots[natt].end",
+        "02:15 does not exist on 2027-10-03 in Australia/Lord_Howe (the clocks jump over it); "
+        "a session there would be an hour short or last no time at all",
+    ),
+    "Santiago's gap at midnight": (
+        {
+            **SUNDAYS,
+            "timezone": "America/Santiago",
+            "slots": [{"id": "natt", "start": "00:00", "end": "02:00"}],
+        },
+        "slots[natt].start",
+        "00:00 does not exist on 2027-09-05 in America/Santiago (the clocks jump over it); "
+        "a session there would be an hour short or last no time at all",
+    ),
+    "overlapping slots": (
+        {
+            "slots": [
+                {"id": "fm", "start": "09:00", "end": "12:00"},
+                {"id": "lunch", "start": "11:00", "end": "14:00"},
+            ]
+        },
+        "slots[lunch]",
+        "11:00–14:00 overlaps slot 'fm' (09:00–12:00); slots of a day must not overlap, "
+        "or a region could be invited to both at once",
+    ),
+    "the same slot twice under two ids": (
+        {
+            "slots": [
+                {"id": "fm", "start": "09:00", "end": "12:00"},
+                {"id": "morgon", "start": "09:00", "end": "12:00"},
+            ]
+        },
+        "slots[morgon]",
+        "09:00–12:00 overlaps slot 'fm' (09:00–12:00); slots of a day must not overlap, "
+        "or a region could be invited to both at once",
+    ),
+    "a slot inside another, listed first": (
+        {
+            "slots": [
+                {"id": "kort", "start": "10:00", "end": "11:00"},
+                {"id": "dag", "start": "09:00", "end": "16:00"},
+            ]
+        },
+        "slots[kort]",
+        "10:00–11:00 overlaps slot 'dag' (09:00–16:00); slots of a day must not overlap, "
+        "or a region could be invited to both at once",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CALENDAR, ids=list(CALENDAR))
+def test_calendar_extremes_and_times(tmp_path: Path, case: str) -> None:
+    changes, field, problem = CALENDAR[case]
+    path = write(tmp_path, small(**changes))
+    assert refused(tmp_path, path) == f"{path}: {field}: {problem}"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"period": {"start": "1900-01-01", "end": "1900-12-31"}},
+        {"period": {"start": "2999-01-01", "end": "2999-12-31"}, "publication_date": "1900-01-01"},
+        # a night slot is fine when the gap falls on a day without meetings (a Sunday)
+        {"slots": [{"id": "natt", "start": "02:30", "end": "05:00"}]},
+        {
+            "slots": [
+                {"id": "fm", "start": "09:00", "end": "12:00"},
+                {"id": "em", "start": "12:00", "end": "15:00"},
+            ]
+        },
+    ],
+    ids=["first year", "last year", "gap on a Sunday", "slots that touch"],
+)
+def test_calendar_edges_that_are_fine(tmp_path: Path, changes: dict[str, Any]) -> None:
+    result = CliRunner().invoke(main, ["validate", str(write(tmp_path, small(**changes)))])
+    assert result.exit_code == 0, result.output

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import itertools
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -294,11 +296,26 @@ def _iso_week_day(year: int, week: int, weekday: int) -> dt.date:
     return dt.date.fromisocalendar(year, week, weekday)
 
 
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+"""A period lies within these days: every date arshjul derives from it (lead time, windows,
+ISO weeks, UTC times for the calendars) then stays far inside what Python can represent."""
+
+
 class Period(Strict):
     """The planned stretch: a calendar year or any span of days."""
 
     start: dt.date
     end: dt.date
+
+    @field_validator("start", "end")
+    @classmethod
+    def _plannable(cls, value: dt.date) -> dt.date:
+        if not EARLIEST_DAY <= value <= LATEST_DAY:
+            raise ValueError(
+                f"{value} is outside the years arshjul plans ({EARLIEST_DAY.year} to {LATEST_DAY.year})"
+            )
+        return value
 
     @model_validator(mode="after")
     def _order(self) -> Period:
@@ -325,6 +342,20 @@ class Slot(Strict):
             raise ValueError(
                 f"write times in quotes, like '{h:02d}:{m:02d}' "
                 f"(unquoted, YAML reads {h}:{m:02d} as the number {value})"
+            )
+        return value
+
+    @field_validator("start", "end")
+    @classmethod
+    def _local_minutes(cls, value: dt.time) -> dt.time:
+        if value.tzinfo is not None:
+            raise ValueError(
+                f"'{value.isoformat(timespec='minutes')}' has a UTC offset; write the local time alone, like "
+                f"'{value:%H:%M}' (the scenario's timezone gives the offset, winter and summer)"
+            )
+        if value.second or value.microsecond:
+            raise ValueError(
+                f"'{value.isoformat()}' has seconds; meeting times are whole minutes, like '{value:%H:%M}'"
             )
         return value
 
@@ -579,8 +610,6 @@ class Scenario(Strict):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
@@ -626,6 +655,47 @@ Path_ = tuple[str | int, ...]
 """A field as keys and list positions, e.g. ``("hosts", 0, "themes", 2, "window")``."""
 
 
+def _nonexistent(day: dt.date, time: dt.time, zone: ZoneInfo) -> bool:
+    """Whether the wall-clock ``time`` on ``day`` never happens in ``zone`` (a DST gap)."""
+    local = dt.datetime.combine(day, time)
+    back = local.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    return back != local
+
+
+def _check_slot_times(s: Scenario, fail: Callable[[Path_, str], None]) -> None:
+    """Slots of one day must not overlap (the model treats two slots as never at the same
+    time, so a region could be booked twice), and no slot may start or end in a gap the
+    clocks jump over on a meeting day of the period (it would lose an hour, or last none)."""
+    order = sorted(range(len(s.slots)), key=lambda k: (s.slots[k].start, s.slots[k].end))
+    for a, b in itertools.pairwise(order):
+        first, then = s.slots[a], s.slots[b]
+        if then.start < first.end:
+            fail(
+                ("slots", b),
+                f"{then.start:%H:%M}–{then.end:%H:%M} overlaps slot '{first.id}' "
+                f"({first.start:%H:%M}–{first.end:%H:%M}); slots of a day must not overlap, "
+                "or a region could be invited to both at once",
+            )
+    zone = ZoneInfo(s.timezone)
+    meeting_days = {WEEKDAYS.index(w) for w in s.weekdays}
+    day = s.period.start
+    while day <= s.period.end:
+        midnight = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+        next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+        changes = midnight.utcoffset() != next_midnight.utcoffset() or _nonexistent(day, dt.time(0), zone)
+        if changes and day.weekday() in meeting_days:
+            for k, sl in enumerate(s.slots):
+                for end in ("start", "end"):
+                    time: dt.time = getattr(sl, end)
+                    if _nonexistent(day, time, zone):
+                        fail(
+                            ("slots", k, end),
+                            f"{time:%H:%M} does not exist on {day} in {s.timezone} (the clocks jump "
+                            "over it); a session there would be an hour short or last no time at all",
+                        )
+        day += dt.timedelta(days=1)
+
+
 def cross_check(s: Scenario) -> None:
     """References and dates that field validation cannot see; raises the first problem."""
 
@@ -664,6 +734,7 @@ def cross_check(s: Scenario) -> None:
     ):
         for dup in _duplicates(values):
             fail((field,), f"'{dup}' is listed twice")
+    _check_slot_times(s, fail)
     theme_ids = [t.id for _, t in s.themes()]
     for dup in _duplicates(theme_ids):
         fail(("hosts",), f"theme id '{dup}' is used twice (theme ids must be unique across hosts)")
