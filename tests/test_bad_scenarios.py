@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import icalendar
+import pycountry
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from arshjul import scenario
+from arshjul import scenario, swedish
 from arshjul.cli import main
-from arshjul.errors import ScenarioError, printable
+from arshjul.errors import ScenarioError, ScenarioWarning, printable
 from arshjul.variants import variant
 
 SMALL: dict[str, Any] = {
@@ -766,3 +767,109 @@ def test_calendar_extremes_and_times(tmp_path: Path, case: str) -> None:
 def test_calendar_edges_that_are_fine(tmp_path: Path, changes: dict[str, Any]) -> None:
     result = CliRunner().invoke(main, ["validate", str(write(tmp_path, small(**changes)))])
     assert result.exit_code == 0, result.output
+
+
+# -- 2. region codes: ISO 3166-2, with suggestions; warnings on school holidays ---------------
+
+REGION_CODES = {
+    # the code written: the problem
+    "SE-AD": "'SE-AD' is not an ISO 3166-2 region code of Sweden; did you mean 'SE-D' (Södermanlands län), "
+    "'SE-AB' (Stockholms län) or 'SE-AC' (Västerbottens län)?",
+    "SE-Q": "'SE-Q' is not an ISO 3166-2 region code of Sweden; its codes are SE-AB, SE-AC, SE-BD, SE-C, "
+    "SE-D, SE-E, SE-F, SE-G, SE-H, SE-I, SE-K, SE-M, SE-N, SE-O, SE-S, SE-T, SE-U, SE-W, SE-X, SE-Y, SE-Z",
+    "SE-01": "'SE-01' is not an ISO 3166-2 region code of Sweden; did you mean 'SE-AB' (Stockholms län)?",
+    "SE-BE": "'SE-BE' is not an ISO 3166-2 region code of Sweden; did you mean 'SE-E' (Östergötlands län), "
+    "'SE-AB' (Stockholms län) or 'SE-BD' (Norrbottens län)?",
+    "XX-A": "'XX-A' is not an ISO 3166-2 region code: there is no country 'XX'",
+    "DE-01": "'DE-01' is not an ISO 3166-2 region code of Germany; its codes are DE-BB, DE-BE, DE-BW, DE-BY, "
+    "DE-HB, DE-HE, DE-HH, DE-MV, DE-NI, DE-NW, DE-RP, DE-SH, DE-SL, DE-SN, DE-ST, DE-TH",
+    "FR-75": "'FR-75' is not an ISO 3166-2 region code of France; did you mean 'FR-75C' (Paris), "
+    "'FR-05' (Hautes-Alpes) or 'FR-07' (Ardèche)?",
+}
+COUNTY_NAMES = {
+    # a name (or a code in the wrong case) written as the code: the problem
+    "se-m": "'se-m' is not a region code; use the ISO 3166-2 code: did you mean 'SE-M' (Skåne län)?",
+    "Skåne": "'Skåne' is not a region code; use the ISO 3166-2 code: did you mean 'SE-M' (Skåne län)?",
+    "Region Stockholm": "'Region Stockholm' is not a region code; use the ISO 3166-2 code: "
+    "did you mean 'SE-AB' (Stockholms län)?",
+    "vastra gotaland": "'vastra gotaland' is not a region code; use the ISO 3166-2 code: "
+    "did you mean 'SE-O' (Västra Götalands län)?",
+    "Jämtland Härjedalen": "'Jämtland Härjedalen' is not a region code; use the ISO 3166-2 code: "
+    "did you mean 'SE-Z' (Jämtlands län)?",
+    "SE-Dalarna": "'SE-Dalarna' is not a region code; use the ISO 3166-2 code: "
+    "did you mean 'SE-W' (Dalarnas län)?",
+    "Ingenstans": "'Ingenstans' is not a region code; use the ISO 3166-2 code, such as 'SE-E' or 'SE-AB'",
+}
+
+
+@pytest.mark.parametrize("code", REGION_CODES)
+def test_region_code_not_in_iso_3166_2(tmp_path: Path, code: str) -> None:
+    path = write(tmp_path, small(**{"regions.1.code": code, "hosts.0.themes.0.interested": ["SE-E"]}))
+    assert refused(tmp_path, path) == f"{path}: regions[{code}].code: {REGION_CODES[code]}"
+
+
+@pytest.mark.parametrize("code", COUNTY_NAMES)
+def test_county_name_instead_of_a_code(tmp_path: Path, code: str) -> None:
+    path = write(tmp_path, small(**{"regions.1.code": code, "hosts.0.themes.0.interested": ["SE-E"]}))
+    assert refused(tmp_path, path) == f"{path}: regions[1].code: {COUNTY_NAMES[code]}"
+
+
+@pytest.mark.parametrize("code", ["SE-AB", "SE-X", "NO-03", "FI-19", "GB-ENG", "FR-75C", "DE-BY", "PL-02"])
+def test_iso_codes_of_any_country_are_fine(code: str) -> None:
+    s = scenario.from_data(small(**{"regions.1.code": code, "hosts.0.themes.0.interested": ["SE-E"]}))
+    assert s.regions[1].code == code
+
+
+def test_every_swedish_county_has_its_sportlov() -> None:
+    """The shipped table covers every Swedish code ISO 3166-2 has, so no Swedish region loses
+    its sportlov for want of a row (the warning below is for when it would)."""
+    codes = {sub.code for sub in pycountry.subdivisions.get(country_code="SE")}
+    assert len(codes) == 21
+    assert {code for code in codes if swedish.sportlov_weeks(code) is None} == set()
+
+
+def test_missing_school_holidays_are_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(swedish.SPORTLOV_WEEKS, "SE-BD")
+    path = write(tmp_path, small())
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"warning: {path}: regions[SE-BD].school_holidays: no sportlov weeks are known for SE-BD "
+        "(Norrbottens län); only påsklov and höstlov keep it from presenting — list its school holidays here"
+    ]
+    assert result.stdout.startswith(f"{path}: valid — ")
+    # listing them, or switching school holidays off, says the planner has seen to it
+    for fixed in ({"regions.2.school_holidays": ["W10"]}, {"calendar": {"school_holidays": False}}):
+        quiet = CliRunner().invoke(main, ["validate", str(write(tmp_path, small(**fixed)))])
+        assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+COUNTIES = {
+    # county written for SE-M (Skåne): the warning, or None
+    "Skåne": None,
+    "Skåne län": None,
+    "skane": None,
+    "SE-M": None,
+    "Östergötland": "'Östergötland' is the county of SE-E (Östergötlands län), not of SE-M (Skåne län); "
+    "school holidays follow the code — check the code",
+    "Atlantis": "'Atlantis' is not a Swedish county; the code is SE-M (Skåne län); "
+    "school holidays follow the code — check the code",
+}
+
+
+@pytest.mark.parametrize("county", COUNTIES)
+def test_county_that_is_not_the_codes(tmp_path: Path, county: str) -> None:
+    path = write(tmp_path, small(**{"regions.1.county": county}))
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    expected = COUNTIES[county]
+    assert result.stderr.splitlines() == (
+        [f"warning: {path}: regions[SE-M].county: {expected}"] if expected else []
+    )
+
+
+def test_warnings_reach_scripts_as_a_warning_category() -> None:
+    with pytest.warns(
+        ScenarioWarning, match=r"^year\.yaml: regions\[SE-M\]\.county: 'Östergötland' is the county"
+    ):
+        scenario.from_data(small(**{"regions.1.county": "Östergötland"}), "year.yaml")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from .commands import dtstamp as _dtstamp
 from .commands import fail_input as _fail_input
 from .commands import load_scenario as _load
 from .commands import read_plan as _read_plan
-from .errors import ScenarioError
+from .errors import ScenarioError, ScenarioWarning
 from .plan import Plan
 
 
@@ -285,7 +286,11 @@ def validate(scenario: str) -> None:
     Example:
       arshjul validate scenarios/sweden-2027.yaml
     """
-    sc, source = _load(scenario)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
+        sc, source = _load(scenario)
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     inst = instance_of(sc, source)
     dialogs = len(inst.dialogs())
     click.echo(

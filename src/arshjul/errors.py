@@ -45,5 +45,29 @@ class ScenarioError(ValueError):
         return ScenarioError(self.problem, source=source, field=self.field, path=self.path)
 
 
+class ScenarioWarning(UserWarning):
+    """A scenario that is valid but probably not what the planner meant, e.g. a Swedish
+    region for which no school holidays are known.
+
+    Like PyVRP's ``ScalingWarning``, a category for :func:`warnings.warn`: a script may
+    filter it or turn it into an error; ``arshjul validate`` prints each as a ``warning:``
+    line.  The message is one line naming the file, the field and the problem."""
+
+    def __init__(self, problem: str, *, source: str | None = None, field: str | None = None):
+        self.problem = problem
+        self.source = source
+        self.field = field
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        """The one line a planner sees: ``file: field: problem``."""
+        parts = [p for p in (self.source, self.field) if p]
+        return printable(" ".join(": ".join([*parts, self.problem]).split()))
+
+    def located(self, source: str) -> ScenarioWarning:
+        """The same warning, now naming the file it came from."""
+        return ScenarioWarning(self.problem, source=source, field=self.field)
+
+
 class PlanFileError(ScenarioError):
     """A plan JSON or calendar file that cannot be read back."""

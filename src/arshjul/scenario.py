@@ -10,18 +10,21 @@ becomes one :class:`~arshjul.errors.ScenarioError` line: ``file: field.path: pro
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import errno
 import itertools
 import os
 import re
 import stat
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pycountry
 import yaml
 from pydantic import (
     AfterValidator,
@@ -35,7 +38,8 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ScenarioError
+from . import swedish
+from .errors import ScenarioError, ScenarioWarning
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Largest scenario file read; a real year of 240 regions is well under 1 MB."""
@@ -62,7 +66,118 @@ Id = Annotated[
 """Ids become parts of file names and calendar UIDs: lower-case ASCII, digits, ``-`` and ``_``."""
 
 RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")]
-"""ISO 3166-2 subdivision code such as ``SE-E``; also safe as a file name."""
+"""The form of an ISO 3166-2 subdivision code such as ``SE-E``; also safe as a file name.
+A region's own ``code`` must moreover be one ISO 3166-2 lists (:func:`_iso_code`)."""
+
+
+# -- region codes: ISO 3166-2, with suggestions -------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Text compared loosely: case, accents and surrounding space ignored (Skåne ~ skane)."""
+    plain = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+def subdivision_name(code: str) -> str | None:
+    """The ISO 3166-2 name of a subdivision (``SE-E`` → ``Östergötlands län``), or ``None``
+    when ISO 3166-2 has no such code."""
+    sub = pycountry.subdivisions.get(code=code)
+    return re.sub(r"\s*\[[^\]]*\]$", "", sub.name) if sub is not None else None
+
+
+def _named(subs: Iterable[Any]) -> list[tuple[str, str]]:
+    return [(sub.code, re.sub(r"\s*\[[^\]]*\]$", "", sub.name)) for sub in subs]
+
+
+def _aliases(subs: Iterable[Any]) -> dict[str, str]:
+    """Other codes ISO 3166-2 gives a subdivision in its name (Sweden's county numbers:
+    'Stockholms län [SE-01]'), to the code."""
+    out: dict[str, str] = {}
+    for sub in subs:
+        found = re.search(r"\[([A-Z]{2}-[A-Z0-9]+)\]$", sub.name)
+        if found:
+            out[found.group(1)] = sub.code
+    return out
+
+
+def _by_name(text: str, subs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Subdivisions whose name the planner typed: 'Skåne' (Skåne län), 'Region Stockholm'
+    (Stockholms län), 'vastra gotaland' (Västra Götalands län)."""
+    wanted = _fold(text).removeprefix("region ").strip()
+    if not wanted:
+        return []
+    for words in (wanted, wanted.split()[0]):  # 'Jämtland Härjedalen' ~ 'Jämtlands län'
+        exact = [
+            (code, name)
+            for code, name in subs
+            if (n := _fold(name)) == words or n.startswith((f"{words} ", f"{words}s "))
+        ]
+        if exact:
+            return exact
+    names = {_fold(name): (code, name) for code, name in subs}
+    return [names[n] for n in difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.8)]
+
+
+def _codes_like(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """What a planner may have meant by a region code ISO 3166-2 does not have: the country
+    it names (``""`` for none) and up to three ``(code, name)`` candidates — a code with a
+    typo (difflib over that country's codes), or a county's name instead of its code."""
+    head, dash, rest = text.strip().partition("-")
+    country = pycountry.countries.get(alpha_2=head.upper()) if dash and len(head) == 2 else None
+    if country is None:
+        return "", _by_name(text, _named(pycountry.subdivisions))[:3]
+    raw = pycountry.subdivisions.get(country_code=country.alpha_2) or []
+    subs = _named(raw)
+    names = dict(subs)
+    upper = _aliases(raw).get(text.strip().upper(), text.strip().upper())
+    if upper in names:
+        return country.name, [(upper, names[upper])]
+    by_name = _by_name(rest, subs)
+    if by_name:
+        return country.name, by_name[:3]
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, upper, code).ratio(), code) for code in names),
+        key=lambda sc: (-sc[0], sc[1]),
+    )
+    close = [code for score, code in scored if score >= 0.6][:3]
+    best = [code for score, code in scored if scored and score == scored[0][0]]
+    if len(best) > 3 and len(names) <= 30:
+        close = sorted(names)  # no code stands out: list the country's codes
+    return country.name, [(code, names[code]) for code in close]
+
+
+def _did_you_mean(candidates: list[tuple[str, str]]) -> str:
+    if len(candidates) > 3:
+        return "its codes are " + ", ".join(code for code, _ in candidates)
+    shown = [f"'{code}' ({name})" for code, name in candidates]
+    return (
+        "did you mean "
+        + (" or ".join(shown) if len(shown) <= 2 else f"{shown[0]}, {shown[1]} or {shown[2]}")
+        + "?"
+    )
+
+
+def _region_code_message(got: Any) -> str:
+    """For a value that does not even look like a region code ('Skåne', 'se-m')."""
+    if isinstance(got, str):
+        _, candidates = _codes_like(got)
+        if candidates and len(candidates) <= 3:
+            return f"{got!r} is not a region code; use the ISO 3166-2 code: {_did_you_mean(candidates)}"
+    return f"{got!r} is not a region code; use the ISO 3166-2 code, such as 'SE-E' or 'SE-AB'"
+
+
+def _iso_code(code: str) -> str:
+    """A region's code must be one ISO 3166-2 lists: 'SE-Q' and 'SE-AD' look like codes but
+    name no county, so the region's shipped school holidays would silently be missing."""
+    if subdivision_name(code) is not None:
+        return code
+    country, candidates = _codes_like(code)
+    if not country:
+        raise ValueError(f"'{code}' is not an ISO 3166-2 region code: there is no country '{code[:2]}'")
+    hint = f"; {_did_you_mean(candidates)}" if candidates else ""
+    raise ValueError(f"'{code}' is not an ISO 3166-2 region code of {country}{hint}")
+
 
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 9: "TAB", 10: "LF", 11: "VT", 12: "FF", 13: "CR", 27: "ESC"}
 """The control characters a planner may have heard of, named in messages."""
@@ -515,10 +630,11 @@ class S3Area(Strict):
 class Region(Strict):
     """One of the regions (RUA) taking part."""
 
-    code: RegionCode
+    code: Annotated[RegionCode, AfterValidator(_iso_code)]
     name: Name
     county: Name | None = None
-    """County name used to look up shipped school holidays (default: from the code)."""
+    """The county's name, as a check: school holidays follow the code, and a county that is
+    not the code's is warned about (a code changed by mistake would drop them silently)."""
     contact: Email | None = None
     s3: list[S3Area] = Field(default_factory=list)
     unavailable: list[Span] = Field(default_factory=list)
@@ -843,6 +959,45 @@ def cross_check(s: Scenario) -> None:
             fail(("network", "dates"), f"{dup} is listed twice")
 
 
+def scenario_warnings(s: Scenario) -> list[ScenarioWarning]:
+    """What is valid but probably not what the planner meant (:func:`from_data` issues each
+    with :func:`warnings.warn`): a Swedish region whose school holidays are not known, or
+    whose ``county`` is not the county of its code (school holidays follow the code, so a
+    code changed by mistake would silently take another county's sportlov)."""
+    out: list[ScenarioWarning] = []
+    for k, region in enumerate(s.regions):
+        if not region.code.startswith("SE-"):
+            continue
+        field = field_path(s, ("regions", k))
+        iso_name = subdivision_name(region.code) or region.code
+        shipped = swedish.sportlov_weeks(region.code)
+        if s.calendar.school_holidays and region.school_holidays is None and shipped is None:
+            out.append(
+                ScenarioWarning(
+                    f"no sportlov weeks are known for {region.code} ({iso_name}); only påsklov and "
+                    "höstlov keep it from presenting — list its school holidays here",
+                    field=f"{field}.school_holidays",
+                )
+            )
+        if region.county is not None:
+            swedish_counties = _named(pycountry.subdivisions.get(country_code="SE") or [])
+            meant = [code for code, _ in _by_name(region.county, swedish_counties)]
+            if region.code not in meant and _fold(region.county) != _fold(region.code):
+                which = (
+                    f"is the county of {meant[0]} ({subdivision_name(meant[0])}), not of"
+                    if meant
+                    else "is not a Swedish county; the code is"
+                )
+                out.append(
+                    ScenarioWarning(
+                        f"'{region.county}' {which} {region.code} ({iso_name}); "
+                        "school holidays follow the code — check the code",
+                        field=f"{field}.county",
+                    )
+                )
+    return out
+
+
 # -- loading --------------------------------------------------------------------------------
 
 
@@ -972,8 +1127,6 @@ def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
 _PATTERNS = {
     r"^[a-z0-9][a-z0-9_-]{0,47}$": "{got!r} is not a valid id; use a-z, 0-9, '-' and '_' only "
     "(no capitals, no å/ä/ö, at most 48 characters)",
-    r"^[A-Z]{2}-[A-Z0-9]{1,3}$": "{got!r} is not a region code; use the ISO 3166-2 code, "
-    "such as 'SE-E' or 'SE-AB'",
 }
 
 
@@ -989,6 +1142,8 @@ def _message(err: dict[str, Any]) -> str:
         return "unknown field (check the spelling; `arshjul schema` lists the fields)"
     if kind == "missing":
         return "is required"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == _CODE_PATTERN.pattern:
+        return _region_code_message(got)
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
         return _PATTERNS[ctx["pattern"]].format(got=got)
     if kind == "too_short":
@@ -1042,6 +1197,8 @@ def from_data(data: Any, source: str | None = None) -> Scenario:
         cross_check(scenario)
     except ScenarioError as exc:
         raise exc.located(source) if source else exc from None
+    for warning in scenario_warnings(scenario):
+        warnings.warn(warning.located(source) if source else warning, stacklevel=2)
     return scenario
 
 
