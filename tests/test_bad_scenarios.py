@@ -20,11 +20,15 @@ import pycountry
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, event, given, settings
 
-from arshjul import scenario, swedish
+import arshjul
+from arshjul import counting, scenario, swedish
 from arshjul.cli import main
 from arshjul.errors import ScenarioError, ScenarioWarning, printable
 from arshjul.variants import variant
+from conftest import base, merge
+from test_properties import scenarios as random_scenarios
 
 SMALL: dict[str, Any] = {
     "id": "small",
@@ -767,6 +771,172 @@ def test_calendar_extremes_and_times(tmp_path: Path, case: str) -> None:
 def test_calendar_edges_that_are_fine(tmp_path: Path, changes: dict[str, Any]) -> None:
     result = CliRunner().invoke(main, ["validate", str(write(tmp_path, small(**changes)))])
     assert result.exit_code == 0, result.output
+
+
+# -- 9. counting checks in validate: what arithmetic alone rules out --------------------------
+
+SEPTEMBER = base()
+"""Four working weeks of September 2027 with every rule off (tests/conftest.py)."""
+
+
+def september(**changes: Any) -> dict[str, Any]:
+    return merge(SEPTEMBER, **changes)
+
+
+def hybrids(n: int, host: str = "vinnova") -> list[dict[str, Any]]:
+    return [{"id": f"{host}-h{k}", "host": host, "topic": f"Hybrid {k}"} for k in range(n)]
+
+
+COUNTING = {
+    # name: (scenario, field, problem)
+    "a theme needs more presenters than may present on it": (
+        september(
+            hosts=[
+                {
+                    "id": "vinnova",
+                    "name": "Vinnova",
+                    "themes": [
+                        {
+                            "id": "halsa",
+                            "name": "Hälsa",
+                            "dialogs": 2,
+                            "min_presenters": 2,
+                            "interested": ["SE-E", "SE-M", "SE-I"],
+                        }
+                    ],
+                }
+            ]
+        ),
+        "hosts[vinnova].themes[halsa].min_presenters",
+        "dialog_min_presenters: 2 dialogs of 'Hälsa' with at least 2 presenters each need 4 presentations, "
+        "but region_theme_once lets a region present once on a theme and only 3 regions may present on it",
+    ),
+    "the dialogs need more presentations than the regions may give": (
+        september(
+            **{"limits.max_presentations": 1},
+            hosts=[
+                {
+                    "id": "vinnova",
+                    "name": "Vinnova",
+                    "themes": [{"id": f"t{k}", "name": f"Tema {k}", "min_presenters": 2} for k in range(2)],
+                }
+            ],
+        ),
+        "limits.max_presentations",
+        "dialog_min_presenters: the 2 dialogs need at least 4 presentations (min_presenters of each), but "
+        "region_presentation_cap lets the 3 regions give at most 3 (each its max_presentations, once on each "
+        "theme it may present on, presentation_gap_days apart)",
+    ),
+    "presentation gaps leave too few presentations": (
+        september(
+            **{"limits.presentation_gap_days": 42},
+            hosts=[
+                {
+                    "id": "vinnova",
+                    "name": "Vinnova",
+                    "themes": [{"id": f"t{k}", "name": f"Tema {k}", "min_presenters": 2} for k in range(2)],
+                }
+            ],
+        ),
+        "limits.max_presentations",
+        "dialog_min_presenters: the 2 dialogs need at least 4 presentations (min_presenters of each), but "
+        "region_presentation_cap lets the 3 regions give at most 3 (each its max_presentations, once on each "
+        "theme it may present on, presentation_gap_days apart)",
+    ),
+    "more invitations than the window cap allows": (
+        september(**{"limits.window_max": 2}, hybrids=hybrids(3)),
+        "limits.window_max",
+        "region_invitation_cap: Region Östergötland is invited to 3 sessions whoever presents, but at most "
+        "2 invitations in any 28 days allow at most 2 in the 26 days 2027-09-06..2027-10-01 "
+        "when they can be held",
+    ),
+    "one region's own window cap": (
+        september(
+            regions=[*SEPTEMBER["regions"][:2], {**SEPTEMBER["regions"][2], "limits": {"window_max": 1}}],
+            hybrids=hybrids(2),
+        ),
+        "regions[SE-I].limits.window_max",
+        "region_invitation_cap: Region Gotland is invited to 2 sessions whoever presents, but at most "
+        "1 invitation in any 28 days allow at most 1 in the 26 days 2027-09-06..2027-10-01 "
+        "when they can be held",
+    ),
+    "more invitations than days": (
+        september(
+            **{"limits.daily_max": 1},
+            hybrids=[*hybrids(11), *hybrids(10, "tva")],
+            hosts=[{"id": "vinnova", "name": "Vinnova"}, {"id": "tva", "name": "Tillväxtverket"}],
+            **{"period.end": "2027-09-30"},
+        ),
+        "limits.daily_max",
+        "region_daily_cap: Region Östergötland is invited to 21 sessions whoever presents, but at most "
+        "1 a day on the 19 days they can be held allow at most 19",
+    ),
+    "more dialogs than open days in the window": (
+        september(
+            hosts=[
+                {
+                    "id": "vinnova",
+                    "name": "Vinnova",
+                    "themes": [
+                        {"id": "halsa", "name": "Hälsa", "dialogs": 4, "window": "2027-09-10..2027-09-14"}
+                    ],
+                }
+            ]
+        ),
+        "hosts[vinnova].themes[halsa].window",
+        "session_window: 4 dialogs of 'Hälsa' need 4 days, but only 3 days of its window "
+        "(2027-09-10..2027-09-14) are open once weekends, holidays, blackouts, lead time and forbidden days "
+        "are taken out",
+    ),
+    "dialogs of the window too close for the host": (
+        september(
+            **{"limits.host_gap_days": 7},
+            hosts=[
+                {
+                    "id": "vinnova",
+                    "name": "Vinnova",
+                    "themes": [
+                        {"id": "halsa", "name": "Hälsa", "dialogs": 3, "window": "2027-09-06..2027-09-17"}
+                    ],
+                }
+            ],
+        ),
+        "hosts[vinnova].themes[halsa].window",
+        "session_window and host_tempo: 3 dialogs of 'Hälsa' must be at least 7 days apart, but the 10 open "
+        "days of its window (2027-09-06..2027-09-17) hold at most 2 so far apart",
+    ),
+    "a host's sessions too close": (
+        september(hosts=[{"id": "vinnova", "name": "Vinnova", "gap_days": 7}], hybrids=hybrids(5)),
+        "hosts[vinnova].gap_days",
+        "host_tempo: Vinnova holds 5 sessions, at least 7 days apart, but the 20 days they can be held on "
+        "(2027-09-06..2027-10-01) hold at most 4 so far apart",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", COUNTING, ids=list(COUNTING))
+def test_counting_check(tmp_path: Path, case: str) -> None:
+    data, field, problem = COUNTING[case]
+    path = write(tmp_path, data)
+    assert refused(tmp_path, path, plan=False) == f"{path}: {field}: {problem}"
+    # sound: the solver agrees there is no plan
+    plan = arshjul.solve(scenario.from_data(data), time_limit=20, workers=1)
+    assert plan.status == "INFEASIBLE"
+
+
+@pytest.mark.parametrize("name", ["sweden-2027", "multi-agency-2027", "tight-2027", "variant-tight-cap"])
+def test_counting_passes_the_shipped_scenarios(name: str) -> None:
+    assert counting.problems(scenario.load(scenario.bundled(name))) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_scenarios())
+def test_counting_never_refuses_a_scenario_with_a_plan(data: dict[str, Any]) -> None:
+    sc = scenario.from_data(data, "random.yaml")
+    found = counting.problems(sc)
+    event("refused by counting" if found else "passed counting")
+    if found:
+        assert arshjul.solve(sc, time_limit=10, workers=1).status == "INFEASIBLE", found[0]
 
 
 # -- 2. region codes: ISO 3166-2, with suggestions; warnings on school holidays ---------------

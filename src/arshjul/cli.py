@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from . import counting
 from . import scenario as scenario_mod
 from .commands import (
     EXIT_BAD_INPUT,
@@ -292,6 +293,8 @@ def validate(scenario: str) -> None:
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
     inst = instance_of(sc, source)
+    for err in counting.problems(sc, inst)[:1]:
+        _fail_input(err.located(source))
     dialogs = len(inst.dialogs())
     click.echo(
         f"{source}: valid — {len(inst.regions)} regions, {len(inst.hosts)} hosts, "
