@@ -313,11 +313,23 @@ class Span(Strict):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    name: Name | None = None
-    start: dt.date | None = Field(default=None, alias="from")
-    end: dt.date | None = Field(default=None, alias="to")
-    weeks: tuple[int, int] | None = None
-    """ISO weeks first..last without a year: resolved in each year of the period."""
+    name: Name | None = Field(
+        default=None,
+        description="A name shown in messages and on the wheel.",
+        examples=["Almedalen", "Sommar"],
+    )
+    start: dt.date | None = Field(
+        default=None, alias="from", description="The first day of the span.", examples=["2027-06-28"]
+    )
+    end: dt.date | None = Field(
+        default=None, alias="to", description="The last day of the span (included).", examples=["2027-07-02"]
+    )
+    weeks: tuple[int, int] | None = Field(
+        default=None,
+        description="ISO weeks first and last, without a year: the span repeats in every year of "
+        "the period (instead of from/to).",
+        examples=[[27, 32], [7, 7]],
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -420,8 +432,11 @@ ISO weeks, UTC times for the calendars) then stays far inside what Python can re
 class Period(Strict):
     """The planned stretch: a calendar year or any span of days."""
 
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(description="The first day planned.", examples=["2027-01-01"])
+    end: dt.date = Field(
+        description="The last day planned (included); at most three years after the start.",
+        examples=["2027-12-31"],
+    )
 
     @field_validator("start", "end")
     @classmethod
@@ -444,10 +459,12 @@ class Period(Strict):
 class Slot(Strict):
     """A meeting slot of the day in local time, e.g. morning 09:00–12:00."""
 
-    id: Id
-    name: Name | None = None
-    start: dt.time
-    end: dt.time
+    id: Id = Field(description="The slot's id, used by themes and network meetings.", examples=["morning"])
+    name: Name | None = Field(default=None, description="A name shown in calendars.", examples=["förmiddag"])
+    start: dt.time = Field(
+        description="When the slot starts, local time, in quotes (no UTC offset).", examples=["09:00"]
+    )
+    end: dt.time = Field(description="When the slot ends, local time, in quotes.", examples=["12:00"])
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -503,97 +520,208 @@ def _default_blackouts() -> list[Span]:
 class CalendarRules(Strict):
     """Which days are meeting days at all."""
 
-    holidays: bool = True
-    """Swedish public and de-facto holidays (``holidays`` package) are never meeting days."""
-    close_half_day_afternoons: bool = True
-    """Afternoons of the half days before holidays (from 14:00) are closed."""
-    close_bridge_days: bool = False
-    """Also close klämdagar (bridge days between a holiday and a weekend)."""
-    blackouts: list[Span] = Field(default_factory=_default_blackouts)
-    """Named periods with no meetings: by default summer (weeks 27–32) and Christmas to
-    Epiphany.  Give an empty list to plan through them."""
-    school_holidays: bool = True
-    """Apply each region's school holidays (sportlov by county, höstlov week 44, påsklov)
-    as days that region cannot present; a region may override its own list."""
+    holidays: bool = Field(
+        default=True,
+        description="Swedish public and de-facto holidays (julafton, midsommarafton, nyårsafton) "
+        "are never meeting days.",
+        examples=[True],
+    )
+    close_half_day_afternoons: bool = Field(
+        default=True,
+        description="Close the afternoons of the half days before holidays (from 14:00).",
+        examples=[True],
+    )
+    close_bridge_days: bool = Field(
+        default=False,
+        description="Also close klämdagar, the bridge days between a holiday and a weekend.",
+        examples=[False],
+    )
+    blackouts: list[Span] = Field(
+        default_factory=_default_blackouts,
+        description="Named periods with no meetings at all; by default summer (weeks 27–32) and "
+        "Christmas to Epiphany.  Give an empty list to plan through them.",
+        examples=[["W27..W32", {"name": "Jul och nyår", "weeks": [52, 53]}]],
+    )
+    school_holidays: bool = Field(
+        default=True,
+        description="Keep each region from presenting in its school holidays (sportlov by county, "
+        "påsklov, höstlov in week 44); a region may list its own instead.",
+        examples=[True],
+    )
 
 
 class Limits(Strict):
     """Invitation fatigue and preparation: the planners' tempo rules."""
 
-    window_days: PositiveInt = 28
-    """Length of the rolling window for the invitation cap, in days."""
-    window_max: NonNegInt = 4
-    """At most this many invitations to one region in any ``window_days`` days."""
-    daily_max: PositiveInt = 1
-    """At most this many invitations to one region on one day."""
-    max_presentations: NonNegInt = 2
-    """At most this many presentations by one region in the period."""
-    presentation_gap_days: NonNegInt = 42
-    """At least this many days between two presentations by the same region."""
-    lead_time_days: NonNegInt = 21
-    """No session earlier than this many days after the publication date."""
-    host_gap_days: PositiveInt = 7
-    """Sessions of one host at least this many days apart (1 = at most one a day)."""
+    window_days: PositiveInt = Field(
+        default=28,
+        description="Length in days of the rolling window the invitation cap counts in.",
+        examples=[28],
+    )
+    window_max: NonNegInt = Field(
+        default=4,
+        description="At most this many invitations to one region in any window_days days.",
+        examples=[4],
+    )
+    daily_max: PositiveInt = Field(
+        default=1, description="At most this many invitations to one region on one day.", examples=[1]
+    )
+    max_presentations: NonNegInt = Field(
+        default=2,
+        description="At most this many presentations by one region in the whole period.",
+        examples=[2],
+    )
+    presentation_gap_days: NonNegInt = Field(
+        default=42,
+        description="At least this many days between two presentations by the same region "
+        "(time to do the homework again).",
+        examples=[42],
+    )
+    lead_time_days: NonNegInt = Field(
+        default=21,
+        description="No session earlier than this many days after the publication date.",
+        examples=[21],
+    )
+    host_gap_days: PositiveInt = Field(
+        default=7,
+        description="Sessions of one host at least this many days apart (1: at most one a day).",
+        examples=[7],
+    )
 
 
 class RegionLimits(Strict):
     """Per-region overrides of :class:`Limits`; unset fields use the scenario's."""
 
-    window_max: NonNegInt | None = None
-    daily_max: PositiveInt | None = None
-    max_presentations: NonNegInt | None = None
-    presentation_gap_days: NonNegInt | None = None
+    window_max: NonNegInt | None = Field(
+        default=None,
+        description="This region's own limits.window_max (invitations per window).",
+        examples=[2],
+    )
+    daily_max: PositiveInt | None = Field(
+        default=None, description="This region's own limits.daily_max (invitations per day).", examples=[1]
+    )
+    max_presentations: NonNegInt | None = Field(
+        default=None, description="This region's own limits.max_presentations in the period.", examples=[3]
+    )
+    presentation_gap_days: NonNegInt | None = Field(
+        default=None, description="This region's own limits.presentation_gap_days.", examples=[28]
+    )
 
 
 class Weights(Strict):
     """Objective weights: the plan minimises the weighted sum of these penalties."""
 
-    match: Weight = 10
-    """Per unit of interest weight left unpresented (a region interested in a theme that
-    does not present on it)."""
-    coverage: Weight = 40
-    """Per region that is interested in something but presents nowhere."""
-    spread: Weight = 5
-    """Per session in the busiest month (an even spread over the months)."""
-    preferred_month: Weight = 20
-    """Per dialog held outside its theme's preferred months."""
-    balance: Weight = 3
-    """Per presenter of difference between the fullest and the emptiest dialog."""
+    match: Weight = Field(
+        default=10,
+        description="Penalty per unit of interest left unpresented: a region interested in a theme "
+        "that does not present on it.",
+        examples=[10],
+    )
+    coverage: Weight = Field(
+        default=40,
+        description="Penalty per region that is interested in something but presents nowhere.",
+        examples=[40],
+    )
+    spread: Weight = Field(
+        default=5,
+        description="Penalty per session in the busiest month, for an even spread over the year.",
+        examples=[5],
+    )
+    preferred_month: Weight = Field(
+        default=20, description="Penalty per dialog held outside its theme's preferred months.", examples=[20]
+    )
+    balance: Weight = Field(
+        default=3,
+        description="Penalty per presenter of difference between the fullest and the emptiest dialog.",
+        examples=[3],
+    )
 
 
 class Interest(Strict):
-    region: RegionCode
-    weight: Annotated[int, Field(ge=1, le=100)] = 1
+    """A region interested in presenting on a theme, and how much it matters."""
+
+    region: RegionCode = Field(description="The region's ISO 3166-2 code.", examples=["SE-BD"])
+    weight: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1,
+        description="How much it matters that this region presents (1–100); the match penalty counts it.",
+        examples=[5],
+    )
 
 
 class Theme(Strict):
     """A thematic area (*område*) a host runs strategic quick dialogs on."""
 
-    id: Id
-    name: Name
-    description: Text = ""
-    dialogs: Annotated[int, Field(ge=1, le=52)] = 1
-    """How many dialogs on this theme in the period."""
-    preferred_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
-    forbidden: list[Span] = Field(default_factory=list)
-    """Hard: no dialog of this theme on these days."""
-    window: Span | None = None
-    """Hard: every dialog of this theme inside this span."""
-    slots: list[Id] | None = None
-    """Which meeting slots a dialog may use (default: all)."""
-    presenter_minutes: Annotated[int, Field(ge=1, le=240)] = 10
-    host_minutes: Annotated[int, Field(ge=0, le=240)] = 10
-    min_presenters: NonNegInt = 1
-    max_presenters: NonNegInt = 9
-    tags: list[Name] = Field(default_factory=list)
-    """Matched against the regions' S3 tags when ``interested`` is not given."""
-    interested: list[RegionCode | Interest] | None = None
-    """Regions interested in presenting; default: those whose S3 tags meet ``tags``."""
-    interest_weight: Annotated[int, Field(ge=1, le=100)] = 1
-    """Weight of a region found by tag matching."""
-    invite: InvitePolicy = "interested"
-    """Who is invited: every region, the interested ones (to present or listen), or only
-    the presenters."""
+    id: Id = Field(
+        description="The theme's id: part of file names (themes/<id>.ics) and calendar UIDs.",
+        examples=["halsa"],
+    )
+    name: Name = Field(
+        description="The theme's name, the title of its dialogs.", examples=["Hållbar precisionshälsa"]
+    )
+    description: Text = Field(
+        default="",
+        description="What the theme is about; goes into the invitations.",
+        examples=["Life science och hälsa."],
+    )
+    dialogs: Annotated[int, Field(ge=1, le=52)] = Field(
+        default=1, description="How many dialogs on this theme in the period.", examples=[2]
+    )
+    preferred_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=list,
+        description="Months (1–12) the dialogs should fall in; outside them costs the "
+        "preferred_month penalty.",
+        examples=[[3, 4]],
+    )
+    forbidden: list[Span] = Field(
+        default_factory=list,
+        description="Days on which no dialog of this theme may be held.",
+        examples=[["2027-W07", {"name": "Almedalen", "from": "2027-06-28", "to": "2027-07-02"}]],
+    )
+    window: Span | None = Field(
+        default=None,
+        description="Every dialog of this theme falls inside this span.",
+        examples=["2027-02-01..2027-06-15"],
+    )
+    slots: list[Id] | None = Field(
+        default=None,
+        description="The meeting slots a dialog may use (default: every slot).",
+        examples=[["morning"]],
+    )
+    presenter_minutes: Annotated[int, Field(ge=1, le=240)] = Field(
+        default=10, description="Minutes each presenting region gets.", examples=[10]
+    )
+    host_minutes: Annotated[int, Field(ge=0, le=240)] = Field(
+        default=10, description="Minutes the host gets in each dialog.", examples=[10]
+    )
+    min_presenters: NonNegInt = Field(
+        default=1, description="At least this many regions present in each dialog.", examples=[1]
+    )
+    max_presenters: NonNegInt = Field(
+        default=9,
+        description="At most this many regions present in each dialog (and as many as fit the slot).",
+        examples=[9],
+    )
+    tags: list[Name] = Field(
+        default_factory=list,
+        description="Matched against the regions' S3 tags to find the interested regions when "
+        "interested is not given.",
+        examples=[["life science", "hälsa"]],
+    )
+    interested: list[RegionCode | Interest] | None = Field(
+        default=None,
+        description="The regions interested in presenting, as codes or {region, weight}; default: "
+        "those whose S3 tags meet the theme's tags (every region when it has no tags).",
+        examples=[["SE-E", {"region": "SE-BD", "weight": 5}]],
+    )
+    interest_weight: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1, description="The weight of a region found by its tags.", examples=[1]
+    )
+    invite: InvitePolicy = Field(
+        default="interested",
+        description="Who is invited: 'all' regions, the 'interested' ones (to present or to listen), "
+        "or only the 'presenters'.",
+        examples=["interested"],
+    )
 
     @model_validator(mode="after")
     def _presenters(self) -> Theme:
@@ -610,111 +738,288 @@ class Theme(Strict):
 class Host(Strict):
     """Who holds meetings: Vinnova, another agency, or a region."""
 
-    id: Id
-    name: Name
-    email: Email | None = None
-    location: Line | None = None
-    meeting_link: Line | None = None
-    gap_days: PositiveInt | None = None
-    """Override of ``limits.host_gap_days`` for this host."""
-    themes: list[Theme] = Field(default_factory=list)
+    id: Id = Field(description="The host's id: part of file names and calendar UIDs.", examples=["vinnova"])
+    name: Name = Field(description="The host's name, as the organizer of its sessions.", examples=["Vinnova"])
+    email: Email | None = Field(
+        default=None,
+        description="The organizer's e-mail address in the invitations (needed to send them).",
+        examples=["snabbdialoger@vinnova.se"],
+    )
+    location: Line | None = Field(
+        default=None,
+        description="Where the host's sessions are held, as calendars show it.",
+        examples=["Digitalt (Microsoft Teams)"],
+    )
+    meeting_link: Line | None = Field(
+        default=None,
+        description="The link to join the host's sessions.",
+        examples=["https://teams.example.org/l/meetup-join/snabbdialoger-2027"],
+    )
+    gap_days: PositiveInt | None = Field(
+        default=None,
+        description="This host's own limits.host_gap_days: days between two of its sessions.",
+        examples=[14],
+    )
+    themes: list[Theme] = Field(
+        default_factory=list,
+        description="The themes this host runs dialogs on.",
+        examples=[[{"id": "halsa", "name": "Hållbar precisionshälsa", "tags": ["life science"]}]],
+    )
 
 
 class S3Area(Strict):
     """A focus area of a region's smart specialisation strategy."""
 
-    name: Name
-    tags: list[Name] = Field(default_factory=list)
+    name: Name = Field(
+        description="The focus area as the region names it.", examples=["Life science och hälsa"]
+    )
+    tags: list[Name] = Field(
+        default_factory=list,
+        description="Words that themes' tags are matched against (case does not matter).",
+        examples=[["life science", "hälsa"]],
+    )
 
 
 class Region(Strict):
     """One of the regions (RUA) taking part."""
 
-    code: Annotated[RegionCode, AfterValidator(_iso_code)]
-    name: Name
-    county: Name | None = None
-    """The county's name, as a check: school holidays follow the code, and a county that is
-    not the code's is warned about (a code changed by mistake would drop them silently)."""
-    contact: Email | None = None
-    s3: list[S3Area] = Field(default_factory=list)
-    unavailable: list[Span] = Field(default_factory=list)
-    school_holidays: list[Span] | None = None
-    """Overrides the shipped sportlov/höstlov/påsklov weeks for this region."""
-    limits: RegionLimits = Field(default_factory=RegionLimits)
+    code: Annotated[RegionCode, AfterValidator(_iso_code)] = Field(
+        description="The region's ISO 3166-2 code: names its calendar file and finds its school holidays.",
+        examples=["SE-E"],
+    )
+    name: Name = Field(
+        description="The region's name in calendars and reports.", examples=["Region Östergötland"]
+    )
+    county: Name | None = Field(
+        default=None,
+        description="The county's name, as a check: school holidays follow the code, and a county "
+        "that is not the code's is warned about.",
+        examples=["Östergötlands län"],
+    )
+    contact: Email | None = Field(
+        default=None,
+        description="The region's e-mail address for its invitations.",
+        examples=["s3@regionostergotland.se"],
+    )
+    s3: list[S3Area] = Field(
+        default_factory=list,
+        description="The focus areas of the region's smart specialisation strategy.",
+        examples=[[{"name": "Life science och hälsa", "tags": ["life science", "hälsa"]}]],
+    )
+    unavailable: list[Span] = Field(
+        default_factory=list,
+        description="Days the region is away: neither invited nor asked to present.",
+        examples=[["2027-W18", {"name": "Almedalen", "from": "2027-06-28", "to": "2027-07-02"}]],
+    )
+    school_holidays: list[Span] | None = Field(
+        default=None,
+        description="The region's own school holidays, instead of the shipped sportlov, påsklov "
+        "and höstlov weeks; an empty list for none.",
+        examples=[["W08", "W44"]],
+    )
+    limits: RegionLimits = Field(
+        default_factory=RegionLimits,
+        description="The region's own limits, where they differ from the scenario's.",
+        examples=[{"window_max": 2}],
+    )
 
 
 class Group(Strict):
     """Regions that may present jointly in one shared slot (e.g. NMS)."""
 
-    id: Id
-    name: Name
-    members: list[RegionCode] = Field(min_length=2)
+    id: Id = Field(description="The group's id.", examples=["nms"])
+    name: Name = Field(description="The group's name as presenter.", examples=["Norra Mellansverige"])
+    members: list[RegionCode] = Field(
+        min_length=2,
+        description="The regions that present together (at least two; a region is in one group only).",
+        examples=[["SE-S", "SE-W", "SE-X"]],
+    )
 
 
 class Hybrid(Strict):
     """An open hybrid information/identification session on a topic."""
 
-    id: Id
-    host: Id
-    topic: Name
-    description: Text = ""
-    window: Span | None = None
-    slots: list[Id] | None = None
-    duration_minutes: Annotated[int, Field(ge=15, le=600)] = 120
-    invite: Literal["all", "interested"] = "all"
-    tags: list[Name] = Field(default_factory=list)
-    """With ``invite: interested``, the regions whose S3 tags meet these are invited."""
+    id: Id = Field(description="The session's id (not shared with a theme).", examples=["ekosystem"])
+    host: Id = Field(description="The id of the host that holds it.", examples=["vinnova"])
+    topic: Name = Field(description="The topic, the session's title.", examples=["Ekosystem"])
+    description: Text = Field(
+        default="",
+        description="What the session is about; goes into the invitation.",
+        examples=["Öppen för alla regioner."],
+    )
+    window: Span | None = Field(
+        default=None, description="The session falls inside this span.", examples=["2027-02-15..2027-03-05"]
+    )
+    slots: list[Id] | None = Field(
+        default=None,
+        description="The meeting slots it may use (default: every slot).",
+        examples=[["afternoon"]],
+    )
+    duration_minutes: Annotated[int, Field(ge=15, le=600)] = Field(
+        default=120, description="How long it lasts, in minutes (it must fit a slot).", examples=[120]
+    )
+    invite: Literal["all", "interested"] = Field(
+        default="all",
+        description="Who is invited: 'all' regions, or the 'interested' ones (whose S3 tags meet its tags).",
+        examples=["all"],
+    )
+    tags: list[Name] = Field(
+        default_factory=list,
+        description="With invite: interested, the regions whose S3 tags meet these are invited.",
+        examples=[["digital", "halvledare"]],
+    )
 
 
 class LearningMeeting(Strict):
     """The learning meeting (*lärmöte*) about the format, before the first dialog."""
 
-    host: Id
-    name: Name = "Lärmöte om strategiska snabbdialoger"
-    description: Text = ""
-    window: Span | None = None
-    slots: list[Id] | None = None
-    duration_minutes: Annotated[int, Field(ge=15, le=600)] = 60
-    days_before_first_dialog: NonNegInt = 7
-    """Held at least this many days before every dialog."""
+    host: Id = Field(description="The id of the host that holds it.", examples=["vinnova"])
+    name: Name = Field(
+        default="Lärmöte om strategiska snabbdialoger",
+        description="The meeting's title.",
+        examples=["Lärmöte"],
+    )
+    description: Text = Field(
+        default="",
+        description="What it is about; goes into the invitation.",
+        examples=["Genomgång av formatet och mallen."],
+    )
+    window: Span | None = Field(
+        default=None, description="The meeting falls inside this span.", examples=["2027-01-18..2027-01-29"]
+    )
+    slots: list[Id] | None = Field(
+        default=None,
+        description="The meeting slots it may use (default: every slot).",
+        examples=[["morning"]],
+    )
+    duration_minutes: Annotated[int, Field(ge=15, le=600)] = Field(
+        default=60, description="How long it lasts, in minutes.", examples=[60]
+    )
+    days_before_first_dialog: NonNegInt = Field(
+        default=7, description="It is held at least this many days before every dialog.", examples=[7]
+    )
 
 
 class NetworkMeetings(Strict):
     """Fixed, recurring meetings of the regional-national (RND) network."""
 
-    host: Id
-    name: Name = "RND-nätverksmöte"
-    description: Text = ""
-    dates: list[dt.date] = Field(min_length=1)
-    slot: Id = "morning"
-    duration_minutes: Annotated[int, Field(ge=15, le=600)] = 120
-    invite: Literal["all"] = "all"
-    followup_weeks: NonNegInt | None = 2
-    """Each dialog is followed up on the first network meeting at least this many weeks
-    after it; that meeting must exist in the period.  ``null`` switches follow-up off."""
+    host: Id = Field(description="The id of the host that holds them.", examples=["vinnova"])
+    name: Name = Field(
+        default="RND-nätverksmöte", description="The meetings' title.", examples=["RND-nätverksmöte"]
+    )
+    description: Text = Field(
+        default="",
+        description="What they are about; goes into the invitations.",
+        examples=["Uppföljning av dialogerna."],
+    )
+    dates: list[dt.date] = Field(
+        min_length=1,
+        description="The fixed dates of the meetings in the period.",
+        examples=[["2027-03-17", "2027-10-13"]],
+    )
+    slot: Id = Field(
+        default="morning", description="The meeting slot they are held in.", examples=["morning"]
+    )
+    duration_minutes: Annotated[int, Field(ge=15, le=600)] = Field(
+        default=120, description="How long each lasts, in minutes.", examples=[120]
+    )
+    invite: Literal["all"] = Field(
+        default="all", description="Who is invited: every region.", examples=["all"]
+    )
+    followup_weeks: NonNegInt | None = Field(
+        default=2,
+        description="Each dialog is followed up on the first network meeting at least this many "
+        "weeks after it (that meeting must exist in the period); null switches follow-up off.",
+        examples=[2],
+    )
 
 
 class Scenario(Strict):
     """A whole planning scenario: the year, the rules, the people."""
 
-    id: Id
-    name: Name
-    description: Text = ""
-    period: Period
-    timezone: Name = "Europe/Stockholm"
-    slots: list[Slot] = Field(default_factory=_default_slots, min_length=1)
-    weekdays: list[Weekday] = Field(default_factory=lambda: list(_WORKWEEK))
-    publication_date: dt.date | None = None
-    """When invitations go out; lead time counts from here (default: the period start)."""
-    calendar: CalendarRules = Field(default_factory=CalendarRules)
-    limits: Limits = Field(default_factory=Limits)
-    weights: Weights = Field(default_factory=Weights)
-    hosts: list[Host] = Field(min_length=1)
-    regions: list[Region] = Field(min_length=1)
-    groups: list[Group] = Field(default_factory=list)
-    hybrids: list[Hybrid] = Field(default_factory=list)
-    learning_meeting: LearningMeeting | None = None
-    network: NetworkMeetings | None = None
+    id: Id = Field(
+        description="The scenario's id: names the output folder and is part of calendar UIDs.",
+        examples=["sweden-2027"],
+    )
+    name: Name = Field(
+        description="The scenario's title, on the report and the wheel.", examples=["Årshjul 2027"]
+    )
+    description: Text = Field(
+        default="",
+        description="What the scenario is for, in a few lines.",
+        examples=["Strategiska snabbdialoger 2027."],
+    )
+    period: Period = Field(
+        description="The days planned.", examples=[{"start": "2027-01-01", "end": "2027-12-31"}]
+    )
+    timezone: Name = Field(
+        default="Europe/Stockholm",
+        description="The IANA time zone the times are in.",
+        examples=["Europe/Stockholm"],
+    )
+    slots: list[Slot] = Field(
+        default_factory=_default_slots,
+        min_length=1,
+        description="The meeting slots of a day (default: morning 09:00–12:00, afternoon 13:00–16:00); "
+        "they must not overlap.",
+        examples=[[{"id": "morning", "start": "09:00", "end": "12:00"}]],
+    )
+    weekdays: list[Weekday] = Field(
+        default_factory=lambda: list(_WORKWEEK),
+        description="The weekdays meetings are held on.",
+        examples=[["mon", "tue", "wed", "thu", "fri"]],
+    )
+    publication_date: dt.date | None = Field(
+        default=None,
+        description="When the invitations go out; the lead time counts from here (default: the "
+        "period start).",
+        examples=["2026-12-01"],
+    )
+    calendar: CalendarRules = Field(
+        default_factory=CalendarRules,
+        description="Which days are meeting days at all: holidays, bridge days, blackouts, school holidays.",
+        examples=[{"close_bridge_days": True}],
+    )
+    limits: Limits = Field(
+        default_factory=Limits,
+        description="The tempo rules: invitation fatigue, presentations, lead time, host tempo.",
+        examples=[{"window_days": 28, "window_max": 4}],
+    )
+    weights: Weights = Field(
+        default_factory=Weights,
+        description="How much each kind of imperfection costs in the plan's penalty.",
+        examples=[{"coverage": 40, "spread": 5}],
+    )
+    hosts: list[Host] = Field(
+        min_length=1,
+        description="Who holds the meetings, each with its themes.",
+        examples=[[{"id": "vinnova", "name": "Vinnova", "themes": [{"id": "halsa", "name": "Hälsa"}]}]],
+    )
+    regions: list[Region] = Field(
+        min_length=1,
+        description="The regions taking part.",
+        examples=[[{"code": "SE-E", "name": "Region Östergötland"}]],
+    )
+    groups: list[Group] = Field(
+        default_factory=list,
+        description="Regions that may present jointly in one slot.",
+        examples=[[{"id": "nms", "name": "Norra Mellansverige", "members": ["SE-S", "SE-W", "SE-X"]}]],
+    )
+    hybrids: list[Hybrid] = Field(
+        default_factory=list,
+        description="Open hybrid information sessions on a topic.",
+        examples=[[{"id": "ekosystem", "host": "vinnova", "topic": "Ekosystem"}]],
+    )
+    learning_meeting: LearningMeeting | None = Field(
+        default=None,
+        description="The learning meeting about the format, before the first dialog.",
+        examples=[{"host": "vinnova"}],
+    )
+    network: NetworkMeetings | None = Field(
+        default=None,
+        description="The RND network meetings on fixed dates, where dialogs are followed up.",
+        examples=[{"host": "vinnova", "dates": ["2027-03-17", "2027-10-13"]}],
+    )
 
     @field_validator("weekdays")
     @classmethod
