@@ -113,7 +113,9 @@ def test_unknown_region_and_missing_file(tmp_path: Path) -> None:
     sc = write(tmp_path, data)
     result = CliRunner().invoke(main, ["validate", str(sc)])
     assert result.exit_code == 2
-    assert result.stderr.strip() == (f"error: {sc}: hosts[0].themes[1].interested[1]: unknown region 'SE-QQ'")
+    assert result.stderr.strip() == (
+        f"error: {sc}: hosts[vinnova].themes[industri].interested[SE-QQ]: unknown region 'SE-QQ'"
+    )
     missing = CliRunner().invoke(main, ["validate", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 2
     assert missing.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: no such file"

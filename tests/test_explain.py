@@ -393,7 +393,7 @@ def _verify_bindings(sc: Scenario, plan: Plan, result: Breakdown) -> None:
             "weights": {"match": 10, "coverage": 40, "spread": 5, "preferred_month": 20, "balance": 3},
             "limits.max_presentations": 1,
             "slots": [{"id": "morning", "start": "09:00", "end": "10:00"}],
-            "regions": [{"code": f"SE-{c}", "name": f"Region {c}"} for c in "ABCDEFG"],
+            "regions": [{"code": f"SE-{c}", "name": f"Region {c}"} for c in "CDEFGHI"],
             "hosts": hosts(
                 theme(preferred_months=[10]), {"id": "industri", "name": "Industri", "min_presenters": 2}
             ),

@@ -306,7 +306,7 @@ def test_joint_group_presents_in_one_slot() -> None:
 def test_dialog_max_presenters_by_slot_length() -> None:
     # A 60-minute slot: 10 min host + 10 min each → 5 presenters fit, though max is 9.
     # 7 interested (weight 1) → 2 unmet → match 20.
-    regions = [{"code": f"SE-{c}", "name": f"Region {c}"} for c in "ABCDEFG"]
+    regions = [{"code": f"SE-{c}", "name": f"Region {c}"} for c in "CDEFGHI"]
     sc = scenario(
         **{
             "weights.match": 10,

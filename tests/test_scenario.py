@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import pycountry
 import pytest
 import yaml
 
@@ -270,7 +272,8 @@ def test_ids_reserved_as_windows_file_names_are_refused(ident: str) -> None:
 
 
 def test_too_many_regions_is_a_clear_error() -> None:
-    codes = [f"{a}{b}-{i}" for a in "ABCDEFGH" for b in "ABCDEFGHIJKLM" for i in range(10)]
+    # real ISO 3166-2 codes (region codes must be); there are some five thousand
+    codes = sorted(s.code for s in pycountry.subdivisions if re.fullmatch(r"[A-Z]{2}-[A-Z0-9]{1,3}", s.code))
     regions = [{"code": c, "name": f"Region {c}"} for c in codes[: scenario.MAX_REGIONS + 1]]
     with pytest.raises(ScenarioError, match=r"^regions: 1001 regions; arshjul plans at most 1000 at once"):
         scenario.from_data(minimal(regions=regions))

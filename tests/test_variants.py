@@ -159,7 +159,7 @@ def test_bad_extends(tmp_path: Path, files: dict[str, dict[str, Any]], match: st
             {"hosts": [{"id": "vinnova", "themes": [{"id": "a", "interested": ["SE-QQ"]}]}]},
             {},
             "child.yaml",
-            r"hosts\[vinnova\]\.themes\[a\]\.interested\[0\]",
+            r"hosts\[vinnova\]\.themes\[a\]\.interested\[SE-QQ\]",
         ),
         # the child removes a region the parent's theme still names: the parent's field,
         # and the problem says which file removed the region
@@ -167,7 +167,7 @@ def test_bad_extends(tmp_path: Path, files: dict[str, dict[str, Any]], match: st
             {"regions": [{"code": "SE-E", "remove": True}]},
             {},
             "parent.yaml",
-            r"hosts\[vinnova\]\.themes\[a\]\.interested\[0\]: unknown region 'SE-E' "
+            r"hosts\[vinnova\]\.themes\[a\]\.interested\[SE-E\]: unknown region 'SE-E' "
             r"\(removed by .*child\.yaml\)",
         ),
         # removing what the parent does not have

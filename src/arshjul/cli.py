@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from . import counting
 from . import scenario as scenario_mod
 from .api import solve
 from .changes import ChangeWeights
@@ -37,7 +39,7 @@ from .commands.explain import COMMANDS as EXPLAIN_COMMANDS
 from .commands.variants import COMMANDS as VARIANT_COMMANDS
 from .commands.workbook import workbook
 from .edited import read_plan_file
-from .errors import ScenarioError
+from .errors import ScenarioError, ScenarioWarning
 from .exporters.report import write_report
 from .options import SolveOptions, SolveStatus
 from .plan import Plan
@@ -235,7 +237,7 @@ def plan(
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario")  # not click.Path: scenario.read_text refuses folders, pipes, NUL in one line
 def validate(scenario: str) -> None:
     """Check a scenario file without solving it.
 
@@ -243,8 +245,14 @@ def validate(scenario: str) -> None:
     Example:
       arshjul validate scenarios/sweden-2027.yaml
     """
-    sc, source = _load(scenario)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
+        sc, source = _load(scenario)
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     inst = instance_of(sc, source)
+    for err in counting.problems(sc, inst)[:1]:
+        _fail_input(err.located(source))
     dialogs = len(inst.dialogs())
     click.echo(
         f"{source}: valid — {len(inst.regions)} regions, {len(inst.hosts)} hosts, "

@@ -18,6 +18,7 @@ validation error in the merged scenario names the file the planner must open (:f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,35 +222,20 @@ def parse_field(text: str) -> list[str | int]:
     return out
 
 
-def field_by_id(data: Any, parts: list[str | int]) -> str:
-    """A field path with merged-list indices shown as ids (``regions[SE-H]``), since the
-    index in the merged list need not match any file's own list."""
-    out = ""
-    node = data
-    for k, part in enumerate(parts):
-        if isinstance(part, int):
-            key = _ID_KEYS.get(_pattern(tuple(parts[:k])))
-            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            ident = item.get(key) if key and isinstance(item, dict) else None
-            out += f"[{ident}]" if isinstance(ident, str) else f"[{part}]"
-            node = item
-        else:
-            out += f".{part}" if out else part
-            node = node.get(part) if isinstance(node, dict) else None
-    return out
-
-
-def locate(err: ScenarioError, data: Any, origin: Origin) -> ScenarioError:
-    """The same error, naming the file of the chain that set the field it is about."""
+def locate(
+    err: ScenarioError, data: Any, origin: Origin, name: Callable[[Any, list[str | int]], str]
+) -> ScenarioError:
+    """The same error, naming the file of the chain that set the field it is about; ``name``
+    says the field as the planner reads it (``scenario.field_path``: items by their id)."""
     if not err.field or err.field.startswith("line "):
         return err
-    parts = parse_field(err.field)
+    parts = list(err.path) if err.path is not None else parse_field(err.field)
     problem = err.problem
     for ident, source in origin.removed.items():
         if f"'{ident}'" in problem:
             problem += f" (removed by {source})"
             break
-    return ScenarioError(problem, source=origin.find(parts), field=field_by_id(data, parts))
+    return ScenarioError(problem, source=origin.find(parts), field=name(data, parts))
 
 
-__all__ = ["Origin", "field_by_id", "locate", "merge", "parse_field", "unmerged"]
+__all__ = ["Origin", "locate", "merge", "parse_field", "unmerged"]

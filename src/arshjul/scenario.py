@@ -10,25 +10,36 @@ becomes one :class:`~arshjul.errors.ScenarioError` line: ``file: field.path: pro
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import errno
+import itertools
+import os
 import re
-from collections.abc import Iterable, Iterator
+import stat
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pycountry
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from .errors import ScenarioError
+from . import swedish
+from .errors import ScenarioError, ScenarioWarning
 from .extends import Origin, locate, merge, unmerged
 from .workbook.reader import read_workbook
 
@@ -60,10 +71,226 @@ Id = Annotated[
 """Ids become parts of file names and calendar UIDs: lower-case ASCII, digits, ``-`` and ``_``."""
 
 RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")]
-"""ISO 3166-2 subdivision code such as ``SE-E``; also safe as a file name."""
+"""The form of an ISO 3166-2 subdivision code such as ``SE-E``; also safe as a file name.
+A region's own ``code`` must moreover be one ISO 3166-2 lists (:func:`_iso_code`)."""
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(max_length=5000)]
+
+# -- region codes: ISO 3166-2, with suggestions -------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Text compared loosely: case, accents and surrounding space ignored (Skåne ~ skane)."""
+    plain = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
+def subdivision_name(code: str) -> str | None:
+    """The ISO 3166-2 name of a subdivision (``SE-E`` → ``Östergötlands län``), or ``None``
+    when ISO 3166-2 has no such code."""
+    sub = pycountry.subdivisions.get(code=code)
+    return re.sub(r"\s*\[[^\]]*\]$", "", sub.name) if sub is not None else None
+
+
+def _named(subs: Iterable[Any]) -> list[tuple[str, str]]:
+    return [(sub.code, re.sub(r"\s*\[[^\]]*\]$", "", sub.name)) for sub in subs]
+
+
+def _aliases(subs: Iterable[Any]) -> dict[str, str]:
+    """Other codes ISO 3166-2 gives a subdivision in its name (Sweden's county numbers:
+    'Stockholms län [SE-01]'), to the code."""
+    out: dict[str, str] = {}
+    for sub in subs:
+        found = re.search(r"\[([A-Z]{2}-[A-Z0-9]+)\]$", sub.name)
+        if found:
+            out[found.group(1)] = sub.code
+    return out
+
+
+def _by_name(text: str, subs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Subdivisions whose name the planner typed: 'Skåne' (Skåne län), 'Region Stockholm'
+    (Stockholms län), 'vastra gotaland' (Västra Götalands län)."""
+    wanted = _fold(text).removeprefix("region ").strip()
+    if not wanted:
+        return []
+    for words in (wanted, wanted.split()[0]):  # 'Jämtland Härjedalen' ~ 'Jämtlands län'
+        exact = [
+            (code, name)
+            for code, name in subs
+            if (n := _fold(name)) == words or n.startswith((f"{words} ", f"{words}s "))
+        ]
+        if exact:
+            return exact
+    names = {_fold(name): (code, name) for code, name in subs}
+    return [names[n] for n in difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.8)]
+
+
+def _codes_like(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """What a planner may have meant by a region code ISO 3166-2 does not have: the country
+    it names (``""`` for none) and up to three ``(code, name)`` candidates — a code with a
+    typo (difflib over that country's codes), or a county's name instead of its code."""
+    head, dash, rest = text.strip().partition("-")
+    country = pycountry.countries.get(alpha_2=head.upper()) if dash and len(head) == 2 else None
+    if country is None:
+        return "", _by_name(text, _named(pycountry.subdivisions))[:3]
+    raw = pycountry.subdivisions.get(country_code=country.alpha_2) or []
+    subs = _named(raw)
+    names = dict(subs)
+    upper = _aliases(raw).get(text.strip().upper(), text.strip().upper())
+    if upper in names:
+        return country.name, [(upper, names[upper])]
+    by_name = _by_name(rest, subs)
+    if by_name:
+        return country.name, by_name[:3]
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, upper, code).ratio(), code) for code in names),
+        key=lambda sc: (-sc[0], sc[1]),
+    )
+    close = [code for score, code in scored if score >= 0.6][:3]
+    best = [code for score, code in scored if scored and score == scored[0][0]]
+    if len(best) > 3 and len(names) <= 30:
+        close = sorted(names)  # no code stands out: list the country's codes
+    return country.name, [(code, names[code]) for code in close]
+
+
+def _did_you_mean(candidates: list[tuple[str, str]]) -> str:
+    if len(candidates) > 3:
+        return "its codes are " + ", ".join(code for code, _ in candidates)
+    shown = [f"'{code}' ({name})" for code, name in candidates]
+    return (
+        "did you mean "
+        + (" or ".join(shown) if len(shown) <= 2 else f"{shown[0]}, {shown[1]} or {shown[2]}")
+        + "?"
+    )
+
+
+def _region_code_message(got: Any) -> str:
+    """For a value that does not even look like a region code ('Skåne', 'se-m')."""
+    if isinstance(got, str):
+        _, candidates = _codes_like(got)
+        if candidates and len(candidates) <= 3:
+            return f"{got!r} is not a region code; use the ISO 3166-2 code: {_did_you_mean(candidates)}"
+    return f"{got!r} is not a region code; use the ISO 3166-2 code, such as 'SE-E' or 'SE-AB'"
+
+
+def _iso_code(code: str) -> str:
+    """A region's code must be one ISO 3166-2 lists: 'SE-Q' and 'SE-AD' look like codes but
+    name no county, so the region's shipped school holidays would silently be missing."""
+    if subdivision_name(code) is not None:
+        return code
+    country, candidates = _codes_like(code)
+    if not country:
+        raise ValueError(f"'{code}' is not an ISO 3166-2 region code: there is no country '{code[:2]}'")
+    hint = f"; {_did_you_mean(candidates)}" if candidates else ""
+    raise ValueError(f"'{code}' is not an ISO 3166-2 region code of {country}{hint}")
+
+
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 9: "TAB", 10: "LF", 11: "VT", 12: "FF", 13: "CR", 27: "ESC"}
+"""The control characters a planner may have heard of, named in messages."""
+
+
+def _char_name(c: str) -> str:
+    code = ord(c)
+    return f"{_CONTROL_NAMES[code]}, U+{code:04X}" if code in _CONTROL_NAMES else f"U+{code:04X}"
+
+
+def _unfit(text: str, allowed: str) -> tuple[int, str] | None:
+    """The first character that no calendar, SVG or terminal should carry: C0 and C1 control
+    characters (except those in ``allowed``), lone surrogates and the non-characters
+    U+FFFE/U+FFFF (none of them may appear in XML); line and paragraph separators too
+    when line breaks are not allowed."""
+    for k, c in enumerate(text):
+        if c in allowed:
+            continue
+        kind = unicodedata.category(c)
+        if kind in ("Cc", "Cs") or c in "\ufffe\uffff" or (kind in ("Zl", "Zp") and "\n" not in allowed):
+            return k, c
+    return None
+
+
+def _one_line(text: str) -> str:
+    found = _unfit(text, "")
+    if found:
+        k, c = found
+        what = "a line break" if c in "\n\r\u2028\u2029" else "a tab" if c == "\t" else "a control character"
+        raise ValueError(
+            f"has {what} ({_char_name(c)}) at character {k + 1}; write it as one line of plain text"
+        )
+    return text
+
+
+def _free_text(text: str) -> str:
+    found = _unfit(text, "\t\n")
+    if found:
+        k, c = found
+        raise ValueError(
+            f"has a control character ({_char_name(c)}) at character {k + 1}; "
+            "plain text with tabs and line breaks only"
+        )
+    return text
+
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_one_line)]
+"""A name, a tag or a title: one line of plain text."""
+Line = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_one_line)]
+"""A longer single line: a location, a meeting link."""
+Text = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_free_text)]
+"""Free text (a description): tabs and line breaks allowed, no other control characters."""
+
+MAX_EMAIL = 254
+"""Longest e-mail address (RFC 5321: a path of 256 octets less the angle brackets)."""
+_EMAIL_LOCAL = r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
+_EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL_FORM = rf"^{_EMAIL_LOCAL}@(?:{_EMAIL_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?$"
+"""What a calendar invitation carries everywhere: ``mailto:`` + this, in iCalendar's
+``vCalAddress`` and in Outlook.  Before the '@' letters, digits, '.', '_', '+' and '-' (no
+quotes, spaces or the '?', '&', '%' that would add to the ``mailto:`` link); after it, ASCII
+host names (an internationalised domain in its ``xn--`` form)."""
+
+
+def _email_problem(value: str) -> str | None:
+    """Why ``value`` is not an address a calendar can carry, or ``None``."""
+    if len(value) > MAX_EMAIL:
+        return f"it is {len(value)} characters long; an address has at most {MAX_EMAIL}"
+    if value.casefold().startswith("mailto:"):
+        return "write the address alone, without 'mailto:'"
+    found = _unfit(value, "")
+    if found:
+        return f"it has a control character ({_char_name(found[1])})"
+    if any(c.isspace() for c in value):
+        return "it has a space"
+    if any(c in value for c in "\"'`"):
+        return "it has a quote"
+    if not value.isascii():
+        c = next(c for c in value if not c.isascii())
+        return f"it has '{c}'; calendars need ASCII addresses (a domain in its xn-- form)"
+    local, at, domain = value.rpartition("@")
+    if not at or "@" in local or "." not in domain:
+        return ""
+    if len(local) > 64:
+        return "the part before the '@' is longer than 64 characters"
+    if not re.fullmatch(_EMAIL_LOCAL, local):
+        bad = next((c for c in local if not (c.isalnum() or c in "._+-")), None)
+        if bad:
+            return f"'{bad}' cannot stand before the '@' (letters, digits, '.', '_', '+' and '-' only)"
+        return "the part before the '@' has a '.' at its start or end, or two in a row"
+    if not re.match(_EMAIL_FORM, value):
+        return f"'{domain}' is not a host name"
+    return None
+
+
+def _email(value: str) -> str:
+    problem = _email_problem(value)
+    if problem is not None:
+        raise ValueError(f"{value!r} is not an e-mail address" + (f": {problem}" if problem else ""))
+    return value
+
+
+Email = Annotated[
+    str,
+    AfterValidator(_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": MAX_EMAIL, "pattern": _EMAIL_FORM}),
+]
+"""An e-mail address a calendar invitation can carry (see ``_EMAIL_FORM``)."""
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WORKWEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
@@ -91,11 +318,23 @@ class Span(Strict):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    name: Name | None = None
-    start: dt.date | None = Field(default=None, alias="from")
-    end: dt.date | None = Field(default=None, alias="to")
-    weeks: tuple[int, int] | None = None
-    """ISO weeks first..last without a year: resolved in each year of the period."""
+    name: Name | None = Field(
+        default=None,
+        description="A name shown in messages and on the wheel.",
+        examples=["Almedalen", "Sommar"],
+    )
+    start: dt.date | None = Field(
+        default=None, alias="from", description="The first day of the span.", examples=["2027-06-28"]
+    )
+    end: dt.date | None = Field(
+        default=None, alias="to", description="The last day of the span (included).", examples=["2027-07-02"]
+    )
+    weeks: tuple[int, int] | None = Field(
+        default=None,
+        description="ISO weeks first and last, without a year: the span repeats in every year of "
+        "the period (instead of from/to).",
+        examples=[[27, 32], [7, 7]],
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -189,11 +428,29 @@ def _iso_week_day(year: int, week: int, weekday: int) -> dt.date:
     return dt.date.fromisocalendar(year, week, weekday)
 
 
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+"""A period lies within these days: every date arshjul derives from it (lead time, windows,
+ISO weeks, UTC times for the calendars) then stays far inside what Python can represent."""
+
+
 class Period(Strict):
     """The planned stretch: a calendar year or any span of days."""
 
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(description="The first day planned.", examples=["2027-01-01"])
+    end: dt.date = Field(
+        description="The last day planned (included); at most three years after the start.",
+        examples=["2027-12-31"],
+    )
+
+    @field_validator("start", "end")
+    @classmethod
+    def _plannable(cls, value: dt.date) -> dt.date:
+        if not EARLIEST_DAY <= value <= LATEST_DAY:
+            raise ValueError(
+                f"{value} is outside the years arshjul plans ({EARLIEST_DAY.year} to {LATEST_DAY.year})"
+            )
+        return value
 
     @model_validator(mode="after")
     def _order(self) -> Period:
@@ -207,10 +464,12 @@ class Period(Strict):
 class Slot(Strict):
     """A meeting slot of the day in local time, e.g. morning 09:00–12:00."""
 
-    id: Id
-    name: Name | None = None
-    start: dt.time
-    end: dt.time
+    id: Id = Field(description="The slot's id, used by themes and network meetings.", examples=["morning"])
+    name: Name | None = Field(default=None, description="A name shown in calendars.", examples=["förmiddag"])
+    start: dt.time = Field(
+        description="When the slot starts, local time, in quotes (no UTC offset).", examples=["09:00"]
+    )
+    end: dt.time = Field(description="When the slot ends, local time, in quotes.", examples=["12:00"])
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -220,6 +479,20 @@ class Slot(Strict):
             raise ValueError(
                 f"write times in quotes, like '{h:02d}:{m:02d}' "
                 f"(unquoted, YAML reads {h}:{m:02d} as the number {value})"
+            )
+        return value
+
+    @field_validator("start", "end")
+    @classmethod
+    def _local_minutes(cls, value: dt.time) -> dt.time:
+        if value.tzinfo is not None:
+            raise ValueError(
+                f"'{value.isoformat(timespec='minutes')}' has a UTC offset; write the local time alone, like "
+                f"'{value:%H:%M}' (the scenario's timezone gives the offset, winter and summer)"
+            )
+        if value.second or value.microsecond:
+            raise ValueError(
+                f"'{value.isoformat()}' has seconds; meeting times are whole minutes, like '{value:%H:%M}'"
             )
         return value
 
@@ -252,97 +525,208 @@ def _default_blackouts() -> list[Span]:
 class CalendarRules(Strict):
     """Which days are meeting days at all."""
 
-    holidays: bool = True
-    """Swedish public and de-facto holidays (``holidays`` package) are never meeting days."""
-    close_half_day_afternoons: bool = True
-    """Afternoons of the half days before holidays (from 14:00) are closed."""
-    close_bridge_days: bool = False
-    """Also close klämdagar (bridge days between a holiday and a weekend)."""
-    blackouts: list[Span] = Field(default_factory=_default_blackouts)
-    """Named periods with no meetings: by default summer (weeks 27–32) and Christmas to
-    Epiphany.  Give an empty list to plan through them."""
-    school_holidays: bool = True
-    """Apply each region's school holidays (sportlov by county, höstlov week 44, påsklov)
-    as days that region cannot present; a region may override its own list."""
+    holidays: bool = Field(
+        default=True,
+        description="Swedish public and de-facto holidays (julafton, midsommarafton, nyårsafton) "
+        "are never meeting days.",
+        examples=[True],
+    )
+    close_half_day_afternoons: bool = Field(
+        default=True,
+        description="Close the afternoons of the half days before holidays (from 14:00).",
+        examples=[True],
+    )
+    close_bridge_days: bool = Field(
+        default=False,
+        description="Also close klämdagar, the bridge days between a holiday and a weekend.",
+        examples=[False],
+    )
+    blackouts: list[Span] = Field(
+        default_factory=_default_blackouts,
+        description="Named periods with no meetings at all; by default summer (weeks 27–32) and "
+        "Christmas to Epiphany.  Give an empty list to plan through them.",
+        examples=[["W27..W32", {"name": "Jul och nyår", "weeks": [52, 53]}]],
+    )
+    school_holidays: bool = Field(
+        default=True,
+        description="Keep each region from presenting in its school holidays (sportlov by county, "
+        "påsklov, höstlov in week 44); a region may list its own instead.",
+        examples=[True],
+    )
 
 
 class Limits(Strict):
     """Invitation fatigue and preparation: the planners' tempo rules."""
 
-    window_days: PositiveInt = 28
-    """Length of the rolling window for the invitation cap, in days."""
-    window_max: NonNegInt = 4
-    """At most this many invitations to one region in any ``window_days`` days."""
-    daily_max: PositiveInt = 1
-    """At most this many invitations to one region on one day."""
-    max_presentations: NonNegInt = 2
-    """At most this many presentations by one region in the period."""
-    presentation_gap_days: NonNegInt = 42
-    """At least this many days between two presentations by the same region."""
-    lead_time_days: NonNegInt = 21
-    """No session earlier than this many days after the publication date."""
-    host_gap_days: PositiveInt = 7
-    """Sessions of one host at least this many days apart (1 = at most one a day)."""
+    window_days: PositiveInt = Field(
+        default=28,
+        description="Length in days of the rolling window the invitation cap counts in.",
+        examples=[28],
+    )
+    window_max: NonNegInt = Field(
+        default=4,
+        description="At most this many invitations to one region in any window_days days.",
+        examples=[4],
+    )
+    daily_max: PositiveInt = Field(
+        default=1, description="At most this many invitations to one region on one day.", examples=[1]
+    )
+    max_presentations: NonNegInt = Field(
+        default=2,
+        description="At most this many presentations by one region in the whole period.",
+        examples=[2],
+    )
+    presentation_gap_days: NonNegInt = Field(
+        default=42,
+        description="At least this many days between two presentations by the same region "
+        "(time to do the homework again).",
+        examples=[42],
+    )
+    lead_time_days: NonNegInt = Field(
+        default=21,
+        description="No session earlier than this many days after the publication date.",
+        examples=[21],
+    )
+    host_gap_days: PositiveInt = Field(
+        default=7,
+        description="Sessions of one host at least this many days apart (1: at most one a day).",
+        examples=[7],
+    )
 
 
 class RegionLimits(Strict):
     """Per-region overrides of :class:`Limits`; unset fields use the scenario's."""
 
-    window_max: NonNegInt | None = None
-    daily_max: PositiveInt | None = None
-    max_presentations: NonNegInt | None = None
-    presentation_gap_days: NonNegInt | None = None
+    window_max: NonNegInt | None = Field(
+        default=None,
+        description="This region's own limits.window_max (invitations per window).",
+        examples=[2],
+    )
+    daily_max: PositiveInt | None = Field(
+        default=None, description="This region's own limits.daily_max (invitations per day).", examples=[1]
+    )
+    max_presentations: NonNegInt | None = Field(
+        default=None, description="This region's own limits.max_presentations in the period.", examples=[3]
+    )
+    presentation_gap_days: NonNegInt | None = Field(
+        default=None, description="This region's own limits.presentation_gap_days.", examples=[28]
+    )
 
 
 class Weights(Strict):
     """Objective weights: the plan minimises the weighted sum of these penalties."""
 
-    match: Weight = 10
-    """Per unit of interest weight left unpresented (a region interested in a theme that
-    does not present on it)."""
-    coverage: Weight = 40
-    """Per region that is interested in something but presents nowhere."""
-    spread: Weight = 5
-    """Per session in the busiest month (an even spread over the months)."""
-    preferred_month: Weight = 20
-    """Per dialog held outside its theme's preferred months."""
-    balance: Weight = 3
-    """Per presenter of difference between the fullest and the emptiest dialog."""
+    match: Weight = Field(
+        default=10,
+        description="Penalty per unit of interest left unpresented: a region interested in a theme "
+        "that does not present on it.",
+        examples=[10],
+    )
+    coverage: Weight = Field(
+        default=40,
+        description="Penalty per region that is interested in something but presents nowhere.",
+        examples=[40],
+    )
+    spread: Weight = Field(
+        default=5,
+        description="Penalty per session in the busiest month, for an even spread over the year.",
+        examples=[5],
+    )
+    preferred_month: Weight = Field(
+        default=20, description="Penalty per dialog held outside its theme's preferred months.", examples=[20]
+    )
+    balance: Weight = Field(
+        default=3,
+        description="Penalty per presenter of difference between the fullest and the emptiest dialog.",
+        examples=[3],
+    )
 
 
 class Interest(Strict):
-    region: RegionCode
-    weight: Annotated[int, Field(ge=1, le=100)] = 1
+    """A region interested in presenting on a theme, and how much it matters."""
+
+    region: RegionCode = Field(description="The region's ISO 3166-2 code.", examples=["SE-BD"])
+    weight: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1,
+        description="How much it matters that this region presents (1–100); the match penalty counts it.",
+        examples=[5],
+    )
 
 
 class Theme(Strict):
     """A thematic area (*område*) a host runs strategic quick dialogs on."""
 
-    id: Id
-    name: Name
-    description: Text = ""
-    dialogs: Annotated[int, Field(ge=1, le=52)] = 1
-    """How many dialogs on this theme in the period."""
-    preferred_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
-    forbidden: list[Span] = Field(default_factory=list)
-    """Hard: no dialog of this theme on these days."""
-    window: Span | None = None
-    """Hard: every dialog of this theme inside this span."""
-    slots: list[Id] | None = None
-    """Which meeting slots a dialog may use (default: all)."""
-    presenter_minutes: Annotated[int, Field(ge=1, le=240)] = 10
-    host_minutes: Annotated[int, Field(ge=0, le=240)] = 10
-    min_presenters: NonNegInt = 1
-    max_presenters: NonNegInt = 9
-    tags: list[Name] = Field(default_factory=list)
-    """Matched against the regions' S3 tags when ``interested`` is not given."""
-    interested: list[RegionCode | Interest] | None = None
-    """Regions interested in presenting; default: those whose S3 tags meet ``tags``."""
-    interest_weight: Annotated[int, Field(ge=1, le=100)] = 1
-    """Weight of a region found by tag matching."""
-    invite: InvitePolicy = "interested"
-    """Who is invited: every region, the interested ones (to present or listen), or only
-    the presenters."""
+    id: Id = Field(
+        description="The theme's id: part of file names (themes/<id>.ics) and calendar UIDs.",
+        examples=["halsa"],
+    )
+    name: Name = Field(
+        description="The theme's name, the title of its dialogs.", examples=["Hållbar precisionshälsa"]
+    )
+    description: Text = Field(
+        default="",
+        description="What the theme is about; goes into the invitations.",
+        examples=["Life science och hälsa."],
+    )
+    dialogs: Annotated[int, Field(ge=1, le=52)] = Field(
+        default=1, description="How many dialogs on this theme in the period.", examples=[2]
+    )
+    preferred_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=list,
+        description="Months (1–12) the dialogs should fall in; outside them costs the "
+        "preferred_month penalty.",
+        examples=[[3, 4]],
+    )
+    forbidden: list[Span] = Field(
+        default_factory=list,
+        description="Days on which no dialog of this theme may be held.",
+        examples=[["2027-W07", {"name": "Almedalen", "from": "2027-06-28", "to": "2027-07-02"}]],
+    )
+    window: Span | None = Field(
+        default=None,
+        description="Every dialog of this theme falls inside this span.",
+        examples=["2027-02-01..2027-06-15"],
+    )
+    slots: list[Id] | None = Field(
+        default=None,
+        description="The meeting slots a dialog may use (default: every slot).",
+        examples=[["morning"]],
+    )
+    presenter_minutes: Annotated[int, Field(ge=1, le=240)] = Field(
+        default=10, description="Minutes each presenting region gets.", examples=[10]
+    )
+    host_minutes: Annotated[int, Field(ge=0, le=240)] = Field(
+        default=10, description="Minutes the host gets in each dialog.", examples=[10]
+    )
+    min_presenters: NonNegInt = Field(
+        default=1, description="At least this many regions present in each dialog.", examples=[1]
+    )
+    max_presenters: NonNegInt = Field(
+        default=9,
+        description="At most this many regions present in each dialog (and as many as fit the slot).",
+        examples=[9],
+    )
+    tags: list[Name] = Field(
+        default_factory=list,
+        description="Matched against the regions' S3 tags to find the interested regions when "
+        "interested is not given.",
+        examples=[["life science", "hälsa"]],
+    )
+    interested: list[RegionCode | Interest] | None = Field(
+        default=None,
+        description="The regions interested in presenting, as codes or {region, weight}; default: "
+        "those whose S3 tags meet the theme's tags (every region when it has no tags).",
+        examples=[["SE-E", {"region": "SE-BD", "weight": 5}]],
+    )
+    interest_weight: Annotated[int, Field(ge=1, le=100)] = Field(
+        default=1, description="The weight of a region found by its tags.", examples=[1]
+    )
+    invite: InvitePolicy = Field(
+        default="interested",
+        description="Who is invited: 'all' regions, the 'interested' ones (to present or to listen), "
+        "or only the 'presenters'.",
+        examples=["interested"],
+    )
 
     @model_validator(mode="after")
     def _presenters(self) -> Theme:
@@ -359,110 +743,288 @@ class Theme(Strict):
 class Host(Strict):
     """Who holds meetings: Vinnova, another agency, or a region."""
 
-    id: Id
-    name: Name
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    location: Text | None = None
-    meeting_link: Text | None = None
-    gap_days: PositiveInt | None = None
-    """Override of ``limits.host_gap_days`` for this host."""
-    themes: list[Theme] = Field(default_factory=list)
+    id: Id = Field(description="The host's id: part of file names and calendar UIDs.", examples=["vinnova"])
+    name: Name = Field(description="The host's name, as the organizer of its sessions.", examples=["Vinnova"])
+    email: Email | None = Field(
+        default=None,
+        description="The organizer's e-mail address in the invitations (needed to send them).",
+        examples=["snabbdialoger@vinnova.se"],
+    )
+    location: Line | None = Field(
+        default=None,
+        description="Where the host's sessions are held, as calendars show it.",
+        examples=["Digitalt (Microsoft Teams)"],
+    )
+    meeting_link: Line | None = Field(
+        default=None,
+        description="The link to join the host's sessions.",
+        examples=["https://teams.example.org/l/meetup-join/snabbdialoger-2027"],
+    )
+    gap_days: PositiveInt | None = Field(
+        default=None,
+        description="This host's own limits.host_gap_days: days between two of its sessions.",
+        examples=[14],
+    )
+    themes: list[Theme] = Field(
+        default_factory=list,
+        description="The themes this host runs dialogs on.",
+        examples=[[{"id": "halsa", "name": "Hållbar precisionshälsa", "tags": ["life science"]}]],
+    )
 
 
 class S3Area(Strict):
     """A focus area of a region's smart specialisation strategy."""
 
-    name: Name
-    tags: list[Name] = Field(default_factory=list)
+    name: Name = Field(
+        description="The focus area as the region names it.", examples=["Life science och hälsa"]
+    )
+    tags: list[Name] = Field(
+        default_factory=list,
+        description="Words that themes' tags are matched against (case does not matter).",
+        examples=[["life science", "hälsa"]],
+    )
 
 
 class Region(Strict):
     """One of the regions (RUA) taking part."""
 
-    code: RegionCode
-    name: Name
-    county: Name | None = None
-    """County name used to look up shipped school holidays (default: from the code)."""
-    contact: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    s3: list[S3Area] = Field(default_factory=list)
-    unavailable: list[Span] = Field(default_factory=list)
-    school_holidays: list[Span] | None = None
-    """Overrides the shipped sportlov/höstlov/påsklov weeks for this region."""
-    limits: RegionLimits = Field(default_factory=RegionLimits)
+    code: Annotated[RegionCode, AfterValidator(_iso_code)] = Field(
+        description="The region's ISO 3166-2 code: names its calendar file and finds its school holidays.",
+        examples=["SE-E"],
+    )
+    name: Name = Field(
+        description="The region's name in calendars and reports.", examples=["Region Östergötland"]
+    )
+    county: Name | None = Field(
+        default=None,
+        description="The county's name, as a check: school holidays follow the code, and a county "
+        "that is not the code's is warned about.",
+        examples=["Östergötlands län"],
+    )
+    contact: Email | None = Field(
+        default=None,
+        description="The region's e-mail address for its invitations.",
+        examples=["s3@regionostergotland.se"],
+    )
+    s3: list[S3Area] = Field(
+        default_factory=list,
+        description="The focus areas of the region's smart specialisation strategy.",
+        examples=[[{"name": "Life science och hälsa", "tags": ["life science", "hälsa"]}]],
+    )
+    unavailable: list[Span] = Field(
+        default_factory=list,
+        description="Days the region is away: neither invited nor asked to present.",
+        examples=[["2027-W18", {"name": "Almedalen", "from": "2027-06-28", "to": "2027-07-02"}]],
+    )
+    school_holidays: list[Span] | None = Field(
+        default=None,
+        description="The region's own school holidays, instead of the shipped sportlov, påsklov "
+        "and höstlov weeks; an empty list for none.",
+        examples=[["W08", "W44"]],
+    )
+    limits: RegionLimits = Field(
+        default_factory=RegionLimits,
+        description="The region's own limits, where they differ from the scenario's.",
+        examples=[{"window_max": 2}],
+    )
 
 
 class Group(Strict):
     """Regions that may present jointly in one shared slot (e.g. NMS)."""
 
-    id: Id
-    name: Name
-    members: list[RegionCode] = Field(min_length=2)
+    id: Id = Field(description="The group's id.", examples=["nms"])
+    name: Name = Field(description="The group's name as presenter.", examples=["Norra Mellansverige"])
+    members: list[RegionCode] = Field(
+        min_length=2,
+        description="The regions that present together (at least two; a region is in one group only).",
+        examples=[["SE-S", "SE-W", "SE-X"]],
+    )
 
 
 class Hybrid(Strict):
     """An open hybrid information/identification session on a topic."""
 
-    id: Id
-    host: Id
-    topic: Name
-    description: Text = ""
-    window: Span | None = None
-    slots: list[Id] | None = None
-    duration_minutes: Annotated[int, Field(ge=15, le=600)] = 120
-    invite: Literal["all", "interested"] = "all"
-    tags: list[Name] = Field(default_factory=list)
-    """With ``invite: interested``, the regions whose S3 tags meet these are invited."""
+    id: Id = Field(description="The session's id (not shared with a theme).", examples=["ekosystem"])
+    host: Id = Field(description="The id of the host that holds it.", examples=["vinnova"])
+    topic: Name = Field(description="The topic, the session's title.", examples=["Ekosystem"])
+    description: Text = Field(
+        default="",
+        description="What the session is about; goes into the invitation.",
+        examples=["Öppen för alla regioner."],
+    )
+    window: Span | None = Field(
+        default=None, description="The session falls inside this span.", examples=["2027-02-15..2027-03-05"]
+    )
+    slots: list[Id] | None = Field(
+        default=None,
+        description="The meeting slots it may use (default: every slot).",
+        examples=[["afternoon"]],
+    )
+    duration_minutes: Annotated[int, Field(ge=15, le=600)] = Field(
+        default=120, description="How long it lasts, in minutes (it must fit a slot).", examples=[120]
+    )
+    invite: Literal["all", "interested"] = Field(
+        default="all",
+        description="Who is invited: 'all' regions, or the 'interested' ones (whose S3 tags meet its tags).",
+        examples=["all"],
+    )
+    tags: list[Name] = Field(
+        default_factory=list,
+        description="With invite: interested, the regions whose S3 tags meet these are invited.",
+        examples=[["digital", "halvledare"]],
+    )
 
 
 class LearningMeeting(Strict):
     """The learning meeting (*lärmöte*) about the format, before the first dialog."""
 
-    host: Id
-    name: Name = "Lärmöte om strategiska snabbdialoger"
-    description: Text = ""
-    window: Span | None = None
-    slots: list[Id] | None = None
-    duration_minutes: Annotated[int, Field(ge=15, le=600)] = 60
-    days_before_first_dialog: NonNegInt = 7
-    """Held at least this many days before every dialog."""
+    host: Id = Field(description="The id of the host that holds it.", examples=["vinnova"])
+    name: Name = Field(
+        default="Lärmöte om strategiska snabbdialoger",
+        description="The meeting's title.",
+        examples=["Lärmöte"],
+    )
+    description: Text = Field(
+        default="",
+        description="What it is about; goes into the invitation.",
+        examples=["Genomgång av formatet och mallen."],
+    )
+    window: Span | None = Field(
+        default=None, description="The meeting falls inside this span.", examples=["2027-01-18..2027-01-29"]
+    )
+    slots: list[Id] | None = Field(
+        default=None,
+        description="The meeting slots it may use (default: every slot).",
+        examples=[["morning"]],
+    )
+    duration_minutes: Annotated[int, Field(ge=15, le=600)] = Field(
+        default=60, description="How long it lasts, in minutes.", examples=[60]
+    )
+    days_before_first_dialog: NonNegInt = Field(
+        default=7, description="It is held at least this many days before every dialog.", examples=[7]
+    )
 
 
 class NetworkMeetings(Strict):
     """Fixed, recurring meetings of the regional-national (RND) network."""
 
-    host: Id
-    name: Name = "RND-nätverksmöte"
-    description: Text = ""
-    dates: list[dt.date] = Field(min_length=1)
-    slot: Id = "morning"
-    duration_minutes: Annotated[int, Field(ge=15, le=600)] = 120
-    invite: Literal["all"] = "all"
-    followup_weeks: NonNegInt | None = 2
-    """Each dialog is followed up on the first network meeting at least this many weeks
-    after it; that meeting must exist in the period.  ``null`` switches follow-up off."""
+    host: Id = Field(description="The id of the host that holds them.", examples=["vinnova"])
+    name: Name = Field(
+        default="RND-nätverksmöte", description="The meetings' title.", examples=["RND-nätverksmöte"]
+    )
+    description: Text = Field(
+        default="",
+        description="What they are about; goes into the invitations.",
+        examples=["Uppföljning av dialogerna."],
+    )
+    dates: list[dt.date] = Field(
+        min_length=1,
+        description="The fixed dates of the meetings in the period.",
+        examples=[["2027-03-17", "2027-10-13"]],
+    )
+    slot: Id = Field(
+        default="morning", description="The meeting slot they are held in.", examples=["morning"]
+    )
+    duration_minutes: Annotated[int, Field(ge=15, le=600)] = Field(
+        default=120, description="How long each lasts, in minutes.", examples=[120]
+    )
+    invite: Literal["all"] = Field(
+        default="all", description="Who is invited: every region.", examples=["all"]
+    )
+    followup_weeks: NonNegInt | None = Field(
+        default=2,
+        description="Each dialog is followed up on the first network meeting at least this many "
+        "weeks after it (that meeting must exist in the period); null switches follow-up off.",
+        examples=[2],
+    )
 
 
 class Scenario(Strict):
     """A whole planning scenario: the year, the rules, the people."""
 
-    id: Id
-    name: Name
-    description: Text = ""
-    period: Period
-    timezone: Name = "Europe/Stockholm"
-    slots: list[Slot] = Field(default_factory=_default_slots, min_length=1)
-    weekdays: list[Weekday] = Field(default_factory=lambda: list(_WORKWEEK))
-    publication_date: dt.date | None = None
-    """When invitations go out; lead time counts from here (default: the period start)."""
-    calendar: CalendarRules = Field(default_factory=CalendarRules)
-    limits: Limits = Field(default_factory=Limits)
-    weights: Weights = Field(default_factory=Weights)
-    hosts: list[Host] = Field(min_length=1)
-    regions: list[Region] = Field(min_length=1)
-    groups: list[Group] = Field(default_factory=list)
-    hybrids: list[Hybrid] = Field(default_factory=list)
-    learning_meeting: LearningMeeting | None = None
-    network: NetworkMeetings | None = None
+    id: Id = Field(
+        description="The scenario's id: names the output folder and is part of calendar UIDs.",
+        examples=["sweden-2027"],
+    )
+    name: Name = Field(
+        description="The scenario's title, on the report and the wheel.", examples=["Årshjul 2027"]
+    )
+    description: Text = Field(
+        default="",
+        description="What the scenario is for, in a few lines.",
+        examples=["Strategiska snabbdialoger 2027."],
+    )
+    period: Period = Field(
+        description="The days planned.", examples=[{"start": "2027-01-01", "end": "2027-12-31"}]
+    )
+    timezone: Name = Field(
+        default="Europe/Stockholm",
+        description="The IANA time zone the times are in.",
+        examples=["Europe/Stockholm"],
+    )
+    slots: list[Slot] = Field(
+        default_factory=_default_slots,
+        min_length=1,
+        description="The meeting slots of a day (default: morning 09:00–12:00, afternoon 13:00–16:00); "
+        "they must not overlap.",
+        examples=[[{"id": "morning", "start": "09:00", "end": "12:00"}]],
+    )
+    weekdays: list[Weekday] = Field(
+        default_factory=lambda: list(_WORKWEEK),
+        description="The weekdays meetings are held on.",
+        examples=[["mon", "tue", "wed", "thu", "fri"]],
+    )
+    publication_date: dt.date | None = Field(
+        default=None,
+        description="When the invitations go out; the lead time counts from here (default: the "
+        "period start).",
+        examples=["2026-12-01"],
+    )
+    calendar: CalendarRules = Field(
+        default_factory=CalendarRules,
+        description="Which days are meeting days at all: holidays, bridge days, blackouts, school holidays.",
+        examples=[{"close_bridge_days": True}],
+    )
+    limits: Limits = Field(
+        default_factory=Limits,
+        description="The tempo rules: invitation fatigue, presentations, lead time, host tempo.",
+        examples=[{"window_days": 28, "window_max": 4}],
+    )
+    weights: Weights = Field(
+        default_factory=Weights,
+        description="How much each kind of imperfection costs in the plan's penalty.",
+        examples=[{"coverage": 40, "spread": 5}],
+    )
+    hosts: list[Host] = Field(
+        min_length=1,
+        description="Who holds the meetings, each with its themes.",
+        examples=[[{"id": "vinnova", "name": "Vinnova", "themes": [{"id": "halsa", "name": "Hälsa"}]}]],
+    )
+    regions: list[Region] = Field(
+        min_length=1,
+        description="The regions taking part.",
+        examples=[[{"code": "SE-E", "name": "Region Östergötland"}]],
+    )
+    groups: list[Group] = Field(
+        default_factory=list,
+        description="Regions that may present jointly in one slot.",
+        examples=[[{"id": "nms", "name": "Norra Mellansverige", "members": ["SE-S", "SE-W", "SE-X"]}]],
+    )
+    hybrids: list[Hybrid] = Field(
+        default_factory=list,
+        description="Open hybrid information sessions on a topic.",
+        examples=[[{"id": "ekosystem", "host": "vinnova", "topic": "Ekosystem"}]],
+    )
+    learning_meeting: LearningMeeting | None = Field(
+        default=None,
+        description="The learning meeting about the format, before the first dialog.",
+        examples=[{"host": "vinnova"}],
+    )
+    network: NetworkMeetings | None = Field(
+        default=None,
+        description="The RND network meetings on fixed dates, where dialogs are followed up.",
+        examples=[{"host": "vinnova", "dates": ["2027-03-17", "2027-10-13"]}],
+    )
 
     @field_validator("weekdays")
     @classmethod
@@ -515,34 +1077,79 @@ def _duplicates(values: Iterable[str]) -> list[str]:
     return dup
 
 
+Path_ = tuple[str | int, ...]
+"""A field as keys and list positions, e.g. ``("hosts", 0, "themes", 2, "window")``."""
+
+
+def _nonexistent(day: dt.date, time: dt.time, zone: ZoneInfo) -> bool:
+    """Whether the wall-clock ``time`` on ``day`` never happens in ``zone`` (a DST gap)."""
+    local = dt.datetime.combine(day, time)
+    back = local.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    return back != local
+
+
+def _check_slot_times(s: Scenario, fail: Callable[[Path_, str], None]) -> None:
+    """Slots of one day must not overlap (the model treats two slots as never at the same
+    time, so a region could be booked twice), and no slot may start or end in a gap the
+    clocks jump over on a meeting day of the period (it would lose an hour, or last none)."""
+    order = sorted(range(len(s.slots)), key=lambda k: (s.slots[k].start, s.slots[k].end))
+    for a, b in itertools.pairwise(order):
+        first, then = s.slots[a], s.slots[b]
+        if then.start < first.end:
+            fail(
+                ("slots", b),
+                f"{then.start:%H:%M}–{then.end:%H:%M} overlaps slot '{first.id}' "
+                f"({first.start:%H:%M}–{first.end:%H:%M}); slots of a day must not overlap, "
+                "or a region could be invited to both at once",
+            )
+    zone = ZoneInfo(s.timezone)
+    meeting_days = {WEEKDAYS.index(w) for w in s.weekdays}
+    day = s.period.start
+    while day <= s.period.end:
+        midnight = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+        next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+        changes = midnight.utcoffset() != next_midnight.utcoffset() or _nonexistent(day, dt.time(0), zone)
+        if changes and day.weekday() in meeting_days:
+            for k, sl in enumerate(s.slots):
+                for end in ("start", "end"):
+                    time: dt.time = getattr(sl, end)
+                    if _nonexistent(day, time, zone):
+                        fail(
+                            ("slots", k, end),
+                            f"{time:%H:%M} does not exist on {day} in {s.timezone} (the clocks jump "
+                            "over it); a session there would be an hour short or last no time at all",
+                        )
+        day += dt.timedelta(days=1)
+
+
 def cross_check(s: Scenario) -> None:
     """References and dates that field validation cannot see; raises the first problem."""
 
-    def fail(field: str, problem: str) -> None:
-        raise ScenarioError(problem, field=field)
+    def fail(path: Path_, problem: str) -> None:
+        raise ScenarioError(problem, field=field_path(s, path), path=path)
 
     codes = {r.code for r in s.regions}
     hosts = {h.id for h in s.hosts}
     slots = {sl.id for sl in s.slots}
 
-    named = [("id", s.id)]
-    named += [(f"hosts[{i}].id", h.id) for i, h in enumerate(s.hosts)]
+    named: list[tuple[Path_, str]] = [(("id",), s.id)]
+    named += [(("hosts", i, "id"), h.id) for i, h in enumerate(s.hosts)]
     named += [
-        (f"hosts[{i}].themes[{j}].id", t.id) for i, h in enumerate(s.hosts) for j, t in enumerate(h.themes)
+        (("hosts", i, "themes", j, "id"), t.id) for i, h in enumerate(s.hosts) for j, t in enumerate(h.themes)
     ]
-    named += [(f"groups[{i}].id", g.id) for i, g in enumerate(s.groups)]
-    named += [(f"hybrids[{i}].id", h.id) for i, h in enumerate(s.hybrids)]
-    for field, value in named:
+    named += [(("groups", i, "id"), g.id) for i, g in enumerate(s.groups)]
+    named += [(("hybrids", i, "id"), h.id) for i, h in enumerate(s.hybrids)]
+    for path, value in named:
         if value.split(".")[0] in RESERVED_NAMES:
-            fail(field, f"'{value}' is reserved as a file name on Windows; choose another id")
+            fail(path, f"'{value}' is reserved as a file name on Windows; choose another id")
 
     sessions = (
         sum(t.dialogs for _, t in s.themes()) + len(s.hybrids) + len(s.network.dates if s.network else [])
     )
     if len(s.regions) > MAX_REGIONS:
-        fail("regions", f"{len(s.regions)} regions; arshjul plans at most {MAX_REGIONS} at once")
+        fail(("regions",), f"{len(s.regions)} regions; arshjul plans at most {MAX_REGIONS} at once")
     if sessions > MAX_SESSIONS:
-        fail("hosts", f"{sessions} sessions in all; arshjul plans at most {MAX_SESSIONS} at once")
+        fail(("hosts",), f"{sessions} sessions in all; arshjul plans at most {MAX_SESSIONS} at once")
 
     for field, values in (
         ("regions", [r.code for r in s.regions]),
@@ -552,61 +1159,63 @@ def cross_check(s: Scenario) -> None:
         ("hybrids", [h.id for h in s.hybrids]),
     ):
         for dup in _duplicates(values):
-            fail(field, f"'{dup}' is listed twice")
+            fail((field,), f"'{dup}' is listed twice")
+    _check_slot_times(s, fail)
     theme_ids = [t.id for _, t in s.themes()]
     for dup in _duplicates(theme_ids):
-        fail("hosts", f"theme id '{dup}' is used twice (theme ids must be unique across hosts)")
+        fail(("hosts",), f"theme id '{dup}' is used twice (theme ids must be unique across hosts)")
     for dup in _duplicates([*theme_ids, *(h.id for h in s.hybrids)]):
-        fail("hybrids", f"id '{dup}' is used by both a theme and a hybrid session")
+        fail(("hybrids",), f"id '{dup}' is used by both a theme and a hybrid session")
 
-    def in_period(field: str, day: dt.date) -> None:
+    def in_period(path: Path_, day: dt.date) -> None:
         if not s.period.start <= day <= s.period.end:
-            fail(field, f"{day} is outside the period {s.period.start}..{s.period.end}")
+            fail(path, f"{day} is outside the period {s.period.start}..{s.period.end}")
 
-    def check_span(field: str, span: Span) -> None:
+    def check_span(path: Path_, span: Span) -> None:
         if span.weeks is None:
             assert span.start is not None and span.end is not None
             if span.end < s.period.start or span.start > s.period.end:
                 fail(
-                    field,
+                    path,
                     f"{span.describe().strip()} lies outside the period {s.period.start}..{s.period.end}",
                 )
 
-    def check_slots(field: str, wanted: list[str] | None) -> None:
+    def check_slots(path: Path_, wanted: list[str] | None) -> None:
         for k, sl in enumerate(wanted or []):
             if sl not in slots:
-                fail(f"{field}[{k}]", f"unknown slot '{sl}' (slots are: {', '.join(sorted(slots))})")
+                fail((*path, k), f"unknown slot '{sl}' (slots are: {', '.join(sorted(slots))})")
         if wanted is not None and not wanted:
-            fail(field, "is empty; leave it out to allow every slot")
+            fail(path, "is empty; leave it out to allow every slot")
 
     if s.publication_date and s.publication_date > s.period.end:
-        fail("publication_date", f"{s.publication_date} is after the period ends ({s.period.end})")
+        fail(("publication_date",), f"{s.publication_date} is after the period ends ({s.period.end})")
     if s.first_open_day > s.period.end:
         fail(
-            "limits.lead_time_days", f"{s.limits.lead_time_days} days of lead time leave no day in the period"
+            ("limits", "lead_time_days"),
+            f"{s.limits.lead_time_days} days of lead time leave no day in the period",
         )
     for k, span in enumerate(s.calendar.blackouts):
-        check_span(f"calendar.blackouts[{k}]", span)
+        check_span(("calendar", "blackouts", k), span)
 
     for hi, host in enumerate(s.hosts):
         for ti, theme in enumerate(host.themes):
-            f = f"hosts[{hi}].themes[{ti}]"
+            f: Path_ = ("hosts", hi, "themes", ti)
             for k, i in enumerate(theme.interest()):
                 if i.region not in codes:
-                    fail(f"{f}.interested[{k}]", f"unknown region '{i.region}'")
+                    fail((*f, "interested", k), f"unknown region '{i.region}'")
             for dup in _duplicates(i.region for i in theme.interest()):
-                fail(f"{f}.interested", f"region '{dup}' is listed twice")
-            check_slots(f"{f}.slots", theme.slots)
+                fail((*f, "interested"), f"region '{dup}' is listed twice")
+            check_slots((*f, "slots"), theme.slots)
             for k, span in enumerate(theme.forbidden):
-                check_span(f"{f}.forbidden[{k}]", span)
+                check_span((*f, "forbidden", k), span)
             if theme.window:
-                check_span(f"{f}.window", theme.window)
+                check_span((*f, "window"), theme.window)
             for sl in s.slots:
                 if theme.slots is None or sl.id in theme.slots:
                     need = theme.host_minutes + theme.min_presenters * theme.presenter_minutes
                     if need > sl.minutes:
                         fail(
-                            f"{f}.min_presenters",
+                            (*f, "min_presenters"),
                             f"{theme.min_presenters} presenters of {theme.presenter_minutes} min plus "
                             f"{theme.host_minutes} min for the host do not fit the "
                             f"{sl.minutes}-minute slot '{sl.id}'",
@@ -614,57 +1223,97 @@ def cross_check(s: Scenario) -> None:
 
     for ri, region in enumerate(s.regions):
         for k, span in enumerate(region.unavailable):
-            check_span(f"regions[{ri}].unavailable[{k}]", span)
+            check_span(("regions", ri, "unavailable", k), span)
 
     grouped: dict[str, str] = {}
     for gi, group in enumerate(s.groups):
         for k, code in enumerate(group.members):
             if code not in codes:
-                fail(f"groups[{gi}].members[{k}]", f"unknown region '{code}'")
+                fail(("groups", gi, "members", k), f"unknown region '{code}'")
             if code in grouped and grouped[code] != group.id:
                 fail(
-                    f"groups[{gi}].members[{k}]",
+                    ("groups", gi, "members", k),
                     f"region '{code}' is already in group '{grouped[code]}'; "
                     "a region can present jointly in one group only",
                 )
             grouped[code] = group.id
         for dup in _duplicates(group.members):
-            fail(f"groups[{gi}].members", f"region '{dup}' is listed twice")
+            fail(("groups", gi, "members"), f"region '{dup}' is listed twice")
         if group.id.upper() in codes:
-            fail(f"groups[{gi}].id", f"'{group.id}' clashes with a region code")
+            fail(("groups", gi, "id"), f"'{group.id}' clashes with a region code")
 
     for hi, hybrid in enumerate(s.hybrids):
         if hybrid.host not in hosts:
-            fail(f"hybrids[{hi}].host", f"unknown host '{hybrid.host}'")
-        check_slots(f"hybrids[{hi}].slots", hybrid.slots)
+            fail(("hybrids", hi, "host"), f"unknown host '{hybrid.host}'")
+        check_slots(("hybrids", hi, "slots"), hybrid.slots)
         if hybrid.window:
-            check_span(f"hybrids[{hi}].window", hybrid.window)
+            check_span(("hybrids", hi, "window"), hybrid.window)
 
     if s.learning_meeting:
         lm = s.learning_meeting
         if lm.host not in hosts:
-            fail("learning_meeting.host", f"unknown host '{lm.host}'")
-        check_slots("learning_meeting.slots", lm.slots)
+            fail(("learning_meeting", "host"), f"unknown host '{lm.host}'")
+        check_slots(("learning_meeting", "slots"), lm.slots)
         if lm.window:
-            check_span("learning_meeting.window", lm.window)
+            check_span(("learning_meeting", "window"), lm.window)
 
     if s.network:
         net = s.network
         if net.host not in hosts:
-            fail("network.host", f"unknown host '{net.host}'")
+            fail(("network", "host"), f"unknown host '{net.host}'")
         if net.slot not in slots:
-            fail("network.slot", f"unknown slot '{net.slot}' (slots are: {', '.join(sorted(slots))})")
+            fail(("network", "slot"), f"unknown slot '{net.slot}' (slots are: {', '.join(sorted(slots))})")
         for k, day in enumerate(net.dates):
-            in_period(f"network.dates[{k}]", day)
+            in_period(("network", "dates", k), day)
         for dup in _duplicates(str(d) for d in net.dates):
-            fail("network.dates", f"{dup} is listed twice")
+            fail(("network", "dates"), f"{dup} is listed twice")
+
+
+def scenario_warnings(s: Scenario) -> list[ScenarioWarning]:
+    """What is valid but probably not what the planner meant (:func:`from_data` issues each
+    with :func:`warnings.warn`): a Swedish region whose school holidays are not known, or
+    whose ``county`` is not the county of its code (school holidays follow the code, so a
+    code changed by mistake would silently take another county's sportlov)."""
+    out: list[ScenarioWarning] = []
+    for k, region in enumerate(s.regions):
+        if not region.code.startswith("SE-"):
+            continue
+        field = field_path(s, ("regions", k))
+        iso_name = subdivision_name(region.code) or region.code
+        shipped = swedish.sportlov_weeks(region.code)
+        if s.calendar.school_holidays and region.school_holidays is None and shipped is None:
+            out.append(
+                ScenarioWarning(
+                    f"no sportlov weeks are known for {region.code} ({iso_name}); only påsklov and "
+                    "höstlov keep it from presenting — list its school holidays here",
+                    field=f"{field}.school_holidays",
+                )
+            )
+        if region.county is not None:
+            swedish_counties = _named(pycountry.subdivisions.get(country_code="SE") or [])
+            meant = [code for code, _ in _by_name(region.county, swedish_counties)]
+            if region.code not in meant and _fold(region.county) != _fold(region.code):
+                which = (
+                    f"is the county of {meant[0]} ({subdivision_name(meant[0])}), not of"
+                    if meant
+                    else "is not a Swedish county; the code is"
+                )
+                out.append(
+                    ScenarioWarning(
+                        f"'{region.county}' {which} {region.code} ({iso_name}); "
+                        "school holidays follow the code — check the code",
+                        field=f"{field}.county",
+                    )
+                )
+    return out
 
 
 # -- loading --------------------------------------------------------------------------------
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML (no object tags) with a cap on aliases against expansion bombs."""
+    """Safe YAML (no object tags) with a cap on aliases against expansion bombs, and no
+    key given twice in a mapping."""
 
     aliases_seen = 0
 
@@ -674,6 +1323,26 @@ class _Loader(yaml.SafeLoader):
             if self.aliases_seen > MAX_YAML_ALIASES:
                 raise ScenarioError(f"more than {MAX_YAML_ALIASES} YAML aliases; refusing to expand them")
         return super().compose_node(parent, index)
+
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        """A mapping, refused when one of its own keys is given twice: YAML would silently
+        keep the last.  Checked as composed, before ``<<`` merges (whose keys a mapping may
+        override) are flattened in."""
+        node = super().compose_mapping_node(anchor)
+        first: dict[tuple[str, str], int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            mark = key.start_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            if (key.tag, key.value) in first:
+                raise ScenarioError(
+                    f"key '{key.value}' is given twice in one mapping "
+                    f"(first on line {first[key.tag, key.value]}); YAML would silently keep only the last",
+                    field=f"line {line}, column {column}",
+                )
+            first[key.tag, key.value] = line
+        return node
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         try:
@@ -688,25 +1357,86 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-def _loc(loc: tuple[int | str, ...]) -> str:
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
+_CODE_PATTERN = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+
+_ITEM_IDS: dict[tuple[str, ...], tuple[str, re.Pattern[str]]] = {
+    ("regions",): ("code", _CODE_PATTERN),
+    ("hosts",): ("id", _ID_PATTERN),
+    ("hosts", "*", "themes"): ("id", _ID_PATTERN),
+    ("hosts", "*", "themes", "*", "interested"): ("region", _CODE_PATTERN),
+    ("hosts", "*", "themes", "*", "slots"): ("", _ID_PATTERN),
+    ("slots",): ("id", _ID_PATTERN),
+    ("groups",): ("id", _ID_PATTERN),
+    ("groups", "*", "members"): ("", _CODE_PATTERN),
+    ("hybrids",): ("id", _ID_PATTERN),
+    ("hybrids", "*", "slots"): ("", _ID_PATTERN),
+    ("learning_meeting", "slots"): ("", _ID_PATTERN),
+}
+"""Lists whose items have an id: the key that holds it (``""``: the item is its own id) and
+the form an id has.  An error names such an item by its id, ``hosts[vinnova].themes[halsa]``,
+not by its position in the list."""
+
+
+def _child(node: Any, key: str | int) -> Any:
+    if isinstance(node, list | tuple):
+        return node[key] if isinstance(key, int) and -len(node) <= key < len(node) else None
+    if isinstance(node, dict):
+        return node.get(key)
+    if isinstance(node, BaseModel) and isinstance(key, str):
+        return getattr(node, key, None)
+    return None
+
+
+def _ident(item: Any, how: tuple[str, re.Pattern[str]]) -> str | None:
+    """An item's id, when it is a well-formed one (a malformed id is what an error may be
+    about, so the item is then named by its position)."""
+    key, form = how
+    value = item if isinstance(item, str) else _child(item, key) if key else None
+    if isinstance(value, str) and form.match(value) and not value.isdigit():
+        return value
+    return None
+
+
+def field_path(root: Any, path: Iterable[str | int]) -> str:
+    """A field as the planner reads it: items of the lists in :data:`_ITEM_IDS` by their id
+    (``regions[SE-W].unavailable[0]``), others by position.
+
+    ``root`` is plain data (as parsed) or a :class:`Scenario`; ``path`` holds keys and
+    positions, or ids already (a path parsed back from such a text).  An item keeps its
+    position when its id is missing, malformed or shared with another item of the list."""
     out = ""
-    for part in loc:
+    node = root
+    walked: list[str] = []
+    for part in path:
+        how = _ITEM_IDS.get(tuple(walked))
         if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in _BRANCHES or "[" in str(part):
-            continue
+            item = _child(node, part)
+            ident = _ident(item, how) if how else None
+            if ident is not None and how and [_ident(i, how) for i in node].count(ident) != 1:
+                ident = None  # two items share it: only the position tells them apart
+            out += f"[{ident if ident is not None else part}]"
+            node = item
+            walked.append("*")
+        elif isinstance(node, list | tuple):
+            out += f"[{part}]"  # already an id
+            node = next((i for i in node if how and _ident(i, how) == part), None)
+            walked.append("*")
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{part}" if out else part
+            node = _child(node, part)
+            walked.append(part)
     return out or "(top level)"
 
 
-_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """A pydantic error location without the union branches it names."""
+    return tuple(p for p in loc if isinstance(p, int) or (p not in _BRANCHES and "[" not in p))
+
+
 _PATTERNS = {
     r"^[a-z0-9][a-z0-9_-]{0,47}$": "{got!r} is not a valid id; use a-z, 0-9, '-' and '_' only "
     "(no capitals, no å/ä/ö, at most 48 characters)",
-    r"^[A-Z]{2}-[A-Z0-9]{1,3}$": "{got!r} is not a region code; use the ISO 3166-2 code, "
-    "such as 'SE-E' or 'SE-AB'",
-    _EMAIL: "{got!r} is not an e-mail address",
 }
 
 
@@ -722,6 +1452,8 @@ def _message(err: dict[str, Any]) -> str:
         return "unknown field (check the spelling; `arshjul schema` lists the fields)"
     if kind == "missing":
         return "is required"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == _CODE_PATTERN.pattern:
+        return _region_code_message(got)
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
         return _PATTERNS[ctx["pattern"]].format(got=got)
     if kind == "too_short":
@@ -767,11 +1499,16 @@ def from_data(data: Any, source: str | None = None) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         first = _pick(exc.errors())
-        raise ScenarioError(_message(dict(first)), source=source, field=_loc(first["loc"])) from None
+        loc = _clean_loc(first["loc"])
+        raise ScenarioError(
+            _message(dict(first)), source=source, field=field_path(data, loc), path=loc
+        ) from None
     try:
         cross_check(scenario)
     except ScenarioError as exc:
         raise exc.located(source) if source else exc from None
+    for warning in scenario_warnings(scenario):
+        warnings.warn(warning.located(source) if source else warning, stacklevel=2)
     return scenario
 
 
@@ -796,29 +1533,110 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
         if "<block" in problem:
             problem = "the indentation does not match the lines above"
         raise ScenarioError(f"not valid YAML: {problem}", source=source, field=where) from None
+    except yaml.reader.ReaderError as exc:
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line = text.count("\n", 0, exc.position) + 1
+        raise ScenarioError(
+            f"not valid YAML: a control character ({_char_name(char)}) cannot be written into a YAML file",
+            source=source,
+            field=f"line {line}",
+        ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML: {exc}", source=source) from None
     except RecursionError:
         raise ScenarioError("YAML nested too deeply", source=source) from None
 
 
-def read_text(path: Path) -> str:
-    """A file's text, with one-line errors for missing, huge or non-UTF-8 files."""
-    source = str(path)
+MAX_PATH_SHOWN = 160
+"""Longest file name shown whole in a message; longer ones are shortened in the middle."""
+
+
+def _path_shown(source: str) -> str:
+    """A file name fit for a one-line message: control characters escaped, long ones cut."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in source)
+    if len(shown) > MAX_PATH_SHOWN:
+        shown = f"{shown[: MAX_PATH_SHOWN // 2]}…{shown[-MAX_PATH_SHOWN // 4 :]} ({len(source)} characters)"
+    return shown
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe, not a file; save the scenario to a file and give that"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a file; save the scenario to a file and give that"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file; save the scenario to a file and give that"
+    return "is not a regular file; save the scenario to a file and give that"
+
+
+def _read_capped(path: Path, source: str) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes of a regular file.
+
+    The file is checked with ``os.stat`` before it is opened (a named pipe would block the
+    open, ``/dev/zero`` would never end), opened without blocking, and checked again on the
+    open descriptor, so a file swapped in between is caught too."""
     try:
-        size = path.stat().st_size
+        before = os.stat(path)
     except FileNotFoundError:
         raise ScenarioError("no such file", source=source) from None
+    except PermissionError:
+        raise ScenarioError("cannot read: permission denied", source=source) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror}", source=source) from None
-    if path.is_dir():
-        raise ScenarioError("is a folder, not a file", source=source)
-    if size > MAX_FILE_BYTES:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise ScenarioError(
+                "cannot read: the path is longer than the system allows", source=source
+            ) from None
+        raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=source) from None
+    if not stat.S_ISREG(before.st_mode):
+        raise ScenarioError(_kind_of(before.st_mode), source=source)
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    if before.st_size > MAX_FILE_BYTES:
         raise ScenarioError(
-            f"is {size / 1e6:.1f} MB; scenario files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB",
-            source=source,
+            f"is {before.st_size / 1e6:.1f} MB; scenario files are limited to {limit} MB", source=source
         )
-    raw = path.read_bytes()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except PermissionError:
+        raise ScenarioError("cannot read: permission denied", source=source) from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=source) from None
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise ScenarioError(_kind_of(opened.st_mode), source=source)
+        chunks: list[bytes] = []
+        left = MAX_FILE_BYTES + 1
+        while left > 0:
+            try:
+                chunk = os.read(fd, min(left, 1 << 20))
+            except OSError as exc:
+                raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=source) from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"is larger than {limit} MB; scenario files are limited to {limit} MB", source=source
+        )
+    return raw
+
+
+def read_text(path: Path) -> str:
+    """A file's text, with one-line errors for anything but a readable regular file of at
+    most ``MAX_FILE_BYTES`` of UTF-8: missing, a folder, a pipe or device, unreadable,
+    huge, a name with a NUL byte or too long for the system, or not UTF-8."""
+    source = str(path)
+    if "\x00" in source:
+        raise ScenarioError(
+            "the file name has a NUL byte; no file can be named so", source=_path_shown(source)
+        )
+    raw = _read_capped(Path(path), _path_shown(source))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -892,7 +1710,7 @@ def from_merged(data: Any, origin: Origin) -> Scenario:
     try:
         return from_data(data)
     except ScenarioError as err:
-        raise locate(err, data, origin) from None
+        raise locate(err, data, origin, field_path) from None
 
 
 def bundled(name: str = "sweden-2027") -> Path:

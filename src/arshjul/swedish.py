@@ -77,6 +77,13 @@ def holidays_in(first_year: int, last_year: int) -> tuple[Holiday, ...]:
     return tuple(sorted(out.values(), key=lambda h: h.day))
 
 
+def sportlov_weeks(code: str) -> tuple[int, int] | None:
+    """The shipped sportlov weeks (first, last) of a Swedish county by its ISO 3166-2 code,
+    or ``None`` when none are shipped for that code (the region then keeps only påsklov and
+    höstlov unless the scenario lists its school holidays)."""
+    return SPORTLOV_WEEKS.get(code)
+
+
 def school_holiday_weeks(code: str, year: int) -> list[tuple[str, int, int]]:
     """Shipped school-holiday weeks for a Swedish region: (name, first week, last week).
 
@@ -85,9 +92,9 @@ def school_holiday_weeks(code: str, year: int) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     if not code.startswith("SE-"):
         return out
-    if code in SPORTLOV_WEEKS:
-        a, b = SPORTLOV_WEEKS[code]
-        out.append(("sportlov", a, b))
+    sportlov = sportlov_weeks(code)
+    if sportlov is not None:
+        out.append(("sportlov", *sportlov))
     easter_monday = easter(year) + dt.timedelta(days=1)
     week = easter_monday.isocalendar().week
     out.append(("påsklov", week, week))

@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
-from .extends import Origin, field_by_id, locate, merge, parse_field
-from .scenario import Scenario, from_data, resolve
+from .extends import Origin, locate, merge, parse_field
+from .scenario import Scenario, field_path, from_data, resolve
 from .scenario import from_merged as validate
 
 
@@ -190,15 +190,15 @@ def variant(
         return from_data(data)
     except ScenarioError as err:
         culprit = next((p for p in all_changes if err.field and _touches(p, err.field, data)), None)
-        where = field_by_id(data, parse_field(err.field)) if err.field else None
+        where = field_path(data, parse_field(err.field)) if err.field else None
         if culprit is None:
             raise ScenarioError(err.problem, source="variant", field=where) from None
         raise ScenarioError(err.problem, source=f"change '{culprit}'", field=where) from None
 
 
-def _touches(change: str, field_path: str, data: Any) -> bool:
-    """Whether an error at ``field_path`` lies at or under the changed path."""
-    shown = field_by_id(data, parse_field(field_path))
+def _touches(change: str, field: str, data: Any) -> bool:
+    """Whether an error at ``field`` lies at or under the changed path."""
+    shown = field_path(data, parse_field(field))
     norm = change.replace(".[", "[")
     return shown == norm or shown.startswith(norm + ".") or shown.startswith(norm + "[")
 
