@@ -70,7 +70,8 @@ class Book:
 
     def locate(self, err: ScenarioError) -> ScenarioError:
         """The same problem, naming the sheet and cell of the field (or the nearest one)."""
-        path = field_path(err.field or "")
+        # the positional path when the error has one: its text names list items by id
+        path = tuple(err.path) if err.path is not None else field_path(err.field or "")
         for n in range(len(path), 0, -1):
             cell = self.where.get(path[:n])
             if cell:
