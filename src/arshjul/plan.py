@@ -16,14 +16,11 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .errors import PlanFileError
+from .i18n import KIND_LABELS
 
 SessionKind = Literal["dialog", "hybrid", "learning", "network"]
-KIND_LABELS: dict[str, str] = {
-    "dialog": "Strategic quick dialog",
-    "hybrid": "Hybrid information session",
-    "learning": "Learning meeting",
-    "network": "Network meeting",
-}
+# KIND_LABELS (kind → English name) lives in arshjul.i18n; calendars take each kind's word
+# from the plan's language and labels (arshjul.i18n.Catalogue.kind).
 
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
 PLAN_FORMAT = 1
