@@ -1,8 +1,11 @@
-"""Languages: the message catalogues are complete, translated, compiled and extractable."""
+"""Languages: the message catalogues, and the scenario's ``language`` and ``labels`` on their
+way into the plan."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import string
 import subprocess
 import sys
@@ -17,7 +20,13 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from arshjul import i18n
-from conftest import ROOT
+from arshjul.errors import PlanFileError, ScenarioError
+from arshjul.instance import build_instance
+from arshjul.plan import Plan
+from arshjul.revision import carry_sequences
+from arshjul.scenario import json_schema
+from conftest import ROOT, scenario, solve_checked
+from plans import sample_plan
 
 LOCALE = ROOT / "src" / "arshjul" / "locale"
 CATALOGUES = {lang: LOCALE / lang / "LC_MESSAGES" / "arshjul.po" for lang in i18n.LANGUAGES}
@@ -123,3 +132,72 @@ def test_catalogue_words_and_dates() -> None:
         i18n.catalogue("de")
     with pytest.raises(ValueError, match="no meeting kind"):
         i18n.catalogue("sv", {"workshop": "Verkstad"})
+
+
+# -- the scenario and the plan -------------------------------------------------------------------
+
+
+def test_scenario_language_defaults_to_swedish_and_labels_are_checked() -> None:
+    sc = scenario()
+    assert sc.language == "sv" and sc.labels.model_dump(exclude_none=True) == {}
+    own = scenario(language="en", labels={"dialog": "Morning dialog"})
+    inst = build_instance(own)
+    assert (inst.language, inst.labels) == ("en", {"dialog": "Morning dialog"})
+    with pytest.raises(ScenarioError, match=r"language"):
+        scenario(language="de")
+    with pytest.raises(ScenarioError, match=r"labels\.workshop"):
+        scenario(labels={"workshop": "Verkstad"})
+    with pytest.raises(ScenarioError, match=r"labels\.dialog"):
+        scenario(labels={"dialog": ""})
+    schema = json_schema()
+    assert "sv" in json.dumps(schema) and "Dialogförmiddag" in json.dumps(schema, ensure_ascii=False)
+
+
+def test_the_scenarios_language_and_labels_reach_the_plan_and_plan_json() -> None:
+    sc = scenario(
+        language="en",
+        labels={"dialog": "Dialogförmiddag"},
+        **{"hosts": [{"id": "vinnova", "name": "Vinnova", "themes": [{"id": "halsa", "name": "Hälsa"}]}]},
+    )
+    plan = solve_checked(sc)
+    assert plan.found and (plan.language, plan.labels) == ("en", {"dialog": "Dialogförmiddag"})
+    data = json.loads(plan.to_json())
+    assert (data["language"], data["labels"]) == ("en", {"dialog": "Dialogförmiddag"})
+    assert Plan.from_json(plan.to_json()) == plan
+
+
+def test_an_old_plan_json_without_language_or_labels_loads_with_the_defaults() -> None:
+    old = json.loads(sample_plan().to_json())
+    del old["language"], old["labels"]
+    plan = Plan.from_json(json.dumps(old, ensure_ascii=False), source="old/plan.json")
+    assert (plan.language, plan.labels) == ("sv", {})
+    assert plan == sample_plan()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("language", "de", "unknown language 'de' (expected sv or en)"),
+        ("labels", {"meeting": "x"}, "no meeting kind 'meeting'"),
+    ],
+)
+def test_a_bad_language_or_label_in_plan_json_is_one_line(field: str, value: object, problem: str) -> None:
+    data = json.loads(sample_plan().to_json())
+    data[field] = value
+    with pytest.raises(PlanFileError) as info:
+        Plan.from_json(json.dumps(data), source="plan.json")
+    assert str(info.value) == f"plan.json: {field}: {problem}"
+
+
+# -- what the calendars show ---------------------------------------------------------------------
+
+
+def test_a_new_language_or_label_raises_sequence_so_outlook_updates() -> None:
+    plan = sample_plan()
+    english = carry_sequences(dataclasses.replace(plan, language="en"), plan)
+    assert all(s.sequence == 1 for s in english.sessions)
+    relabelled = carry_sequences(dataclasses.replace(plan, labels={"dialog": "Dialogförmiddag"}), plan)
+    assert {s.id: s.sequence for s in relabelled.sessions} == {
+        s.id: int(s.kind == "dialog") for s in plan.sessions
+    }
+    assert carry_sequences(Plan.from_json(plan.to_json()), plan).sessions == plan.sessions

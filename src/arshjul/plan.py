@@ -16,7 +16,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .errors import PlanFileError
-from .i18n import KIND_LABELS
+from .i18n import DEFAULT_LANGUAGE, KIND_LABELS, LANGUAGES, Language
 
 SessionKind = Literal["dialog", "hybrid", "learning", "network"]
 # KIND_LABELS (kind → English name) lives in arshjul.i18n; calendars take each kind's word
@@ -139,6 +139,10 @@ class Plan:
     """Region code → its invitation cap per ``window_days`` (for load pictures)."""
     publication_date: dt.date | None = None
     closures: list[Closure] = field(default_factory=list)
+    language: Language = DEFAULT_LANGUAGE
+    """Language of what the regions receive (calendar text): the scenario's ``language``."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Meeting kind → the agency's own word for it (the scenario's ``labels``)."""
 
     @property
     def found(self) -> bool:
@@ -228,6 +232,13 @@ class Plan:
             for k, s in enumerate(data["sessions"]):
                 path = f"sessions[{k}]"
                 sessions.append(_session_from(s, tz))
+            path = "language"
+            language = _language(data.get("language", DEFAULT_LANGUAGE))
+            path = "labels"
+            labels = _str_map(data.get("labels", {}))
+            for kind in labels:
+                if kind not in KIND_LABELS:
+                    raise ValueError(f"no meeting kind {kind!r}")
             path = "(top level)"
             return cls(
                 scenario_id=_str(data["scenario_id"]),
@@ -260,6 +271,8 @@ class Plan:
                     )
                     for c in data.get("closures", [])
                 ],
+                language=language,
+                labels=labels,
             )
         except PlanFileError:
             raise
@@ -310,6 +323,13 @@ def _str(value: Any) -> str:
 
 def _str_map(value: Any) -> dict[str, str]:
     return {_str(k): _str(v) for k, v in dict(value).items()}
+
+
+def _language(value: Any) -> Language:
+    for known in LANGUAGES:
+        if value == known:
+            return known
+    raise ValueError(f"unknown language {value!r} (expected {' or '.join(LANGUAGES)})")
 
 
 def _opt_str(value: Any) -> str | None:

@@ -30,6 +30,7 @@ from pydantic import (
 
 from .errors import ScenarioError
 from .extends import Origin, locate, merge, unmerged
+from .i18n import DEFAULT_LANGUAGE, Language
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Largest scenario file read; a real year of 240 regions is well under 1 MB."""
@@ -441,6 +442,21 @@ class NetworkMeetings(Strict):
     after it; that meeting must exist in the period.  ``null`` switches follow-up off."""
 
 
+class Labels(Strict):
+    """The agency's own words for its meetings, per kind; a kind left out keeps arshjul's
+    word in the scenario's ``language`` (Snabbdialog, Hybrid informationsmöte, Lärmöte,
+    Nätverksmöte)."""
+
+    dialog: Name | None = Field(
+        default=None,
+        description="Word for a strategic quick dialog; it starts the calendar title.",
+        examples=["Dialogförmiddag"],
+    )
+    hybrid: Name | None = Field(default=None, description="Word for a hybrid information session.")
+    learning: Name | None = Field(default=None, description="Word for the learning meeting.")
+    network: Name | None = Field(default=None, description="Word for a network meeting.")
+
+
 class Scenario(Strict):
     """A whole planning scenario: the year, the rules, the people."""
 
@@ -462,6 +478,18 @@ class Scenario(Strict):
     hybrids: list[Hybrid] = Field(default_factory=list)
     learning_meeting: LearningMeeting | None = None
     network: NetworkMeetings | None = None
+    language: Language = Field(
+        default=DEFAULT_LANGUAGE,
+        description="Language of what the regions receive (calendar titles, descriptions, dates): "
+        "sv or en.  Default sv: the regions are Swedish.",
+        examples=["sv", "en"],
+    )
+    labels: Labels = Field(
+        default_factory=Labels,
+        description="The agency's own words for its meetings, per kind (dialog, hybrid, learning, "
+        "network); the others keep arshjul's words in the chosen language.",
+        examples=[{"dialog": "Dialogförmiddag"}],
+    )
 
     @field_validator("weekdays")
     @classmethod
