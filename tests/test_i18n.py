@@ -1,11 +1,12 @@
-"""Languages: the message catalogues, and the scenario's ``language`` and ``labels`` on their
-way into the plan."""
+"""Languages: the message catalogues, and the scenario's ``language`` and ``labels`` in the
+calendars the regions receive."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import json
+import re
 import string
 import subprocess
 import sys
@@ -18,20 +19,32 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from icalendar import Calendar
 
 from arshjul import i18n
+from arshjul.edited import plan_from_ics
 from arshjul.errors import PlanFileError, ScenarioError
+from arshjul.exporters.ics import master_calendar, outlook_problems, write_calendars, write_invitations
 from arshjul.instance import build_instance
 from arshjul.plan import Plan
+from arshjul.realize import blank_plan
 from arshjul.revision import carry_sequences
-from arshjul.scenario import json_schema
+from arshjul.scenario import Scenario, json_schema, load
 from conftest import ROOT, scenario, solve_checked
 from plans import sample_plan
+from test_ics import STAMP, second_generation
 
 LOCALE = ROOT / "src" / "arshjul" / "locale"
 CATALOGUES = {lang: LOCALE / lang / "LC_MESSAGES" / "arshjul.po" for lang in i18n.LANGUAGES}
 PYBABEL = "from babel.messages.frontend import main; main()"
 """``pybabel`` of the running interpreter."""
+
+SWEDISH_MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+SWEDISH_WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+SWEDISH_DATE = re.compile(rf"\b\d{{1,2}} (?:{'|'.join(SWEDISH_MONTHS)}) \d{{4}}\b")
 
 
 def _key(message: Message) -> str | tuple[str, ...]:
@@ -60,7 +73,7 @@ def _fields(text: str) -> set[str]:
 
 def test_every_message_in_the_code_is_in_both_catalogues_and_the_template() -> None:
     code = _code_messages()
-    assert "Strategic quick dialog" in code
+    assert "Running order:" in code
     for path in [*CATALOGUES.values(), LOCALE / "arshjul.pot"]:
         catalogue = {_key(m) for m in _read_po(path) if m.id}
         assert code - catalogue == set(), f"{path}: missing (run pybabel extract/update)"
@@ -172,6 +185,7 @@ def test_an_old_plan_json_without_language_or_labels_loads_with_the_defaults() -
     plan = Plan.from_json(json.dumps(old, ensure_ascii=False), source="old/plan.json")
     assert (plan.language, plan.labels) == ("sv", {})
     assert plan == sample_plan()
+    assert b"Talarordning:" in master_calendar(plan, dtstamp=STAMP)
 
 
 @pytest.mark.parametrize(
@@ -189,7 +203,188 @@ def test_a_bad_language_or_label_in_plan_json_is_one_line(field: str, value: obj
     assert str(info.value) == f"plan.json: {field}: {problem}"
 
 
-# -- what the calendars show ---------------------------------------------------------------------
+# -- the bundled year's calendars -----------------------------------------------------------------
+
+
+def _events(data: bytes) -> list[Calendar]:
+    return list(Calendar.from_ical(data).walk("VEVENT"))
+
+
+def _sessions(data: bytes) -> list[Calendar]:
+    return [ev for ev in _events(data) if not str(ev["uid"]).startswith("closure-")]
+
+
+def test_the_bundled_year_in_swedish(default_scenario: Scenario, default_plan: Plan) -> None:
+    assert default_scenario.language == "sv" and default_plan.language == "sv"
+    data = master_calendar(default_plan, dtstamp=STAMP, include_closures=True)
+    by_uid = {str(ev["uid"]).split("@")[0]: ev for ev in _events(data)}
+    dialogs = [s for s in default_plan.sessions if s.kind == "dialog"]
+    assert len(dialogs) == 14
+    for s in dialogs:
+        ev = by_uid[s.id]
+        assert str(ev["summary"]) == f"Snabbdialog: {s.title}"
+        assert str(ev["categories"].cats[0]) == "Snabbdialog"
+        description = str(ev["description"])
+        assert "\nTalarordning:\n" in f"\n{description}"
+        assert f"{s.host_start:%H:%M}–{s.host_end:%H:%M} Vinnova (värd)" in description
+        if s.followup_on:
+            net = default_plan.session(s.followup_on)
+            day = i18n.catalogue("sv").weekday_date(net.date)
+            assert f"Följs upp på: {net.title}, {day} kl. {net.start:%H:%M}" in description
+    assert any(s.followup_on for s in dialogs)
+    networks = [by_uid[s.id] for s in default_plan.sessions if s.followups]
+    assert networks
+    for ev in networks:
+        assert "Uppföljning av dialoger:\n- " in str(ev["description"])
+        assert SWEDISH_DATE.search(str(ev["description"]))
+    categories = {str(ev["categories"].cats[0]) for ev in _events(data)}
+    assert {"Snabbdialog", "Hybrid informationsmöte", "Lärmöte", "Nätverksmöte", "Helgdag"} <= categories
+    assert "Mötesfri period" in categories
+
+
+def test_the_agencys_own_label_for_its_dialogs(default_plan: Plan, tmp_path: Path) -> None:
+    """``labels: {dialog: Dialogförmiddag}`` in the bundled year's file, through the instance
+    into the plan (the sessions are the solved year's: the label changes no placement)."""
+    text = (ROOT / "scenarios" / "sweden-2027.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "own.yaml"
+    path.write_text(text + "\nlabels: {dialog: Dialogförmiddag}\n", encoding="utf-8")
+    own = load(path)
+    plan = blank_plan(build_instance(own), status="FEASIBLE", sessions=default_plan.sessions)
+    assert plan.labels == {"dialog": "Dialogförmiddag"}
+    summaries = {
+        str(ev["uid"]).split("@")[0]: str(ev["summary"])
+        for ev in _sessions(master_calendar(plan, dtstamp=STAMP))
+    }
+    for s in plan.sessions:
+        if s.kind == "dialog":
+            assert summaries[s.id] == f"Dialogförmiddag: {s.title}"
+        else:
+            assert summaries[s.id] == s.title
+    assert "Snabbdialog:" not in "".join(summaries.values())
+
+
+def _words(texts: list[str]) -> set[str]:
+    """The words of messages, placeholders left out."""
+    return {w for t in texts for chunk in re.split(r"\{[^}]*\}", t) for w in re.findall(r"\w\w+", chunk)}
+
+
+def _swedish_words() -> set[str]:
+    """Words of the Swedish catalogue that are no words of the English messages."""
+    sv = [m for m in _read_po(CATALOGUES["sv"]) if m.id]
+    english = _words([i for m in sv for i in ([m.id] if isinstance(m.id, str) else m.id)])
+    swedish = _words([f for m in sv for f in ([m.string] if isinstance(m.string, str) else m.string)])
+    return swedish - english | set(SWEDISH_MONTHS) | set(SWEDISH_WEEKDAYS) | {"kl"}
+
+
+def _swedish_left(text: str, scenario_text: list[str]) -> list[str]:
+    """Swedish in ``text`` once every name and text from the scenario is taken out."""
+    for own in sorted(scenario_text, key=len, reverse=True):
+        text = text.replace(own, "")
+    found = [w for w in sorted(_swedish_words()) if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+    return found + sorted(set(re.findall("[åäöÅÄÖ]", text)))
+
+
+def test_english_calendars_carry_no_swedish_words_of_arshjuls(default_plan: Plan, tmp_path: Path) -> None:
+    plan = dataclasses.replace(default_plan, language="en")
+    # one more generation, so that cancellation texts are written too
+    gone = dataclasses.replace(plan, sessions=plan.sessions[1:])
+    paths = write_calendars(plan, tmp_path / "pub", dtstamp=STAMP, include_closures=True)
+    paths += write_invitations(gone, plan, tmp_path / "inv", dtstamp=STAMP)
+    assert any(p.name.endswith("cancel.ics") for p in paths)
+    scenario_text = [
+        *(s.title for s in plan.sessions),
+        *(s.description for s in plan.sessions if s.description),
+        *(s.location for s in plan.sessions if s.location),
+        *(s.meeting_link for s in plan.sessions if s.meeting_link),
+        *plan.regions.values(),
+        *plan.hosts.values(),
+        *(p.name for s in plan.sessions for p in s.presentations),
+        *(c.name for c in plan.closures),
+    ]
+    checked = 0
+    for path in paths:
+        for ev in _events(path.read_bytes()):
+            for name in ("summary", "description", "location"):
+                if name in ev:
+                    left = _swedish_left(str(ev[name]), scenario_text)
+                    assert left == [], (path.name, str(ev["uid"]), name, left)
+            category = str(ev["categories"].cats[0])
+            assert category in {*i18n.KIND_LABELS.values(), "Holiday", "Blackout"}, category
+            checked += 1
+    assert checked > 100
+    dialog = next(s for s in plan.sessions if s.kind == "dialog" and s.followup_on)
+    ev = next(
+        e for e in _events(master_calendar(plan, dtstamp=STAMP)) if str(e["uid"]).startswith(dialog.id + "@")
+    )
+    assert str(ev["summary"]) == f"Strategic quick dialog: {dialog.title}"
+    description = str(ev["description"])
+    assert "Running order:\n" in description and " Vinnova (host)\n" in description
+    assert re.search(r"Followed up at: .+, \w+day, \w+ \d{1,2}, 2027 at \d\d:\d\d", description)
+
+
+def test_swedish_letters_round_trip_through_the_ics(default_plan: Plan, tmp_path: Path) -> None:
+    labels = {"dialog": "Dialogförmiddag", "hybrid": "Öppen hybridträff", "network": "Nätverksträff"}
+    plan = dataclasses.replace(default_plan, labels=labels)
+    paths = write_calendars(plan, tmp_path, dtstamp=STAMP, include_closures=True)
+    wanted = {s.id: s for s in plan.sessions}
+    seen = 0
+    for path in paths:
+        raw = path.read_bytes()
+        assert outlook_problems(raw) == [], path
+        raw.decode("utf-8")  # strict: folding never splits an å
+        for ev in _sessions(raw):
+            s = wanted[str(ev["uid"]).split("@")[0]]
+            want = f"Dialogförmiddag: {s.title}" if s.kind == "dialog" else s.title
+            assert str(ev["summary"]) == want
+            assert str(ev["categories"].cats[0]) == labels.get(s.kind, "Lärmöte")
+            if s.kind == "dialog":
+                assert "Talarordning:" in str(ev["description"])
+                assert "Vinnova (värd)" in str(ev["description"])
+            seen += 1
+    assert seen > 26
+    region = Calendar.from_ical((tmp_path / "regions" / "SE-E.ics").read_bytes())
+    assert str(region["x-wr-calname"]).endswith("— Region Östergötland")
+
+
+# -- iTIP: cancellations say why -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "gone", "uninvited"),
+    [
+        ("sv", "Mötet är inställt.", "Mötet hålls som planerat, men Region Skåne är inte längre inbjuden."),
+        (
+            "en",
+            "This meeting is cancelled.",
+            "The meeting is still held, but Region Skåne is no longer invited to it.",
+        ),
+    ],
+)
+def test_cancellations_say_why_in_the_plans_language(
+    tmp_path: Path, language: str, gone: str, uninvited: str
+) -> None:
+    plan = dataclasses.replace(sample_plan(), language=language)
+    second, ids = second_generation(plan)
+    second = dataclasses.replace(
+        second,
+        sessions=[
+            dataclasses.replace(s, invited=tuple(c for c in s.invited if c != "SE-M"))
+            if s.id == "vinnova.learning"
+            else s
+            for s in second.sessions
+        ],
+    )
+    write_invitations(second, plan, tmp_path, dtstamp=STAMP)
+    (ev,) = _events((tmp_path / "cancel.ics").read_bytes())
+    assert str(ev["description"]).startswith(gone)
+    mine = {
+        str(e["uid"]).split("@")[0]: str(e["description"])
+        for e in _events((tmp_path / "regions" / "SE-M-cancel.ics").read_bytes())
+    }
+    assert mine["vinnova.learning"].startswith(uninvited)
+    assert mine[str(ids["removed"])].startswith(gone)
+    # the meetings still on carry no such line
+    assert gone not in (tmp_path / "calendar.ics").read_bytes().decode()
 
 
 def test_a_new_language_or_label_raises_sequence_so_outlook_updates() -> None:
@@ -201,3 +396,22 @@ def test_a_new_language_or_label_raises_sequence_so_outlook_updates() -> None:
         s.id: int(s.kind == "dialog") for s in plan.sessions
     }
     assert carry_sequences(Plan.from_json(plan.to_json()), plan).sessions == plan.sessions
+
+
+def test_running_orders_read_back_in_either_language() -> None:
+    sc = scenario(
+        groups=[{"id": "duo", "name": "Duo", "members": ["SE-E", "SE-M"]}],
+        hosts=[
+            {
+                "id": "vinnova",
+                "name": "Vinnova",
+                "themes": [{"id": "halsa", "name": "Hälsa", "max_presenters": 2}],
+            }
+        ],
+        **{"weights.match": 10},
+    )
+    plan = solve_checked(sc)
+    inst = build_instance(sc)
+    for language in i18n.LANGUAGES:
+        data = master_calendar(dataclasses.replace(plan, language=language), dtstamp=STAMP)
+        assert plan_from_ics(data, inst, source="e.ics").sessions == plan.sessions, language
