@@ -1,5 +1,5 @@
-"""Languages: the message catalogues, and the scenario's ``language`` and ``labels`` in the
-calendars the regions receive."""
+"""Languages: the message catalogues, the scenario's ``language`` and ``labels`` in the
+calendars the regions receive, and the command line's ``--lang`` and locale."""
 
 from __future__ import annotations
 
@@ -14,14 +14,17 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from click.testing import CliRunner
 from icalendar import Calendar
 
 from arshjul import i18n
+from arshjul.cli import main
 from arshjul.edited import plan_from_ics
 from arshjul.errors import PlanFileError, ScenarioError
 from arshjul.exporters.ics import master_calendar, outlook_problems, write_calendars, write_invitations
@@ -30,7 +33,7 @@ from arshjul.plan import Plan
 from arshjul.realize import blank_plan
 from arshjul.revision import carry_sequences
 from arshjul.scenario import Scenario, json_schema, load
-from conftest import ROOT, scenario, solve_checked
+from conftest import ROOT, base, merge, scenario, solve_checked
 from plans import sample_plan
 from test_ics import STAMP, second_generation
 
@@ -38,6 +41,7 @@ LOCALE = ROOT / "src" / "arshjul" / "locale"
 CATALOGUES = {lang: LOCALE / lang / "LC_MESSAGES" / "arshjul.po" for lang in i18n.LANGUAGES}
 PYBABEL = "from babel.messages.frontend import main; main()"
 """``pybabel`` of the running interpreter."""
+ENGLISH_ENV = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8", "LANGUAGE": None}
 
 SWEDISH_MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -73,7 +77,7 @@ def _fields(text: str) -> set[str]:
 
 def test_every_message_in_the_code_is_in_both_catalogues_and_the_template() -> None:
     code = _code_messages()
-    assert "Running order:" in code
+    assert "Running order:" in code and ("{count} session", "{count} sessions") in code
     for path in [*CATALOGUES.values(), LOCALE / "arshjul.pot"]:
         catalogue = {_key(m) for m in _read_po(path) if m.id}
         assert code - catalogue == set(), f"{path}: missing (run pybabel extract/update)"
@@ -126,7 +130,7 @@ def test_pybabel_extract_works_with_the_projects_config(tmp_path: Path) -> None:
     assert ids == _code_messages()
 
 
-def test_catalogue_words_and_dates() -> None:
+def test_catalogue_words_dates_and_plurals() -> None:
     sv, en = i18n.catalogue("sv"), i18n.catalogue("en")
     assert sv.kind("dialog") == "Snabbdialog" and en.kind("dialog") == "Strategic quick dialog"
     assert [sv.kind(k) for k in i18n.KIND_LABELS] == [
@@ -139,6 +143,8 @@ def test_catalogue_words_and_dates() -> None:
     assert sv.weekday_date(dt.date(2027, 5, 3)) == "måndag 3 maj 2027"
     assert en.date(dt.date(2027, 5, 3)) == "May 3, 2027"
     assert en.weekday_date(dt.date(2027, 5, 3)) == "Monday, May 3, 2027"
+    assert sv.ngettext("{count} region", "{count} regions", 1) == "{count} region"
+    assert sv.ngettext("{count} region", "{count} regions", 21) == "{count} regioner"
     own = i18n.catalogue("sv", {"dialog": "Dialogförmiddag"})
     assert own.kind("dialog") == "Dialogförmiddag" and own.kind("network") == "Nätverksmöte"
     with pytest.raises(ValueError, match="unknown language"):
@@ -415,3 +421,75 @@ def test_running_orders_read_back_in_either_language() -> None:
     for language in i18n.LANGUAGES:
         data = master_calendar(dataclasses.replace(plan, language=language), dtstamp=STAMP)
         assert plan_from_ics(data, inst, source="e.ics").sessions == plan.sessions, language
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def _year(tmp_path: Path, name: str = "year.yaml", **changes: object) -> Path:
+    data = merge(
+        base(),
+        **{
+            "hosts": [{"id": "vinnova", "name": "Vinnova", "themes": [{"id": "halsa", "name": "Hälsa"}]}],
+            "network": {"host": "vinnova", "dates": ["2027-09-28"], "followup_weeks": 1},
+            "weights.coverage": 40,
+        },
+        **changes,
+    )
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_lang_sv_plan_prints_swedish(tmp_path: Path) -> None:
+    sc = _year(tmp_path)
+    args = ["plan", str(sc), "-o", str(tmp_path / "out"), "--time-limit", "10", "--no-report"]
+    result = CliRunner(env=ENGLISH_ENV).invoke(main, ["--lang", "sv", *args])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Planerar 'Tiny' (" in out and "2 möten, 3 regioner" in out
+    assert re.search(r"^Status: OPTIMAL   straff \d+ .*  löst på [\d.]+ s$", out, flags=re.M)
+    assert re.search(r"^datum +tid +typ +möte +talare$", out, flags=re.M)
+    assert re.search(r"^(mån|tis|ons|tors|fre) 2027-09-\d\d ", out, flags=re.M)
+    assert re.search(r"^region +inbjudningar +max 28 d +tak +presenterar$", out, flags=re.M)
+    assert "Straff per regel: match 0" in out
+    assert re.search(r"^Skrev \d+ filer till ", out, flags=re.M)
+    # the calendars are in the scenario's language whatever the terminal speaks
+    assert b"Talarordning:" in (tmp_path / "out" / "calendar.ics").read_bytes()
+
+    english = CliRunner(env=ENGLISH_ENV).invoke(main, [*args[:3], str(tmp_path / "en"), *args[4:]])
+    assert english.exit_code == 0, english.output
+    assert re.search(r"^date +time +kind +session +presenters$", english.output, flags=re.M)
+    assert "Penalty by rule: " in english.output and "Wrote " in english.output
+
+
+@pytest.mark.parametrize(
+    ("env", "language"),
+    [
+        ({"LANG": "sv_SE.UTF-8"}, "sv"),
+        ({"LC_MESSAGES": "sv_SE.UTF-8", "LANG": "en_GB.UTF-8"}, "sv"),
+        ({"LC_ALL": "C", "LANG": "sv_SE.UTF-8"}, "en"),
+        ({"LC_ALL": "sv_FI.UTF-8"}, "sv"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_locale_chooses_the_command_lines_language(env: dict[str, str], language: str) -> None:
+    assert i18n.language_from_env(env) == language
+
+
+def test_exit_2_and_exit_1_lines_in_swedish(tmp_path: Path) -> None:
+    env = {**ENGLISH_ENV, "LANG": "sv_SE.UTF-8"}
+    bad = _year(tmp_path, **{"limits.window_max": -1})
+    result = CliRunner(env=env).invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"fel: {bad}: limits.window_max: ")
+    assert result.stderr.count("\n") == 1
+    tight = _year(tmp_path, "tight.yaml", **{"limits.window_max": 1})
+    result = CliRunner(env=env).invoke(main, ["plan", str(tight), "-o", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "Ingen plan: scenariots hårda regler kan inte uppfyllas samtidigt." in result.stderr
+    assert not (tmp_path / "none").exists()
+    # --lang wins over the locale
+    result = CliRunner(env=env).invoke(main, ["--lang", "en", "validate", str(bad)])
+    assert result.stderr.startswith(f"error: {bad}: ")

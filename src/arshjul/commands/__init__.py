@@ -13,6 +13,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from ..errors import ScenarioError
+from ..i18n import _
 from ..instance import Instance, build_instance
 from ..plan import Plan
 from ..scenario import Scenario, bundled, load, read_text
@@ -24,7 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail_input(err: ScenarioError) -> NoReturn:
     """Bad input: one line naming file, field and problem, exit code 2."""
-    click.echo(f"error: {err.line()}", err=True)
+    click.echo(_("error: {problem}").format(problem=err.line()), err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
