@@ -284,21 +284,23 @@ def test_event_properties() -> None:
     assert dialog.decoded("dtend") == at(dt.date(2027, 2, 23), 9, 40)
     assert dialog.decoded("dtstamp") == STAMP
     assert dialog.decoded("sequence") == 0
-    assert [str(c) for c in dialog["categories"].cats] == ["Strategic quick dialog", "halsa"]
+    assert [str(c) for c in dialog["categories"].cats] == ["Snabbdialog", "halsa"]
     assert str(dialog["x-microsoft-cdo-busystatus"]) == "BUSY"
     assert str(dialog["location"]) == "https://teams.example/l/meetup-join/abc?x=1;y=2"
     description = str(dialog["description"])
-    assert description.startswith("Meeting link: https://teams.example/l/meetup-join/abc?x=1;y=2\n")
+    assert description.startswith("Möteslänk: https://teams.example/l/meetup-join/abc?x=1;y=2\n")
     assert (
-        "Running order:\n"
-        "09:00–09:10 Vinnova (host)\n"
+        "Talarordning:\n"
+        "09:00–09:10 Vinnova (värd)\n"
         "09:10–09:20 Region Östergötland\n"
         "09:20–09:30 Norra Mellansverige (Region Värmland, Region Dalarna, Region Gävleborg)\n"
         "09:30–09:40 Region Skåne"
     ) in description
-    assert "Followed up at: RND-nätverksmöte, 2027-04-20 09:00" in description
+    assert "Följs upp på: RND-nätverksmöte, tisdag 20 april 2027 kl. 09:00" in description
     network = evs["vinnova.network.2027-04-20@sample-2027.arshjul"]
-    assert "Follow-up items:\n- Hållbar precisionshälsa (2027-02-23)" in str(network["description"])
+    assert "Uppföljning av dialoger:\n- Hållbar precisionshälsa (23 februari 2027)" in str(
+        network["description"]
+    )
     assert "X-MICROSOFT-SKYPETEAMSMEETINGURL" not in master_calendar(plan, dtstamp=STAMP).decode()
 
 

@@ -41,6 +41,7 @@ from .commands.workbook import workbook
 from .edited import read_plan_file
 from .errors import ScenarioError, ScenarioWarning
 from .exporters.report import write_report
+from .i18n import LANGUAGES, _, cli_day, ngettext, set_cli_language
 from .options import SolveOptions, SolveStatus
 from .plan import Plan
 from .revision import carry_sequences
@@ -81,41 +82,51 @@ class _ProgressLine:
 
 def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
     gap = plan.gap
-    line = f"Status: {plan.status}"
+    line = _("Status: {status}").format(status=plan.status)
     if plan.objective is not None:
-        line += f"   penalty {plan.objective}"
+        line += "   " + _("penalty {objective}").format(objective=plan.objective)
         if plan.bound is not None:
-            line += f" (bound {plan.bound:.0f}, gap {100 * (gap or 0):.1f}%)"
-    line += f"   solved in {plan.wall_time:.1f}s"
+            line += " " + _("(bound {bound}, gap {gap}%)").format(
+                bound=f"{plan.bound:.0f}", gap=f"{100 * (gap or 0):.1f}"
+            )
+    line += "   " + _("solved in {seconds}s").format(seconds=f"{plan.wall_time:.1f}")
     echo(line)
     if not plan.sessions:
         return
     echo("")
-    echo(f"{'date':<16} {'time':<11} {'kind':<9} {'session':<46} presenters")
+    date, time, kind, session, presenters = _("date"), _("time"), _("kind"), _("session"), _("presenters")
+    echo(f"{date:<15} {time:<11} {kind:<9} {session:<46} {presenters}")
     for s in plan.sessions:
         pres = ", ".join(p.presenter for p in s.presentations)
         title = s.title if len(s.title) <= 45 else s.title[:44] + "…"
-        echo(f"{s.date:%a %Y-%m-%d} {s.start:%H:%M}–{s.end:%H:%M} {s.kind:<9} {title:<46} {pres}".rstrip())
+        echo(f"{cli_day(s.date):<15} {s.start:%H:%M}–{s.end:%H:%M} {s.kind:<9} {title:<46} {pres}".rstrip())
     echo("")
-    echo(
-        f"{'region':<30} {'invitations':>11} {'worst ' + str(plan.window_days) + 'd':>9} "
-        f"{'cap':>4} {'presents':>9}"
-    )
+    heads = [_("invitations"), _("worst {days}d").format(days=plan.window_days), _("cap"), _("presents")]
+    w = [max(width, len(head)) for width, head in zip((11, 9, 4, 9), heads, strict=True)]
+    region = _("region")
+    echo(f"{region:<30} " + " ".join(f"{head:>{width}}" for head, width in zip(heads, w, strict=True)))
     for load in plan.load():
         cap = plan.window_max.get(load.code)
-        mark = " at cap" if cap is not None and load.worst_window >= cap else ""
+        mark = " " + _("at cap") if cap is not None and load.worst_window >= cap else ""
         echo(
-            f"{load.name[:30]:<30} {load.invitations:>11} {load.worst_window:>9} "
-            f"{'' if cap is None else cap:>4} {load.presentations:>9}{mark}"
+            f"{load.name[:30]:<30} {load.invitations:>{w[0]}} {load.worst_window:>{w[1]}} "
+            f"{'' if cap is None else cap:>{w[2]}} {load.presentations:>{w[3]}}{mark}"
         )
     if plan.terms:
         echo("")
-        echo("Penalty by rule: " + ", ".join(f"{k} {v}" for k, v in plan.terms.items()))
+        echo(_("Penalty by rule: {terms}").format(terms=", ".join(f"{k} {v}" for k, v in plan.terms.items())))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="arshjul")
-def main() -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of these messages (default: Swedish when LC_ALL, LC_MESSAGES or LANG starts "
+    "with sv, else English).  Calendars are in the scenario's own language.",
+)
+def main(lang: str | None) -> None:
     """Plan a year of strategic quick dialogs between an agency and Sweden's regions.
 
     \b
@@ -123,6 +134,7 @@ def main() -> None:
       arshjul plan                      plan the bundled Sweden 2027 scenario
       arshjul plan my-year.yaml -o out  plan your own scenario into folder out/
     """
+    set_cli_language(lang)
 
 
 @main.command()
@@ -189,7 +201,15 @@ def plan(
             )
     out = Path(output) if output else Path("out") / sc.id
     echo = (lambda _text: None) if quiet else click.echo
-    echo(f"Planning '{sc.name}' ({source}): {len(inst.sessions)} sessions, {len(inst.regions)} regions")
+    sessions = ngettext("{count} session", "{count} sessions", len(inst.sessions)).format(
+        count=len(inst.sessions)
+    )
+    regions = ngettext("{count} region", "{count} regions", len(inst.regions)).format(count=len(inst.regions))
+    echo(
+        _("Planning '{name}' ({source}): {sessions}, {regions}").format(
+            name=sc.name, source=source, sessions=sessions, regions=regions
+        )
+    )
     progress = _ProgressLine(enabled=not quiet)
     watch = progress if not quiet else None  # no progress wanted: no solver log to read
     result = solve(
@@ -203,25 +223,31 @@ def plan(
     if not result.found:
         if result.status == SolveStatus.INFEASIBLE:
             click.echo(
-                "No plan: the scenario's hard rules cannot all hold. "
-                f"Run 'arshjul explain {source}' to see which rules collide.",
+                _(
+                    "No plan: the scenario's hard rules cannot all hold. "
+                    "Run 'arshjul explain {source}' to see which rules collide."
+                ).format(source=source),
                 err=True,
             )
         elif result.interrupted:
-            click.echo("Interrupted before any plan was found; nothing was written.", err=True)
+            click.echo(_("Interrupted before any plan was found; nothing was written."), err=True)
         else:
             click.echo(
-                f"No plan found within {options.time_limit:g} s (status {result.status}). "
-                "Try a longer --time-limit.",
+                _("No plan found within {seconds} s (status {status}). Try a longer --time-limit.").format(
+                    seconds=f"{options.time_limit:g}", status=result.status
+                ),
                 err=True,
             )
         sys.exit(EXIT_NO_PLAN)
     if before is not None:
         result = carry_sequences(result, before)
     if result.interrupted:
-        click.echo("Interrupted: keeping the best plan found so far.", err=True)
+        click.echo(_("Interrupted: keeping the best plan found so far."), err=True)
     elif result.stalled:
-        click.echo(f"Stopped: the plan had not improved for {options.stall:g} s.", err=True)
+        click.echo(
+            _("Stopped: the plan had not improved for {seconds} s.").format(seconds=f"{options.stall:g}"),
+            err=True,
+        )
     written = write_outputs(
         result,
         out,
@@ -233,7 +259,13 @@ def plan(
     )
     _summary(result, echo)
     echo("")
-    echo(f"Wrote {len(written)} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)")
+    echo(
+        ngettext(
+            "Wrote {count} file to {out}/ (plan.json, calendar.ics, regions/*.ics, …)",
+            "Wrote {count} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)",
+            len(written),
+        ).format(count=len(written), out=out)
+    )
 
 
 @main.command()
@@ -359,7 +391,7 @@ def report_command(plan_file: str, output: str | None, today: dt.datetime | None
     try:
         written = write_report(plan, out, today=today.date() if today else None, png=png)
     except RuntimeError as err:  # no Chromium for the PNG
-        click.echo(f"error: {err}", err=True)
+        click.echo(_("error: {problem}").format(problem=err), err=True)
         sys.exit(EXIT_NO_PLAN)
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {out}/")
 

@@ -4,8 +4,9 @@ calendar program and exported back as ``.ics``.
 A calendar carries each session's times (matched by the UID arshjul wrote) but not, in a
 machine-readable form, who presents.  Presenters therefore come from a *base plan* — the
 plan JSON the calendar was exported from — when one is given; without it they are read back
-from the "Running order:" lines arshjul writes into each dialog's DESCRIPTION, matching the
-region and group names exactly.  Everything else (running order times, invitations,
+from the running order arshjul writes into each dialog's DESCRIPTION ("Talarordning:" or
+"Running order:", in whichever language the calendar was written), matching the region and
+group names exactly.  Everything else (running order times, invitations,
 follow-ups) is derived again from the scenario, so the checker judges what the calendar
 now says.  Sessions missing from the calendar (deleted or cancelled there) are missing from
 the plan, and the checker reports them.  No solver import.
@@ -22,6 +23,8 @@ from icalendar import Calendar
 from .errors import PlanFileError
 from .exporters.ics.events import UID_DOMAIN
 from .exporters.ics.read import read_ics_sessions, session_events, session_ids
+from .exporters.ics.text import HOST_MARK, RUNNING_ORDER
+from .i18n import every_translation
 from .instance import Instance, SlotTime
 from .plan import Plan
 from .realize import blank_plan, build_sessions
@@ -76,7 +79,10 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
     except Exception as exc:  # the times were read already; this is the same file
         raise PlanFileError(f"not a readable calendar ({exc})", source=source, field="(file)") from None
     labels = unit_labels(inst)
-    hosts = {h.name for h in inst.hosts.values()}
+    headings = every_translation(RUNNING_ORDER)
+    host_lines = {
+        mark.format(name=h.name) for mark in every_translation(HOST_MARK) for h in inst.hosts.values()
+    }
     dialogs = {s.id for s in inst.dialogs()}
     out: dict[str, tuple[str, ...] | None] = {}
     for found in session_events(cal):
@@ -85,10 +91,10 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
         sid = found.session_id
         text = str(found.event.get("description", "")).replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
-        if "Running order:" not in [line.strip() for line in lines]:
+        start = next((k + 1 for k, line in enumerate(lines) if line.strip() in headings), None)
+        if start is None:
             out[sid] = None
             continue
-        start = [line.strip() for line in lines].index("Running order:") + 1
         units: list[str] = []
         for line in lines[start:]:
             if not line.strip():
@@ -97,7 +103,7 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
             if not hit:
                 break
             label = hit.group("label")
-            if label.endswith(" (host)") and label.removesuffix(" (host)") in hosts:
+            if label in host_lines:
                 continue
             if label not in labels:
                 raise PlanFileError(

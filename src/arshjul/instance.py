@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from . import rules, swedish
 from .errors import ScenarioError
+from .i18n import DEFAULT_LANGUAGE, Language
 from .plan import Closure
 from .scenario import WEEKDAYS, Scenario, Span
 
@@ -153,6 +154,10 @@ class Instance:
     closed_slots: dict[int, list[tuple[RuleKey, str]]] = field(default_factory=dict)
     """Slot index → why a slot on an otherwise open day is closed."""
     closures: list[Closure] = field(default_factory=list)
+    language: Language = DEFAULT_LANGUAGE
+    """Language of what the regions receive (the scenario's ``language``)."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Meeting kind → the agency's own word for it, where the scenario gives one."""
 
     @property
     def n_days(self) -> int:
@@ -505,6 +510,8 @@ def build_instance(scenario: Scenario) -> Instance:
         closed_days=closed_days,
         closed_slots=closed_slots,
         closures=closures,
+        language=s.language,
+        labels=s.labels.model_dump(exclude_none=True),
     )
 
 

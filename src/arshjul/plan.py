@@ -16,15 +16,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .errors import PlanFileError
+from .i18n import DEFAULT_LANGUAGE, KIND_LABELS, LANGUAGES, Language
 from .options import SolveStatus
 
 SessionKind = Literal["dialog", "hybrid", "learning", "network"]
-KIND_LABELS: dict[str, str] = {
-    "dialog": "Strategic quick dialog",
-    "hybrid": "Hybrid information session",
-    "learning": "Learning meeting",
-    "network": "Network meeting",
-}
+# KIND_LABELS (kind → English name) lives in arshjul.i18n; calendars take each kind's word
+# from the plan's language and labels (arshjul.i18n.Catalogue.kind).
 
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
 """The names of :class:`~arshjul.options.SolveStatus`, for callers that write them as text."""
@@ -144,6 +141,10 @@ class Plan:
     """Region code → its invitation cap per ``window_days`` (for load pictures)."""
     publication_date: dt.date | None = None
     closures: list[Closure] = field(default_factory=list)
+    language: Language = DEFAULT_LANGUAGE
+    """Language of what the regions receive (calendar text): the scenario's ``language``."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Meeting kind → the agency's own word for it (the scenario's ``labels``)."""
 
     @property
     def found(self) -> bool:
@@ -233,6 +234,13 @@ class Plan:
             for k, s in enumerate(data["sessions"]):
                 path = f"sessions[{k}]"
                 sessions.append(_session_from(s, tz))
+            path = "language"
+            language = _language(data.get("language", DEFAULT_LANGUAGE))
+            path = "labels"
+            labels = _str_map(data.get("labels", {}))
+            for kind in labels:
+                if kind not in KIND_LABELS:
+                    raise ValueError(f"no meeting kind {kind!r}")
             path = "(top level)"
             return cls(
                 scenario_id=_str(data["scenario_id"]),
@@ -265,6 +273,8 @@ class Plan:
                     )
                     for c in data.get("closures", [])
                 ],
+                language=language,
+                labels=labels,
             )
         except PlanFileError:
             raise
@@ -324,6 +334,13 @@ def _str(value: Any) -> str:
 
 def _str_map(value: Any) -> dict[str, str]:
     return {_str(k): _str(v) for k, v in dict(value).items()}
+
+
+def _language(value: Any) -> Language:
+    for known in LANGUAGES:
+        if value == known:
+            return known
+    raise ValueError(f"unknown language {value!r} (expected {' or '.join(LANGUAGES)})")
 
 
 def _opt_str(value: Any) -> str | None:

@@ -86,6 +86,8 @@ def blank_plan(
         window_max={c: r.window_max for c, r in inst.regions.items()},
         publication_date=inst.publication_date,
         closures=list(inst.closures),
+        language=inst.language,
+        labels=dict(inst.labels),
     )
 
 

@@ -85,8 +85,9 @@ def shown(plan: Plan, session: Session) -> Hashable:
     """Everything a calendar entry of ``session`` shows, as one comparable value.
 
     The session itself (minus SEQUENCE, times compared as instants) and what its entry
-    borrows from the plan: region and host names, contacts and organizer e-mail, and the
-    title and time of the sessions it follows up or is followed up at.
+    borrows from the plan: region and host names, contacts and organizer e-mail, the title
+    and time of the sessions it follows up or is followed up at, and the language and the
+    agency's word for its kind that its text is written in.
     """
     others = _by_id(plan)
 
@@ -115,6 +116,7 @@ def shown(plan: Plan, session: Session) -> Hashable:
         (plan.hosts.get(session.host), plan.host_emails.get(session.host)),
         ref(session.followup_on),
         tuple(ref(f) for f in session.followups),
+        (plan.language, plan.labels.get(session.kind)),
     )
 
 

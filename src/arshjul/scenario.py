@@ -41,6 +41,7 @@ from pydantic import (
 from . import swedish
 from .errors import ScenarioError, ScenarioWarning
 from .extends import Origin, locate, merge, unmerged
+from .i18n import DEFAULT_LANGUAGE, Language
 from .workbook.reader import read_workbook
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -939,6 +940,27 @@ class NetworkMeetings(Strict):
     )
 
 
+class Labels(Strict):
+    """The agency's own words for its meetings, per kind; a kind left out keeps arshjul's
+    word in the scenario's ``language`` (Snabbdialog, Hybrid informationsmöte, Lärmöte,
+    Nätverksmöte)."""
+
+    dialog: Name | None = Field(
+        default=None,
+        description="Word for a strategic quick dialog; it starts the calendar title.",
+        examples=["Dialogförmiddag"],
+    )
+    hybrid: Name | None = Field(
+        default=None, description="Word for a hybrid information session.", examples=["Informationsmöte"]
+    )
+    learning: Name | None = Field(
+        default=None, description="Word for the learning meeting.", examples=["Introduktion"]
+    )
+    network: Name | None = Field(
+        default=None, description="Word for a network meeting.", examples=["RND-möte"]
+    )
+
+
 class Scenario(Strict):
     """A whole planning scenario: the year, the rules, the people."""
 
@@ -1024,6 +1046,18 @@ class Scenario(Strict):
         default=None,
         description="The RND network meetings on fixed dates, where dialogs are followed up.",
         examples=[{"host": "vinnova", "dates": ["2027-03-17", "2027-10-13"]}],
+    )
+    language: Language = Field(
+        default=DEFAULT_LANGUAGE,
+        description="Language of what the regions receive (calendar titles, descriptions, dates): "
+        "sv or en.  Default sv: the regions are Swedish.",
+        examples=["sv", "en"],
+    )
+    labels: Labels = Field(
+        default_factory=Labels,
+        description="The agency's own words for its meetings, per kind (dialog, hybrid, learning, "
+        "network); the others keep arshjul's words in the chosen language.",
+        examples=[{"dialog": "Dialogförmiddag"}],
     )
 
     @field_validator("weekdays")

@@ -18,6 +18,7 @@ from ..exporters.ics import write_calendars, write_invitations
 from ..exporters.report import write_report
 from ..exporters.xlsx import plan_xlsx
 from ..fileio import staged, write_atomic
+from ..i18n import _
 from ..instance import Instance, build_instance
 from ..options import OPTION_NAMES, PRESET_NAMES, SolveOptions
 from ..plan import Plan
@@ -30,7 +31,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail_input(err: ScenarioError) -> NoReturn:
     """Bad input: one line naming file, field and problem, exit code 2."""
-    click.echo(f"error: {err.line()}", err=True)
+    click.echo(_("error: {problem}").format(problem=err.line()), err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 

@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vCalAddress
 
 from ...errors import ScenarioError
-from ...plan import KIND_LABELS, Closure, Plan, Session
+from ...i18n import N_
+from ...plan import Closure, Plan, Session
 from ..vtimezone import vtimezone
-from .text import event_description, event_location, one_line_text, param, summary
+from .text import event_description, event_location, one_line_text, param, summary, words
 
 PRODID = "-//arshjul//arshjul//EN"
 UID_MAX_BYTES = 202
@@ -93,6 +94,8 @@ class Itip:
 
     method: Method
     attendees: Callable[[Session], Sequence[str]]
+    note: Callable[[Session], str | None] | None = None
+    """A first line for each event's DESCRIPTION (why a meeting is cancelled)."""
 
 
 def host_email(emails: dict[str, str], host: str) -> str:
@@ -127,14 +130,15 @@ def _session_event(
     ev.add("sequence", session.sequence if sequence is None else sequence)
     ev.add("dtstart", _wall_time(session.start, tz))
     ev.add("dtend", _wall_time(session.end, tz))
-    ev.add("summary", summary(session))
+    ev.add("summary", summary(plan, session))
     location = event_location(session)
     if location:
         ev.add("location", location)
-    description = event_description(plan, session)
+    note = itip.note(session) if itip is not None and itip.note is not None else None
+    description = event_description(plan, session, note)
     if description:
         ev.add("description", description)
-    categories = [KIND_LABELS[session.kind]]
+    categories = [one_line_text(words(plan).kind(session.kind))]
     if session.theme:
         categories.append(session.theme)
     ev.add("categories", categories)
@@ -169,6 +173,15 @@ def _session_event(
     return ev
 
 
+CLOSURE_CATEGORIES = {
+    # TRANSLATORS: the category of an all-day marker of a public holiday
+    "holiday": N_("Holiday"),
+    # TRANSLATORS: the category of an all-day marker of a named period
+    # without meetings (summer, Christmas)
+    "blackout": N_("Blackout"),
+}
+
+
 def _closure_event(plan: Plan, closure: Closure, dtstamp: dt.datetime) -> Event:
     ev = Event()
     ev.add("uid", closure_uid(plan, closure))
@@ -177,7 +190,7 @@ def _closure_event(plan: Plan, closure: Closure, dtstamp: dt.datetime) -> Event:
     ev.add("dtstart", closure.start)
     ev.add("dtend", closure.end + dt.timedelta(days=1))  # all-day DTEND is exclusive
     ev.add("summary", one_line_text(closure.name))
-    ev.add("categories", ["Holiday" if closure.kind == "holiday" else "Blackout"])
+    ev.add("categories", [words(plan).gettext(CLOSURE_CATEGORIES[closure.kind])])
     ev.add("transp", "TRANSPARENT")
     ev.add("x-microsoft-cdo-busystatus", "FREE")
     return ev

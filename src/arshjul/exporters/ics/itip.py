@@ -17,6 +17,7 @@ from ...plan import Plan, Session
 from ...revision import carry_sequences
 from .events import Itip, calendar_bytes, host_email
 from .files import inside, safe_name
+from .text import words
 
 
 def _all_invited(session: Session) -> Sequence[str]:
@@ -30,6 +31,29 @@ def _only(code: str) -> Callable[[Session], Sequence[str]]:
         return (code,)
 
     return attendees
+
+
+def _cancelled(plan: Plan) -> Callable[[Session], str | None]:
+    """The first line of a cancelled meeting's description, in the plan's language."""
+    text = words(plan).gettext("This meeting is cancelled.")
+    return lambda session: text
+
+
+def _uninvited(plan: Plan, code: str, current: dict[str, Session]) -> Callable[[Session], str | None]:
+    """For one region's cancel file: a meeting gone from the plan is cancelled; one still
+    held no longer invites this region."""
+    t = words(plan)
+    gone = t.gettext("This meeting is cancelled.")
+    # TRANSLATORS: first line of a cancelled entry in one region's
+    # calendar when the meeting is still held but that region is no
+    # longer invited; {region} is the region's name
+    dropped = t.gettext("The meeting is still held, but {region} is no longer invited to it.")
+    region = plan.regions.get(code, code)
+
+    def note(session: Session) -> str:
+        return gone if session.id not in current else dropped.format(region=region)
+
+    return note
 
 
 def write_invitations(
@@ -99,8 +123,10 @@ def write_invitations(
             contacts={**previous.contacts, **plan.contacts},
             hosts={**previous.hosts, **plan.hosts},
             host_emails=emails,
+            language=plan.language,
+            labels=plan.labels,
         )
-        cancel = Itip("CANCEL", _all_invited)
+        cancel = Itip("CANCEL", _all_invited, _cancelled(merged))
         if gone:
             seqs = {s.id: s.sequence + 1 for s in gone}
             jobs.append(
@@ -128,7 +154,7 @@ def write_invitations(
             seqs = {
                 s.id: max(s.sequence + 1, current[s.id].sequence if s.id in current else 0) for s in dropped
             }
-            only_me = Itip("CANCEL", _only(code))
+            only_me = Itip("CANCEL", _only(code), _uninvited(merged, code, current))
             path = inside(out_dir, "regions", f"{safe_name(code)}-cancel.ics")
             jobs.append(
                 (

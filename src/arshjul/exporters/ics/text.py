@@ -1,5 +1,10 @@
 """What a calendar event says: its title, description and location, as Outlook shows them.
 
+Every word arshjul adds (the dialog's label, the running order's heading, "(host)", the
+follow-up lines, dates) is in the plan's language, from the message catalogue
+(:mod:`arshjul.i18n`); the agency's own labels replace the catalogue's words for its
+meeting kinds.  Names from the scenario (titles, regions, hosts) are written as they are.
+
 Text from the scenario goes into fields that programs read differently: Outlook's Subject
 and Location hold one line, calcurse skips an event whose SUMMARY has a line break, and a
 CN parameter may not hold a double quote (Outlook reads no RFC 6868).  Newlines in a
@@ -13,6 +18,7 @@ import re
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from ...i18n import N_, Catalogue, catalogue
 from ...plan import Plan, Session
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -39,10 +45,20 @@ def _hhmm(t: dt.datetime, tz: ZoneInfo) -> str:
     return t.astimezone(tz).strftime("%H:%M")
 
 
-def summary(session: Session) -> str:
-    """What a calendar shows as the title (one line); dialogs say what they are."""
+def words(plan: Plan) -> Catalogue:
+    """The catalogue of a plan's calendars: its language and the agency's labels."""
+    return catalogue(plan.language, plan.labels)
+
+
+def summary(plan: Plan, session: Session) -> str:
+    """What a calendar shows as the title (one line); dialogs say what they are, in the
+    agency's word for them ("Snabbdialog: Hållbar precisionshälsa")."""
     title = one_line_text(session.title)
-    return f"Snabbdialog: {title}" if session.kind == "dialog" else title
+    if session.kind != "dialog":
+        return title
+    t = words(plan)
+    # TRANSLATORS: a dialog's calendar title: its label, then the theme
+    return t.gettext("{kind}: {title}").format(kind=one_line_text(t.kind("dialog")), title=title)
 
 
 def _region_label(plan: Plan, presenter_name: str, regions: Sequence[str]) -> str:
@@ -59,35 +75,56 @@ def _other(plan: Plan, session_id: str) -> Session | None:
         return None
 
 
-def event_description(plan: Plan, session: Session) -> str:
-    """DESCRIPTION text: link first (Outlook makes no online meeting from a property), then
-    the running order, follow-ups and the session's own description."""
+RUNNING_ORDER = N_("Running order:")
+"""The msgid of the running order's heading (:mod:`arshjul.edited` reads it back)."""
+# TRANSLATORS: the host's own line in a running order:
+# "09:00–09:10 Vinnova (värd)"
+HOST_MARK = N_("{name} (host)")
+"""The msgid of the host's line in a running order (read back too)."""
+
+
+def event_description(plan: Plan, session: Session, note: str | None = None) -> str:
+    """DESCRIPTION text: ``note`` first (why a meeting is cancelled), the link (Outlook makes
+    no online meeting from a property), then the running order, follow-ups and the session's
+    own description."""
+    t = words(plan)
+    _ = t.gettext
     tz = ZoneInfo(plan.timezone)
     parts: list[str] = []
+    if note:
+        parts.append(note)
     if session.meeting_link:
-        parts.append(f"Meeting link: {clean(session.meeting_link)}")
+        parts.append(_("Meeting link: {link}").format(link=clean(session.meeting_link)))
     if session.kind == "dialog" and (session.presentations or session.host_start):
-        lines = ["Running order:"]
+        lines = [_(RUNNING_ORDER)]
         if session.host_start is not None and session.host_end is not None:
             span = f"{_hhmm(session.host_start, tz)}–{_hhmm(session.host_end, tz)}"
-            lines.append(f"{span} {clean(session.host_name)} (host)")
+            lines.append(f"{span} {_(HOST_MARK).format(name=clean(session.host_name))}")
         for p in session.presentations:
             label = clean(_region_label(plan, p.name, p.regions))
             lines.append(f"{_hhmm(p.start, tz)}–{_hhmm(p.end, tz)} {label}")
         parts.append("\n".join(lines))
     if session.followup_on:
         net = _other(plan, session.followup_on)
-        where = (
-            f"{clean(net.title)}, {net.start.astimezone(tz):%Y-%m-%d %H:%M}"
-            if net is not None
-            else session.followup_on
-        )
-        parts.append(f"Followed up at: {where}")
+        if net is None:
+            where = session.followup_on
+        else:
+            # TRANSLATORS: where a dialog is followed up: the meeting,
+            # its weekday and date, a 24-hour time:
+            # "RND-nätverksmöte, tisdag 20 april 2027 kl. 09:00"
+            where = _("{meeting}, {day} at {time}").format(
+                meeting=clean(net.title),
+                day=t.weekday_date(net.start.astimezone(tz).date()),
+                time=_hhmm(net.start, tz),
+            )
+        parts.append(_("Followed up at: {where}").format(where=where))
     if session.followups:
-        lines = ["Follow-up items:"]
+        # TRANSLATORS: heading of a network meeting's list of dialogs
+        # to follow up
+        lines = [_("Follow-up items:")]
         for fid in session.followups:
             d = _other(plan, fid)
-            lines.append(f"- {clean(d.title)} ({d.date:%Y-%m-%d})" if d is not None else f"- {fid}")
+            lines.append(f"- {clean(d.title)} ({t.date(d.date)})" if d is not None else f"- {fid}")
         parts.append("\n".join(lines))
     if session.description:
         parts.append(clean(session.description))
@@ -103,4 +140,15 @@ def event_location(session: Session) -> str | None:
     return place or link
 
 
-__all__ = ["CONTROL", "clean", "event_description", "event_location", "one_line_text", "param", "summary"]
+__all__ = [
+    "CONTROL",
+    "HOST_MARK",
+    "RUNNING_ORDER",
+    "clean",
+    "event_description",
+    "event_location",
+    "one_line_text",
+    "param",
+    "summary",
+    "words",
+]

@@ -1,0 +1,199 @@
+"""What arshjul says, in Swedish or English: gettext message catalogues and Babel dates.
+
+Two audiences, two choices of language:
+
+- **what the regions receive** (calendar titles, descriptions, categories) is in the
+  scenario's ``language`` (default ``sv``: the regions are Swedish), with the agency's own
+  ``labels`` for its meeting kinds.  The exporters take a :class:`Catalogue` for a plan
+  (:func:`catalogue`), never the process's locale;
+- **the command line** speaks to the planner at the terminal: ``--lang``, else the locale
+  (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` starting with ``sv``), else English, which the
+  planners' scripts expect.  :func:`set_cli_language` picks it, :func:`_` and
+  :func:`ngettext` translate with it.
+
+The messages in the code are English (the msgids).  The catalogues are
+``arshjul/locale/<lang>/LC_MESSAGES/arshjul.po``, with their compiled ``.mo`` beside them,
+committed: gettext reads the ``.mo`` directly, so nothing is compiled at import time (the
+quick commands' start-up stays as it is) and nothing needs to be written into a read-only
+installation.  ``tests/test_i18n.py`` fails when a ``.mo`` no longer matches its ``.po`` or
+when a message in the code is missing from a catalogue.  After changing a message::
+
+    pybabel extract -F babel.cfg -c TRANSLATORS: --sort-output --add-location=file \\
+        --project arshjul -o src/arshjul/locale/arshjul.pot .
+    pybabel update -i src/arshjul/locale/arshjul.pot -d src/arshjul/locale -D arshjul \\
+        --no-fuzzy-matching --ignore-obsolete
+    # translate the new entries in sv/LC_MESSAGES/arshjul.po, then
+    pybabel compile -d src/arshjul/locale -D arshjul
+
+Dates are Babel's (CLDR): ``3 maj 2027`` and ``måndag 3 maj 2027`` in Swedish,
+``May 3, 2027`` and ``Monday, May 3, 2027`` in English.  Times are always 24-hour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Literal
+
+from babel.dates import format_date
+
+DOMAIN = "arshjul"
+"""The gettext domain: ``locale/<lang>/LC_MESSAGES/arshjul.mo``."""
+
+Language = Literal["sv", "en"]
+LANGUAGES: tuple[Language, ...] = ("sv", "en")
+DEFAULT_LANGUAGE: Language = "sv"
+"""What the regions receive unless the scenario says otherwise: they are Swedish."""
+CLI_DEFAULT_LANGUAGE: Language = "en"
+"""The command line's language when neither ``--lang`` nor the locale says Swedish."""
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined; it is translated where used."""
+    return message
+
+
+KIND_LABELS: dict[str, str] = {
+    # TRANSLATORS: the kind of a meeting (also a calendar category); the
+    # dialog's word starts its calendar title ("Snabbdialog: Hälsa").
+    # A scenario's labels: replace these words with the agency's own.
+    "dialog": N_("Strategic quick dialog"),
+    "hybrid": N_("Hybrid information session"),
+    "learning": N_("Learning meeting"),
+    "network": N_("Network meeting"),
+}
+"""Meeting kind → its English name (the msgid of its label in the catalogues)."""
+
+_WEEKDAY_DATE: dict[str, str] = {"sv": "EEEE d MMMM y", "en": "EEEE, MMMM d, y"}
+
+
+def _check(language: str) -> Language:
+    for known in LANGUAGES:
+        if language == known:
+            return known
+    raise ValueError(f"unknown language {language!r} (arshjul speaks {' and '.join(LANGUAGES)})")
+
+
+@cache
+def translations(language: str) -> gettext.GNUTranslations:
+    """The compiled catalogue of ``language`` (read once per process)."""
+    lang = _check(language)
+    mo = resources.files(__package__) / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    with mo.open("rb") as fp:
+        return gettext.GNUTranslations(fp)
+
+
+def every_translation(message: str) -> frozenset[str]:
+    """``message`` in every language arshjul ships: what a reader of its own files accepts."""
+    return frozenset(translations(lang).gettext(message) for lang in LANGUAGES)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The words of one document: a language and the agency's own labels for its meetings."""
+
+    language: Language = DEFAULT_LANGUAGE
+    labels: tuple[tuple[str, str], ...] = ()
+    """(kind, label) pairs the scenario gave; other kinds use the catalogue's word."""
+
+    def gettext(self, message: str) -> str:
+        return translations(self.language).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return translations(self.language).ngettext(singular, plural, n)
+
+    def kind(self, kind: str) -> str:
+        """What this document calls a meeting kind: the agency's label, else the catalogue's."""
+        own = dict(self.labels).get(kind)
+        return own if own else self.gettext(KIND_LABELS[kind])
+
+    def date(self, day: dt.date) -> str:
+        """``3 maj 2027`` / ``May 3, 2027``."""
+        return format_date(day, format="long", locale=self.language)
+
+    def weekday_date(self, day: dt.date) -> str:
+        """``måndag 3 maj 2027`` / ``Monday, May 3, 2027``."""
+        return format_date(day, format=_WEEKDAY_DATE[self.language], locale=self.language)
+
+
+@lru_cache(maxsize=64)
+def _catalogue(language: str, labels: tuple[tuple[str, str], ...]) -> Catalogue:
+    return Catalogue(_check(language), labels)
+
+
+def catalogue(language: str = DEFAULT_LANGUAGE, labels: Mapping[str, str] | None = None) -> Catalogue:
+    """The catalogue for a document in ``language`` with the agency's ``labels`` (kind → word)."""
+    unknown = sorted(set(labels or {}) - set(KIND_LABELS))
+    if unknown:
+        raise ValueError(f"no meeting kind {unknown[0]!r} (kinds: {', '.join(KIND_LABELS)})")
+    return _catalogue(language, tuple(sorted((labels or {}).items())))
+
+
+# -- the command line --------------------------------------------------------------------------
+
+_LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+"""Checked in POSIX order: the first one set decides."""
+
+_cli: Language = CLI_DEFAULT_LANGUAGE
+
+
+def language_from_env(environ: Mapping[str, str] | None = None) -> Language:
+    """Swedish when the locale says so (``sv_SE.UTF-8``, ``sv``…), else English."""
+    env = os.environ if environ is None else environ
+    for name in _LOCALE_VARIABLES:
+        value = env.get(name, "")
+        if value:
+            return "sv" if value.lower().startswith("sv") else CLI_DEFAULT_LANGUAGE
+    return CLI_DEFAULT_LANGUAGE
+
+
+def set_cli_language(language: str | None = None, environ: Mapping[str, str] | None = None) -> Language:
+    """The command line's language from now on: ``language`` (``--lang``), else the locale."""
+    global _cli
+    _cli = _check(language) if language else language_from_env(environ)
+    return _cli
+
+
+def cli_language() -> Language:
+    return _cli
+
+
+def _(message: str) -> str:
+    """``message`` in the command line's language."""
+    return translations(_cli).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, in the command line's language."""
+    return translations(_cli).ngettext(singular, plural, n)
+
+
+def cli_day(day: dt.date) -> str:
+    """A date in the command line's tables: ``tis 2027-02-23`` / ``Tue 2027-02-23``."""
+    return f"{format_date(day, format='EEE', locale=_cli).rstrip('.')} {day:%Y-%m-%d}"
+
+
+__all__ = [
+    "CLI_DEFAULT_LANGUAGE",
+    "DEFAULT_LANGUAGE",
+    "DOMAIN",
+    "KIND_LABELS",
+    "LANGUAGES",
+    "N_",
+    "Catalogue",
+    "Language",
+    "_",
+    "catalogue",
+    "cli_day",
+    "cli_language",
+    "every_translation",
+    "language_from_env",
+    "ngettext",
+    "set_cli_language",
+    "translations",
+]
