@@ -30,6 +30,7 @@ from .commands import dtstamp as _dtstamp
 from .commands import fail_input as _fail_input
 from .commands import load_scenario as _load
 from .commands import read_plan as _read_plan
+from .commands.serve import serve as serve_command
 from .errors import ScenarioError
 from .plan import Plan
 
@@ -463,6 +464,7 @@ def _register() -> None:
 
     for command in [explain, alternatives, *VARIANT_COMMANDS]:
         main.add_command(command)
+    main.add_command(serve_command)
 
 
 _register()
