@@ -332,8 +332,10 @@ class Choices:
 
 def alternatives(inst: Instance, plan: Plan, session_id: str) -> Choices:
     """Where else the session could go, best first, and why not elsewhere
-    (``arshjul.explain.alternatives``; at most two solver probes, a few seconds)."""
-    found = explain_mod.alternatives(inst, plan, session_id, probe_limit=2, time_limit=5.0)
+    (``arshjul.explain.alternatives``).  No solver probes: the checker and the library's
+    presenter repair answer in about 2 s on the bundled year, where each probe of a slot
+    the repair could not fix added seconds to the page (and found no more options there)."""
+    found = explain_mod.alternatives(inst, plan, session_id, probe_limit=0)
     options = [
         Alternative(o.date, o.slot_id, o.start, o.objective, o.delta, o.presenters, o.dropped, o.added)
         for o in sorted(found.options, key=lambda o: (o.delta, o.start))
