@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "pinned_count": "{n} pinned",
     "penalty": "Penalty",
     "penalty_value": "penalty {value}",
+    "penalty_terms": "Penalty by rule",
     "bound_gap": "bound {bound}, gap {gap} %",
     "status": "Status",
     "plan_status_edited": "moved by hand; every rule holds",
