@@ -88,10 +88,9 @@ def _breaks_only_the_cap(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[s
 
 
 def _finish_job(driver: Any) -> None:
-    """On the progress page: the script polls until the result link shows; follow it."""
+    """On the progress page: the script polls the job and, when it is done, opens the new
+    plan with its changes."""
     _wait(driver, lambda d: d.current_url.endswith("/job"))
-    _wait(driver, lambda d: d.find_element(By.ID, "job-result").is_displayed())
-    driver.find_element(By.ID, "result-link").click()
     _wait(driver, lambda d: "/plans/" in d.current_url)
 
 

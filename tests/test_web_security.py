@@ -107,6 +107,12 @@ def test_the_token_leaves_the_address_and_the_cookie_is_strict(setup: Any) -> No
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     assert TOKEN not in cookie  # the cookie holds a session id, never the token
     assert c.get("/heatmap").status_code == 200
+    # the redirect stays on this server whatever the address looked like
+    for path in ("//evil.example/x", "/%5Cevil.example", "/%5C%5Cevil.example"):
+        r = c.get(f"{path}?token={TOKEN}", follow_redirects=False)
+        location = r.headers["location"]
+        assert r.status_code == 303 and location.startswith("/") and not location.startswith("//")
+        assert "\\" not in location
 
 
 @pytest.mark.parametrize(

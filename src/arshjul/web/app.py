@@ -344,8 +344,7 @@ async def pin(request: Request) -> Response:
     st, _, _, s = found
     form = await request.form()
     st.ws.set_pinned(s.id, str(form.get("pinned", "1")) == "1")
-    back = str(form.get("back", ""))
-    return RedirectResponse("/" if back == "year" else f"/session/{s.id}", 303)
+    return RedirectResponse(f"/session/{s.id}", 303)
 
 
 # -- plans ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import library as lib
+from .strings import text
 from .workspace import Workspace
 
 
@@ -90,7 +91,7 @@ def _start(ws: Workspace, job: Job, work: Callable[[Job], None]) -> Job:
         try:
             work(job)
         except lib.StopSignal:
-            job.state, job.message = "failed", "Stopped before the search had a plan."
+            job.state, job.message = "failed", text("job_stopped_early")
         except Exception as exc:  # a job must never die silently: the page shows it
             job.state, job.message = "failed", f"{type(exc).__name__}: {exc}"
         finally:
@@ -114,7 +115,7 @@ def start_solve(ws: Workspace, *, time_limit: float) -> Job:
     def work(job: Job) -> None:
         sc, _ = ws.scenario()
         plan = lib.solve(sc, time_limit=time_limit, report=_reporter(job), stop=job.stop)
-        _finish(ws, job, plan, origin="solve", note="a whole new plan")
+        _finish(ws, job, plan, origin="solve", note=text("note_solve"))
 
     return _start(ws, job, work)
 
@@ -141,9 +142,9 @@ def start_resolve(ws: Workspace, *, time_limit: float, frozen_until: dt.date | N
             stop=job.stop,
         )
         job.lines = out.report
-        note = f"re-solved with {len(out.frozen)} session(s) kept"
+        note = text("note_resolve", n=len(out.frozen))
         if frozen_until is not None:
-            note += f" (everything before {frozen_until} and the pinned ones)"
+            note += text("note_frozen_until", date=frozen_until.isoformat())
         _finish(ws, job, out.plan, origin="resolve", note=note)
 
     return _start(ws, job, work)
@@ -153,12 +154,12 @@ def _finish(ws: Workspace, job: Job, plan: lib.Plan, *, origin: str, note: str) 
     if not plan.found:
         job.state = "failed"
         job.message = {
-            "INFEASIBLE": "No plan: the rules cannot all hold.",
-            "MODEL_INVALID": "No plan: the model was invalid (a bug; please report it).",
-        }.get(plan.status, f"No plan was found within {job.time_limit:g} s.")
+            "INFEASIBLE": text("no_plan_infeasible"),
+            "MODEL_INVALID": text("no_plan_invalid"),
+        }.get(plan.status, text("no_plan_in_time", limit=f"{job.time_limit:g}"))
         return
     if plan.interrupted:
-        note += "; stopped by the planner, best plan kept"
+        note += text("note_stopped")
     info = ws.save_plan(plan, origin=origin, note=note, parent=job.base, pins=job.pins)
     if job.base is None:
         ws.set_current(info.id)

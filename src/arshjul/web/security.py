@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -205,9 +205,9 @@ class Guard:
             return
         sid = self.access.open_session()
         path = scope.get("path", "/")
-        if not path.startswith("/") or path.startswith("//"):
-            path = "/"
-        location = path + (f"?{urlencode(rest)}" if rest else "")
+        if not path.startswith("/") or path.startswith("//") or "\\" in path:
+            path = "/"  # never a redirect that a browser could read as another host
+        location = quote(path) + (f"?{urlencode(rest)}" if rest else "")
         cookie = f"{self.access.cookie}={sid}; Path=/; HttpOnly; SameSite=Strict"
         await _plain(send, 303, "Signed in.\n", (("location", location), ("set-cookie", cookie)))
 

@@ -26,7 +26,7 @@ import shutil
 import stat
 import tempfile
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -317,15 +317,7 @@ class Workspace:
                     raise
         return folder
 
-    def describe(self) -> dict[str, Any]:
-        """The workspace in a few facts (for the page header and tests)."""
-        return {"root": str(self.root), "current": self.current_id(), "plans": len(self.plans())}
-
 
 def _created_of(plan_id: str) -> str:
     stamp = dt.datetime.strptime(plan_id.split("Z", 1)[0], "%Y%m%dT%H%M%S.%f").replace(tzinfo=dt.UTC)
     return stamp.isoformat(timespec="seconds")
-
-
-def info_dict(info: PlanInfo) -> dict[str, Any]:
-    return asdict(info)

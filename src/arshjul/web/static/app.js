@@ -25,7 +25,6 @@
   if (!job || job.getAttribute("data-state") !== "running") {
     return;
   }
-  var state = document.getElementById("job-state");
   function show(field, value, unit) {
     var el = job.querySelector("[data-field='" + field + "']");
     if (el) {
@@ -51,23 +50,12 @@
           window.setTimeout(poll, 1000);
           return;
         }
-        job.setAttribute("data-state", s.state);
-        state.textContent = state.getAttribute("data-" + s.state) || s.state;
-        state.className = s.state === "done" ? "ok" : "problem";
-        var stop = document.getElementById("stop-form");
-        if (stop) {
-          stop.hidden = true;
+        if (s.state === "done" && s.result) {
+          // the new plan, with what changed against the current one
+          window.location.href = "/plans/" + encodeURIComponent(s.result);
+          return;
         }
-        if (s.message) {
-          var msg = document.getElementById("job-message");
-          msg.textContent = s.message;
-          msg.hidden = false;
-        }
-        if (s.result) {
-          var link = document.getElementById("result-link");
-          link.setAttribute("href", "/plans/" + encodeURIComponent(s.result));
-          document.getElementById("job-result").hidden = false;
-        }
+        window.location.reload(); // the page says why there is no plan
       })
       .catch(function () {
         window.setTimeout(poll, 3000);
