@@ -160,6 +160,8 @@ def _finish(ws: Workspace, job: Job, plan: lib.Plan, *, origin: str, note: str) 
         return
     if plan.interrupted:
         note += text("note_stopped")
+    solutions = job.progress.solutions if job.progress is not None else 1
+    job.progress = lib.SolveProgress(plan.wall_time, plan.objective, plan.bound, solutions)
     info = ws.save_plan(plan, origin=origin, note=note, parent=job.base, pins=job.pins)
     if job.base is None:
         ws.set_current(info.id)
