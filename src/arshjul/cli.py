@@ -36,6 +36,7 @@ from .commands import fail_input as _fail_input
 from .commands import load_scenario as _load
 from .commands import read_plan as _read_plan
 from .commands.explain import COMMANDS as EXPLAIN_COMMANDS
+from .commands.serve import serve as serve_command
 from .commands.variants import COMMANDS as VARIANT_COMMANDS
 from .commands.workbook import workbook
 from .edited import read_plan_file
@@ -449,7 +450,7 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
     click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")
 
 
-for _command in [*EXPLAIN_COMMANDS, *VARIANT_COMMANDS, workbook]:  # the commands in arshjul.commands
+for _command in [*EXPLAIN_COMMANDS, *VARIANT_COMMANDS, workbook, serve_command]:  # arshjul.commands
     main.add_command(_command)
 
 

@@ -1,0 +1,253 @@
+"""Safe by default: the workspace answers only its own planner, on this machine.
+
+One ASGI middleware in front of every route, static files included:
+
+1. **Host** must be ``127.0.0.1:PORT``, ``localhost:PORT`` or the ``--host`` given
+   (``[::1]:PORT`` too), else 400: a web page elsewhere cannot reach the server through a
+   DNS name it rebinds to 127.0.0.1.
+2. **Access token**: ``arshjul serve`` prints one URL with a random token (as Jupyter does).
+   ``GET ?token=...`` with the right token starts a session — an HttpOnly, SameSite=Strict
+   cookie holding a random session id, never the token — and redirects to the same address
+   without the token, so it leaves the address bar and the history.  Every other request
+   needs that cookie.  Wrong or missing: 403 and no data.
+3. **CSRF**: every request that is not GET or HEAD carries the session's CSRF token (form
+   field ``csrf`` or header ``X-CSRF-Token``), compared with :func:`hmac.compare_digest`;
+   a foreign ``Origin`` or ``Sec-Fetch-Site`` is refused too.  Else 403.
+4. **Headers** on every answer, errors included: a Content-Security-Policy of
+   ``default-src 'self'`` with no inline script, ``frame-ancestors 'none'``, nosniff,
+   ``Referrer-Policy: no-referrer`` and ``Cache-Control: no-store``.
+
+Tokens are compared in constant time; the session's CSRF token is an HMAC of its session id
+under a key made at start, so nothing but the session ids is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("content-security-policy", CSP),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cross-origin-opener-policy", "same-origin"),
+    ("cross-origin-resource-policy", "same-origin"),
+    ("cache-control", "no-store"),
+)
+MAX_BODY = 64 * 1024
+"""Forms here are a few fields; anything bigger is refused before it is read whole."""
+SAFE_METHODS = ("GET", "HEAD")
+CSRF_SCOPE_KEY = "arshjul.csrf"
+"""Where the middleware leaves the session's CSRF token for the templates."""
+
+
+def new_token() -> str:
+    """A fresh access token (``secrets.token_urlsafe(32)``: 256 random bits)."""
+    return secrets.token_urlsafe(32)
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """Host header values the server answers to."""
+    names = {"127.0.0.1", "localhost", "[::1]"}
+    if host and host not in ("0.0.0.0", "::"):
+        names.add(f"[{host}]" if ":" in host and not host.startswith("[") else host)
+    return frozenset(f"{name}:{port}".lower() for name in names)
+
+
+@dataclass
+class Access:
+    """Who may use this server: the token, the hosts, the live sessions."""
+
+    token: str
+    hosts: frozenset[str]
+    cookie: str
+    """The session cookie's name (with the port: cookies are shared across ports)."""
+    key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    _sessions: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def make(cls, *, token: str, host: str, port: int) -> Access:
+        return cls(token=token, hosts=allowed_hosts(host, port), cookie=f"arshjul_session_{port}")
+
+    def token_ok(self, given: str) -> bool:
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    def open_session(self) -> str:
+        sid = secrets.token_urlsafe(32)
+        with self._lock:
+            self._sessions.add(sid)
+        return sid
+
+    def session_ok(self, sid: str | None) -> bool:
+        if not sid:
+            return False
+        with self._lock:
+            known = list(self._sessions)
+        # constant time against every live session (there are a handful)
+        return any(hmac.compare_digest(sid.encode(), s.encode()) for s in known)
+
+    def csrf_for(self, sid: str) -> str:
+        return hmac.new(self.key, f"csrf:{sid}".encode(), hashlib.sha256).hexdigest()
+
+    def csrf_ok(self, sid: str, given: str | None) -> bool:
+        return bool(given) and hmac.compare_digest(self.csrf_for(sid).encode(), str(given).encode())
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def _cookie(headers: dict[str, str], name: str) -> str | None:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(headers.get("cookie", ""))
+    except Exception:  # a malformed Cookie header is no session
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None else None
+
+
+async def _plain(send: Send, status: int, text: str, extra: tuple[tuple[str, str], ...] = ()) -> None:
+    body = text.encode()
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        *((k.encode(), v.encode()) for k, v in (*SECURITY_HEADERS, *extra)),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+FORBIDDEN = "Forbidden. Open the address that 'arshjul serve' printed (it carries the access token).\n"
+
+
+class Guard:
+    """The middleware: see the module docstring for what it checks, in that order."""
+
+    def __init__(self, app: ASGIApp, access: Access) -> None:
+        self.app = app
+        self.access = access
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # lifespan; there are no websockets
+            if scope["type"] == "lifespan":
+                await self.app(scope, receive, send)
+            return
+        headers = _headers(scope)
+        if headers.get("host", "").lower() not in self.access.hosts:
+            await _plain(send, 400, "Bad Host header.\n")
+            return
+        method = scope["method"].upper()
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        tokens = [v for k, v in query if k == "token"]
+        if tokens and method in SAFE_METHODS:
+            await self._login(scope, send, tokens[0], [(k, v) for k, v in query if k != "token"])
+            return
+        sid = _cookie(headers, self.access.cookie)
+        if not self.access.session_ok(sid):
+            await _plain(send, 403, FORBIDDEN)
+            return
+        assert sid is not None
+        scope[CSRF_SCOPE_KEY] = self.access.csrf_for(sid)
+        if method not in SAFE_METHODS:
+            if not self._same_origin(headers):
+                await _plain(send, 403, "Forbidden: the request came from another site.\n")
+                return
+            body = await _read_body(receive)
+            if body is None:
+                await _plain(send, 413, "Request too large.\n")
+                return
+            given = headers.get("x-csrf-token")
+            if given is None and headers.get("content-type", "").startswith(
+                "application/x-www-form-urlencoded"
+            ):
+                form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+                given = form.get("csrf")
+            if not self.access.csrf_ok(sid, given):
+                await _plain(send, 403, "Forbidden: the form is stale or was not sent by this page.\n")
+                return
+            receive = _replay(body, receive)
+        await self.app(scope, receive, _with_headers(send))
+
+    def _same_origin(self, headers: dict[str, str]) -> bool:
+        """No sign of another site: ``Origin`` (when the browser names one; it says ``null``
+        under ``Referrer-Policy: no-referrer``) is this server, and ``Sec-Fetch-Site`` (when
+        sent) is same-origin.  The CSRF token is the check that counts; this one is extra."""
+        origin = headers.get("origin")
+        if origin is not None and origin != "null":
+            scheme, _, rest = origin.lower().partition("://")
+            if scheme != "http" or rest not in self.access.hosts:
+                return False
+        return headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
+    async def _login(self, scope: Scope, send: Send, given: str, rest: list[tuple[str, str]]) -> None:
+        if not self.access.token_ok(given):
+            await _plain(send, 403, FORBIDDEN)
+            return
+        sid = self.access.open_session()
+        path = scope.get("path", "/")
+        if not path.startswith("/") or path.startswith("//") or "\\" in path:
+            path = "/"  # never a redirect that a browser could read as another host
+        location = quote(path) + (f"?{urlencode(rest)}" if rest else "")
+        cookie = f"{self.access.cookie}={sid}; Path=/; HttpOnly; SameSite=Strict"
+        await _plain(send, 303, "Signed in.\n", (("location", location), ("set-cookie", cookie)))
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, rest: Receive) -> Receive:
+    """The body read for the CSRF check, once; then the client's own messages (disconnect)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await rest()
+
+    return receive
+
+
+def _with_headers(send: Send) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            names = {k.lower() for k, _ in message.get("headers", [])}
+            extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS if k.encode() not in names]
+            message["headers"] = [*message.get("headers", []), *extra]
+        await send(message)
+
+    return wrapped

@@ -1,0 +1,178 @@
+"""The workspace in a real browser: Debian's Chromium, headless, driven by Selenium through
+/usr/bin/chromedriver, against the real server (uvicorn in a thread on a free loopback port).
+
+open → solve → see the year → move a session where it breaks a rule and read the warning →
+move it where it fits → save → pin → re-solve → accept → download a calendar and parse it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+import arshjul
+from arshjul.web import Access, Workspace, create_app, jobs, new_token
+from arshjul.web import library as lib
+from arshjul.web.server import Background, free_port
+from web_support import SESSION
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver") or next(
+    (p for p in ("/usr/bin/chromedriver",) if os.access(p, os.X_OK)), None
+)
+if CHROMIUM is None or CHROMEDRIVER is None:
+    pytest.skip(
+        "needs Chromium and its chromedriver (Debian: apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
+
+WAIT = 90
+"""Seconds any one step may take at most (a solve is a few; this is a bound, not a goal)."""
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Workspace, str]]:
+    ws = Workspace.open(tmp_path / "ws")
+    port, token = free_port(), new_token()
+    app = create_app(ws, Access.make(token=token, host="127.0.0.1", port=port), time_limit=10)
+    with Background(app, port):
+        yield ws, f"http://127.0.0.1:{port}/?token={token}"
+        jobs.wait(ws, WAIT)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(WAIT)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait(driver: Any, until: Any) -> Any:
+    return WebDriverWait(driver, WAIT, poll_frequency=0.2).until(until)
+
+
+def _text(driver: Any, element_id: str) -> str:
+    text: str = driver.find_element(By.ID, element_id).text
+    return text
+
+
+def _breaks_only_the_cap(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[str, str]:
+    """A date and slot, nearest first, where moving ``sid`` breaks the invitation cap alone."""
+    sc, inst = ws.scenario()
+    here = plan.session(sid).date
+    for t in sorted(inst.slots, key=lambda t: (abs((t.date - here).days), t.index)):
+        moved = lib.move(sc, inst, plan, sid, t.date, t.slot)
+        if moved is not None and {b.rule for b in moved.verdict.broken} == {"region_invitation_cap"}:
+            return t.date.isoformat(), t.slot
+    raise AssertionError("no slot breaks the cap alone")
+
+
+def _finish_job(driver: Any) -> None:
+    """On the progress page: the script polls the job and, when it is done, opens the new
+    plan with its changes."""
+    _wait(driver, lambda d: d.current_url.endswith("/job"))
+    _wait(driver, lambda d: "/plans/" in d.current_url)
+
+
+def test_open_see_move_save_pin_resolve_accept_download(served: Any, browser: Any) -> None:
+    ws, address = served
+    browser.get(address)
+    assert "token=" not in browser.current_url  # the token left the address bar
+    # -- solve the year; the progress page follows the job by itself
+    browser.find_element(By.ID, "solve").click()
+    _finish_job(browser)
+    assert "This is the current plan." in _text(browser, "accepted")
+    first = ws.current_id()
+    assert first is not None
+
+    # -- see the year: the wheel and the sessions month by month; a click on the wheel opens one
+    browser.find_element(By.LINK_TEXT, "Year").click()
+    assert browser.find_element(By.CSS_SELECTOR, ".wheel svg.arshjul-wheel").is_displayed()
+    months = [h.text for h in browser.find_elements(By.CSS_SELECTOR, ".months h3")]
+    assert months[0] == "January 2027" and months[-1] == "December 2027"
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".months li")) == len(ws.plan(first).sessions)
+    marker = f"g[id='session-{SESSION}'] > :is(circle, rect, polygon, path)"  # the session's mark
+    browser.find_element(By.CSS_SELECTOR, marker).click()
+    _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}"))
+
+    # -- a move that breaks the invitation cap: the page names the rule before saving
+    day, slot = _breaks_only_the_cap(ws, ws.plan(first), SESSION)
+    date = browser.find_element(By.ID, "move-date")
+    browser.execute_script("arguments[0].value = arguments[1];", date, day)
+    Select(browser.find_element(By.ID, "move-slot")).select_by_value(slot)
+    browser.find_element(By.ID, "check-free").click()
+    _wait(browser, lambda d: d.current_url.endswith("/check"))
+    assert "breaks 1 rule(s)" in _text(browser, "verdict")
+    row = browser.find_element(By.CSS_SELECTOR, "tr.violation")
+    assert row.get_attribute("data-rule") == "region_invitation_cap"
+    assert "invitations in any 28 days" in row.text
+    assert browser.find_element(By.ID, "save-anyway").text == "Save anyway, breaking 1 rule(s)"
+    assert len(ws.plans()) == 1  # nothing saved by checking
+
+    # -- back, and move it where it fits: the best of the alternatives
+    browser.find_element(By.ID, "back").click()
+    choice = Select(browser.find_element(By.ID, "where"))
+    where = choice.options[0].get_attribute("value")
+    choice.select_by_index(0)
+    browser.find_element(By.ID, "check-option").click()
+    assert "Every rule holds" in _wait(browser, lambda d: d.find_element(By.ID, "verdict")).text
+    browser.find_element(By.ID, "save").click()
+    _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}"))
+    edited = ws.current_id()
+    assert edited is not None and edited.endswith("-edited")
+    assert "moved by hand" in browser.find_element(By.CSS_SELECTOR, "header .current").text
+    moved = ws.plan(edited).session(SESSION)
+    assert f"{moved.date.isoformat()} {moved.slot}" == where
+
+    # -- pin it, and re-solve the rest
+    browser.find_element(By.ID, "pin").click()
+    _wait(browser, lambda d: "This session is pinned." in d.page_source)
+    assert ws.pins() == [SESSION]
+    browser.find_element(By.LINK_TEXT, "Year").click()
+    browser.find_element(By.ID, "resolve").click()
+    _finish_job(browser)
+    result = browser.current_url.rsplit("/", 1)[1]
+    assert ws.current_id() == edited  # shown with its changes, not yet current
+    kept = ws.plan(result).session(SESSION)
+    assert (kept.date, kept.slot, kept.presentations) == (moved.date, moved.slot, moved.presentations)
+
+    # -- accept
+    browser.find_element(By.ID, "accept").click()
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".wheel svg"))
+    assert ws.current_id() == result
+
+    # -- download the master calendar through the browser's own session, and parse it
+    href = browser.find_element(By.ID, "download-master").get_attribute("href")
+    body = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.text()).then(done, e => done('ERROR ' + e));",
+        href,
+    )
+    calendar = Calendar.from_ical(body)
+    assert len(calendar.walk("VEVENT")) == len(ws.plan(result).sessions)
+    uids = {str(e["uid"]) for e in calendar.walk("VEVENT")}
+    assert any(uid.startswith(f"{SESSION}@") for uid in uids)
+
+    # the pages kept to their Content-Security-Policy: nothing was blocked
+    blocked = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert blocked == []
