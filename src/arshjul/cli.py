@@ -384,20 +384,26 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
     help="Draw a hand on the wheel at this date (e.g. the freeze date of a replan).",
 )
 @click.option("--png", is_flag=True, help="Also render wheel.png (needs Chromium).")
-def report_command(plan_file: str, output: str | None, today: dt.datetime | None, png: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also print report.pdf on A4 (needs Chromium).")
+def report_command(
+    plan_file: str, output: str | None, today: dt.datetime | None, png: bool, pdf: bool
+) -> None:
     """Rebuild the wheel, heatmap and report from a saved plan.
 
     \b
     Example:
       arshjul report out/sweden-2027/plan.json --today 2027-05-01
     """
-    from .exporters.report import write_report
+    from .exporters.report import ChromiumMissing, write_report
 
     plan = _read_plan(plan_file)
     out = Path(output) if output else Path(plan_file).parent
     try:
-        written = write_report(plan, out, today=today.date() if today else None, png=png)
-    except RuntimeError as err:  # no Chromium for the PNG
+        written = write_report(plan, out, today=today.date() if today else None, png=png, pdf=pdf)
+    except ChromiumMissing as err:  # checked before anything is written
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except RuntimeError as err:  # Chromium failed to render the PNG or PDF
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_NO_PLAN)
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {out}/")
