@@ -96,7 +96,7 @@ RING_MAX_W = 60.0
 LEGEND_X = 1000.0
 LEGEND_RIGHT = VIEW_W - 12.0
 """The legend's text ends here: its lines are measured against it."""
-LABEL_MAX_PX = 240.0
+LABEL_MAX_PX = 360.0
 """A session label is at most this long, even on an empty ring."""
 TITLE_MARGIN = 8.0
 """Space kept between the centre title and the first ring (px on each side)."""
