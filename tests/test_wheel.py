@@ -24,6 +24,7 @@ import pytest
 
 from arshjul.exporters.heatmap import AT_CAP, cap_months, heatmap_svg
 from arshjul.exporters.png import CHROMIUM_FLAGS, wheel_png
+from arshjul.exporters.svg import OKABE_ITO, PATTERNS, style_of
 from arshjul.exporters.wheel import CX, CY, Label, angle_of, wheel_layout, wheel_svg
 from arshjul.plan import Closure, Plan, Presentation, Session, SessionKind
 from plans import HOSTILE, REGIONS, at, sample_plan
@@ -427,6 +428,59 @@ def test_twenty_themes_use_patterns_only_past_the_plain_colours() -> None:
     assert [r.pattern for r in rings[:7]] == ["solid"] * 7
     assert [r.pattern for r in rings[7:]] == ["dots"] * 7 + ["rings"] * 7 + ["crosses"]
     assert len({r.colour for r in rings}) == 7
+
+
+CVD = {
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "tritanopia": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
+    "normal": ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)),
+}
+"""Machado, Oliveira and Fernandes (2009), severity 1: linear-RGB matrices that show a colour
+as a dichromat sees it."""
+
+
+def _lab(hex_colour: str, matrix: tuple[tuple[float, float, float], ...]) -> tuple[float, float, float]:
+    """CIELAB (D65) of an sRGB colour as seen through ``matrix``."""
+
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    rgb = [linear(int(hex_colour[i : i + 2], 16)) for i in (1, 3, 5)]
+    r, g, b = (min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb, strict=True)))) for row in matrix)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def test_the_palette_stays_apart_for_colour_blind_eyes() -> None:
+    """Every two of the seven ring colours differ by at least 15 CIELAB units as people with
+    each of the three dichromacies see them (about 2.3 is a just-noticeable difference); where
+    more rings than colours are needed, the pattern tells them apart, not a closer colour."""
+    for name, matrix in CVD.items():
+        seen = [_lab(c, matrix) for c in OKABE_ITO]
+        closest = min(math.dist(a, b) for a, b in itertools.combinations(seen, 2))
+        assert closest >= 15, (name, closest)
+    assert len({style_of(i) for i in range(28)}) == 28
+    assert {style_of(i)[1] for i in range(28)} == set(PATTERNS)
 
 
 def _arc_px(label: Label) -> float:
