@@ -188,6 +188,8 @@ class _Section:
     """False where the HTML shows the same numbers as a figure (the heat map)."""
     notice: bool = False
     """The first paragraph is a warning (no plan to show)."""
+    anchor: str = ""
+    """The section's id in HTML, so ``report.html#wheel`` opens at the wheel."""
 
 
 def _dec(x: float, digits: int = 1) -> str:
@@ -265,7 +267,12 @@ def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
     out: list[_Section] = [_intro_section(plan, today)]
     if plan.sessions:
         out.append(
-            _Section(title=_t("meetings"), paragraphs=[_t("meetings_intro")], css_class="meetings-head")
+            _Section(
+                title=_t("meetings"),
+                paragraphs=[_t("meetings_intro")],
+                css_class="meetings-head",
+                anchor="meetings",
+            )
         )
         out += _month_sections(plan, today)
     if plan.regions:
@@ -274,11 +281,18 @@ def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
                 title=_t("regions"),
                 paragraphs=[_t("regions_intro", days=plan.window_days)],
                 css_class="regions-head",
+                anchor="regions",
             )
         )
         out += _region_sections(plan)
     out.append(
-        _Section(title=_t("wheel"), paragraphs=[_t("wheel_intro")], figure="wheel", css_class="figure wheel")
+        _Section(
+            title=_t("wheel"),
+            paragraphs=[_t("wheel_intro")],
+            figure="wheel",
+            css_class="figure wheel",
+            anchor="wheel",
+        )
     )
     out.append(_load_section(plan))
     if plan.closures:
@@ -458,6 +472,7 @@ def _load_section(plan: Plan) -> _Section:
         table=_Table(headers, rows, frozenset(range(1, len(headers)))),
         figure="heatmap",
         css_class="figure load",
+        anchor="load",
         table_in_html=False,
     )
 
@@ -488,6 +503,7 @@ def _solver_section(plan: Plan) -> _Section:
         paragraphs=[_t("solver_intro")],
         table=_Table([_t("col_measure"), _t("col_value")], rows, css_class="solver"),
         css_class="solver",
+        anchor="solver",
     )
 
 
@@ -619,7 +635,10 @@ def _render_html(plan: Plan, sections: list[_Section], figures: dict[str, str]) 
         "<body>",
     ]
     for sec in sections:
-        out.append(f'<section class="{sec.css_class}">' if sec.css_class else "<section>")
+        attrs = (f' id="{sec.anchor}"' if sec.anchor else "") + (
+            f' class="{sec.css_class}"' if sec.css_class else ""
+        )
+        out.append(f"<section{attrs}>")
         out.append(f"<h{sec.level}>{_h(sec.title)}</h{sec.level}>")
         for i, para in enumerate(sec.paragraphs):
             notice = sec.notice and i == 0
