@@ -94,6 +94,73 @@ def test_report_of_a_plan_not_found_still_renders() -> None:
     assert "ingen plan" in wheel_svg(plan)
 
 
+PLANNERS_ORDER = [
+    "Årets möten",
+    "Regionerna",
+    "Året i ett hjul",
+    "Belastning per region",
+    "Stängda dagar och perioder",
+    "Så togs planen fram",
+]
+"""The report's parts, in the order a planner looks for them: the solver's numbers last."""
+
+
+def test_html_reads_in_a_planners_order() -> None:
+    page = report_html(sample_plan(), today=FREEZE)
+    heads = re.findall(r"<h2>(.*?)</h2>", page)
+    assert heads == PLANNERS_ORDER
+    at = {h: page.index(f"<h2>{h}</h2>") for h in heads}
+    # the months come under the meetings, the regions under theirs, the score under the solver
+    months = [m.start() for m in re.finditer(r"<h3>(?:Februari|Mars|April|November) 2027</h3>", page)]
+    assert len(months) == 4 and all(at["Årets möten"] < m < at["Regionerna"] for m in months)
+    region = page.index("<h3>Region Östergötland (SE-E)</h3>")
+    assert at["Regionerna"] < region < at["Året i ett hjul"]
+    assert at["Så togs planen fram"] < page.index("<h3>Poäng per del</h3>")
+    assert page.index('class="arshjul-wheel"') > at["Året i ett hjul"]
+    for anchor in ("meetings", "regions", "wheel", "load", "solver"):
+        assert page.count(f'<section id="{anchor}"') == 1
+    assert (
+        at["Belastning per region"] < page.index('class="arshjul-heatmap"') < at["Stängda dagar och perioder"]
+    )
+
+
+def test_meetings_come_month_by_month_with_the_running_order() -> None:
+    plan = sample_plan()
+    md = report_markdown(plan)
+    months = re.findall(r"^### (\w+ 2027)$", md, re.M)
+    assert months == ["Februari 2027", "Mars 2027", "April 2027", "November 2027"]
+    # each meeting sits under its own month, in date order, with kind and presenters in order
+    feb = md[md.index("### Februari 2027") : md.index("### Mars 2027")]
+    rows = [line for line in feb.splitlines() if line.startswith("| ") and "2027" not in line[:4]]
+    assert [r.split(" | ")[0] for r in rows[2:]] == ["| tis 2 feb", "| tis 23 feb"]
+    health = rows[3]
+    assert "Snabbdialog" in health and "Hållbar precisionshälsa" in health
+    order = ["09:00–09:10 Vinnova (värd)", "09:10–09:20 Region Östergötland", "09:30–09:40 Region Skåne"]
+    assert [health.index(x) for x in order] == sorted(health.index(x) for x in order)
+    assert "| Lärmöte |" in rows[2]
+
+
+def test_invited_says_all_but_when_that_is_shorter() -> None:
+    plan = sample_plan()
+    md = report_markdown(plan)
+    assert "alla (6)" in md  # the learning meeting: every region
+    assert "alla utom SE-BD (5)" in md  # the dialogs: all six but Norrbotten
+    few = dataclasses.replace(plan.sessions[-1], invited=("SE-M", "SE-E"))
+    md = report_markdown(dataclasses.replace(plan, sessions=[*plan.sessions[:-1], few]))
+    assert "SE-E, SE-M (2)" in md  # in the scenario's order, not as given
+
+
+def test_a_place_or_link_every_meeting_shares_is_said_once() -> None:
+    plan = sample_plan()
+    link = "https://teams.example/l/meetup-join/abc"
+    same = [dataclasses.replace(s, location="Digitalt", meeting_link=link) for s in plan.sessions]
+    md = report_markdown(dataclasses.replace(plan, sessions=same))
+    assert md.count(link) == 1 and "Gäller alla möten: Plats: Digitalt · Länk: " in md
+    md = report_markdown(plan)  # the sample's places differ: each meeting says its own
+    assert "Plats: Vinnova, Mäster Samuelsgatan 56, Stockholm; och digitalt" in md
+    assert "Gäller alla möten" not in md
+
+
 # -- Markdown ---------------------------------------------------------------------------------
 
 
@@ -126,6 +193,13 @@ def test_markdown_tables_survive_pipes_and_newlines() -> None:
             table = []
     assert "Lärmöte \\| del 1 rad två \\| \\*fet\\* \\[länk\\](x)" in md
     assert "Skåne \\| Syd" in md
+
+
+def test_markdown_keeps_the_planners_order() -> None:
+    md = report_markdown(sample_plan(), today=FREEZE)
+    assert re.findall(r"^## (.*)$", md, re.M) == PLANNERS_ORDER
+    assert md.index("![Årshjul](wheel.svg)") < md.index("![Belastning per region](heatmap.svg)")
+    assert md.index("### Poäng per del") > md.index("## Så togs planen fram")
 
 
 def test_markdown_escapes_hostile_text_and_links_pictures() -> None:
@@ -261,17 +335,20 @@ def near(counts: dict[tuple[int, ...], int], rgb: tuple[int, int, int], tol: int
 
 @needs_chromium
 def test_report_screenshot_is_not_blank(tmp_path: Path) -> None:
+    # the wheel comes after the meetings and the regions now, so the window is tall enough to
+    # hold the whole sample report (at half scale, to keep the PNG small): its top shows text
+    # and table tints, and further down the wheel's orange "today" hand
     (page,) = [p for p in write_report(sample_plan(), tmp_path / "out", today=FREEZE) if p.suffix == ".html"]
     shot = tmp_path / "report.png"
-    done = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", page.as_uri())
+    args = ("--window-size=1200,9000", "--force-device-scale-factor=0.5")
+    done = chromium(tmp_path, f"--screenshot={shot}", *args, page.as_uri())
     assert shot.exists(), done.stderr[-2000:]
     width, height, rows, bpp = decode_png(shot.read_bytes())
-    assert (width, height) == (1200, 2000)
-    counts = colours(rows, bpp)
-    white = counts.get((255, 255, 255), 0)
-    assert len(counts) > 200  # text, tints and anti-aliasing, not a flat page
-    assert 1 - white / (width * height) > 0.1
-    assert near(counts, (0xD5, 0x5E, 0x00)) > 50  # the orange "today" hand of the wheel is on screen
+    assert (width, height) == (600, 4500)
+    top = colours(rows[:1000], bpp)
+    assert len(top) > 200  # text, tints and anti-aliasing, not a flat page
+    assert 1 - top.get((255, 255, 255), 0) / (width * 1000) > 0.05
+    assert near(colours(rows, bpp), (0xD5, 0x5E, 0x00)) > 20  # the orange "today" hand of the wheel
 
 
 @needs_chromium

@@ -41,7 +41,7 @@ from .commands.variants import COMMANDS as VARIANT_COMMANDS
 from .commands.workbook import workbook
 from .edited import read_plan_file
 from .errors import ScenarioError, ScenarioWarning
-from .exporters.report import write_report
+from .exporters.report import ChromiumMissing, write_report
 from .i18n import LANGUAGES, _, cli_day, ngettext, set_cli_language
 from .options import SolveOptions, SolveStatus
 from .plan import Plan
@@ -380,7 +380,10 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
     help="Draw a hand on the wheel at this date (e.g. the freeze date of a replan).",
 )
 @click.option("--png", is_flag=True, help="Also render wheel.png (needs Chromium).")
-def report_command(plan_file: str, output: str | None, today: dt.datetime | None, png: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also print report.pdf on A4 (needs Chromium).")
+def report_command(
+    plan_file: str, output: str | None, today: dt.datetime | None, png: bool, pdf: bool
+) -> None:
     """Rebuild the wheel, heatmap and report from a saved plan.
 
     \b
@@ -390,8 +393,11 @@ def report_command(plan_file: str, output: str | None, today: dt.datetime | None
     plan = _read_plan(plan_file)
     out = Path(output) if output else Path(plan_file).parent
     try:
-        written = write_report(plan, out, today=today.date() if today else None, png=png)
-    except RuntimeError as err:  # no Chromium for the PNG
+        written = write_report(plan, out, today=today.date() if today else None, png=png, pdf=pdf)
+    except ChromiumMissing as err:  # checked before anything is written
+        click.echo(_("error: {problem}").format(problem=err), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except RuntimeError as err:  # Chromium failed to render the PNG or PDF
         click.echo(_("error: {problem}").format(problem=err), err=True)
         sys.exit(EXIT_NO_PLAN)
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {out}/")

@@ -5,6 +5,8 @@ picture answers it per region: one row per region, one cell per month (the numbe
 exactly :meth:`Plan.load`'s ``by_month``), the region's presentations, and its worst rolling
 window against its own cap.  A cell or region at the cap gets a thick outline and a ▲, not
 just a darker colour, so it survives greyscale print and colour-blind eyes.
+
+Every word the heat map shows is in :data:`TEXT`, for a later gettext pass.
 """
 
 from __future__ import annotations
@@ -14,7 +16,44 @@ from xml.sax.saxutils import escape
 
 from ..plan import Plan, RegionLoad
 from .labels import MONTHS_SV, MONTHS_SV_SHORT, day_sv
-from .svg import FONT_STACK, INK, el, fmt_num, shorten, text_px
+from .svg import FONT_STACK, INK, el, fmt_num, shorten_px, text_px
+
+TEXT: dict[str, str] = {
+    "title": "Inbjudningar per region och månad",
+    "doc_title": "Belastning per region: {name}",
+    "no_cap": "Tak: inget angivet per {days} dagar",
+    "caps": "Tak: högst {cap} inbjudningar per region och {days} dagar · {start} – {end}",
+    "month_year": "{month} {year}",
+    "region": "Region",
+    "col_invitations": "Inbjudn.",
+    "col_presentations": "Presentat.",
+    "col_worst": "Värsta fönster",
+    "cell_tip": "{name}, {month} {year}: {n} inbjudningar",
+    "cell_tip_presenting": ", varav {n} att presentera",
+    "cell_tip_at_cap": " — ingår i ett {days}-dagarsfönster vid taket ({cap})",
+    "cell_presentations": "{n} pres.",
+    "region_tip": "{name} ({code})",
+    "of_cap": "{worst} av {cap}",
+    "over_cap": "{text} {mark} över",
+    "at_cap": "{text} {mark} vid tak",
+    "window_tip": "Flest inbjudningar på {days} dagar: {worst}",
+    "window_tip_from": " (från {day})",
+    "window_tip_cap": "; tak {cap}",
+    "fewer": "Färre",
+    "more": "fler inbjudningar (0–{top})",
+    "note_cap": (
+        "Tjock ram och {mark}: månaden har inbjudningar i ett {days}-dagarsfönster som når regionens tak."
+    ),
+    "note_pres": "”pres.” = varav presentationer den månaden; övriga inbjudningar är att lyssna.",
+    "note_pres_short": "”pres.” = varav presentationer den månaden.",
+}
+"""Every word the heat map shows (Swedish), by key; ``{name}`` fields are filled with
+:meth:`str.format`."""
+
+
+def _t(key: str, **fields: object) -> str:
+    return TEXT[key].format(**fields) if fields else TEXT[key]
+
 
 BLUES = ("#ffffff", "#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 """A single-hue light-to-dark ramp: ordered by lightness alone, so it reads for every eye
@@ -83,7 +122,7 @@ def heatmap_svg(plan: Plan) -> str:
     parts: list[str] = [f'<rect width="{fmt_num(width)}" height="{fmt_num(height)}" fill="#ffffff"/>']
     parts.append(
         f'<text x="{fmt_num(LEFT)}" y="34" font-size="21" font-weight="700" fill="{INK}">'
-        "Inbjudningar per region och månad</text>"
+        f"{escape(_t('title'))}</text>"
     )
     parts.append(
         f'<text x="{fmt_num(LEFT)}" y="58" font-size="14" fill="#444444">{escape(_subtitle(plan))}</text>'
@@ -92,7 +131,7 @@ def heatmap_svg(plan: Plan) -> str:
     for row, load in enumerate(loads):
         parts += _row(plan, load, row, months, presented, top, x_sum)
     parts += _legend(plan, top, TOP + CELL_H * max(1, len(loads)) + 34, width)
-    title = f"Belastning per region: {plan.scenario_name}"
+    title = _t("doc_title", name=plan.scenario_name)
     w, h = fmt_num(width, 0), fmt_num(height, 0)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -106,11 +145,10 @@ def heatmap_svg(plan: Plan) -> str:
 def _subtitle(plan: Plan) -> str:
     caps = sorted(set(plan.window_max.get(c, 0) for c in plan.regions))
     if not caps:
-        return f"Tak: inget angivet per {plan.window_days} dagar"
+        return _t("no_cap", days=plan.window_days)
     cap = str(caps[0]) if len(caps) == 1 else f"{caps[0]}–{caps[-1]}"
-    return (
-        f"Tak: högst {cap} inbjudningar per region och {plan.window_days} dagar · "
-        f"{day_sv(plan.period_start)} – {day_sv(plan.period_end)}"
+    return _t(
+        "caps", cap=cap, days=plan.window_days, start=day_sv(plan.period_start), end=day_sv(plan.period_end)
     )
 
 
@@ -120,7 +158,7 @@ def _header(months: list[str], x_sum: float) -> list[str]:
     years = len({m[:4] for m in months}) > 1
     for i, key in enumerate(months):
         x = LEFT + NAME_W + CELL_W * (i + 0.5)
-        tip = f"<title>{MONTHS_SV[int(key[5:]) - 1]} {key[:4]}</title>"
+        tip = f"<title>{_t('month_year', month=MONTHS_SV[int(key[5:]) - 1], year=key[:4])}</title>"
         parts.append(
             el(
                 "text",
@@ -138,7 +176,7 @@ def _header(months: list[str], x_sum: float) -> list[str]:
                 f'<text x="{fmt_num(x)}" y="{fmt_num(y - 18)}" font-size="12" fill="#555555" '
                 f'text-anchor="middle">{key[:4]}</text>'
             )
-    heads = ("Inbjudn.", "Presentat.", "Värsta fönster")
+    heads = (_t("col_invitations"), _t("col_presentations"), _t("col_worst"))
     x = x_sum
     for w, head in zip(SUM_W, heads, strict=True):
         parts.append(
@@ -154,7 +192,7 @@ def _header(months: list[str], x_sum: float) -> list[str]:
             )
         )
         x += w
-    parts.append(el("text", "Region", x=LEFT, y=y, font_size=14, font_weight=600, fill=INK))
+    parts.append(el("text", _t("region"), x=LEFT, y=y, font_size=14, font_weight=600, fill=INK))
     return parts
 
 
@@ -173,10 +211,12 @@ def _row(
     hot = cap_months(days, plan.window_days, cap) if cap is not None else set()
     at_cap = cap is not None and load.worst_window >= cap and load.invitations > 0
     band = "#f6f6f6" if row % 2 else "#ffffff"
+    # the name as much as fits beside its code, measured; the tooltip has both whole
+    room = NAME_W - 12 - text_px(f" {load.code}", 11)
     name = (
-        escape(shorten(load.name, 26))
+        escape(shorten_px(load.name, 14, room) or load.code)
         + el("tspan", f" {escape(load.code)}", font_size=11, fill="#666666")
-        + f"<title>{escape(f'{load.name} ({load.code})')}</title>"
+        + f"<title>{escape(_t('region_tip', name=load.name, code=load.code))}</title>"
     )
     parts = [
         el("rect", x=LEFT, y=y, width=x_sum + sum(SUM_W) - LEFT, height=CELL_H, fill=band),
@@ -188,11 +228,11 @@ def _row(
         flagged = key in hot
         fill, ink = _shade(value, top)
         x = LEFT + NAME_W + CELL_W * i
-        tip = f"{load.name}, {MONTHS_SV[int(key[5:]) - 1]} {key[:4]}: {value} inbjudningar"
+        tip = _t("cell_tip", name=load.name, month=MONTHS_SV[int(key[5:]) - 1], year=key[:4], n=value)
         if pres:
-            tip += f", varav {pres} att presentera"
+            tip += _t("cell_tip_presenting", n=pres)
         if flagged:
-            tip += f" — ingår i ett {plan.window_days}-dagarsfönster vid taket ({cap})"
+            tip += _t("cell_tip_at_cap", days=plan.window_days, cap=cap)
         inset = 1.5 if flagged else 0.5
         rect = el(
             "rect",
@@ -218,7 +258,7 @@ def _row(
         if pres:
             body += el(
                 "text",
-                f"{pres} pres.",
+                _t("cell_presentations", n=pres),
                 x=x + CELL_W / 2,
                 y=y + CELL_H - 4,
                 font_size="9.5",
@@ -282,25 +322,25 @@ def _row(
 
 
 def _window_text(load: RegionLoad, cap: int | None) -> str:
-    text = f"{load.worst_window} av {cap}" if cap is not None else str(load.worst_window)
+    text = _t("of_cap", worst=load.worst_window, cap=cap) if cap is not None else str(load.worst_window)
     if cap is not None and load.invitations and load.worst_window > cap:
-        return f"{text} {AT_CAP} över"
+        return _t("over_cap", text=text, mark=AT_CAP)
     if cap is not None and load.invitations and load.worst_window >= cap:
-        return f"{text} {AT_CAP} vid tak"
+        return _t("at_cap", text=text, mark=AT_CAP)
     return text
 
 
 def _window_tooltip(plan: Plan, load: RegionLoad, cap: int | None) -> str:
-    text = f"Flest inbjudningar på {plan.window_days} dagar: {load.worst_window}"
+    text = _t("window_tip", days=plan.window_days, worst=load.worst_window)
     if load.worst_window_start is not None and load.worst_window:
-        text += f" (från {day_sv(load.worst_window_start)})"
+        text += _t("window_tip_from", day=day_sv(load.worst_window_start))
     if cap is not None:
-        text += f"; tak {cap}"
+        text += _t("window_tip_cap", cap=cap)
     return text
 
 
 def _legend(plan: Plan, top: int, y: float, width: float) -> list[str]:
-    parts = ['<g class="legend">' + el("text", "Färre", x=LEFT, y=y, font_size=13, fill="#444444")]
+    parts = ['<g class="legend">' + el("text", _t("fewer"), x=LEFT, y=y, font_size=13, fill="#444444")]
     x = LEFT + 48
     steps = sorted({_shade(v, top)[0] for v in range(1, top + 1)}, key=BLUES.index)
     for colour in (BLUES[0], *steps):
@@ -309,7 +349,7 @@ def _legend(plan: Plan, top: int, y: float, width: float) -> list[str]:
             f'stroke="#c4c4c4" stroke-width="1"/>'
         )
         x += 32
-    more = f"fler inbjudningar (0–{top})"
+    more = _t("more", top=top)
     parts.append(el("text", more, x=x + 6, y=y, font_size=13, fill="#444444"))
     y += 34
     sample = el(
@@ -334,15 +374,12 @@ def _legend(plan: Plan, top: int, y: float, width: float) -> list[str]:
         text_anchor="middle",
     )
     parts.append(sample)
-    note = (
-        f"Tjock ram och {AT_CAP}: månaden har inbjudningar i ett {plan.window_days}-dagarsfönster "
-        "som når regionens tak."
-    )
+    note = _t("note_cap", mark=AT_CAP, days=plan.window_days)
     parts.append(el("text", escape(note), x=LEFT + 52, y=y, font_size=13, fill=INK))
     y += 26
-    note = "”pres.” = varav presentationer den månaden; övriga inbjudningar är att lyssna."
+    note = _t("note_pres")
     if text_px(note, 13) > width - LEFT * 2:
-        note = "”pres.” = varav presentationer den månaden."
+        note = _t("note_pres_short")
     parts.append(el("text", escape(note), x=LEFT, y=y, font_size=13, fill=INK))
     parts.append("</g>")
     return parts

@@ -24,6 +24,13 @@ KIND_SV: dict[str, str] = {
     "learning": "Lärmöte",
     "network": "Nätverksmöte (RND)",
 }
+KIND_SV_SHORT: dict[str, str] = {
+    "dialog": "Snabbdialog",
+    "hybrid": "Hybridmöte",
+    "learning": "Lärmöte",
+    "network": "Nätverksmöte",
+}
+"""The kinds as a table column shows them (the long names are in :data:`KIND_SV`)."""
 
 
 def day_sv(day: dt.date, *, year: bool = True, weekday: bool = False) -> str:
@@ -41,4 +48,12 @@ def clock(t: dt.datetime, tz: str) -> str:
     return f"{t.astimezone(ZoneInfo(tz)):%H:%M}"
 
 
-__all__ = ["KIND_SV", "MONTHS_SV", "MONTHS_SV_SHORT", "WEEKDAYS_SV_SHORT", "clock", "day_sv"]
+__all__ = [
+    "KIND_SV",
+    "KIND_SV_SHORT",
+    "MONTHS_SV",
+    "MONTHS_SV_SHORT",
+    "WEEKDAYS_SV_SHORT",
+    "clock",
+    "day_sv",
+]

@@ -2,8 +2,9 @@
 
 It goes through headless Chromium: a browser already renders the HTML report, shapes
 Swedish text with the system's fonts and follows text along arcs, so the PNG looks exactly
-like the SVG does in a browser.  Nothing else in arshjul needs Chromium; without it only
-the PNG is missing, with advice on how to get it.
+like the SVG does in a browser.  The same runner prints the report to PDF (:mod:`.pdf`).
+Nothing else in arshjul needs Chromium; without it only the PNG and the PDF are missing,
+with advice on how to get them (:class:`ChromiumMissing`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ CHROMIUM_FLAGS = (
 )
 
 
+class ChromiumMissing(RuntimeError):
+    """No headless Chromium for an output that needs one (``wheel.png``, ``report.pdf``).
+
+    The message is one line that says what to install; the CLI prints it and exits 2."""
+
+    def __init__(self, output: str) -> None:
+        self.output = output
+        super().__init__(
+            f"{output} needs headless Chromium and none was found on PATH "
+            "(install it, e.g. `apt-get install chromium`, or set ARSHJUL_CHROMIUM); "
+            "the SVG, HTML and Markdown outputs do not need it"
+        )
+
+
 def find_chromium() -> str | None:
     """Path of a Chromium-family browser: ``$ARSHJUL_CHROMIUM``, else the first on ``PATH``."""
     env = os.environ.get("ARSHJUL_CHROMIUM")
@@ -45,38 +60,47 @@ def find_chromium() -> str | None:
     return None
 
 
-def chromium_screenshot(
-    html: str, width: int, height: int, *, scale: float = 1.0, timeout: float = 120
-) -> bytes:
-    """Render an HTML document in headless Chromium and return the viewport as PNG bytes."""
+def run_chromium(html: str, output: str, args: list[str], *, timeout: float = 120) -> bytes:
+    """Open ``html`` in headless Chromium with ``args`` and return the file it wrote.
+
+    ``args`` may name two placeholders: ``{out}`` (the file Chromium should write) and
+    ``{page}`` (the page's URL).  ``output`` names the result in messages (``wheel.png``).
+    Raises :class:`ChromiumMissing` without a browser and RuntimeError when it writes nothing.
+    """
     browser = find_chromium()
     if browser is None:
-        raise RuntimeError(
-            "PNG export needs headless Chromium and none was found on PATH "
-            "(install it, e.g. `apt-get install chromium`, or set ARSHJUL_CHROMIUM); "
-            "the SVG and HTML outputs do not need it"
-        )
-    with tempfile.TemporaryDirectory(prefix="arshjul-png-") as tmp:
+        raise ChromiumMissing(output)
+    with tempfile.TemporaryDirectory(prefix="arshjul-chromium-") as tmp:
         page = Path(tmp) / "page.html"
-        out = Path(tmp) / "shot.png"
+        out = Path(tmp) / output
         page.write_text(html, encoding="utf-8")
         cmd = [
             browser,
             *CHROMIUM_FLAGS,
             f"--user-data-dir={Path(tmp) / 'profile'}",
-            f"--window-size={width},{height}",
-            f"--force-device-scale-factor={scale:g}",
-            f"--screenshot={out}",
-            page.as_uri(),
+            *(a.replace("{out}", str(out)).replace("{page}", page.as_uri()) for a in args),
         ]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise RuntimeError(f"Chromium could not render the PNG: {exc}") from None
+            raise RuntimeError(f"Chromium could not render {output}: {exc}") from None
         if not out.exists() or out.stat().st_size == 0:
             tail = "\n".join(done.stderr.strip().splitlines()[-5:])
-            raise RuntimeError(f"Chromium exited with {done.returncode} and wrote no PNG:\n{tail}")
+            raise RuntimeError(f"Chromium exited with {done.returncode} and wrote no {output}:\n{tail}")
         return out.read_bytes()
+
+
+def chromium_screenshot(
+    html: str, width: int, height: int, *, scale: float = 1.0, timeout: float = 120
+) -> bytes:
+    """Render an HTML document in headless Chromium and return the viewport as PNG bytes."""
+    args = [
+        f"--window-size={width},{height}",
+        f"--force-device-scale-factor={scale:g}",
+        "--screenshot={out}",
+        "{page}",
+    ]
+    return run_chromium(html, "wheel.png", args, timeout=timeout)
 
 
 def wheel_png(svg: str, *, scale: float = 1.0) -> bytes:
@@ -95,4 +119,12 @@ def wheel_png(svg: str, *, scale: float = 1.0) -> bytes:
     return chromium_screenshot(html, width, height, scale=scale)
 
 
-__all__ = ["CHROMIUM_FLAGS", "CHROMIUM_NAMES", "chromium_screenshot", "find_chromium", "wheel_png"]
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "CHROMIUM_NAMES",
+    "ChromiumMissing",
+    "chromium_screenshot",
+    "find_chromium",
+    "run_chromium",
+    "wheel_png",
+]

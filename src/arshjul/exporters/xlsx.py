@@ -33,7 +33,7 @@ from ..workbook.files import HEADER_FILL, HEADER_FONT, MARK_FILL, WRAP, autofilt
 from ..workbook.layout import DATE_FORMAT, TIME_FORMAT
 from .heatmap import cap_months
 from .labels import KIND_SV, MONTHS_SV_SHORT, WEEKDAYS_SV_SHORT
-from .report import STATUS_SV, TERMS_SV
+from .report import TEXT as REPORT_TEXT
 
 PRESENTS, LISTENS = "P", "x"
 SESSIONS, ORDER, INVITATIONS, LOAD, PENALTY = (
@@ -278,7 +278,7 @@ def _load(ws: Worksheet, plan: Plan) -> None:
 def _penalty(ws: Worksheet, plan: Plan) -> None:
     total = plan.objective or 0
     rows: list[list[Any]] = [
-        [name, TERMS_SV.get(name, ""), value, round(value / total, 4) if total else None]
+        [name, REPORT_TEXT.get(f"term.{name}", ""), value, round(value / total, 4) if total else None]
         for name, value in plan.terms.items()
     ]
     _rows(ws, [("Regel", 18), ("Beskrivning", 62), ("Straff", 10), ("Andel", 9)], rows)
@@ -288,7 +288,7 @@ def _penalty(ws: Worksheet, plan: Plan) -> None:
     gap = plan.gap
     summary: list[tuple[str, Any, str | None]] = [
         ("Totalt", plan.objective, None),
-        ("Status", plan.status, STATUS_SV.get(plan.status)),
+        ("Status", plan.status, REPORT_TEXT.get(f"status.{plan.status}")),
         ("Undre gräns", plan.bound, "Ingen plan kan ha lägre straff än detta."),
         ("Gap", gap, None),
     ]
