@@ -53,9 +53,9 @@ class Relaxation:
 def scenario_data(sc: Scenario) -> dict[str, Any]:
     """Plain data of every field of ``sc``, defaults included, to apply changes to.
 
-    (:func:`arshjul.variants.data_of` keeps only the fields that were set: it would lose a
-    change made in code under a default, ``sc.limits.window_max = 1`` when the file has no
-    ``limits``, and leave no items to address in a default list such as the blackouts.)"""
+    (:func:`arshjul.variants.data_of` writes only what the file set or what differs from a
+    default, like a file: it would leave no items to address in a default list such as the
+    blackouts.)"""
     return sc.model_dump(mode="python", by_alias=True)
 
 
