@@ -263,7 +263,9 @@ class CalendarRules(Strict):
     Epiphany.  Give an empty list to plan through them."""
     school_holidays: bool = True
     """Apply each region's school holidays (sportlov by county, höstlov week 44, påsklov)
-    as days that region cannot present; a region may override its own list."""
+    as days that region cannot present; it may still listen, and is invited and counted as
+    on any other day (staff take the holidays, the region does not close).  A region may
+    override its own list."""
 
 
 class Limits(Strict):
@@ -385,10 +387,38 @@ class Region(Strict):
     """County name used to look up shipped school holidays (default: from the code)."""
     contact: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
     s3: list[S3Area] = Field(default_factory=list)
-    unavailable: list[Span] = Field(default_factory=list)
+    away: list[Span] = Field(
+        default_factory=list,
+        description=(
+            "Days the region takes no part at all (holiday, its own conference, the political "
+            "calendar): it neither presents nor is invited, so a session held on such a day "
+            "does not count toward its invitation caps and is not in its calendar."
+        ),
+        examples=[["2027-06-28..2027-07-02", "2027-W44"]],
+    )
+    cannot_present: list[Span] = Field(
+        default_factory=list,
+        description=(
+            "Days the region cannot present (no one ready) but may listen: it is still "
+            "invited, and the invitation counts toward its caps."
+        ),
+        examples=[["2027-03-01..2027-03-12"]],
+    )
+    unavailable: list[Span] = Field(
+        default_factory=list,
+        description="The older name of `away` (the same meaning: not invited, not presenting).",
+        examples=[["2027-06-28..2027-07-02"]],
+    )
     school_holidays: list[Span] | None = None
-    """Overrides the shipped sportlov/höstlov/påsklov weeks for this region."""
+    """Overrides the shipped sportlov/höstlov/påsklov weeks for this region (days it cannot
+    present but may listen, like ``cannot_present``)."""
     limits: RegionLimits = Field(default_factory=RegionLimits)
+
+    def away_spans(self) -> list[tuple[str, int, Span]]:
+        """Every away span, as (field, index, span): ``away`` first, then ``unavailable``."""
+        return [("away", k, span) for k, span in enumerate(self.away)] + [
+            ("unavailable", k, span) for k, span in enumerate(self.unavailable)
+        ]
 
 
 class Group(Strict):
@@ -613,8 +643,9 @@ def cross_check(s: Scenario) -> None:
                         )
 
     for ri, region in enumerate(s.regions):
-        for k, span in enumerate(region.unavailable):
-            check_span(f"regions[{ri}].unavailable[{k}]", span)
+        for name in ("away", "cannot_present", "unavailable"):
+            for k, span in enumerate(getattr(region, name)):
+                check_span(f"regions[{ri}].{name}[{k}]", span)
 
     grouped: dict[str, str] = {}
     for gi, group in enumerate(s.groups):
