@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from arshjul.check import check
+from arshjul.instance import build_instance
 from conftest import scenario, solve_checked
 
 THEME = {"id": "halsa", "name": "Hållbar precisionshälsa"}
@@ -367,7 +369,10 @@ def _capped_gotland(**gotland: object) -> dict[str, object]:
     most 2 invitations in 28 days (the whole 26-day period is one window); the others are
     slack."""
     return {
-        "hybrids": [*hybrids(2), {"id": "h3", "host": "vinnova", "topic": "Hybrid 3", "window": "2027-09-15"}],
+        "hybrids": [
+            *hybrids(2),
+            {"id": "h3", "host": "vinnova", "topic": "Hybrid 3", "window": "2027-09-15"},
+        ],
         "regions": [
             {"code": "SE-E", "name": "Region Östergötland"},
             {"code": "SE-M", "name": "Region Skåne"},
@@ -429,3 +434,13 @@ def test_cannot_present_listens_and_away_is_not_invited() -> None:
     assert away.objective == 50
     (dialog,) = away.sessions
     assert dialog.presenting_regions == ("SE-E",) and dialog.invited == ("SE-E",)
+
+
+def test_the_checker_counts_away_days_on_its_own() -> None:
+    # The plan made with Gotland away on 15 Sep, judged against the year where it only cannot
+    # present that day: h3 should have invited it (session_invited) and 3 invitations break
+    # its cap of 2 (region_invitation_cap).
+    plan = solve_checked(scenario(**_capped_gotland(away=["2027-09-15"])))
+    listening = build_instance(scenario(**_capped_gotland(cannot_present=["2027-09-15"])))
+    found = {(v.rule, v.subject) for v in check(listening, plan).violations}
+    assert found == {("session_invited", "vinnova.hybrid.h3"), ("region_invitation_cap", "SE-I")}

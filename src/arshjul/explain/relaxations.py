@@ -272,16 +272,21 @@ def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[_Edit]:
         return [_Edit("remove learning_meeting", 12, {"learning_meeting": REMOVE})]
     if rule == "presenter_available":
         region = sc.region(subject)
+        spans = [
+            *region.away_spans(),
+            *(("cannot_present", k, sp) for k, sp in enumerate(region.cannot_present)),
+        ]
         out = [
             _Edit(
-                f"remove regions[{subject}].unavailable[{k}] {span.describe().strip()}",
+                f"remove regions[{subject}].{name}[{k}] {span.describe().strip()}",
                 5,
-                {f"regions[{subject}].unavailable[{k}]": REMOVE},
+                {f"regions[{subject}].{name}[{k}]": REMOVE},
             )
-            for k, span in enumerate(region.unavailable)
+            for name, k, span in spans
         ]
+        # days it cannot present that no span of its own gives are school holidays
         if sc.calendar.school_holidays and any(
-            "unavailable" not in why for why in inst.regions[subject].unavailable.values()
+            not why.startswith("cannot present") for why in inst.regions[subject].cannot_present.values()
         ):
             out.append(
                 _Edit(
@@ -406,7 +411,10 @@ def relax(
         # all at once first: if even that is not enough, no single one is (the last first,
         # so that removing an away period does not shift the index of the next)
         every = {path: value for e in reversed(edits) for path, value in e.changes.items()}
-        phrase = f"remove every away period of regions[{item.subjects[0]}] (unavailable and school holidays)"
+        phrase = (
+            f"remove every day regions[{item.subjects[0]}] cannot present "
+            "(away, cannot_present and school holidays)"
+        )
         copy = verifier.edited(every)
         outcome = verifier.works(copy)
         if not outcome:
