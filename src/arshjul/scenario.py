@@ -324,7 +324,11 @@ class Theme(Strict):
     name: Name
     description: Text = ""
     dialogs: Annotated[int, Field(ge=1, le=52)] = 1
-    """How many dialogs on this theme in the period."""
+    """How many dialogs on this theme in the whole period — not per year: over a two-year
+    period, ``dialogs: 2`` is two dialogs in the two years (write 4 for two a year).
+    ``preferred_months`` apply to every year alike, a dated ``window`` is one span (weeks
+    written ``W07..W08`` repeat every year).  ``arshjul validate`` warns on a period longer
+    than a year."""
     preferred_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
     forbidden: list[Span] = Field(default_factory=list)
     """Hard: no dialog of this theme on these days."""
