@@ -22,7 +22,16 @@ from arshjul.commands.explain import explain
 from arshjul.cpsat import conflicts
 from arshjul.cpsat.conflicts import find_conflict, model_all_switchable
 from arshjul.cpsat.constraints import CONSTRAINTS
-from arshjul.explain import RULE_TEXT, Breakdown, apply_changes, breakdown, describe, group_keys, why_not
+from arshjul.explain import (
+    RULE_TEXT,
+    Breakdown,
+    apply_changes,
+    breakdown,
+    describe,
+    group_keys,
+    relaxations,
+    why_not,
+)
 from arshjul.instance import build_instance
 from arshjul.plan import Plan, worst_window
 from arshjul.scenario import Scenario
@@ -116,7 +125,7 @@ def test_region_away_for_the_whole_window_of_a_theme() -> None:
     }
     assert report.minimal
     texts = {i.rule: i.text for i in report.items}
-    assert "Region Gotland cannot present while away" in texts["presenter_available"]
+    assert "Region Gotland presents only on days it is there: it is away" in texts["presenter_available"]
     assert "2027-09-13..2027-09-26" in texts["presenter_available"]
     assert "hosts[vinnova].themes[halsa].window" in texts["session_window"]
     assert (
@@ -525,8 +534,11 @@ def test_the_bundled_year_with_one_cap_tightened(default_scenario: Scenario) -> 
     # counts its limits in CP-SAT's deterministic time: each of its three solves takes about
     # a second of wall time (0.05-0.15 deterministic), so a 5-second step limit in seconds
     # ran out on a busy machine and left the set unproven.
+    # Gotland's away week (Almedalen) is dropped: sessions held that week would not invite
+    # it, so the cap would collide only with the rules that keep sessions out of it.
     tight = default_scenario.model_copy(deep=True)
     tight.region("SE-I").limits.window_max = 1
+    tight.region("SE-I").away = []
     report = why_not(tight, relax_rules=False, deterministic=True)
     assert report.keys == (("region_invitation_cap", "SE-I"),)
     assert report.minimal and report.complete
@@ -567,3 +579,62 @@ def test_each_relaxation_is_an_edit_as_data() -> None:
     assert {"regions[SE-I].unavailable[0]": REMOVE} in changes.values()
     for f in fixes:
         assert f.scenario is not None and variant(away, f.changes) == f.scenario
+
+
+# -- a suggested limit is the nearest one shown to work ------------------------------------------
+
+
+def test_min_presenters_above_the_eligible_suggests_the_nearest_that_works() -> None:
+    # 6 regions, a dialog needs 7: the nearest value that gives a plan is 6 (not 0), and
+    # nothing else is said to have been tried.
+    regions = [{"code": f"SE-{c}", "name": f"Region {c}"} for c in "ABCDEF"]
+    sc = scenario(regions=regions, hosts=hosts(theme(min_presenters=7)))
+    report = why_not(sc, **LIMITS, deterministic=True)
+    assert [(i.rule, i.subjects) for i in report.items] == [("dialog_min_presenters", (HALSA,))]
+    assert [f.edit for f in report.fixes] == ["set hosts[vinnova].themes[halsa].min_presenters: 6 (now 7)"]
+    assert report.fixes[0].note == "" and report.tried == []
+    assert_fixes_solve(report)
+
+
+def test_one_invitation_in_sixty_days_says_what_was_proven() -> None:
+    # Two hybrids invite everyone, at most 1 invitation in 60 days (longer than the period):
+    # limits.window_max 2 is the nearest fix.  Raising only Östergötland's cap cannot help
+    # (the others keep theirs): proven for every value up to 60, and said so.
+    sc = scenario(**{"limits.window_days": 60, "limits.window_max": 1, "hybrids": hybrids(2)})
+    report = why_not(sc, **LIMITS, deterministic=True)
+    assert [f.edit for f in report.fixes] == ["set limits.window_max: 2 (now 1)"]
+    ((tried_edit, tried_note),) = [(r.edit, r.note) for r in report.tried]
+    assert tried_edit == "set regions[SE-E].limits.window_max: any of 2…60 (now 1)"
+    assert tried_note == "no plan with any of them: proven (even 60 gives none)"
+    assert_fixes_solve(report)
+
+
+def test_the_search_goes_nearest_first_and_tells_undecided_from_proven() -> None:
+    # min_presenters from 7 down: 6 and 5 are undecided at first, 3 and 0 work.  The answer
+    # is the nearest shown to work after a second look, nearest first — never 0 because the
+    # nearer ones ran out of time.
+    values = [6, 5, 4, 3, 2, 1, 0]
+    first = {6: None, 5: None, 4: True, 3: True, 2: True, 1: True, 0: True}
+    asked: list[int] = []
+
+    def works_many(vs: Any) -> list[bool | None]:
+        asked.extend(vs)
+        return [first[v] for v in vs]
+
+    retried: list[int] = []
+
+    def retry(v: int) -> bool | None:
+        retried.append(v)
+        return {6: None, 5: True}[v]
+
+    found = relaxations._nearest_working(values, works_many, 1, retry)
+    assert (found.value, found.undecided) == (5, (6,))
+    assert retried == [6, 5]
+    # without a second look the undecided stay named, and the value is the nearest found
+    found = relaxations._nearest_working(values, works_many, 1)
+    assert (found.value, found.undecided) == (4, (6, 5))
+    # nothing decided: not proven; the farthest proven to fail: proven
+    nothing = relaxations._nearest_working(values, lambda vs: [None for _ in vs])
+    assert (nothing.value, nothing.proven) == (None, False) and nothing.undecided == tuple(values)
+    proven = relaxations._nearest_working(values, lambda vs: [False for _ in vs])
+    assert (proven.value, proven.proven) == (None, True)

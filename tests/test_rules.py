@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from arshjul.check import check
+from arshjul.instance import build_instance
 from conftest import scenario, solve_checked
 
 THEME = {"id": "halsa", "name": "Hållbar precisionshälsa"}
@@ -357,3 +359,88 @@ def test_swedish_holidays_and_half_days() -> None:
     plan = solve_checked(am)
     assert plan.sessions[0].date == dt.date(2027, 6, 24)
     assert plan.sessions[0].slot == "morning"
+
+
+# -- away vs cannot present ------------------------------------------------------------------
+
+
+def _capped_gotland(**gotland: object) -> dict[str, object]:
+    """Three hybrids inviting everyone; the third only on Wed 15 Sep.  Gotland may have at
+    most 2 invitations in 28 days (the whole 26-day period is one window); the others are
+    slack."""
+    return {
+        "hybrids": [
+            *hybrids(2),
+            {"id": "h3", "host": "vinnova", "topic": "Hybrid 3", "window": "2027-09-15"},
+        ],
+        "regions": [
+            {"code": "SE-E", "name": "Region Östergötland"},
+            {"code": "SE-M", "name": "Region Skåne"},
+            {"code": "SE-I", "name": "Region Gotland", "limits": {"window_max": 2}, **gotland},
+        ],
+    }
+
+
+def test_away_on_the_only_day_over_the_cap_makes_a_plan() -> None:
+    # Three sessions invite Gotland, it may have 2: infeasible.  Away on 15 Sep, the day h3
+    # must be held, h3 does not invite it: 2 invitations, a plan (objective 0: no weights).
+    assert solve_checked(scenario(**_capped_gotland())).status == "INFEASIBLE"
+    plan = solve_checked(scenario(**_capped_gotland(away=["2027-09-15"])))
+    assert plan.status == "OPTIMAL" and plan.objective == 0
+    h3 = plan.session("vinnova.hybrid.h3")
+    assert h3.date == dt.date(2027, 9, 15)
+    assert h3.invited == ("SE-E", "SE-M")  # not invited, so no calendar entry for it
+    assert sorted(s.id for s in plan.sessions_for("SE-I")) == ["vinnova.hybrid.h1", "vinnova.hybrid.h2"]
+    assert next(load for load in plan.load() if load.code == "SE-I").worst_window == 2
+
+
+def test_unavailable_is_the_old_name_of_away() -> None:
+    plan = solve_checked(scenario(**_capped_gotland(unavailable=["2027-09-15"])))
+    assert plan.found
+    assert "SE-I" not in plan.session("vinnova.hybrid.h3").invited
+
+
+def test_a_region_that_cannot_present_still_counts_as_invited() -> None:
+    # Cannot present on 15 Sep, but may listen: h3 still invites Gotland → 3 invitations
+    # against its cap of 2 → infeasible.
+    assert solve_checked(scenario(**_capped_gotland(cannot_present=["2027-09-15"]))).status == "INFEASIBLE"
+
+
+def _one_day_dialog(**gotland: object) -> dict[str, object]:
+    return {
+        "weights.match": 10,
+        "regions": [
+            {"code": "SE-E", "name": "Region Östergötland"},
+            {"code": "SE-I", "name": "Region Gotland", **gotland},
+        ],
+        "hosts": [
+            {
+                "id": "vinnova",
+                "name": "Vinnova",
+                "themes": [theme(window="2027-09-15", interested=["SE-E", {"region": "SE-I", "weight": 5}])],
+            }
+        ],
+    }
+
+
+def test_cannot_present_listens_and_away_is_not_invited() -> None:
+    # The dialog can only be on 15 Sep.  Gotland (weight 5) cannot present that day either
+    # way: match = 5 × 10 = 50.  Unable to present, it is invited to listen; away, it is not.
+    listening = solve_checked(scenario(**_one_day_dialog(cannot_present=["2027-09-15"])))
+    assert listening.objective == 50
+    (dialog,) = listening.sessions
+    assert dialog.presenting_regions == ("SE-E",) and dialog.invited == ("SE-E", "SE-I")
+    away = solve_checked(scenario(**_one_day_dialog(away=["2027-09-15"])))
+    assert away.objective == 50
+    (dialog,) = away.sessions
+    assert dialog.presenting_regions == ("SE-E",) and dialog.invited == ("SE-E",)
+
+
+def test_the_checker_counts_away_days_on_its_own() -> None:
+    # The plan made with Gotland away on 15 Sep, judged against the year where it only cannot
+    # present that day: h3 should have invited it (session_invited) and 3 invitations break
+    # its cap of 2 (region_invitation_cap).
+    plan = solve_checked(scenario(**_capped_gotland(away=["2027-09-15"])))
+    listening = build_instance(scenario(**_capped_gotland(cannot_present=["2027-09-15"])))
+    found = {(v.rule, v.subject) for v in check(listening, plan).violations}
+    assert found == {("session_invited", "vinnova.hybrid.h3"), ("region_invitation_cap", "SE-I")}

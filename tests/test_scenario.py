@@ -13,8 +13,11 @@ import pytest
 import yaml
 
 from arshjul import scenario
+from arshjul.advice import warnings
 from arshjul.errors import ScenarioError
+from arshjul.instance import build_instance
 from arshjul.scenario import Span
+from conftest import scenario as tiny
 
 D = dt.date
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -333,3 +336,20 @@ def test_json_schema_validates_the_shipped_scenarios(name: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     data = _as_json(yaml.safe_load((SCENARIOS / f"{name}.yaml").read_text(encoding="utf-8")))
     jsonschema.Draft202012Validator(scenario.json_schema()).validate(data)
+
+
+def test_a_period_longer_than_a_year_warns_that_dialogs_count_the_whole_period() -> None:
+    # dialogs counts per period: over two years, `dialogs: 2` is two dialogs, not four.
+    two_years = tiny(
+        **{
+            "period.end": "2029-09-05",
+            "hosts": [
+                {"id": "vinnova", "name": "Vinnova", "themes": [{"id": "halsa", "name": "H", "dialogs": 2}]}
+            ],
+        }
+    )
+    assert len(build_instance(two_years).dialogs()) == 2
+    (advice,) = warnings(two_years)
+    assert advice.field == "hosts[vinnova].themes[halsa].dialogs"
+    assert "not per year" in advice.message and "write 4 for 2 a year" in advice.message
+    assert warnings(tiny()) == []

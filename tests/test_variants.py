@@ -229,6 +229,36 @@ def test_variant_in_one_line() -> None:
     assert variant(sc, {}) == sc
 
 
+def test_a_change_made_in_code_under_a_default_is_kept() -> None:
+    # The file has no `limits` and no `calendar`: a change made in code to a field under
+    # them (and to a default list) survives a variant of another field.
+    d = parent_data()
+    del d["limits"], d["calendar"]
+    sc = from_data(d, "tiny.yaml")
+    sc.limits.window_max = 1
+    sc.calendar.blackouts.pop()  # the default list, changed in place
+    other = variant(sc, {"limits.daily_max": 2})
+    assert (other.limits.window_max, other.limits.daily_max) == (1, 2)
+    assert [b.name for b in other.calendar.blackouts] == [b.name for b in sc.calendar.blackouts]
+    assert other.limits.lead_time_days == 21  # the library default, still unwritten
+    assert variant(sc, {}) == sc
+
+
+def test_an_id_of_digits_wins_over_an_index() -> None:
+    d = parent_data()
+    d["hosts"][0]["themes"] = [
+        {"id": "1", "name": "Theme one"},  # an id of digits only is a valid id
+        {"id": "0", "name": "Theme zero"},
+        {"id": "d", "name": "Theme d"},
+    ]
+    sc = from_data(d, "tiny.yaml")
+    changed = variant(sc, {"hosts[vinnova].themes[1].dialogs": 2, "hosts[vinnova].themes[2].dialogs": 3})
+    dialogs = {t.id: t.dialogs for t in changed.host("vinnova").themes}
+    assert dialogs == {"1": 2, "0": 1, "d": 3}  # [1] is the theme with id '1'; [2] no id: position
+    removed = variant(sc, {"hosts[vinnova].themes[0]": REMOVE})
+    assert [t.id for t in removed.host("vinnova").themes] == ["1", "d"]
+
+
 @pytest.mark.parametrize(
     ("changes", "match"),
     [

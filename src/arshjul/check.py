@@ -161,14 +161,15 @@ class _Judged:
         self.invitations: dict[str, list[tuple[dt.date, str]]] = {}
         """Region → (date, session) of every invitation the scenario's policy gives it, sorted."""
         self.invited: dict[str, tuple[str, ...]] = {}
-        """Session → the regions the scenario's policy invites."""
+        """Session → the regions the scenario's policy invites on the session's date."""
         for sid, s in self.by_id.items():
             spec = self.specs[sid]
             known = self.known_units(sid)
+            presenting = {c for u in known for c in inst.units[u].regions}
             if spec.kind == "dialog":
-                for code in sorted({c for u in known for c in inst.units[u].regions}):
+                for code in sorted(presenting):
                     self.presented.setdefault(code, []).append(sid)
-            self.invited[sid] = realize.invited_regions(inst, spec, known)
+            self.invited[sid] = _invited_on(inst, spec, presenting, s.date)
             for code in self.invited[sid]:
                 self.invitations.setdefault(code, []).append((s.date, sid))
         for items in self.invitations.values():
@@ -187,6 +188,15 @@ class _Judged:
         """The session's spec when it is a dialog (only dialogs have presenters)."""
         spec = self.specs[sid]
         return spec if spec.kind == "dialog" else None
+
+
+def _invited_on(inst: Instance, spec: SessionSpec, presenting: set[str], date: dt.date) -> tuple[str, ...]:
+    """Who the policy invites to a session held on ``date``, in scenario order: the invited
+    regions (with the ``presenters`` policy, its presenting regions), less every region away
+    that day — a region away is not invited, so the session does not count toward its caps."""
+    wanted = set(spec.invited) | (presenting if spec.invite_presenters else set())
+    day = (date - inst.period_start).days
+    return tuple(c for c, r in inst.regions.items() if c in wanted and day not in r.away)
 
 
 # -- the registry -----------------------------------------------------------------------------
@@ -455,15 +465,16 @@ def presenter_available(j: _Judged, sid: str) -> Iterator[Violation]:
     inst, day = j.inst, j.days[sid]
     for code in sorted({c for u in j.known_units(sid) for c in inst.units[u].regions}):
         region = inst.regions[code]
-        if day in region.unavailable:
-            yield Violation(
-                rules.PRESENTER_AVAILABLE,
-                code,
-                f"{region.name} presents in '{sid}' on {j.by_id[sid].date} but is away: "
-                f"{region.unavailable[day]}",
-                (sid,),
-                (code,),
-            )
+        for days, state in ((region.away, "is away"), (region.cannot_present, "cannot present that day")):
+            if day in days:
+                yield Violation(
+                    rules.PRESENTER_AVAILABLE,
+                    code,
+                    f"{region.name} presents in '{sid}' on {j.by_id[sid].date} but {state}: {days[day]}",
+                    (sid,),
+                    (code,),
+                )
+                break
 
 
 # -- each presenting region -----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from . import advice as advice_mod
 from . import counting
 from . import scenario as scenario_mod
 from .api import solve
@@ -291,6 +292,8 @@ def validate(scenario: str) -> None:
         f"{source}: valid — {len(inst.regions)} regions, {len(inst.hosts)} hosts, "
         f"{len(inst.themes)} themes, {len(inst.sessions)} sessions ({dialogs} dialogs)"
     )
+    for advice in advice_mod.warnings(sc):
+        click.echo(f"warning: {source}: {advice}")
 
 
 # -- check: plan JSON or an edited calendar (.ics); see arshjul.edited --------------------

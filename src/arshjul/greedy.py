@@ -76,11 +76,17 @@ class _State:
                         and day + inst.learning_gap_days > inst.slots[u].day
                     ):
                         return rules.LEARNING_FIRST
-        for code in s.invited:
+        for code in self.invitees(s, t):
             broken = self.inviting_breaks(code, t)
             if broken is not None:
                 return broken
         return None
+
+    def invitees(self, s: SessionSpec, t: int) -> list[str]:
+        """The regions the session invites whoever presents when held in slot t: none that is
+        away that day (it is not invited, so the session does not count for it)."""
+        day = self.inst.slots[t].day
+        return [code for code in s.invited if self.inst.regions[code].invitable(day)]
 
     def inviting_breaks(self, code: str, t: int) -> str | None:
         """The rule one more invitation for the region in slot t would break, or ``None``:
@@ -101,7 +107,7 @@ class _State:
         self.slot[s.id] = t
         self.host_days[s.host].append(slot.day)
         self.month_load[slot.date.year, slot.date.month] += 1
-        for code in s.invited:
+        for code in self.invitees(s, t):
             self._invite(code, t)
         for u in units:
             self.add_presenter(s, u)
@@ -128,7 +134,7 @@ class _State:
         theme = s.theme or ""
         for code in regions:
             region = inst.regions[code]
-            if slot.day in region.unavailable:
+            if not region.can_present(slot.day):
                 return rules.PRESENTER_AVAILABLE
             if self.count[code] >= region.max_presentations:
                 return rules.REGION_PRESENTATION_CAP

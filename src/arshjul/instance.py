@@ -63,8 +63,25 @@ class RegionSpec:
     daily_max: int
     max_presentations: int
     presentation_gap_days: int
-    unavailable: dict[int, str]
-    """Day index → why the region cannot present that day."""
+    away: dict[int, str] = field(default_factory=dict)
+    """Day index → why the region takes no part that day (``away``, ``unavailable``): it
+    neither presents nor is invited, so a session held that day does not count for it."""
+    cannot_present: dict[int, str] = field(default_factory=dict)
+    """Day index → why the region cannot present that day, though it may listen
+    (``cannot_present``, school holidays): invited and counted as on any other day."""
+
+    @property
+    def unavailable(self) -> dict[int, str]:
+        """Day index → why the region cannot present that day: away, or unable to present."""
+        return {**self.cannot_present, **self.away}
+
+    def can_present(self, day: int) -> bool:
+        """The region may present on this day (neither away nor unable to present)."""
+        return day not in self.away and day not in self.cannot_present
+
+    def invitable(self, day: int) -> bool:
+        """The region can be invited to a session held on this day (it is not away)."""
+        return day not in self.away
 
 
 @dataclass
@@ -110,7 +127,8 @@ class SessionSpec:
     units: tuple[str, ...] = ()
     """Units that may present here (dialogs only)."""
     invited: frozenset[str] = frozenset()
-    """Regions invited whoever presents."""
+    """Regions invited whoever presents — except on a day a region is away
+    (:meth:`RegionSpec.invitable`): a session held then does not invite it."""
     invite_presenters: bool = False
     """With the ``presenters`` policy, presenting regions are invited too (and only they)."""
     exclusions: dict[int, tuple[RuleKey, ...]] = field(default_factory=dict)
@@ -271,15 +289,21 @@ def build_instance(scenario: Scenario) -> Instance:
     lim = s.limits
     regions: dict[str, RegionSpec] = {}
     for r in s.regions:
-        unavailable: dict[int, str] = {}
-        for span in r.unavailable:
+        away: dict[int, str] = {}
+        for _, _, span in r.away_spans():
             for d in span.days(first, last):
-                unavailable.setdefault((d - first).days, f"unavailable {span.describe()}".strip())
+                away.setdefault((d - first).days, f"away {span.describe()}".strip())
+        cannot_present: dict[int, str] = {}
+        for span in r.cannot_present:
+            for d in span.days(first, last):
+                cannot_present.setdefault((d - first).days, f"cannot present {span.describe()}".strip())
+        # school holidays: staff take them, the region does not close — it cannot present,
+        # but may listen and is invited (and counted) as on any other day
         if s.calendar.school_holidays:
             if r.school_holidays is not None:
                 for span in r.school_holidays:
                     for d in span.days(first, last):
-                        unavailable.setdefault((d - first).days, f"school holiday {span.describe()}")
+                        cannot_present.setdefault((d - first).days, f"school holiday {span.describe()}")
             else:
                 for year in range(first.isocalendar().year, last.isocalendar().year + 1):
                     for name, week_from, week_to in swedish.school_holiday_weeks(r.code, year):
@@ -287,7 +311,7 @@ def build_instance(scenario: Scenario) -> Instance:
                             for weekday in range(1, 8):
                                 d = dt.date.fromisocalendar(year, week, weekday)
                                 if first <= d <= last:
-                                    unavailable.setdefault((d - first).days, f"{name} (week {week})")
+                                    cannot_present.setdefault((d - first).days, f"{name} (week {week})")
         rl = r.limits
         regions[r.code] = RegionSpec(
             code=r.code,
@@ -299,7 +323,8 @@ def build_instance(scenario: Scenario) -> Instance:
             presentation_gap_days=lim.presentation_gap_days
             if rl.presentation_gap_days is None
             else rl.presentation_gap_days,
-            unavailable=unavailable,
+            away=away,
+            cannot_present=cannot_present,
         )
     order = {r.code: k for k, r in enumerate(s.regions)}
     units: dict[str, Unit] = {

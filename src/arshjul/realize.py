@@ -15,13 +15,16 @@ from .options import SolveStatus
 from .plan import Plan, Presentation, Session, Status
 
 
-def invited_regions(inst: Instance, spec: SessionSpec, units: tuple[str, ...]) -> tuple[str, ...]:
-    """Who a session invites, in scenario order: its fixed list, plus presenters when the
-    theme invites presenters only."""
+def invited_regions(
+    inst: Instance, spec: SessionSpec, units: tuple[str, ...], day: int | None = None
+) -> tuple[str, ...]:
+    """Who a session held on ``day`` invites, in scenario order: its fixed list, plus
+    presenters when the theme invites presenters only — but no region that is away that
+    day (``regions[].away``).  Without a day, the policy alone."""
     codes = set(spec.invited)
     if spec.invite_presenters:
         codes |= {c for u in units for c in inst.units[u].regions}
-    return tuple(c for c in inst.regions if c in codes)
+    return tuple(c for c in inst.regions if c in codes and (day is None or inst.regions[c].invitable(day)))
 
 
 def running_order(
@@ -138,7 +141,7 @@ def build_sessions(
                 host_start=host_start,
                 host_end=host_end,
                 presentations=presentations,
-                invited=invited_regions(inst, spec, units),
+                invited=invited_regions(inst, spec, units, inst.day(start.date())),
                 followup_on=follow.get(spec.id),
                 followups=tuple(sorted(followed.get(spec.id, []), key=lambda i: (days[i], i))),
                 description=spec.description,

@@ -250,8 +250,15 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule(
         PRESENTER_AVAILABLE,
         Kind.COUNTED,
-        "a region presents only on days it is available (unavailable, school holidays)",
-        ("regions[].unavailable", "regions[].school_holidays", "calendar.school_holidays"),
+        "a region presents only on days it is neither away nor unable to present "
+        "(away, cannot_present, school holidays)",
+        (
+            "regions[].away",
+            "regions[].unavailable",
+            "regions[].cannot_present",
+            "regions[].school_holidays",
+            "calendar.school_holidays",
+        ),
     ),
     Rule(
         PRESENTER_ELIGIBLE,
@@ -310,8 +317,8 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule(
         SESSION_INVITED,
         Kind.STRUCTURAL,
-        "invitations follow the theme's invitation policy (invite)",
-        (f"{_THEME}.invite", "hybrids[].invite", "hybrids[].tags"),
+        "invitations follow the theme's invitation policy (invite), never to a region away that day (away)",
+        (f"{_THEME}.invite", "hybrids[].invite", "hybrids[].tags", "regions[].away", "regions[].unavailable"),
     ),
     Rule(
         RUNNING_ORDER,

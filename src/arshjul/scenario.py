@@ -550,8 +550,9 @@ class CalendarRules(Strict):
     )
     school_holidays: bool = Field(
         default=True,
-        description="Keep each region from presenting in its school holidays (sportlov by county, "
-        "påsklov, höstlov in week 44); a region may list its own instead.",
+        description="Apply each region's school holidays (sportlov by county, påsklov, höstlov in "
+        "week 44) as days it cannot present; it may still listen, and is invited and counted as on any "
+        "other day (staff take the holidays, the region does not close).  A region may list its own.",
         examples=[True],
     )
 
@@ -670,7 +671,10 @@ class Theme(Strict):
         examples=["Life science och hälsa."],
     )
     dialogs: Annotated[int, Field(ge=1, le=52)] = Field(
-        default=1, description="How many dialogs on this theme in the period.", examples=[2]
+        default=1,
+        description="How many dialogs on this theme in the whole period, not per year: over a two-year "
+        "period write 4 for two a year (validate warns on a period longer than a year).",
+        examples=[2],
     )
     preferred_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
         default_factory=list,
@@ -812,15 +816,32 @@ class Region(Strict):
         description="The focus areas of the region's smart specialisation strategy.",
         examples=[[{"name": "Life science och hälsa", "tags": ["life science", "hälsa"]}]],
     )
+    away: list[Span] = Field(
+        default_factory=list,
+        description=(
+            "Days the region takes no part at all (holiday, its own conference, the political "
+            "calendar): it neither presents nor is invited, so a session held on such a day "
+            "does not count toward its invitation caps and is not in its calendar."
+        ),
+        examples=[["2027-06-28..2027-07-02", "2027-W44"]],
+    )
+    cannot_present: list[Span] = Field(
+        default_factory=list,
+        description=(
+            "Days the region cannot present (no one ready) but may listen: it is still "
+            "invited, and the invitation counts toward its caps."
+        ),
+        examples=[["2027-03-01..2027-03-12"]],
+    )
     unavailable: list[Span] = Field(
         default_factory=list,
-        description="Days the region is away: neither invited nor asked to present.",
-        examples=[["2027-W18", {"name": "Almedalen", "from": "2027-06-28", "to": "2027-07-02"}]],
+        description="The older name of `away` (the same meaning: not invited, not presenting).",
+        examples=[["2027-06-28..2027-07-02"]],
     )
     school_holidays: list[Span] | None = Field(
         default=None,
         description="The region's own school holidays, instead of the shipped sportlov, påsklov "
-        "and höstlov weeks; an empty list for none.",
+        "and höstlov weeks (days it cannot present but may listen); an empty list for none.",
         examples=[["W08", "W44"]],
     )
     limits: RegionLimits = Field(
@@ -828,6 +849,12 @@ class Region(Strict):
         description="The region's own limits, where they differ from the scenario's.",
         examples=[{"window_max": 2}],
     )
+
+    def away_spans(self) -> list[tuple[str, int, Span]]:
+        """Every away span, as (field, index, span): ``away`` first, then ``unavailable``."""
+        return [("away", k, span) for k, span in enumerate(self.away)] + [
+            ("unavailable", k, span) for k, span in enumerate(self.unavailable)
+        ]
 
 
 class Group(Strict):
@@ -1256,8 +1283,9 @@ def cross_check(s: Scenario) -> None:
                         )
 
     for ri, region in enumerate(s.regions):
-        for k, span in enumerate(region.unavailable):
-            check_span(("regions", ri, "unavailable", k), span)
+        for name in ("away", "cannot_present", "unavailable"):
+            for k, span in enumerate(getattr(region, name)):
+                check_span(("regions", ri, name, k), span)
 
     grouped: dict[str, str] = {}
     for gi, group in enumerate(s.groups):

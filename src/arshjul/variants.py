@@ -68,10 +68,29 @@ def load_extending(path: str | Path, data: Any) -> Scenario:
 
 
 def data_of(scenario: Scenario | Mapping[str, Any]) -> dict[str, Any]:
-    """Plain data (as in a YAML file) of a scenario, to change and validate again."""
+    """Plain data (as in a YAML file) of a scenario, to change and validate again.
+
+    Every field that was set (as the file wrote it) and every field that differs from its
+    default: a change made in code under a default the file never wrote
+    (``sc.limits.window_max = 1`` with no ``limits`` in the file) is kept, while what the
+    file left to the defaults stays unwritten, as in the file."""
     if isinstance(scenario, Scenario):
-        return scenario.model_dump(mode="python", by_alias=True, exclude_unset=True)
+        written = scenario.model_dump(mode="python", by_alias=True, exclude_unset=True)
+        changed = scenario.model_dump(mode="python", by_alias=True, exclude_defaults=True)
+        merged = _union(written, changed)
+        assert isinstance(merged, dict)
+        return merged
     return copy.deepcopy(dict(scenario))
+
+
+def _union(a: Any, b: Any) -> Any:
+    """Two dumps of one scenario, merged: mappings key by key, lists of one length item by
+    item (they are the same list, dumped twice), anything else from ``b``."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {**a, **{k: _union(a[k], v) if k in a else v for k, v in b.items()}}
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [_union(x, y) for x, y in zip(a, b, strict=True)]
+    return b
 
 
 def _tokens(path: str) -> list[tuple[str, str]]:
@@ -91,14 +110,18 @@ def _tokens(path: str) -> list[tuple[str, str]]:
 
 
 def _find_item(items: list[Any], ident: str, path: str) -> int | None:
+    """The position of the item whose ``code`` or ``id`` is ``ident``, else (digits) the
+    item at that index, else ``None``.  An id wins over an index: ids may be made of
+    digits only (``themes[2027]``), and an id always means the same item, wherever the
+    list puts it."""
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and ident in (item.get("code"), item.get("id")):
+            return i
     if ident.lstrip("-").isdigit():
         k = int(ident)
         if not -len(items) <= k < len(items):
             raise ScenarioError(f"index {k} is outside the list of {len(items)}", field=path)
         return k % len(items)
-    for i, item in enumerate(items):
-        if isinstance(item, dict) and ident in (item.get("code"), item.get("id")):
-            return i
     return None
 
 
@@ -107,7 +130,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
     ``key`` steps into a mapping (created when missing), ``[ID]`` into the list item whose
     ``code`` or ``id`` is ID (appended, with that id, when missing and it is the last step),
-    ``[N]`` into the N-th item of any list.
+    ``[N]`` into the N-th item of any list — unless an item has the id N, which wins.
     """
     tokens = _tokens(path)
     node: Any = data

@@ -224,15 +224,43 @@ def feasible(
     seed: int = 0,
     disabled: frozenset[RuleKey] = frozenset(),
     extra_rules: Sequence[Rule] = (),
+    deterministic: bool = False,
 ) -> SolveStatus:
     """FEASIBLE, INFEASIBLE or UNKNOWN: does any plan exist (no objective)?
 
     Tuned for a yes/no answer on one core (light presolve, default linearization), which is
-    what checking a relaxation needs; several can run at once in threads."""
+    what checking a relaxation needs; several can run at once in threads.  With
+    ``deterministic`` the limit is CP-SAT's deterministic time (see :func:`decide`)."""
+    status, _ = decide(
+        inst,
+        time_limit=time_limit,
+        seed=seed,
+        disabled=disabled,
+        extra_rules=extra_rules,
+        deterministic=deterministic,
+    )
+    return status
+
+
+def decide(
+    inst: Instance,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    disabled: frozenset[RuleKey] = frozenset(),
+    extra_rules: Sequence[Rule] = (),
+    deterministic: bool = False,
+) -> tuple[SolveStatus, float]:
+    """:func:`feasible`, and the deterministic time the solve took.  With ``deterministic``
+    the limit counts CP-SAT's deterministic time instead of seconds: the same answer on a
+    fast machine and a busy one."""
     m = build_model(inst, disabled=disabled, objective=False, extra_rules=extra_rules)
-    options = SolveOptions(time_limit=max(0.05, time_limit), seed=seed)
-    solver = solver_for(options, preset=False, cp_model_probing_level=0)
-    return feasibility(status_of(solver.solve(m.cp)))
+    limit = max(0.05, time_limit)
+    options = SolveOptions(time_limit=limit, seed=seed)
+    clock = {"max_deterministic_time": limit, "max_time_in_seconds": float("inf")} if deterministic else {}
+    solver = solver_for(options, preset=False, cp_model_probing_level=0, **clock)
+    status = feasibility(status_of(solver.solve(m.cp)))
+    return status, solver.deterministic_time
 
 
 # -- one session moved, everything else pinned -------------------------------------------

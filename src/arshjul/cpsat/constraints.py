@@ -148,8 +148,10 @@ def presenter_available(m: Model) -> None:
     for s in inst.dialogs():
         for u in s.units:
             for code in inst.units[u].regions:
-                away = inst.regions[code].unavailable
-                bad = [m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].day in away]
+                region = inst.regions[code]
+                if not region.away and not region.cannot_present:
+                    continue
+                bad = [m.x[s.id, t] for t in m.candidates[s.id] if not region.can_present(inst.slots[t].day)]
                 if not bad:
                     continue
                 lits = m.on((rules.PRESENTER_AVAILABLE, code))
@@ -158,7 +160,7 @@ def presenter_available(m: Model) -> None:
                 if 2 * len(bad) <= len(m.candidates[s.id]):
                     m.cp.add_at_most_one([m.p[s.id, u], *bad]).only_enforce_if(lits)
                 else:
-                    good = [m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].day not in away]
+                    good = [m.x[s.id, t] for t in m.candidates[s.id] if region.can_present(inst.slots[t].day)]
                     m.cp.add(m.p[s.id, u] <= sum(good)).only_enforce_if(lits)
 
 
@@ -215,14 +217,32 @@ def region_presentation_gap(m: Model) -> None:
 
 def _invitations(m: Model, code: str) -> list[tuple[str, cp_model.IntVar | None]]:
     """Sessions that may invite a region, each with the literal that says it does
-    (``None``: invited whoever presents)."""
+    (``None``: invited wherever it is held and whoever presents).
+
+    A session held on a day the region is away does not invite it: its invitation is then
+    the session sitting in one of the slots of the days the region is there (and, with the
+    ``presenters`` policy, the region presenting); held only on such days, never."""
     inst = m.instance
+    region = inst.regions[code]
     out: list[tuple[str, cp_model.IntVar | None]] = []
     for s in inst.sessions:
-        if code in s.invited:
-            out.append((s.id, None))
-        elif s.invite_presenters and m.presents(s, code):
-            out.append((s.id, m.presenting(s, code)))
+        fixed = code in s.invited
+        if not fixed and not (s.invite_presenters and m.presents(s, code)):
+            continue
+        there: cp_model.IntVar | None = None
+        if region.away:
+            cand = m.candidates[s.id]
+            here = [t for t in cand if region.invitable(inst.slots[t].day)]
+            if not here:
+                continue
+            if len(here) < len(cand):
+                there = m.held_in(s.id, here)
+        if fixed:
+            out.append((s.id, there))
+        else:
+            out.append(
+                (s.id, m.presenting(s, code) if there is None else m.both(m.presenting(s, code), [there]))
+            )
     return out
 
 
@@ -307,12 +327,18 @@ def _double_booking_cliques(m: Model, needed: dict[str, list[tuple[str, cp_model
     """For each slot, the sessions that may invite one region form a clique: at most one of
     them sits there.  Each clique is written once, and none inside another region's."""
     per_slot: dict[int, dict[frozenset[tuple[str, str | None]], list[RuleKey]]] = {}
+    inst = m.instance
     for code, invites in needed.items():
         key = (rules.REGION_DOUBLE_BOOKING, code)
+        region = inst.regions[code]
         by_slot: dict[int, list[tuple[str, str | None]]] = {}
-        for sid, lit in invites:
+        for sid, _ in invites:
+            # invited whoever presents (None), or only when presenting (the region's code);
+            # never in a slot of a day the region is away
+            who = None if code in inst.session(sid).invited else code
             for t in m.candidates[sid]:
-                by_slot.setdefault(t, []).append((sid, None if lit is None else code))
+                if region.invitable(inst.slots[t].day):
+                    by_slot.setdefault(t, []).append((sid, who))
         for t, items in by_slot.items():
             if len(items) > 1:
                 per_slot.setdefault(t, {}).setdefault(frozenset(items), []).append(key)

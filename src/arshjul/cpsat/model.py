@@ -36,6 +36,7 @@ class Model:
     terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     """Unweighted objective terms by name."""
     presenting_vars: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    held_vars: dict[tuple[str, tuple[int, ...]], cp_model.IntVar] = field(default_factory=dict)
     slot_vars: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
     # -- rule switches ------------------------------------------------------------------------
@@ -79,6 +80,16 @@ class Model:
             self.cp.add(var == sum(terms))
             self.presenting_vars[key] = var
         return self.presenting_vars[key]
+
+    def held_in(self, session_id: str, slots: list[int]) -> cp_model.IntVar:
+        """One literal: the session sits in one of ``slots`` (made once per set of slots, so
+        regions away on the same days share it)."""
+        key = (session_id, tuple(slots))
+        if key not in self.held_vars:
+            var = self.cp.new_bool_var(f"held[{session_id},{len(self.held_vars)}]")
+            self.cp.add(var == sum(self.x[session_id, t] for t in slots))
+            self.held_vars[key] = var
+        return self.held_vars[key]
 
     def both(self, lit: cp_model.IntVar | None, switches: list[cp_model.IntVar]) -> cp_model.IntVar | None:
         """A literal for "``lit`` and every switch" (``None`` when always true)."""

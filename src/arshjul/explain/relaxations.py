@@ -19,9 +19,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..cpsat.conflicts import feasible
+from ..check import check
+from ..cpsat.conflicts import decide
 from ..errors import ScenarioError
+from ..greedy import greedy_assignment
 from ..instance import Instance, build_instance
+from ..options import SolveStatus
+from ..realize import to_plan
 from ..scenario import WEEKDAYS, Scenario
 from ..variants import REMOVE, variant
 from .words import ConflictItem, _Where
@@ -53,9 +57,9 @@ class Relaxation:
 def scenario_data(sc: Scenario) -> dict[str, Any]:
     """Plain data of every field of ``sc``, defaults included, to apply changes to.
 
-    (:func:`arshjul.variants.data_of` keeps only the fields that were set: it would lose a
-    change made in code under a default, ``sc.limits.window_max = 1`` when the file has no
-    ``limits``, and leave no items to address in a default list such as the blackouts.)"""
+    (:func:`arshjul.variants.data_of` writes only what the file set or what differs from a
+    default, like a file: it would leave no items to address in a default list such as the
+    blackouts.)"""
     return sc.model_dump(mode="python", by_alias=True)
 
 
@@ -67,19 +71,32 @@ def apply_changes(sc: Scenario, changes: Changes) -> Scenario:
 
 class _Verifier:
     """Solves edited copies of the scenario (feasibility only) within a time budget,
-    ``width`` at a time: each solve runs on one core, so two cores check two edits at once."""
+    ``width`` at a time: each solve runs on one core, so two cores check two edits at once.
 
-    def __init__(self, sc: Scenario, deadline: float, step: float, width: int) -> None:
+    An edit works when the greedy's plan of the edited copy keeps every rule (the checker
+    says so) or CP-SAT finds a plan; it does not when CP-SAT proves there is none.  With
+    ``deterministic`` the budget and each solve count CP-SAT's deterministic time instead
+    of seconds, so the same edits are decided on a fast machine and a busy one."""
+
+    def __init__(
+        self, sc: Scenario, deadline: float, step: float, width: int, *, deterministic: bool = False
+    ) -> None:
         self.sc = sc
         self.data = scenario_data(sc)
         self.deadline = deadline
+        self.budget = deadline - time.monotonic()
         self.step = step
-        self.width = max(1, width)
+        self.width = 1 if deterministic else max(1, width)
+        self.deterministic = deterministic
+        self.work = 0.0
+        """Deterministic time spent so far (the budget, when ``deterministic``)."""
         self.solves = 0
         self.undecided: set[int] = set()
         self._lock = threading.Lock()
 
     def left(self) -> float:
+        if self.deterministic:
+            return self.budget - self.work
         return self.deadline - time.monotonic()
 
     def edited(self, changes: Changes) -> Scenario | None:
@@ -99,9 +116,15 @@ class _Verifier:
             inst = build_instance(sc)
         except ScenarioError:
             return False
+        if _greedy_keeps_every_rule(inst):
+            return True
         with self._lock:
             self.solves += 1
-        status = feasible(inst, time_limit=min(limit or self.step, self.left()))
+        status, work = decide(
+            inst, time_limit=min(limit or self.step, self.left()), deterministic=self.deterministic
+        )
+        with self._lock:
+            self.work += work
         return True if status == "FEASIBLE" else False if status == "INFEASIBLE" else None
 
     def works_many(self, scenarios: Sequence[Scenario | None]) -> list[bool | None]:
@@ -111,44 +134,92 @@ class _Verifier:
             return list(pool.map(self.works, scenarios))
 
 
-def _first_working(
-    values: Sequence[int], works_many: Callable[[Sequence[int]], list[bool | None]], width: int = 1
-) -> tuple[int | None, list[int]]:
-    """The first value that works, assuming once one works every later one does: gallop,
-    then bisect, ``width`` values at a time, so a limit far away costs a handful of solves.
-    Also returns the values below it that could not be decided in time."""
+def _greedy_keeps_every_rule(inst: Instance) -> bool:
+    """The greedy places every session and the checker finds nothing broken: a plan exists
+    (plain Python, no solve; shown by the same checker every plan passes)."""
+    a = greedy_assignment(inst)
+    if len(a.slot) < len(inst.sessions):
+        return False
+    return check(inst, to_plan(inst, a, status=SolveStatus.FEASIBLE)).ok
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The outcome of a search along one limit."""
+
+    value: int | None
+    """The nearest value shown to give a plan (``None``: none was)."""
+    undecided: tuple[int, ...] = ()
+    """Values nearer than ``value`` (or, without one, any value) neither shown to give a plan
+    nor proven to give none within the time limit, nearest first."""
+    proven: bool = False
+    """Without a value: the farthest value was proven to give no plan, so none nearer does."""
+
+
+def _nearest_working(
+    values: Sequence[int],
+    works_many: Callable[[Sequence[int]], list[bool | None]],
+    width: int = 1,
+    retry: Callable[[int], bool | None] | None = None,
+) -> _Found:
+    """The nearest value (``values`` run from the current one outward, toward the relaxed
+    side) that was shown to give a plan.  Relaxing further never loses a plan, so once one
+    value works every farther one does, and once one is proven to give none every nearer one
+    gives none: gallop outward, then bisect, ``width`` values at a time, so a limit far away
+    costs a handful of solves.  A value not decided in time (``None``) is no proof either
+    way: the values between the last proven failure and the value found that stayed
+    undecided are given a second, longer look through ``retry``, nearest first, and those
+    still undecided are returned."""
     n = len(values)
     if n == 0:
-        return None, []
+        return _Found(None)
+    seen: dict[int, bool | None] = {}
+
+    def probe(ks: Sequence[int]) -> None:
+        seen.update(zip(ks, works_many([values[k] for k in ks]), strict=True))
+
     order: list[int] = []
     i, step = 0, 1
     while i < n - 1:
         order.append(i)
         i, step = i + step, step * 2
     order.append(n - 1)
-    lo, hi = -1, None
-    undecided: set[int] = set()
+    hi: int | None = None
     for b in range(0, len(order), width):
         batch = order[b : b + width]
-        results = works_many([values[k] for k in batch])
-        undecided |= {k for k, r in zip(batch, results, strict=True) if r is None}
-        ok = [k for k, r in zip(batch, results, strict=True) if r]
+        probe(batch)
+        ok = [k for k in batch if seen[k]]
         if ok:
             hi = min(ok)
-            lo = max([lo, *(k for k in batch if k < hi)])
             break
-        lo = batch[-1]
     if hi is None:
-        return None, []
-    while hi - lo > 1:
-        picks = sorted({lo + (hi - lo) * (j + 1) // (width + 1) for j in range(width)} - {lo, hi})
-        results = works_many([values[k] for k in picks])
-        undecided |= {k for k, r in zip(picks, results, strict=True) if r is None}
-        ok = [k for k, r in zip(picks, results, strict=True) if r]
-        new_hi = min(ok) if ok else hi
-        lo = max([lo, *(k for k in picks if k < new_hi)])
-        hi = new_hi
-    return values[hi], [values[k] for k in sorted(undecided) if k < hi]
+        undecided = tuple(values[k] for k in range(n) if seen.get(k) is not False)
+        proven = seen.get(n - 1) is False
+        return _Found(None, () if proven else undecided, proven)
+
+    def floor(hi: int) -> int:
+        """The farthest value below ``hi`` proven to give no plan (-1: none)."""
+        return max([-1, *(k for k, r in seen.items() if k < hi and r is False)])
+
+    while True:
+        gap = [k for k in range(floor(hi) + 1, hi) if k not in seen]
+        if not gap:
+            break
+        picks = sorted({gap[len(gap) * (j + 1) // (width + 1)] for j in range(width)})
+        probe(picks)
+        ok = [k for k in picks if seen[k]]
+        if ok:
+            hi = min(ok)
+    if retry is not None:
+        for k in range(floor(hi) + 1, hi):
+            outcome = retry(values[k])
+            if outcome is None:
+                continue
+            seen[k] = outcome
+            if outcome:
+                hi = k
+                break
+    return _Found(values[hi], tuple(values[k] for k in range(floor(hi) + 1, hi)))
 
 
 @dataclass(frozen=True)
@@ -272,16 +343,21 @@ def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[_Edit]:
         return [_Edit("remove learning_meeting", 12, {"learning_meeting": REMOVE})]
     if rule == "presenter_available":
         region = sc.region(subject)
+        spans = [
+            *region.away_spans(),
+            *(("cannot_present", k, sp) for k, sp in enumerate(region.cannot_present)),
+        ]
         out = [
             _Edit(
-                f"remove regions[{subject}].unavailable[{k}] {span.describe().strip()}",
+                f"remove regions[{subject}].{name}[{k}] {span.describe().strip()}",
                 5,
-                {f"regions[{subject}].unavailable[{k}]": REMOVE},
+                {f"regions[{subject}].{name}[{k}]": REMOVE},
             )
-            for k, span in enumerate(region.unavailable)
+            for name, k, span in spans
         ]
+        # days it cannot present that no span of its own gives are school holidays
         if sc.calendar.school_holidays and any(
-            "unavailable" not in why for why in inst.regions[subject].unavailable.values()
+            not why.startswith("cannot present") for why in inst.regions[subject].cannot_present.values()
         ):
             out.append(
                 _Edit(
@@ -299,8 +375,9 @@ def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[_Edit]:
 def _search_numeric(
     num: _Numeric, item: ConflictItem, verifier: _Verifier
 ) -> tuple[Relaxation | None, Relaxation | None]:
-    """The smallest move of a numeric limit that gives a plan (each candidate solved), or
-    the farthest move tried that did not."""
+    """The nearest move of a numeric limit shown to give a plan (each candidate solved), or
+    what was learnt about the values tried when none was: proven to give no plan, or not
+    shown within the time limit."""
     found: dict[int, Scenario] = {}
 
     def attempt(values: Sequence[int]) -> list[bool | None]:
@@ -311,51 +388,53 @@ def _search_numeric(
                 found[v] = c
         return results
 
-    value, undecided = _first_working(num.values, attempt, verifier.width)
-    # proving "no plan" is what takes long; give the undecided values below the found
-    # one a second, longer look (smallest first) while the budget lasts
-    for v in list(undecided):
-        if value is None or v >= value or verifier.left() <= 0.1:
-            break
+    def retry(v: int) -> bool | None:
+        """One value again, with four times the time (proving "no plan" is what takes long)."""
         copy = verifier.edited(num.at(v))
         outcome = verifier.works(copy, limit=4 * verifier.step)
-        if outcome is not None:
-            undecided.remove(v)
         if outcome and copy is not None:
             found[v] = copy
-            value = v
-            undecided = [u for u in undecided if u < v]
-            break
-    if value is not None:
+        return outcome
+
+    result = _nearest_working(num.values, attempt, verifier.width, retry)
+    clock = "deterministic time" if verifier.deterministic else "s"
+    if result.value is not None:
         note = (
-            f"{', '.join(map(str, undecided))} could not be decided in {verifier.step:g} s"
-            if undecided
+            f"nearer {', '.join(map(str, result.undecided))} not shown within the time limit "
+            f"({verifier.step:g} {clock} each): one of them may be enough"
+            if result.undecided
             else ""
         )
         return (
             Relaxation(
-                f"set {num.path}: {value} (now {num.current})",
+                f"set {num.path}: {result.value} (now {num.current})",
                 item.rule,
                 item.subjects,
                 True,
-                cost=abs(value - num.current),
+                cost=abs(result.value - num.current),
                 note=note,
-                scenario=found[value],
-                changes=num.at(value),
+                scenario=found[result.value],
+                changes=num.at(result.value),
             ),
             None,
         )
-    if num.values:
-        return None, Relaxation(
-            f"set {num.path}: {num.values[-1]} (now {num.current})",
-            item.rule,
-            item.subjects,
-            False,
-            cost=99,
-            note="no value up to this one was shown to give a plan",
-            changes=num.at(num.values[-1]),
-        )
-    return None, None
+    if not num.values:
+        return None, None
+    first, last = num.values[0], num.values[-1]
+    span = f"{first}" if first == last else f"any of {first}…{last}"
+    if result.proven:
+        note = f"no plan with any of them: proven (even {last} gives none)"
+    else:
+        note = "no plan shown within the time limit, none proven impossible"
+    return None, Relaxation(
+        f"set {num.path}: {span} (now {num.current})",
+        item.rule,
+        item.subjects,
+        False,
+        cost=99,
+        note=note,
+        changes=num.at(last),
+    )
 
 
 def _global_limit_for(w: _Where, rule: str, code: str) -> _Numeric | None:
@@ -406,7 +485,10 @@ def relax(
         # all at once first: if even that is not enough, no single one is (the last first,
         # so that removing an away period does not shift the index of the next)
         every = {path: value for e in reversed(edits) for path, value in e.changes.items()}
-        phrase = f"remove every away period of regions[{item.subjects[0]}] (unavailable and school holidays)"
+        phrase = (
+            f"remove every day regions[{item.subjects[0]}] cannot present "
+            "(away, cannot_present and school holidays)"
+        )
         copy = verifier.edited(every)
         outcome = verifier.works(copy)
         if not outcome:

@@ -126,13 +126,15 @@ def why_not(
     ``FEASIBLE`` when every rule can hold.  ``time_limit`` bounds the conflict search (each
     solve at most ``step_limit`` s, one core: assumptions run sequentially); the relaxations
     get the same again, each edited copy solved for at most ``relax_limit`` s, ``workers``
-    copies at a time.  A limit value that is not decided in time counts as not working, so
-    an offered limit may be a little higher than strictly needed (its note says so).
+    copies at a time.  An offered limit is the nearest value shown to give a plan; nearer
+    values not decided in time are named in its note.  "No value works" is said only when
+    it was proven; otherwise the edit says no plan was shown within the time limit.
 
-    With ``deterministic`` the conflict search counts ``time_limit`` and ``step_limit`` in
-    CP-SAT's deterministic time instead of seconds, so which rules it names, and whether it
-    proves the set minimal, does not depend on how fast or busy the machine is (checking the
-    relaxations still counts seconds).
+    With ``deterministic`` the conflict search counts ``time_limit`` and ``step_limit``, and
+    the relaxations ``time_limit`` and ``relax_limit``, in CP-SAT's deterministic time
+    instead of seconds (the relaxations then one at a time), so which rules it names,
+    whether it proves the set minimal and which edits it offers do not depend on how fast
+    or busy the machine is.
     """
     started = time.monotonic()
     inst = build_instance(scenario)
@@ -152,7 +154,9 @@ def why_not(
         return report
     report.items = [describe(scenario, inst, rule, subjects) for rule, subjects in group_keys(conflict.keys)]
     if relax_rules:
-        verifier = _Verifier(scenario, time.monotonic() + time_limit, relax_limit, workers)
+        verifier = _Verifier(
+            scenario, time.monotonic() + time_limit, relax_limit, workers, deterministic=deterministic
+        )
         for item in report.items:
             ok, no = relax(scenario, inst, item, verifier)
             report.fixes.extend(ok)

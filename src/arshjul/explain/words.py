@@ -137,11 +137,11 @@ def _invited_always(inst: Instance, code: str) -> int:
     return sum(1 for s in inst.sessions if code in s.invited)
 
 
-def _away(inst: Instance, code: str) -> list[str]:
-    """A region's away periods, each once, in date order."""
+def _periods(days: dict[int, str]) -> list[str]:
+    """The reasons of a day → reason map, each once, in date order."""
     seen: dict[str, None] = {}
-    for day in sorted(inst.regions[code].unavailable):
-        seen.setdefault(inst.regions[code].unavailable[day], None)
+    for day in sorted(days):
+        seen.setdefault(days[day], None)
     return list(seen)
 
 
@@ -153,10 +153,11 @@ def _invitation_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> st
     cap, f = w.region_limit(subject, "window_max")
     fields.append(f)
     n = _invited_always(inst, subject)
+    unless = " (unless held on a day it is away)" if inst.regions[subject].away else ""
     return (
         f"{_region_name(w, subject)}: at most {_plural(cap, 'invitation')} in any "
         f"{inst.window_days} days ({f}); {n} sessions of the {inst.n_days}-day period invite it "
-        "whoever presents"
+        f"whoever presents{unless}"
     )
 
 
@@ -188,12 +189,22 @@ def _double_booking(w: _Where, subjects: Sequence[str], fields: list[str]) -> st
 
 def _presenter_available(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     subject = subjects[0]
-    fields.extend([f"regions[{subject}].unavailable", f"regions[{subject}].school_holidays"])
-    away = _away(w.inst, subject)
-    return (
-        f"{_region_name(w, subject)} cannot present while away: {_listed(away, 8)} "
-        f"(regions[{subject}].unavailable, school holidays)"
-    )
+    region, written = w.inst.regions[subject], w.sc.region(subject)
+    parts: list[str] = []
+    away = _periods(region.away)
+    if away:
+        names = [n for n in ("away", "unavailable") if getattr(written, n)]
+        fields.extend(f"regions[{subject}].{n}" for n in names)
+        where = ", ".join(f"regions[{subject}].{n}" for n in names)
+        parts.append(f"it is away (not invited either): {_listed(away, 8)} ({where})")
+    unable = _periods(region.cannot_present)
+    if unable:
+        fields.extend([f"regions[{subject}].cannot_present", f"regions[{subject}].school_holidays"])
+        parts.append(
+            f"it cannot present, though it may listen: {_listed(unable, 8)} "
+            f"(regions[{subject}].cannot_present, school holidays)"
+        )
+    return f"{_region_name(w, subject)} presents only on days it is there: " + "; ".join(parts)
 
 
 def _joint_presentation(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:

@@ -72,7 +72,14 @@ INTEREST_FROM = {"taggar": "tags", "lista": "list"}
 """A theme's interested regions: matched by S3 tags, or the theme's column of the grid."""
 SCHOOL = {"standard": "shipped", "egna": "own"}
 """A region's school holidays: the shipped county table, or its own rows on Tillgänglighet."""
-AWAY = {"otillgänglig": "unavailable", "skollov": "school_holidays"}
+AWAY = {
+    "borta": "away",
+    "kan inte presentera": "cannot_present",
+    "otillgänglig": "unavailable",
+    "skollov": "school_holidays",
+}
+"""Kinds of day a region gives: away (not invited, not presenting), cannot present (may
+listen), ``otillgänglig`` (the older word for away), its own school holidays."""
 """The two kinds of rows on Tillgänglighet, and the region field each one fills."""
 GLOBAL = "alla"
 """On Gränser, the row that holds the scenario's limits (the other rows are regions)."""
@@ -230,7 +237,14 @@ S3_COLUMNS = (
 
 AVAILABILITY_COLUMNS = (
     Col("Region", "region", width=9, dropdown="regions"),
-    Col("Typ", "type", "choice", 14, choices=AWAY),
+    Col(
+        "Typ",
+        "type",
+        "choice",
+        20,
+        help="borta: varken inbjuden eller presentatör; kan inte presentera: bjuds in och lyssnar.",
+        choices=AWAY,
+    ),
     *SPAN_COLUMNS,
 )
 

@@ -90,7 +90,12 @@ def build(sc: Scenario) -> Workbook:
         [
             [r.code, away[kind], *_span_cells(sp)]
             for r in sc.regions
-            for kind, spans in (("unavailable", r.unavailable), ("school_holidays", r.school_holidays or []))
+            for kind, spans in (
+                ("away", r.away),
+                ("cannot_present", r.cannot_present),
+                ("unavailable", r.unavailable),
+                ("school_holidays", r.school_holidays or []),
+            )
             for sp in spans
         ],
     )
