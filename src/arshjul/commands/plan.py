@@ -1,0 +1,210 @@
+"""``arshjul plan``: solve a scenario and write the plan, calendars and report.
+
+Moved here from :mod:`arshjul.cli` unchanged; it loads the solver (through :mod:`arshjul.api`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..api import solve
+from ..changes import ChangeWeights
+from ..errors import ScenarioError
+from ..options import SolveOptions, SolveStatus
+from ..plan import Plan
+from ..revision import carry_sequences
+from . import (
+    EXIT_NO_PLAN,
+    instance_of,
+    last_year_option,
+    output_option,
+    solve_options,
+    write_outputs,
+)
+from . import dtstamp as _dtstamp
+from . import fail_input as _fail_input
+from . import load_scenario as _load
+from . import read_plan as _read_plan
+
+
+class _ProgressLine:
+    """Prints solver progress on stderr: one rewritten line on a terminal, else a line per
+    improvement."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, p: Any) -> None:
+        if not self.enabled:
+            return
+        if p.objective is None:
+            bound = "" if p.bound is None else f", bound {p.bound:.0f}"
+            text = f"  searching… {p.elapsed:5.1f}s, no plan yet{bound}"
+        else:
+            if p.bound is None:
+                bound = "  bound not yet known"
+            else:
+                gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective))
+                bound = f"  bound {p.bound:.0f}, gap {100 * gap:.1f}%"
+            text = f"  {p.elapsed:5.1f}s  best {p.objective:.0f}{bound}  ({p.solutions} plans)"
+        if self.tty:
+            click.echo("\r" + text.ljust(78), nl=False, err=True)
+            self.shown = True
+        elif p.solutions:
+            click.echo(text, err=True)
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
+
+
+def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
+    gap = plan.gap
+    line = f"Status: {plan.status}"
+    if plan.objective is not None:
+        line += f"   penalty {plan.objective}"
+        if plan.bound is not None:
+            line += f" (bound {plan.bound:.0f}, gap {100 * (gap or 0):.1f}%)"
+    line += f"   solved in {plan.wall_time:.1f}s"
+    echo(line)
+    if not plan.sessions:
+        return
+    echo("")
+    echo(f"{'date':<16} {'time':<11} {'kind':<9} {'session':<46} presenters")
+    for s in plan.sessions:
+        pres = ", ".join(p.presenter for p in s.presentations)
+        title = s.title if len(s.title) <= 45 else s.title[:44] + "…"
+        echo(f"{s.date:%a %Y-%m-%d} {s.start:%H:%M}–{s.end:%H:%M} {s.kind:<9} {title:<46} {pres}".rstrip())
+    echo("")
+    echo(
+        f"{'region':<30} {'invitations':>11} {'worst ' + str(plan.window_days) + 'd':>9} "
+        f"{'cap':>4} {'presents':>9}"
+    )
+    for load in plan.load():
+        cap = plan.window_max.get(load.code)
+        mark = " at cap" if cap is not None and load.worst_window >= cap else ""
+        echo(
+            f"{load.name[:30]:<30} {load.invitations:>11} {load.worst_window:>9} "
+            f"{'' if cap is None else cap:>4} {load.presentations:>9}{mark}"
+        )
+    if plan.terms:
+        echo("")
+        echo("Penalty by rule: " + ", ".join(f"{k} {v}" for k, v in plan.terms.items()))
+
+
+@click.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@output_option("Folder for the plan, calendars and report (default: out/<scenario id>).")
+@solve_options(log=True)
+@click.option("--quiet", is_flag=True, help="No progress line and no tables.")
+@click.option(
+    "--dtstamp", default=None, help="DTSTAMP for calendars (ISO date-time; default: publication date)."
+)
+@click.option(
+    "--report/--no-report",
+    default=True,
+    show_default=True,
+    help="Also write the wheel (wheel.svg), heatmap and report (report.html, report.md).",
+)
+@click.option(
+    "--closures", is_flag=True, help="Mark holidays and blackouts as all-day free events in calendar.ics."
+)
+@click.option(
+    "--invitations",
+    is_flag=True,
+    help="Also write Outlook meeting requests (METHOD:REQUEST/CANCEL) into invitations/.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The plan JSON sent out before: invitations raise SEQUENCE only for what changed.",
+)
+@last_year_option
+def plan(
+    scenario: str | None,
+    output: str | None,
+    options: SolveOptions,
+    quiet: bool,
+    dtstamp: str | None,
+    report: bool,
+    closures: bool,
+    invitations: bool,
+    previous: str | None,
+    last_year: str | None,
+    same_month_weight: int,
+) -> None:
+    """Solve SCENARIO and write the plan, calendars and summary.
+
+    With no SCENARIO the bundled Sweden 2027 scenario is planned.
+
+    \b
+    Example:
+      arshjul plan scenarios/sweden-2027.yaml -o out/2027 --time-limit 30
+    """
+    sc, source = _load(scenario)
+    inst = instance_of(sc, source)
+    before = _read_plan(previous) if previous else None
+    if invitations:
+        missing = [h.id for h in sc.hosts if not h.email]
+        if missing:
+            k = [h.id for h in sc.hosts].index(missing[0])
+            _fail_input(
+                ScenarioError(
+                    "an e-mail is needed to send invitations", source=source, field=f"hosts[{k}].email"
+                )
+            )
+    out = Path(output) if output else Path("out") / sc.id
+    echo = (lambda _text: None) if quiet else click.echo
+    echo(f"Planning '{sc.name}' ({source}): {len(inst.sessions)} sessions, {len(inst.regions)} regions")
+    progress = _ProgressLine(enabled=not quiet)
+    watch = progress if not quiet else None  # no progress wanted: no solver log to read
+    result = solve(
+        inst,
+        options,
+        progress=watch,
+        last_year=_read_plan(last_year) if last_year else None,
+        weights=ChangeWeights(same_month=same_month_weight),
+    )
+    progress.done()
+    if not result.found:
+        if result.status == SolveStatus.INFEASIBLE:
+            click.echo(
+                "No plan: the scenario's hard rules cannot all hold. "
+                f"Run 'arshjul explain {source}' to see which rules collide.",
+                err=True,
+            )
+        elif result.interrupted:
+            click.echo("Interrupted before any plan was found; nothing was written.", err=True)
+        else:
+            click.echo(
+                f"No plan found within {options.time_limit:g} s (status {result.status}). "
+                "Try a longer --time-limit.",
+                err=True,
+            )
+        sys.exit(EXIT_NO_PLAN)
+    if before is not None:
+        result = carry_sequences(result, before)
+    if result.interrupted:
+        click.echo("Interrupted: keeping the best plan found so far.", err=True)
+    elif result.stalled:
+        click.echo(f"Stopped: the plan had not improved for {options.stall:g} s.", err=True)
+    written = write_outputs(
+        result,
+        out,
+        dtstamp=_dtstamp(dtstamp, result),
+        report=report,
+        closures=closures,
+        invitations=invitations,
+        previous=before,
+    )
+    _summary(result, echo)
+    echo("")
+    echo(f"Wrote {len(written)} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)")
