@@ -2,23 +2,68 @@
 
 Exit codes: 0 a plan was written (or the check passed), 1 no plan (infeasible, out of time)
 or the check found broken rules, 2 bad input (one line naming file, field and problem).
+
+The commands live in :mod:`arshjul.commands`, grouped by what they load; :data:`COMMANDS`
+names each one, and the group imports a command's module only when that command runs (or
+``--help`` lists it), so ``arshjul validate`` never loads the solver.  This module imports
+nothing of arshjul at the top, so Ctrl-C
+while the rest is still loading ends in one line, not a traceback.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any
 
 import click
 
-from .commands import EXIT_BAD_INPUT
-from .commands.explain import COMMANDS as EXPLAIN_COMMANDS
-from .commands.inspect import calendar, check, report_command, schema, validate
-from .commands.plan import plan
-from .commands.variants import COMMANDS as VARIANT_COMMANDS
-from .commands.workbook import workbook
+EXIT_BAD_INPUT, EXIT_INTERRUPTED = 2, 130  # the same numbers as arshjul.commands (tests hold them)
+
+COMMANDS: dict[str, str] = {
+    # reads a scenario or a plan, never solves (no OR-Tools)
+    "validate": "arshjul.commands.inspect:validate",
+    "calendar": "arshjul.commands.inspect:calendar",
+    "check": "arshjul.commands.inspect:check",
+    "report": "arshjul.commands.inspect:report_command",
+    "schema": "arshjul.commands.inspect:schema",
+    "workbook": "arshjul.commands.workbook:workbook",
+    # solves
+    "plan": "arshjul.commands.plan:plan",
+    "replan": "arshjul.commands.variants:replan",
+    "compare": "arshjul.commands.variants:compare",
+    "sweep": "arshjul.commands.variants:sweep",
+    "explain": "arshjul.commands.explain:explain",
+    "alternatives": "arshjul.commands.explain:alternatives",
+}
+"""Every command: its name → ``module:attribute`` of its click command (the one registry)."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use (click's documented pattern)."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module, attribute = self.lazy[cmd_name].split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            if not isinstance(command, click.Command):  # pragma: no cover - the registry test holds it
+                raise TypeError(f"{self.lazy[cmd_name]} is not a click command")
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="arshjul")
 def main() -> None:
     """Plan a year of strategic quick dialogs between an agency and Sweden's regions.
@@ -30,30 +75,19 @@ def main() -> None:
     """
 
 
-for _command in [
-    plan,
-    validate,
-    check,
-    report_command,
-    schema,
-    calendar,
-    *EXPLAIN_COMMANDS,
-    *VARIANT_COMMANDS,
-    workbook,
-]:  # the commands in arshjul.commands
-    main.add_command(_command)
+def every_command() -> dict[str, click.Command]:
+    """Every command, loaded (for tests and documentation; this loads the solver too)."""
+    ctx = click.Context(main)
+    return {name: cmd for name in main.list_commands(ctx) if (cmd := main.get_command(ctx, name))}
 
 
 def run() -> None:
     """Entry point: Ctrl-C outside a solve ends quietly, never with a traceback."""
     try:
         main(standalone_mode=False)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("Interrupted; nothing was changed in the output folder.", err=True)
-        sys.exit(130)
-    except click.exceptions.Abort:
-        click.echo("Interrupted; nothing was changed in the output folder.", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as err:
         err.show()
         sys.exit(EXIT_BAD_INPUT)
