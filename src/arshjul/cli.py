@@ -6,7 +6,7 @@ or the check found broken rules, 2 bad input (one line naming file, field and pr
 The commands live in :mod:`arshjul.commands`, grouped by what they load; :data:`COMMANDS`
 names each one, and the group imports a command's module only when that command runs (or
 ``--help`` lists it), so ``arshjul validate`` never loads the solver.  This module imports
-nothing of arshjul at the top, so Ctrl-C
+nothing of arshjul at the top but :mod:`arshjul.fileio` (standard library only), so Ctrl-C
 while the rest is still loading ends in one line, not a traceback.
 """
 
@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
+
+from .fileio import InterruptedAfterWrite
 
 EXIT_BAD_INPUT, EXIT_INTERRUPTED = 2, 130  # the same numbers as arshjul.commands (tests hold them)
 
@@ -58,6 +61,31 @@ class LazyGroup(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """As click's, but a usage error is one line (``error: …``, exit 2) and Ctrl-C ends
+        with one line and exit 130, never a traceback."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            value = super().main(args, prog_name, complete_var, False, **extra)
+        except InterruptedAfterWrite as done:
+            click.echo(f"Interrupted after the new outputs were written to {done.folder}/.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            click.echo("Interrupted; nothing was changed in the output folder.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.ClickException as err:
+            click.echo("error: " + " ".join(err.format_message().split()), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        sys.exit(value if isinstance(value, int) else 0)
+
 
 @click.group(
     cls=LazyGroup,
@@ -82,15 +110,8 @@ def every_command() -> dict[str, click.Command]:
 
 
 def run() -> None:
-    """Entry point: Ctrl-C outside a solve ends quietly, never with a traceback."""
-    try:
-        main(standalone_mode=False)
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("Interrupted; nothing was changed in the output folder.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(EXIT_BAD_INPUT)
+    """Entry point (``arshjul``): the group's own ``main``, which ends every fault in one line."""
+    main()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -17,7 +17,7 @@ from ..errors import ScenarioError
 from ..exporters.ics import write_calendars, write_invitations
 from ..exporters.report import write_report
 from ..exporters.xlsx import plan_xlsx
-from ..fileio import staged, write_atomic
+from ..fileio import OutputFolderError, staged, write_atomic
 from ..instance import Instance, build_instance
 from ..options import OPTION_NAMES, PRESET_NAMES, SolveOptions
 from ..plan import Plan
@@ -175,6 +175,19 @@ def last_year_option(f: F) -> F:
     )(f)
 
 
+def fail_output(out: Path, err: OSError | OutputFolderError) -> NoReturn:
+    """The output folder cannot take the set: one line, exit 2; the previous set is intact."""
+    if isinstance(err, OutputFolderError):
+        click.echo(f"error: {err}", err=True)
+    else:
+        where = err.filename or out
+        click.echo(
+            f"error: {where}: cannot write: {err.strerror or err}; the previous outputs are as they were",
+            err=True,
+        )
+    sys.exit(EXIT_BAD_INPUT)
+
+
 def write_outputs(
     plan: Plan,
     out: Path,
@@ -184,20 +197,30 @@ def write_outputs(
     closures: bool = False,
     invitations: bool = False,
     previous: Plan | None = None,
+    inputs: Iterable[Path] = (),
+    extra: Callable[[Path], list[Path]] | None = None,
 ) -> list[Path]:
     """Plan JSON, calendars and report, written as one set: all of them or none.
 
-    Everything is written into a staging folder first and moved into ``out`` at the end, so
-    an interrupted run leaves the previous outputs as they were.
+    Everything is written into a new version of ``out`` and published by one atomic switch
+    (:func:`arshjul.fileio.staged`), so an interrupted or killed run leaves the previous
+    outputs as they were.  ``extra(stage)`` writes further files of the set (a replan's
+    change report).  ``inputs`` (the files the run read) may not lie inside ``out``.  A
+    folder that cannot take the set ends the run with one line and exit code 2.
     """
-    with staged(out) as stage:
-        written = write_calendars(plan, stage, dtstamp=dtstamp, include_closures=closures)
-        if invitations:
-            written += write_invitations(plan, previous, stage / "invitations", dtstamp=dtstamp)
-        if report:
-            written += write_report(plan, stage)
-        written.append(write_atomic(stage / "plan.json", plan.to_json()))
-        written.append(write_atomic(stage / "plan.xlsx", plan_xlsx(plan, dtstamp=dtstamp)))
+    try:
+        with staged(out, inputs=inputs) as stage:
+            written = write_calendars(plan, stage, dtstamp=dtstamp, include_closures=closures)
+            if invitations:
+                written += write_invitations(plan, previous, stage / "invitations", dtstamp=dtstamp)
+            if report:
+                written += write_report(plan, stage)
+            written.append(write_atomic(stage / "plan.json", plan.to_json()))
+            written.append(write_atomic(stage / "plan.xlsx", plan_xlsx(plan, dtstamp=dtstamp)))
+            if extra is not None:
+                written += extra(stage)
+    except (OutputFolderError, OSError) as err:
+        fail_output(out, err)
     return [out / p.relative_to(stage) for p in written]
 
 
@@ -208,6 +231,7 @@ __all__ = [
     "EXIT_OK",
     "dtstamp",
     "fail_input",
+    "fail_output",
     "instance_of",
     "last_year_option",
     "load_instance",

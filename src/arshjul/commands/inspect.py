@@ -18,9 +18,11 @@ from ..check import check as run_check
 from ..edited import read_plan_file
 from ..errors import ScenarioError
 from ..exporters.report import write_report
+from ..fileio import OWN, OutputFolderError, staged
 from . import (
     EXIT_NO_PLAN,
     EXIT_OK,
+    fail_output,
     instance_of,
     output_option,
 )
@@ -143,11 +145,19 @@ def report_command(plan_file: str, output: str | None, today: dt.datetime | None
     """
     plan = _read_plan(plan_file)
     out = Path(output) if output else Path(plan_file).parent
+    day = today.date() if today else None
     try:
-        written = write_report(plan, out, today=today.date() if today else None, png=png)
+        if (out / OWN).is_dir() or not out.exists() or not any(out.iterdir()):
+            # arshjul's folder (or a new one): a new version of the set, the rest carried over
+            with staged(out, carry=True) as stage:
+                written = [out / p.relative_to(stage) for p in write_report(plan, stage, today=day, png=png)]
+        else:  # a folder of the planner's own: the report's files beside the plan, each whole
+            written = write_report(plan, out, today=day, png=png)
     except RuntimeError as err:  # no Chromium for the PNG
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_NO_PLAN)
+    except (OutputFolderError, OSError) as err:
+        fail_output(out, err)
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {out}/")
 
 

@@ -204,6 +204,7 @@ def plan(
         closures=closures,
         invitations=invitations,
         previous=before,
+        inputs=[Path(source), *(Path(f) for f in (previous, last_year) if f)],
     )
     _summary(result, echo)
     echo("")

@@ -343,18 +343,23 @@ def replan(
             click.echo(f"BROKEN {v}", err=True)
     out = Path(output) if output else Path("out") / f"{sc.id}-replan"
     stamp = _dtstamp(dtstamp, plan)
-    try:
-        written = write_outputs(plan, out, dtstamp=stamp)
-        lines = report_lines(result)
-        written.append(write_atomic(out / "changes.txt", "\n".join(lines) + "\n"))
-        written.append(
+    lines = report_lines(result)
+
+    def change_report(stage: Path) -> list[Path]:
+        files = [
+            write_atomic(stage / "changes.txt", "\n".join(lines) + "\n"),
             write_atomic(
-                out / "changes.json",
+                stage / "changes.json",
                 json.dumps(report_data(result), ensure_ascii=False, indent=2) + "\n",
-            )
-        )
+            ),
+        ]
         if invitations:
-            written.extend(write_invitations(plan, previous, out / "invitations", dtstamp=stamp))
+            files.extend(write_invitations(plan, previous, stage / "invitations", dtstamp=stamp))
+        return files
+
+    inputs = [Path(f) for f in (scenario, previous_file, last_year) if f]
+    try:
+        written = write_outputs(plan, out, dtstamp=stamp, inputs=inputs, extra=change_report)
     except ScenarioError as err:
         _fail_input(err)
     click.echo(
