@@ -7,6 +7,7 @@ with nothing written or the previous set of outputs intact.  One class per mecha
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import random
 import shutil
@@ -22,6 +23,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from arshjul.cli import main
+from arshjul.commands import no_plan_line
 from arshjul.fileio import CURRENT, OWN
 from conftest import base, merge
 
@@ -379,3 +381,160 @@ class TestKillAndDiskFaults:
             assert visible(out) == two_sets["old"]
         finally:
             subprocess.run(["umount", str(disk)], check=True)
+
+
+# -- 2. the plan --previous trap ------------------------------------------------------------
+
+
+class TestPreviousTrap:
+    def test_plan_with_previous_refuses_and_names_replan(
+        self, planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+    ) -> None:
+        sc, out, before = planned
+        sent = tmp_path / "sent.json"
+        shutil.copy(out / "plan.json", sent)
+        line = refused(plan(str(sc), "-o", str(out), "--invitations", "--previous", str(sent)))
+        assert "arshjul replan" in line and "--allow-moves" in line
+        assert visible(out) == before
+
+    def test_allow_moves_plans_anew_with_raised_sequences(
+        self, planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+    ) -> None:
+        sc, out, _ = planned
+        sent = tmp_path / "sent.json"
+        shutil.copy(out / "plan.json", sent)
+        args = [str(sc), "-o", str(out), "--invitations", "--previous", str(sent), "--allow-moves"]
+        assert plan(*args).exit_code == 0
+        assert (out / "invitations" / "calendar.ics").is_file()
+
+    def test_a_previous_plan_of_another_scenario_is_refused(
+        self, planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+    ) -> None:
+        _, out, before = planned
+        other = write(tmp_path / "in", year(id="other-year"), "other.yaml")
+        sent = tmp_path / "sent.json"
+        shutil.copy(out / "plan.json", sent)
+        line = refused(plan(str(other), "-o", str(out), "--previous", str(sent), "--allow-moves"))
+        assert "scenario_id" in line and "'tiny'" in line and "'other-year'" in line
+        assert visible(out) == before
+
+    def test_replan_refuses_a_previous_plan_of_another_scenario(
+        self, planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+    ) -> None:
+        _, out, _ = planned
+        other = write(tmp_path / "in", year(id="other-year"), "other.yaml")
+        sent = tmp_path / "sent.json"
+        shutil.copy(out / "plan.json", sent)
+        result = CliRunner().invoke(
+            main, ["replan", str(other), "--previous", str(sent), "-o", str(tmp_path / "re")]
+        )
+        assert "scenario_id" in refused(result)
+        assert not (tmp_path / "re").exists()
+
+
+# -- 3. numbers -----------------------------------------------------------------------------
+
+
+class TestNumbers:
+    @pytest.mark.parametrize(
+        "option",
+        [
+            ["--time-limit", "nan"],
+            ["--time-limit", "inf"],
+            ["--time-limit", "-1"],
+            ["--gap", "nan"],
+            ["--stall", "nan"],
+            ["--stall", "inf"],
+            ["--seed", str(2**64)],
+            ["--seed", "-1"],
+            ["--workers", "0"],
+        ],
+    )
+    def test_a_bad_solver_number_is_one_line(self, tmp_path: Path, option: list[str]) -> None:
+        sc = write(tmp_path / "in", year())
+        out = tmp_path / "out"
+        result = CliRunner().invoke(main, ["plan", str(sc), "-o", str(out), *option])
+        assert option[0] in refused(result)
+        assert not out.exists()
+
+    @pytest.mark.parametrize("command", ["compare", "sweep", "explain"])
+    def test_every_solving_command_refuses_nan(self, tmp_path: Path, command: str) -> None:
+        sc = write(tmp_path / "in", year())
+        result = CliRunner().invoke(main, [command, str(sc), "--time-limit", "nan"])
+        assert "--time-limit" in refused(result)
+
+    @pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00", "9999-12-31T23:59:59", "not-a-date"])
+    def test_a_dtstamp_out_of_range_is_one_line_before_solving(self, tmp_path: Path, stamp: str) -> None:
+        sc = write(tmp_path / "in", year())
+        out = tmp_path / "out"
+        result = plan(str(sc), "-o", str(out), "--dtstamp", stamp)
+        assert "--dtstamp" in refused(result)
+        assert not out.exists()
+
+    def test_model_invalid_is_called_a_bug_not_a_time_limit(self) -> None:
+        line = no_plan_line("MODEL_INVALID", 60, "year.yaml")
+        assert "bug" in line and "year.yaml" in line and "report" in line
+        assert "--time-limit" not in line
+        assert "--time-limit" in no_plan_line("UNKNOWN", 60, "year.yaml")
+
+
+# -- 5. hostile plan.json -------------------------------------------------------------------
+
+
+def _hostile(data: dict[str, Any], case: str) -> dict[str, Any]:
+    bad = json.loads(json.dumps(data))
+    if case == "status":
+        bad["status"] = "HACKED"
+    elif case == "window-zero":
+        bad["window_days"] = 0
+    elif case == "window-negative":
+        bad["window_days"] = -28
+    elif case == "reversed-period":
+        bad["period_start"], bad["period_end"] = bad["period_end"], bad["period_start"]
+    elif case == "missing-sessions":
+        del bad["sessions"]
+    elif case == "missing-timezone":
+        del bad["timezone"]
+    elif case == "huge-objective":
+        bad["objective"] = 10**400
+    elif case == "huge-sequence":
+        bad["sessions"][0]["sequence"] = 10**30
+    elif case == "huge-period":
+        bad["period_end"] = "9999-12-31"
+    elif case == "nan-bound":
+        bad["bound"] = float("nan")
+    elif case == "not-an-object":
+        return [1, 2, 3]  # type: ignore[return-value]
+    return bad
+
+
+HOSTILE = [
+    "status",
+    "window-zero",
+    "window-negative",
+    "reversed-period",
+    "missing-sessions",
+    "missing-timezone",
+    "huge-objective",
+    "huge-sequence",
+    "huge-period",
+    "nan-bound",
+    "not-an-object",
+]
+
+
+class TestHostilePlanFile:
+    @pytest.mark.parametrize("case", HOSTILE)
+    @pytest.mark.parametrize("command", ["check", "report"])
+    def test_a_hostile_plan_is_one_line_and_exit_2(
+        self, planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, case: str, command: str
+    ) -> None:
+        sc, out, before = planned
+        data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+        bad = tmp_path / "bad" / "plan.json"
+        bad.parent.mkdir()
+        bad.write_text(json.dumps(_hostile(data, case)), encoding="utf-8")
+        args = [str(sc), str(bad)] if command == "check" else [str(bad), "-o", str(out)]
+        line = refused(CliRunner().invoke(main, [command, *args]))
+        assert line.startswith(f"error: {bad}"), line
+        assert visible(out) == before

@@ -18,7 +18,7 @@ from ..edited import read_plan_file
 from ..errors import ScenarioError
 from ..explain import alternatives as find_alternatives
 from ..explain import breakdown, region_alternatives, why_not
-from . import EXIT_NO_PLAN, EXIT_OK, fail_input, load_instance
+from . import EXIT_NO_PLAN, EXIT_OK, Finite, fail_input, load_instance
 
 
 def _emit(data: dict[str, Any]) -> None:
@@ -37,7 +37,7 @@ def _emit(data: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (for scripts).")
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=Finite(min=0.1, max=7 * 24 * 3600.0),
     default=30.0,
     show_default=True,
     help=(
@@ -113,7 +113,7 @@ def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: flo
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (for scripts).")
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=Finite(min=0.1, max=7 * 24 * 3600.0),
     default=20.0,
     show_default=True,
     help="Seconds for asking the solver about slots no presenter change opens.",

@@ -22,7 +22,9 @@ from . import (
     EXIT_NO_PLAN,
     instance_of,
     last_year_option,
+    no_plan_line,
     output_option,
+    parse_dtstamp,
     solve_options,
     write_outputs,
 )
@@ -125,7 +127,13 @@ def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
     "--previous",
     type=click.Path(dir_okay=False),
     default=None,
-    help="The plan JSON sent out before: invitations raise SEQUENCE only for what changed.",
+    help="The plan JSON sent out before: invitations raise SEQUENCE only for what changed. "
+    "Plans the whole year anew, so needs --allow-moves; to keep what was sent, use 'arshjul replan'.",
+)
+@click.option(
+    "--allow-moves",
+    is_flag=True,
+    help="With --previous: plan the whole year anew even though sessions already sent may move.",
 )
 @last_year_option
 def plan(
@@ -138,6 +146,7 @@ def plan(
     closures: bool,
     invitations: bool,
     previous: str | None,
+    allow_moves: bool,
     last_year: str | None,
     same_month_weight: int,
 ) -> None:
@@ -149,9 +158,28 @@ def plan(
     Example:
       arshjul plan scenarios/sweden-2027.yaml -o out/2027 --time-limit 30
     """
+    if previous and not allow_moves:
+        _fail_input(
+            ScenarioError(
+                "plans the whole year anew and may move sessions already sent; use "
+                f"'arshjul replan {scenario or '<scenario>'} --previous {previous} --frozen-until DATE' "
+                "to keep them (or add --allow-moves)",
+                field="--previous",
+            )
+        )
+    if dtstamp:
+        parse_dtstamp(dtstamp)  # a bad --dtstamp is bad input before, not after, the solve
     sc, source = _load(scenario)
     inst = instance_of(sc, source)
     before = _read_plan(previous) if previous else None
+    if before is not None and before.scenario_id != sc.id:
+        _fail_input(
+            ScenarioError(
+                f"is a plan of scenario '{before.scenario_id}', not of '{sc.id}' ({source})",
+                source=previous,
+                field="scenario_id",
+            )
+        )
     if invitations:
         missing = [h.id for h in sc.hosts if not h.email]
         if missing:
@@ -184,11 +212,7 @@ def plan(
         elif result.interrupted:
             click.echo("Interrupted before any plan was found; nothing was written.", err=True)
         else:
-            click.echo(
-                f"No plan found within {options.time_limit:g} s (status {result.status}). "
-                "Try a longer --time-limit.",
-                err=True,
-            )
+            click.echo(no_plan_line(result.status, options.time_limit, source), err=True)
         sys.exit(EXIT_NO_PLAN)
     if before is not None:
         result = carry_sequences(result, before)

@@ -33,7 +33,9 @@ from . import (
     EXIT_NO_PLAN,
     last_year_option,
     load_scenario,
+    no_plan_line,
     output_option,
+    parse_dtstamp,
     read_plan,
     solve_options,
     write_outputs,
@@ -302,10 +304,20 @@ def replan(
       arshjul replan scenarios/replan-may-2027.yaml --previous out/sweden-2027/plan.json \\
           --frozen-until 2027-04-01 -o out/replan --invitations
     """
+    if dtstamp:
+        parse_dtstamp(dtstamp)  # a bad --dtstamp is bad input before, not after, the solve
     sc = _load(scenario)
     inst = _instance(sc, scenario)
     previous = _read_plan(previous_file)
     assert previous is not None
+    if previous.scenario_id != sc.id:
+        _fail_input(
+            ScenarioError(
+                f"is a plan of scenario '{previous.scenario_id}', not of '{sc.id}' ({scenario})",
+                source=previous_file,
+                field="scenario_id",
+            )
+        )
     before = _read_plan(last_year)
     weights = ChangeWeights(
         moved=moved_weight, presenters_changed=presenters_weight, same_month=same_month_weight
@@ -331,11 +343,7 @@ def replan(
             for line in conflict_lines(result):
                 click.echo(line, err=True)
         else:
-            click.echo(
-                f"No plan found within {options.time_limit:g} s (status {plan.status}). "
-                "Try a longer --time-limit.",
-                err=True,
-            )
+            click.echo(no_plan_line(plan.status, options.time_limit, scenario), err=True)
         sys.exit(EXIT_NO_PLAN)
     report = check(result.instance, plan)
     if not report.ok:  # pragma: no cover - the model and the checker agree
