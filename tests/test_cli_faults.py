@@ -11,6 +11,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -538,3 +539,35 @@ class TestHostilePlanFile:
         line = refused(CliRunner().invoke(main, [command, *args]))
         assert line.startswith(f"error: {bad}"), line
         assert visible(out) == before
+
+
+# -- 4. Ctrl-C ------------------------------------------------------------------------------
+
+
+class TestCtrlC:
+    @pytest.mark.parametrize("delay", [0.15, 0.3, 0.5, 0.8])
+    def test_ctrl_c_in_the_first_second_is_one_line(self, tmp_path: Path, delay: float) -> None:
+        sc = write(tmp_path / "in", year())
+        out = tmp_path / "out"
+        args = [sys.executable, "-m", "arshjul", "plan", str(sc), "-o", str(out), "--quiet"]
+        with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+            time.sleep(delay)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=120)
+        line = one_line(err) if err.strip() else ""
+        if proc.returncode == 130:
+            assert line == "Interrupted; nothing was changed in the output folder."
+            assert not out.exists()
+        else:  # the signal came once the search had started: it keeps the best plan, or says none
+            assert proc.returncode in (0, 1), err
+
+    def test_ctrl_c_while_publishing_says_the_new_set_was_written(self, two_sets: dict[str, Any]) -> None:
+        out = two_sets["root"] / "ctrl-c"
+        shutil.copytree(two_sets["template"], out, symlinks=True)
+        with spawn(["plan", *two_sets["args"], "-o", str(out)], pause_at=-1, slow=0.3) as proc:
+            assert "STEP renamed" in list(lines_until(proc, "STEP renamed"))
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130
+        assert one_line(err) == f"Interrupted after the new outputs were written to {out}/."
+        assert visible(out) == two_sets["new"] and leftovers(out) == []

@@ -45,6 +45,8 @@ OPTIONAL_EXTRAS = frozenset({"dask", "distributed"})
 DYNAMIC_IMPORTS = {
     "arshjul.cli": "the lazy command group imports a command's module when that command runs, "
     "so a command that never solves never loads OR-Tools (arshjul.cli.COMMANDS is the registry)",
+    "arshjul._entry": "the entry point imports the CLI inside its Ctrl-C guard, so Ctrl-C while "
+    "click and the rest still load is one line, not a traceback",
     "arshjul": "PEP 562 __getattr__: `import arshjul` loads nothing, arshjul.solve loads the solver "
     "on first use (arshjul._WHERE is the registry)",
 }

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from .fileio import InterruptedAfterWrite
+from .fileio import InterruptedAfterWrite, sigint_deferred
 
 EXIT_BAD_INPUT, EXIT_INTERRUPTED = 2, 130  # the same numbers as arshjul.commands (tests hold them)
 
@@ -55,7 +55,10 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
             module, attribute = self.lazy[cmd_name].split(":")
-            command = getattr(importlib.import_module(module), attribute)
+            with sigint_deferred() as caught:  # an import cut short can fail in odd ways
+                command = getattr(importlib.import_module(module), attribute)
+            if caught:
+                raise KeyboardInterrupt
             if not isinstance(command, click.Command):  # pragma: no cover - the registry test holds it
                 raise TypeError(f"{self.lazy[cmd_name]} is not a click command")
             return command
@@ -75,11 +78,12 @@ class LazyGroup(click.Group):
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
             value = super().main(args, prog_name, complete_var, False, **extra)
-        except InterruptedAfterWrite as done:
-            click.echo(f"Interrupted after the new outputs were written to {done.folder}/.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except (KeyboardInterrupt, click.exceptions.Abort):
-            click.echo("Interrupted; nothing was changed in the output folder.", err=True)
+        except (KeyboardInterrupt, click.exceptions.Abort) as err:
+            done = err if isinstance(err, InterruptedAfterWrite) else err.__cause__  # click wraps it
+            if isinstance(done, InterruptedAfterWrite):
+                click.echo(f"Interrupted after the new outputs were written to {done.folder}/.", err=True)
+            else:
+                click.echo("Interrupted; nothing was changed in the output folder.", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except click.ClickException as err:
             click.echo("error: " + " ".join(err.format_message().split()), err=True)

@@ -179,7 +179,7 @@ def staged(out: Path, *, inputs: Iterable[Path] = (), carry: bool = False) -> It
             _pause("staged")
             for folder in sorted({p.parent for p in stage.rglob("*")} | {stage}, reverse=True):
                 _fsync_dir(folder)
-            with _sigint_deferred() as caught:
+            with sigint_deferred() as caught:
                 _publish(out, own, stage, version)
             if caught:
                 raise InterruptedAfterWrite(out)
@@ -227,7 +227,7 @@ def _locked(own: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _sigint_deferred() -> Iterator[list[int]]:
+def sigint_deferred() -> Iterator[list[int]]:
     """Hold Ctrl-C back; the caller reads the list it yields to see whether one came."""
     caught: list[int] = []
     if threading.current_thread() is not threading.main_thread():
