@@ -571,3 +571,17 @@ class TestCtrlC:
         assert proc.returncode == 130
         assert one_line(err) == f"Interrupted after the new outputs were written to {out}/."
         assert visible(out) == two_sets["new"] and leftovers(out) == []
+
+
+# -- 7. small things ------------------------------------------------------------------------
+
+
+class TestSmallThings:
+    def test_quiet_still_says_where_the_files_went(self, tmp_path: Path) -> None:
+        sc = write(tmp_path / "in", year())
+        out = tmp_path / "out"
+        result = plan(str(sc), "-o", str(out))
+        assert result.exit_code == 0
+        assert result.stdout.strip().splitlines() == [
+            f"Wrote {len(visible(out))} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)"
+        ]

@@ -232,4 +232,4 @@ def plan(
     )
     _summary(result, echo)
     echo("")
-    echo(f"Wrote {len(written)} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)")
+    click.echo(f"Wrote {len(written)} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)")

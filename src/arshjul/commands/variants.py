@@ -378,7 +378,7 @@ def replan(
     for line in lines:
         echo(line)
     echo("")
-    echo(
+    click.echo(
         f"Wrote {len(written)} files to {out}/ (plan.json, changes.txt, changes.json, calendars"
         + (", invitations/" if invitations else "")
         + ")"
