@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 import arshjul
 from arshjul import check, greedy, rules
-from arshjul.cli import main
+from arshjul.cli import every_command
 from arshjul.cpsat import constraints, objective
 from arshjul.cpsat.conflicts import model_all_switchable, model_with_hard_closures
 from arshjul.explain import DESCRIBERS, RULE_TEXT
@@ -138,7 +138,7 @@ def test_every_field_that_sets_a_rule_is_a_scenario_field() -> None:
 def test_every_option_that_sets_a_rule_is_a_command_line_option() -> None:
     options = {
         opt
-        for command in main.commands.values()
+        for command in every_command().values()
         for param in command.params
         if isinstance(param, click.Option)
         for opt in param.opts

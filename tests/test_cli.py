@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from arshjul.cli import main
+from arshjul.cli import every_command, main
 from arshjul.plan import Plan
 from conftest import base, merge
 
@@ -143,7 +143,7 @@ def test_validate_schema_and_calendar(tmp_path: Path) -> None:
 
 
 def test_help_has_an_example_on_every_command() -> None:
-    for name, _command in main.commands.items():
+    for name, _command in every_command().items():
         text = CliRunner().invoke(main, [name, "--help"]).output
         assert "Example" in text, name
 
@@ -165,8 +165,8 @@ def test_every_solving_command_takes_the_one_option_block() -> None:
     command itself receives them as one SolveOptions."""
     wanted = ["time_limit", "seed", "workers", "gap", "stall", "preset", "warm_start"]
     for name in ("plan", "compare", "sweep", "replan"):
-        command = main.commands[name]
+        command = every_command()[name]
         names = [p.name for p in command.params if p.name in (*wanted, "log")]
         assert names == wanted + (["log"] if name == "plan" else []), name
-    sweep = {p.name: p.default for p in main.commands["sweep"].params}
+    sweep = {p.name: p.default for p in every_command()["sweep"].params}
     assert sweep["time_limit"] == 10.0  # a sweep gives each variant less time by default

@@ -23,6 +23,8 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from icalendar import Calendar
 
+import arshjul.cli
+import arshjul.i18n
 from arshjul import i18n
 from arshjul.cli import main
 from arshjul.edited import plan_from_ics
@@ -493,3 +495,8 @@ def test_exit_2_and_exit_1_lines_in_swedish(tmp_path: Path) -> None:
     # --lang wins over the locale
     result = CliRunner(env=env).invoke(main, ["--lang", "en", "validate", str(bad)])
     assert result.stderr.startswith(f"error: {bad}: ")
+
+
+def test_the_cli_offers_the_languages_the_catalogues_have() -> None:
+    # cli.py keeps its own copy so that it imports nothing of arshjul before a command runs
+    assert tuple(arshjul.cli.LANGUAGES) == tuple(arshjul.i18n.LANGUAGES)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from arshjul.plan import Plan
 from conftest import SCENARIOS
+from test_cli_faults import visible
 
 WRAPPER = """
 import sys, time
@@ -35,7 +36,8 @@ def arshjul(*args: str, wrapper: bool = False) -> subprocess.Popen[str]:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The set of outputs a reader sees in ``folder`` (through its links into the current version)."""
+    return visible(folder)
 
 
 def test_two_fresh_processes_write_byte_identical_files(tmp_path: Path) -> None:
@@ -72,7 +74,8 @@ def test_ctrl_c_while_writing_leaves_the_previous_outputs_intact(tmp_path: Path)
     assert proc.returncode == 130
     assert "Interrupted" in err
     assert files(out) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # the staging folder is gone
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert sorted(p.name for p in (out / ".arshjul").iterdir()) == ["lock", "v-1"]  # no staging left
 
 
 def test_kill_minus_9_while_writing_leaves_the_previous_outputs_intact(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from arshjul.check import check
 from arshjul.cli import main
 from arshjul.cpsat import PRESETS, SolveOptions, preset_of
 from arshjul.cpsat.solve import Progress, _stalled
+from arshjul.errors import PlanFileError
 from arshjul.greedy import greedy_assignment
 from arshjul.instance import build_instance
 from arshjul.options import PRESET_NAMES, SolveStatus, options_from
@@ -63,9 +64,9 @@ def test_a_status_is_its_name() -> None:
     data = json.loads(plan.to_json())
     assert data["status"] == "FEASIBLE"
     assert Plan.from_json(plan.to_json()).status is SolveStatus.FEASIBLE
-    data["status"] = "SOMETHING"  # not a status arshjul writes: kept as written, no sessions shown
-    odd = Plan.from_dict(data)
-    assert odd.status == "SOMETHING" and not odd.found
+    data["status"] = "SOMETHING"  # not a status arshjul writes: an error naming the field
+    with pytest.raises(PlanFileError, match=r"status: unknown status 'SOMETHING'"):
+        Plan.from_dict(data)
 
 
 SRC = Path(arshjul.__file__).parent

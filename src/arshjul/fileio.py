@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,37 +41,200 @@ def _umask() -> int:
     return mask
 
 
-@contextmanager
-def staged(out: Path) -> Iterator[Path]:
-    """Write a whole set of outputs into a hidden folder beside ``out``, then move the files
-    into place.
+OWN = ".arshjul"
+"""The hidden folder inside an output folder that holds its versions, staging and lock."""
 
-    If the run is interrupted (Ctrl-C, a crash) while writing, ``out`` is left exactly as
-    it was; Ctrl-C during the final moves (milliseconds) is held back until they are done.
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging.", dir=out.parent))
+CURRENT = "current"
+"""``out/current`` → ``.arshjul/v-<n>``: the one link whose switch publishes a new set."""
+
+_VERSION = re.compile(r"v-(\d+)")
+
+
+class OutputFolderError(Exception):
+    """An output folder that cannot be written as a set (one line, naming the folder)."""
+
+
+class InterruptedAfterWrite(KeyboardInterrupt):
+    """Ctrl-C came while the new set was being published; it *was* published, in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+
+def _pause(step: str) -> None:
+    """A hook between the steps of publishing: tests set it to pause the writer (kill -9)."""
+
+
+def _is_ours(out: Path, name: str) -> bool:
+    """``out/name`` is a top-level link arshjul made: ``name`` → ``current/name``."""
+    path = out / name
+    return path.is_symlink() and os.readlink(path) == f"{CURRENT}/{name}"
+
+
+def _current_version(out: Path) -> str | None:
+    link = out / CURRENT
+    if not link.is_symlink():
+        return None
+    target = os.readlink(link)
+    head, _, version = target.partition("/")
+    return version if head == OWN and _VERSION.fullmatch(version) else None
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        yield stage
-        with _sigint_deferred():
-            for path in sorted(p for p in stage.rglob("*") if p.is_file()):
-                target = out / path.relative_to(stage)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target)
+        os.fsync(fd)
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        os.close(fd)
+
+
+def _symlink_atomic(target: str, path: Path) -> None:
+    """``path`` → ``target``, replacing a link that is there in one rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.link")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def prepare(out: Path, inputs: Iterable[Path] = ()) -> Path:
+    """Check that ``out`` can hold arshjul's set of outputs and make its ``.arshjul`` folder.
+
+    Refuses (:class:`OutputFolderError`) an output path that is a file, a folder holding
+    anything arshjul did not write there, a link inside it that arshjul did not make, and an
+    input file inside it (an output could replace it).
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"{out}: the output path is a file, not a folder")
+    where = out.resolve()
+    for path in inputs:
+        if path.resolve().is_relative_to(where):
+            raise OutputFolderError(
+                f"{out}: the input {path} lies inside the output folder; "
+                "copy it elsewhere or write to another folder"
+            )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputFolderError(f"{out}: cannot create the output folder: {err.strerror}") from err
+    own = out / OWN
+    if own.is_symlink() or (own.exists() and not own.is_dir()):
+        raise OutputFolderError(f"{own}: is not arshjul's own folder (a link or a file); remove it")
+    entries = sorted(p.name for p in out.iterdir())
+    if OWN not in entries and entries:
+        raise OutputFolderError(
+            f"{out}: the folder holds files arshjul did not write (e.g. {entries[0]}); "
+            "choose an empty or new folder, or one arshjul wrote"
+        )
+    version = _current_version(out)
+    for name in entries:
+        if name == OWN or (name == CURRENT and version is not None) or _is_ours(out, name):
+            continue
+        kind = "a link arshjul did not make" if (out / name).is_symlink() else "not arshjul's"
+        raise OutputFolderError(f"{out / name}: {kind}; move it out of the output folder")
+    try:
+        own.mkdir(exist_ok=True)
+    except OSError as err:
+        raise OutputFolderError(f"{out}: cannot write in the output folder: {err.strerror}") from err
+    return own
+
+
+def _clear_leftovers(own: Path, version: str | None) -> None:
+    """What a killed run left: staging folders and versions that never became current."""
+    for stale in own.iterdir():
+        if stale.name not in (version, "lock"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
 
 
 @contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
+def staged(out: Path, *, inputs: Iterable[Path] = (), carry: bool = False) -> Iterator[Path]:
+    """Write a whole set of outputs into a new version of ``out``, then publish it at once.
+
+    ``out`` holds ``.arshjul/v-<n>/`` (a complete set), the link ``current`` →
+    ``.arshjul/v-<n>`` and, for each top-level entry of the set, a link ``name`` →
+    ``current/name``.  The body writes into a staging folder; at the end it becomes the next
+    version, the links its set needs are made (pointing nowhere until the switch), and one
+    ``os.replace`` of ``current`` switches every path under ``out`` from the old set to the
+    new one.  Then links the new set no longer has and the old version are removed.  A crash
+    or kill at any point leaves ``out`` showing the old set or the new one, whole; the next
+    run clears the leftovers.  Ctrl-C while publishing is held back until it is done and
+    then raised as :class:`InterruptedAfterWrite`.  ``carry`` starts the new version from a
+    copy of the current one (to replace some files of a set, e.g. the report).
+    """
+    own = prepare(out, inputs)
+    with _locked(own):
+        version = _current_version(out)
+        try:
+            _clear_leftovers(own, version)
+            stage = Path(tempfile.mkdtemp(prefix="tmp-", dir=own))
+        except OSError as err:
+            raise OutputFolderError(f"{out}: cannot write in the output folder: {err.strerror}") from err
+        try:
+            if carry and version is not None:
+                shutil.copytree(own / version, stage, dirs_exist_ok=True)
+            yield stage
+            _pause("staged")
+            for folder in sorted({p.parent for p in stage.rglob("*")} | {stage}, reverse=True):
+                _fsync_dir(folder)
+            with sigint_deferred() as caught:
+                _publish(out, own, stage, version)
+            if caught:
+                raise InterruptedAfterWrite(out)
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+def _publish(out: Path, own: Path, stage: Path, old: str | None) -> None:
+    numbers = [int(m.group(1)) for p in own.iterdir() if (m := _VERSION.fullmatch(p.name))]
+    new = f"v-{max(numbers, default=0) + 1}"
+    os.rename(stage, own / new)
+    _fsync_dir(own)
+    _pause("renamed")
+    names = sorted(p.name for p in (own / new).iterdir())
+    for name in names:
+        if not _is_ours(out, name):
+            _symlink_atomic(f"{CURRENT}/{name}", out / name)
+            _pause(f"link {name}")
+    _fsync_dir(out)
+    _symlink_atomic(f"{OWN}/{new}", out / CURRENT)  # the switch: old set → new set
+    _fsync_dir(out)
+    _pause("switched")
+    for entry in sorted(out.iterdir()):
+        if entry.name not in names and entry.name not in (OWN, CURRENT) and _is_ours(out, entry.name):
+            entry.unlink()
+            _pause(f"unlink {entry.name}")
+    if old is not None and old != new:
+        shutil.rmtree(own / old, ignore_errors=True)
+        _pause("removed old")
+
+
+@contextmanager
+def _locked(own: Path) -> Iterator[None]:
+    """One writer at a time per output folder."""
+    fd = os.open(own / "lock", os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise OutputFolderError(f"{own.parent}: another arshjul is writing this folder") from err
         yield
-        return
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def sigint_deferred() -> Iterator[list[int]]:
+    """Hold Ctrl-C back; the caller reads the list it yields to see whether one came."""
     caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
     previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
     try:
-        yield
+        yield caught
     finally:
         signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt

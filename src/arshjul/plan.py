@@ -234,6 +234,8 @@ class Plan:
             for k, s in enumerate(data["sessions"]):
                 path = f"sessions[{k}]"
                 sessions.append(_session_from(s, tz))
+            path = "status"
+            status = _status(data["status"])
             path = "language"
             language = _language(data.get("language", DEFAULT_LANGUAGE))
             path = "labels"
@@ -242,14 +244,14 @@ class Plan:
                 if kind not in KIND_LABELS:
                     raise ValueError(f"no meeting kind {kind!r}")
             path = "(top level)"
-            return cls(
+            plan = cls(
                 scenario_id=_str(data["scenario_id"]),
                 scenario_name=_str(data["scenario_name"]),
                 timezone=_str(data["timezone"]),
                 period_start=dt.date.fromisoformat(data["period_start"]),
                 period_end=dt.date.fromisoformat(data["period_end"]),
                 window_days=int(data["window_days"]),
-                status=_status(data["status"]),
+                status=status,
                 objective=None if data.get("objective") is None else int(data["objective"]),
                 bound=None if data.get("bound") is None else float(data["bound"]),
                 wall_time=float(data.get("wall_time", 0.0)),
@@ -276,6 +278,11 @@ class Plan:
                 language=language,
                 labels=labels,
             )
+            unsound = _unsound(plan)
+            if unsound is not None:
+                path, problem = unsound
+                raise ValueError(problem)
+            return plan
         except PlanFileError:
             raise
         except KeyError as exc:
@@ -317,13 +324,54 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _status(value: Any) -> Any:
-    """A status arshjul writes, as :class:`SolveStatus`; anything else is kept as written
-    (such a plan has no sessions to show: ``found`` is false)."""
+def _status(value: Any) -> SolveStatus:
+    """A status arshjul writes, as :class:`SolveStatus`; anything else is an error."""
     try:
         return SolveStatus(value)
     except ValueError:
-        return value
+        known = ", ".join(s.value for s in SolveStatus)
+        raise ValueError(f"unknown status {value!r} (a plan's status is one of {known})") from None
+
+
+PLAN_MAX_DAYS = 4 * 366
+"""The longest period a plan file may span (a scenario spans at most three years)."""
+
+PLAN_MAX_NUMBER = 10**12
+"""The largest penalty, bound, count or SEQUENCE a plan file may hold."""
+
+
+def _unsound(plan: Plan) -> tuple[str, str] | None:
+    """(field, problem) for a plan file that arshjul could not have written, else ``None``."""
+    span = (plan.period_end - plan.period_start).days
+    if span < 0:
+        return "period_end", f"the period ends ({plan.period_end}) before it starts ({plan.period_start})"
+    if span > PLAN_MAX_DAYS:
+        return "period_end", f"a period of {span} days is longer than a plan can be ({PLAN_MAX_DAYS})"
+    if not 1 <= plan.window_days <= 366:
+        return "window_days", f"{plan.window_days} is not a window length (1 to 366 days)"
+    numbers: list[tuple[str, float | int | None]] = [
+        ("objective", plan.objective),
+        ("bound", plan.bound),
+        ("wall_time", plan.wall_time),
+        ("seed", plan.seed),
+        *((f"terms.{k}", v) for k, v in plan.terms.items()),
+        *((f"window_max.{k}", v) for k, v in plan.window_max.items()),
+        *((f"sessions[{k}].sequence", s.sequence) for k, s in enumerate(plan.sessions)),
+        *((f"sessions[{k}].occurrence", s.occurrence) for k, s in enumerate(plan.sessions)),
+    ]
+    for name, value in numbers:
+        if value is not None and not (abs(value) <= PLAN_MAX_NUMBER):  # also NaN
+            return name, f"{value} is out of range (at most {PLAN_MAX_NUMBER:,} in size)"
+    for name, value in numbers[2:]:
+        if value is not None and value < 0 and not name.startswith("terms."):
+            return name, f"{value} is negative"
+    for k, s in enumerate(plan.sessions):
+        if not plan.period_start <= s.date <= plan.period_end:
+            return (
+                f"sessions[{k}].date",
+                f"{s.date} is outside the period {plan.period_start}..{plan.period_end}",
+            )
+    return None
 
 
 def _str(value: Any) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -17,7 +18,7 @@ from ..errors import ScenarioError
 from ..exporters.ics import write_calendars, write_invitations
 from ..exporters.report import write_report
 from ..exporters.xlsx import plan_xlsx
-from ..fileio import staged, write_atomic
+from ..fileio import OutputFolderError, staged, write_atomic
 from ..i18n import _
 from ..instance import Instance, build_instance
 from ..options import OPTION_NAMES, PRESET_NAMES, SolveOptions
@@ -25,6 +26,9 @@ from ..plan import Plan
 from ..scenario import Scenario, bundled, load, read_text
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+DTSTAMP_YEARS = (1970, 2200)
+"""The years a --dtstamp may fall in (calendar programs choke outside them)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,17 +71,52 @@ def read_plan(path: str) -> Plan:
         fail_input(err)
 
 
+def parse_dtstamp(value: str) -> dt.datetime:
+    """A ``--dtstamp`` value as an aware UTC date-time, or exit 2 (before any solving)."""
+    try:
+        stamp = dt.datetime.fromisoformat(value)
+    except ValueError:
+        fail_input(ScenarioError(f"'{value}' is not an ISO date-time", field="--dtstamp"))
+    first, last = DTSTAMP_YEARS
+    if not first <= stamp.year <= last:
+        fail_input(ScenarioError(f"'{value}' is not between {first} and {last}", field="--dtstamp"))
+    return stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
 def dtstamp(value: str | None, plan: Plan) -> dt.datetime:
     """DTSTAMP for calendars: given, else the publication date (or period start) at 00:00
     UTC, so two runs write the same bytes."""
     if value:
-        try:
-            stamp = dt.datetime.fromisoformat(value)
-        except ValueError:
-            fail_input(ScenarioError(f"'{value}' is not an ISO date-time", field="--dtstamp"))
-        return stamp.astimezone(dt.UTC) if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+        return parse_dtstamp(value)
     day = plan.publication_date or plan.period_start
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def no_plan_line(status: str, time_limit: float, source: str) -> str:
+    """Why there is no plan when the solver neither found one nor proved there is none."""
+    if status == "MODEL_INVALID":
+        return (
+            f"No plan: the solver rejected the model built from {source} (MODEL_INVALID). "
+            "This is a bug in arshjul, not in your scenario; please report it with the scenario file."
+        )
+    return f"No plan found within {time_limit:g} s (status {status}). Try a longer --time-limit."
+
+
+class Finite(click.FloatRange):
+    """A float range that also refuses ``nan`` and ``inf`` (which pass every comparison test
+    or none) and says so in one line."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+SEED_MAX = 2**31 - 1
+"""CP-SAT's random seed is a 32-bit signed integer."""
 
 
 def solve_options(*, time_limit: float = 60.0, per: str = "scenario", log: bool = False) -> Callable[[F], F]:
@@ -103,13 +142,17 @@ def _solve_options(time_limit: float, per: str, log: bool) -> list[Callable[[Any
     options = [
         click.option(
             "--time-limit",
-            type=click.FloatRange(min=0.1),
+            type=Finite(min=0.1, max=7 * 24 * 3600.0),
             default=time_limit,
             show_default=True,
             help=f"Seconds the solver may search (per {per}).",
         ),
         click.option(
-            "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same plan)."
+            "--seed",
+            type=click.IntRange(min=0, max=SEED_MAX),
+            default=0,
+            show_default=True,
+            help="Random seed (same seed, same plan).",
         ),
         click.option(
             "--workers",
@@ -120,13 +163,13 @@ def _solve_options(time_limit: float, per: str, log: bool) -> list[Callable[[Any
         ),
         click.option(
             "--gap",
-            type=click.FloatRange(min=0.0, max=1.0),
+            type=Finite(min=0.0, max=1.0),
             default=None,
             help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).",
         ),
         click.option(
             "--stall",
-            type=click.FloatRange(min=0.1),
+            type=Finite(min=0.1, max=7 * 24 * 3600.0),
             default=None,
             metavar="SECONDS",
             help="Stop when the best plan has not improved for this many seconds.",
@@ -176,6 +219,19 @@ def last_year_option(f: F) -> F:
     )(f)
 
 
+def fail_output(out: Path, err: OSError | OutputFolderError) -> NoReturn:
+    """The output folder cannot take the set: one line, exit 2; the previous set is intact."""
+    if isinstance(err, OutputFolderError):
+        click.echo(f"error: {err}", err=True)
+    else:
+        where = err.filename or out
+        click.echo(
+            f"error: {where}: cannot write: {err.strerror or err}; the previous outputs are as they were",
+            err=True,
+        )
+    sys.exit(EXIT_BAD_INPUT)
+
+
 def write_outputs(
     plan: Plan,
     out: Path,
@@ -185,20 +241,30 @@ def write_outputs(
     closures: bool = False,
     invitations: bool = False,
     previous: Plan | None = None,
+    inputs: Iterable[Path] = (),
+    extra: Callable[[Path], list[Path]] | None = None,
 ) -> list[Path]:
     """Plan JSON, calendars and report, written as one set: all of them or none.
 
-    Everything is written into a staging folder first and moved into ``out`` at the end, so
-    an interrupted run leaves the previous outputs as they were.
+    Everything is written into a new version of ``out`` and published by one atomic switch
+    (:func:`arshjul.fileio.staged`), so an interrupted or killed run leaves the previous
+    outputs as they were.  ``extra(stage)`` writes further files of the set (a replan's
+    change report).  ``inputs`` (the files the run read) may not lie inside ``out``.  A
+    folder that cannot take the set ends the run with one line and exit code 2.
     """
-    with staged(out) as stage:
-        written = write_calendars(plan, stage, dtstamp=dtstamp, include_closures=closures)
-        if invitations:
-            written += write_invitations(plan, previous, stage / "invitations", dtstamp=dtstamp)
-        if report:
-            written += write_report(plan, stage)
-        written.append(write_atomic(stage / "plan.json", plan.to_json()))
-        written.append(write_atomic(stage / "plan.xlsx", plan_xlsx(plan, dtstamp=dtstamp)))
+    try:
+        with staged(out, inputs=inputs) as stage:
+            written = write_calendars(plan, stage, dtstamp=dtstamp, include_closures=closures)
+            if invitations:
+                written += write_invitations(plan, previous, stage / "invitations", dtstamp=dtstamp)
+            if report:
+                written += write_report(plan, stage)
+            written.append(write_atomic(stage / "plan.json", plan.to_json()))
+            written.append(write_atomic(stage / "plan.xlsx", plan_xlsx(plan, dtstamp=dtstamp)))
+            if extra is not None:
+                written += extra(stage)
+    except (OutputFolderError, OSError) as err:
+        fail_output(out, err)
     return [out / p.relative_to(stage) for p in written]
 
 
@@ -207,13 +273,17 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_NO_PLAN",
     "EXIT_OK",
+    "Finite",
     "dtstamp",
     "fail_input",
+    "fail_output",
     "instance_of",
     "last_year_option",
     "load_instance",
     "load_scenario",
+    "no_plan_line",
     "output_option",
+    "parse_dtstamp",
     "read_plan",
     "solve_options",
     "write_outputs",

@@ -13,8 +13,12 @@ from typing import Any
 
 import click
 
+from ..api import solve
+from ..edited import read_plan_file
 from ..errors import ScenarioError
-from . import EXIT_NO_PLAN, EXIT_OK, fail_input, load_instance
+from ..explain import alternatives as find_alternatives
+from ..explain import breakdown, region_alternatives, why_not
+from . import EXIT_NO_PLAN, EXIT_OK, Finite, fail_input, load_instance
 
 
 def _emit(data: dict[str, Any]) -> None:
@@ -33,7 +37,7 @@ def _emit(data: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (for scripts).")
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=Finite(min=0.1, max=7 * 24 * 3600.0),
     default=30.0,
     show_default=True,
     help=(
@@ -53,10 +57,6 @@ def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: flo
       arshjul explain my-year.yaml                      solve, then explain
       arshjul explain my-year.yaml --plan out/plan.json explain a plan you have
     """
-    from ..api import solve
-    from ..edited import read_plan_file
-    from ..explain import breakdown, why_not
-
     sc, inst, _ = load_instance(scenario)
     if plan_file is not None:
         try:
@@ -113,7 +113,7 @@ def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: flo
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (for scripts).")
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=Finite(min=0.1, max=7 * 24 * 3600.0),
     default=20.0,
     show_default=True,
     help="Seconds for asking the solver about slots no presenter change opens.",
@@ -135,10 +135,6 @@ def alternatives(
       arshjul alternatives my-year.yaml out/plan.json vinnova.dialog.rymd.1
       arshjul alternatives my-year.yaml out/plan.json --region SE-I
     """
-    from ..edited import read_plan_file
-    from ..explain import alternatives as find_alternatives
-    from ..explain import region_alternatives
-
     if session_id is None and region is None:
         raise click.UsageError("give a SESSION_ID, or --region CODE (or both)")
     _, inst, _ = load_instance(scenario)
@@ -183,6 +179,6 @@ def alternatives(
 
 
 COMMANDS = [explain, alternatives]
-"""For :func:`arshjul.cli._register`: ``for command in COMMANDS: main.add_command(command)``."""
+"""The commands of this module (``arshjul.cli.COMMANDS`` names each one to load it lazily)."""
 
 __all__ = ["COMMANDS", "alternatives", "explain"]

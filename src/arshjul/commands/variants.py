@@ -33,7 +33,9 @@ from . import (
     EXIT_NO_PLAN,
     last_year_option,
     load_scenario,
+    no_plan_line,
     output_option,
+    parse_dtstamp,
     read_plan,
     solve_options,
     write_outputs,
@@ -302,10 +304,20 @@ def replan(
       arshjul replan scenarios/replan-may-2027.yaml --previous out/sweden-2027/plan.json \\
           --frozen-until 2027-04-01 -o out/replan --invitations
     """
+    if dtstamp:
+        parse_dtstamp(dtstamp)  # a bad --dtstamp is bad input before, not after, the solve
     sc = _load(scenario)
     inst = _instance(sc, scenario)
     previous = _read_plan(previous_file)
     assert previous is not None
+    if previous.scenario_id != sc.id:
+        _fail_input(
+            ScenarioError(
+                f"is a plan of scenario '{previous.scenario_id}', not of '{sc.id}' ({scenario})",
+                source=previous_file,
+                field="scenario_id",
+            )
+        )
     before = _read_plan(last_year)
     weights = ChangeWeights(
         moved=moved_weight, presenters_changed=presenters_weight, same_month=same_month_weight
@@ -331,11 +343,7 @@ def replan(
             for line in conflict_lines(result):
                 click.echo(line, err=True)
         else:
-            click.echo(
-                f"No plan found within {options.time_limit:g} s (status {plan.status}). "
-                "Try a longer --time-limit.",
-                err=True,
-            )
+            click.echo(no_plan_line(plan.status, options.time_limit, scenario), err=True)
         sys.exit(EXIT_NO_PLAN)
     report = check(result.instance, plan)
     if not report.ok:  # pragma: no cover - the model and the checker agree
@@ -343,18 +351,23 @@ def replan(
             click.echo(f"BROKEN {v}", err=True)
     out = Path(output) if output else Path("out") / f"{sc.id}-replan"
     stamp = _dtstamp(dtstamp, plan)
-    try:
-        written = write_outputs(plan, out, dtstamp=stamp)
-        lines = report_lines(result)
-        written.append(write_atomic(out / "changes.txt", "\n".join(lines) + "\n"))
-        written.append(
+    lines = report_lines(result)
+
+    def change_report(stage: Path) -> list[Path]:
+        files = [
+            write_atomic(stage / "changes.txt", "\n".join(lines) + "\n"),
             write_atomic(
-                out / "changes.json",
+                stage / "changes.json",
                 json.dumps(report_data(result), ensure_ascii=False, indent=2) + "\n",
-            )
-        )
+            ),
+        ]
         if invitations:
-            written.extend(write_invitations(plan, previous, out / "invitations", dtstamp=stamp))
+            files.extend(write_invitations(plan, previous, stage / "invitations", dtstamp=stamp))
+        return files
+
+    inputs = [Path(f) for f in (scenario, previous_file, last_year) if f]
+    try:
+        written = write_outputs(plan, out, dtstamp=stamp, inputs=inputs, extra=change_report)
     except ScenarioError as err:
         _fail_input(err)
     click.echo(
@@ -365,7 +378,7 @@ def replan(
     for line in lines:
         echo(line)
     echo("")
-    echo(
+    click.echo(
         f"Wrote {len(written)} files to {out}/ (plan.json, changes.txt, changes.json, calendars"
         + (", invitations/" if invitations else "")
         + ")"

@@ -1,0 +1,235 @@
+"""``arshjul validate``, ``check``, ``report``, ``schema`` and ``calendar``: the commands
+that read a scenario or a plan and never solve (so they never load OR-Tools).
+
+Moved here from :mod:`arshjul.cli` unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from .. import advice as advice_mod
+from .. import counting
+from .. import scenario as scenario_mod
+from ..check import check as run_check
+from ..edited import read_plan_file
+from ..errors import ScenarioError, ScenarioWarning
+from ..exporters.report import ChromiumMissing, write_report
+from ..fileio import OWN, OutputFolderError, staged
+from ..i18n import _
+from . import (
+    EXIT_BAD_INPUT,
+    EXIT_NO_PLAN,
+    EXIT_OK,
+    fail_output,
+    instance_of,
+    output_option,
+)
+from . import fail_input as _fail_input
+from . import load_scenario as _load
+from . import read_plan as _read_plan
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+def validate(scenario: str) -> None:
+    """Check a scenario file without solving it.
+
+    \b
+    Example:
+      arshjul validate scenarios/sweden-2027.yaml
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
+        sc, source = _load(scenario)
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
+    inst = instance_of(sc, source)
+    for err in counting.problems(sc, inst)[:1]:
+        _fail_input(err.located(source))
+    dialogs = len(inst.dialogs())
+    click.echo(
+        f"{source}: valid — {len(inst.regions)} regions, {len(inst.hosts)} hosts, "
+        f"{len(inst.themes)} themes, {len(inst.sessions)} sessions ({dialogs} dialogs)"
+    )
+    for advice in advice_mod.warnings(sc):
+        click.echo(f"warning: {source}: {advice}")
+
+
+# -- check: plan JSON or an edited calendar (.ics); see arshjul.edited --------------------
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.option(
+    "--plan",
+    "base_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The plan JSON the edited PLAN came from: presenters for an .ics, and the proposed penalty.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -> None:
+    """Check PLAN against SCENARIO's hard rules and recompute its objective.
+
+    PLAN is a plan JSON, or a master calendar (.ics) moved around in a calendar program and
+    exported back.  For an .ics, presenters come from --plan when given, else from the
+    running order in each dialog's description.  Exit code 0 when every hard rule holds,
+    1 when some are broken.
+
+    \b
+    Examples:
+      arshjul check scenarios/sweden-2027.yaml out/sweden-2027/plan.json
+      arshjul check scenarios/sweden-2027.yaml edited.ics --plan out/sweden-2027/plan.json
+    """
+    sc, source = _load(scenario)
+    inst = instance_of(sc, source)
+    base = _read_plan(base_file) if base_file else None
+    try:
+        plan = read_plan_file(plan_file, inst, base=base)
+    except ScenarioError as err:
+        _fail_input(err)
+    report = run_check(inst, plan)
+    proposed = base.objective if base is not None else plan.objective
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ok": report.ok,
+                    "objective": report.objective,
+                    "proposed_objective": proposed,
+                    "terms": report.weighted,
+                    "violations": [
+                        {
+                            "rule": v.rule,
+                            "subject": v.subject,
+                            "message": v.message,
+                            "sessions": list(v.sessions),
+                            "regions": list(v.regions),
+                        }
+                        for v in report.violations
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for v in report.violations:
+            click.echo(f"BROKEN {v}")
+            touched = [f"sessions: {', '.join(v.sessions)}"] if v.sessions else []
+            touched += [f"regions: {', '.join(v.regions)}"] if v.regions else []
+            if touched:
+                click.echo(f"       ({'; '.join(touched)})")
+        verdict = "every hard rule holds" if report.ok else f"{len(report.violations)} broken rule(s)"
+        click.echo(
+            f"{plan_file}: {verdict}; penalty {report.objective} "
+            f"({', '.join(f'{k} {v}' for k, v in report.weighted.items())})"
+        )
+        if proposed is not None:
+            click.echo(f"proposed plan: penalty {proposed} (edited {report.objective - proposed:+d})")
+    sys.exit(EXIT_OK if report.ok else EXIT_NO_PLAN)
+
+
+# -- end of check ----------------------------------------------------------------------------
+
+
+@click.command(name="report")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
+@output_option("Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Draw a hand on the wheel at this date (e.g. the freeze date of a replan).",
+)
+@click.option("--png", is_flag=True, help="Also render wheel.png (needs Chromium).")
+@click.option("--pdf", is_flag=True, help="Also print report.pdf on A4 (needs Chromium).")
+def report_command(
+    plan_file: str, output: str | None, today: dt.datetime | None, png: bool, pdf: bool
+) -> None:
+    """Rebuild the wheel, heatmap and report from a saved plan.
+
+    \b
+    Example:
+      arshjul report out/sweden-2027/plan.json --today 2027-05-01
+    """
+    plan = _read_plan(plan_file)
+    out = Path(output) if output else Path(plan_file).parent
+    day = today.date() if today else None
+    try:
+        if (out / OWN).is_dir() or not out.exists() or not any(out.iterdir()):
+            # arshjul's folder (or a new one): a new version of the set, the rest carried over
+            with staged(out, carry=True) as stage:
+                written = [
+                    out / p.relative_to(stage) for p in write_report(plan, stage, today=day, png=png, pdf=pdf)
+                ]
+        else:  # a folder of the planner's own: the report's files beside the plan, each whole
+            written = write_report(plan, out, today=day, png=png, pdf=pdf)
+    except ChromiumMissing as err:  # checked before anything is written
+        click.echo(_("error: {problem}").format(problem=err), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except RuntimeError as err:  # Chromium failed to render the PNG or PDF
+        click.echo(_("error: {problem}").format(problem=err), err=True)
+        sys.exit(EXIT_NO_PLAN)
+    except (OutputFolderError, OSError) as err:
+        fail_output(out, err)
+    click.echo(f"Wrote {', '.join(p.name for p in written)} to {out}/")
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor autocompletion).
+
+    \b
+    Example:
+      arshjul schema > arshjul-scenario.schema.json
+    """
+    click.echo(json.dumps(scenario_mod.json_schema(), ensure_ascii=False, indent=2))
+
+
+@click.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option("--closed-only", is_flag=True, help="List only closed days and slots.")
+def calendar(scenario: str | None, closed_only: bool) -> None:
+    """Show which days and slots of the period are open, and why the others are closed.
+
+    \b
+    Example:
+      arshjul calendar scenarios/sweden-2027.yaml --closed-only
+    """
+    sc, source = _load(scenario)
+    inst = instance_of(sc, source)
+    per_day = len(inst.slots) // inst.n_days
+    open_days = 0
+    for day in range(inst.n_days):
+        date = inst.date(day)
+        reasons = [text for _, text in inst.closed_days.get(day, [])]
+        away = sorted((r.name, r.unavailable[day]) for r in inst.regions.values() if day in r.unavailable)
+        away_text = ""
+        if away:
+            kinds: dict[str, list[str]] = {}
+            for name, why in away:
+                kinds.setdefault(why.split(" (")[0], []).append(name)
+            away_text = "; away: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items())
+        if reasons:
+            click.echo(f"{date:%a %Y-%m-%d}  closed: {', '.join(reasons)}")
+            continue
+        slots = inst.slots[day * per_day : (day + 1) * per_day]
+        shut = [
+            f"{t.slot} ({inst.closed_slots[t.index][0][1]})" for t in slots if t.index in inst.closed_slots
+        ]
+        open_slots = [t.slot for t in slots if t.index not in inst.closed_slots]
+        open_days += 1
+        if shut:
+            click.echo(
+                f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}; closed: {', '.join(shut)}{away_text}"
+            )
+        elif not closed_only or away_text:
+            click.echo(f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}{away_text}")
+    click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")
