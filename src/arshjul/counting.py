@@ -199,7 +199,12 @@ def _invitations(s: Scenario, inst: Instance, days: dict[str, list[int]]) -> lis
     out = []
     window = inst.window_days
     for k, (code, region) in enumerate(inst.regions.items()):
-        sessions = [spec for spec in inst.sessions if code in spec.invited]
+        # invited for sure: a session that could sit on a day the region is away need not count
+        sessions = [
+            spec
+            for spec in inst.sessions
+            if code in spec.invited and all(region.invitable(d) for d in days[spec.id])
+        ]
         on = sorted({d for spec in sessions for d in days[spec.id]})
         if not sessions or not on or any(not days[spec.id] for spec in sessions):
             continue  # no open day at all is explain's to tell

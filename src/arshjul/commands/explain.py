@@ -26,7 +26,7 @@ def _emit(data: dict[str, Any]) -> None:
 
 
 @click.command("explain")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
 @click.option(
     "--plan",
     "plan_file",
@@ -106,8 +106,8 @@ def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: flo
 
 
 @click.command("alternatives")
-@click.argument("scenario", type=click.Path(dir_okay=False))
-@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
+@click.argument("plan_file", metavar="PLAN")  # read_text refuses folders, pipes, NUL in one line
 @click.argument("session_id", required=False)
 @click.option("--region", "region", default=None, help="Region code: the dialogs it could be added to.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (for scripts).")

@@ -37,7 +37,7 @@ from . import read_plan as _read_plan
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
 def validate(scenario: str) -> None:
     """Check a scenario file without solving it.
 
@@ -64,8 +64,8 @@ def validate(scenario: str) -> None:
 
 # -- check: plan JSON or an edited calendar (.ics); see arshjul.edited --------------------
 @click.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
-@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
+@click.argument("plan_file", metavar="PLAN")  # read_text refuses folders, pipes, NUL in one line
 @click.option(
     "--plan",
     "base_file",
@@ -140,7 +140,7 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
 
 
 @click.command(name="report")
-@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("plan_file", metavar="PLAN")  # read_text refuses folders, pipes, NUL in one line
 @output_option("Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN).")
 @click.option(
     "--today",
@@ -194,7 +194,7 @@ def schema() -> None:
 
 
 @click.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False)  # read_text refuses folders, pipes, NUL in one line
 @click.option("--closed-only", is_flag=True, help="List only closed days and slots.")
 def calendar(scenario: str | None, closed_only: bool) -> None:
     """Show which days and slots of the period are open, and why the others are closed.

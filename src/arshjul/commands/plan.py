@@ -106,7 +106,7 @@ def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
 
 
 @click.command()
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False)  # read_text refuses folders, pipes, NUL in one line
 @output_option("Folder for the plan, calendars and report (default: out/<scenario id>).")
 @solve_options(log=True)
 @click.option("--quiet", is_flag=True, help="No progress line and no tables.")

@@ -57,7 +57,7 @@ def _read_plan(path: str | None) -> Plan | None:
 
 
 @click.command()
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("scenarios", nargs=-1, required=True)  # read_text refuses folders, pipes, NUL in one line
 @solve_options()
 @last_year_option
 @click.option("--json", "as_json", is_flag=True, help="Print every measure and difference as JSON.")
@@ -112,7 +112,7 @@ def compare(
 
 
 @click.command()
-@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("base")  # read_text refuses folders, pipes, NUL in one line
 @click.option(
     "--vary",
     "varies",
@@ -228,7 +228,7 @@ def sweep(
 
 
 @click.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
 @click.option(
     "--previous",
     "previous_file",
