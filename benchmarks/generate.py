@@ -81,7 +81,7 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
             (f"{countries[i % len(countries)]}-{i // len(countries) + 1:02d}", f"Region {i + 1}")
             for i in range(cfg["regions"])
         ]
-    region_data = []
+    region_data: list[dict[str, Any]] = []
     for code, name in regions:
         tags = rng.sample(TAGS, 3)
         region_data.append(
@@ -176,8 +176,12 @@ def generate_tight(size: str, seed: int = 0, cap: int = 3) -> dict[str, Any]:
     One host (Vinnova) holds every session with ``gap_days`` 1, which is "one session a day"
     overall (the scenario has no calendar-wide daily cap; with one host its tempo rule is
     exactly that).  Each theme has one dialog (two on a few, and one a year at XL), 2–4
-    presenters from 5–12 explicitly interested regions (weights 1–3, invited: the interested),
-    one or two forbidden weeks, preferred months on half of them.  Regions present at most 4
+    presenters from 5–12 explicitly interested regions (weights 1–3), one or two forbidden
+    weeks, preferred months on half of them.  A theme invites its interested regions while
+    each of them stays within its invitation budget (three quarters of what ``cap`` in 28
+    days allows in a year, ~11 windows, less the network meetings), else only its presenters:
+    without that budget the generated year would be infeasible (at ``tight2`` the busiest
+    region would be invited more often than any plan can hold).  Regions present at most 4
     times a year, 35 days apart, and are away one random week.  Six network meetings a year
     (invite all) follow the dialogs up.  No hybrid and no learning meeting.
     """
@@ -213,6 +217,8 @@ def generate_tight(size: str, seed: int = 0, cap: int = 3) -> dict[str, Any]:
         for code, name in regions
     ]
     themes: list[dict[str, Any]] = []
+    budget = (3 * cap * 11 // 4 - 6) * years
+    load: dict[str, int] = dict.fromkeys(codes, 0)
     left = cfg["dialogs"]
     k = 0
     while left > 0:
@@ -221,6 +227,10 @@ def generate_tight(size: str, seed: int = 0, cap: int = 3) -> dict[str, Any]:
         n = min(n, left)
         left -= n
         interested = rng.sample(codes, rng.randint(5, 12))
+        invite = "interested" if all(load[c] + n <= budget for c in interested) else "presenters"
+        if invite == "interested":
+            for c in interested:
+                load[c] += n
         theme: dict[str, Any] = {
             "id": f"t{k:03d}",
             "name": f"Tema {k}",
@@ -229,6 +239,7 @@ def generate_tight(size: str, seed: int = 0, cap: int = 3) -> dict[str, Any]:
             "max_presenters": rng.randint(2, 4),
             "interested": [{"region": c, "weight": rng.randint(1, 3)} for c in interested],
             "forbidden": [week(2027 + rng.randrange(years)) for _ in range(rng.randint(1, 2))],
+            "invite": invite,
         }
         if rng.random() < 0.5:
             m = rng.choice([2, 3, 4, 5, 9, 10, 11])
