@@ -1,6 +1,10 @@
 """Seeded generator of scenarios at benchmark sizes (plain data, loadable by arshjul).
 
 python benchmarks/generate.py M --seed 1 > /tmp/m.yaml
+python benchmarks/generate.py L --seed 0 --family tight > /tmp/l-tight.yaml
+
+Families: ``loose`` (the original: the fatigue cap grows with the load), ``tight`` (3
+invitations in any 28 days at every size) and ``tight2`` (2 in 28); see :func:`generate_tight`.
 """
 
 from __future__ import annotations
@@ -77,7 +81,7 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
             (f"{countries[i % len(countries)]}-{i // len(countries) + 1:02d}", f"Region {i + 1}")
             for i in range(cfg["regions"])
         ]
-    region_data = []
+    region_data: list[dict[str, Any]] = []
     for code, name in regions:
         tags = rng.sample(TAGS, 3)
         region_data.append(
@@ -153,12 +157,136 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
     }
 
 
+TIGHT: dict[str, dict[str, int]] = {
+    "S": {"regions": 21, "dialogs": 8, "years": 1},
+    "M": {"regions": 21, "dialogs": 38, "years": 1},
+    "L": {"regions": 60, "dialogs": 100, "years": 1},
+    "XL": {"regions": 240, "dialogs": 300, "years": 2},
+}
+"""Tight families: regions and dialogs per size; with six network meetings a year the
+sessions are 14 / 44 / 106 / 312, as in the issue "Fast where it is hard"."""
+
+FAMILIES = ("loose", "tight", "tight2")
+TIGHT_CAP = {"tight": 3, "tight2": 2}
+
+
+def generate_tight(size: str, seed: int = 0, cap: int = 3) -> dict[str, Any]:
+    """A tight year: ``cap`` invitations per region in any 28 days at every size.
+
+    One host (Vinnova) holds every session with ``gap_days`` 1, which is "one session a day"
+    overall (the scenario has no calendar-wide daily cap; with one host its tempo rule is
+    exactly that).  Each theme has one dialog (two on a few, and one a year at XL), 2–4
+    presenters from 5–12 explicitly interested regions (weights 1–3), one or two forbidden
+    weeks, preferred months on half of them.  A theme invites its interested regions while
+    each of them stays within its invitation budget (three quarters of what ``cap`` in 28
+    days allows in a year, ~11 windows, less the network meetings), else only its presenters:
+    without that budget the generated year would be infeasible (at ``tight2`` the busiest
+    region would be invited more often than any plan can hold).  Regions present at most 4
+    times a year, 35 days apart, and are away one random week.  Six network meetings a year
+    (invite all) follow the dialogs up.  No hybrid and no learning meeting.
+    """
+    cfg = TIGHT[size]
+    rng = random.Random(seed * 7919 + cap)
+    years = cfg["years"]
+    first = dt.date(2027, 1, 1)
+    last = dt.date(2027 + years - 1, 12, 31)
+    if cfg["regions"] == 21:
+        regions = list(SWEDEN)
+    else:
+        countries = ["DE", "FR", "IT", "ES", "PL", "NL", "SE", "FI"]
+        regions = [
+            (f"{countries[i % len(countries)]}-{i // len(countries) + 1:02d}", f"Region {i + 1}")
+            for i in range(cfg["regions"])
+        ]
+    codes = [c for c, _ in regions]
+
+    def week(year: int) -> str:
+        w = rng.randint(6, 48)
+        while 26 <= w <= 33:
+            w = rng.randint(6, 48)
+        monday = dt.date.fromisocalendar(year, w, 1)
+        return f"{monday.isoformat()}..{(monday + dt.timedelta(days=4)).isoformat()}"
+
+    region_data = [
+        {
+            "code": code,
+            "name": name,
+            "s3": [{"name": f"S3 {t}", "tags": [t]} for t in rng.sample(TAGS, 2)],
+            "unavailable": [week(2027 + y) for y in range(years)],
+        }
+        for code, name in regions
+    ]
+    themes: list[dict[str, Any]] = []
+    budget = (3 * cap * 11 // 4 - 6) * years
+    load: dict[str, int] = dict.fromkeys(codes, 0)
+    left = cfg["dialogs"]
+    k = 0
+    while left > 0:
+        k += 1
+        n = years if years > 1 else (2 if rng.random() < 0.1 and left >= 2 else 1)
+        n = min(n, left)
+        left -= n
+        interested = rng.sample(codes, rng.randint(5, 12))
+        invite = "interested" if all(load[c] + n <= budget for c in interested) else "presenters"
+        if invite == "interested":
+            for c in interested:
+                load[c] += n
+        theme: dict[str, Any] = {
+            "id": f"t{k:03d}",
+            "name": f"Tema {k}",
+            "dialogs": n,
+            "min_presenters": 2,
+            "max_presenters": rng.randint(2, 4),
+            "interested": [{"region": c, "weight": rng.randint(1, 3)} for c in interested],
+            "forbidden": [week(2027 + rng.randrange(years)) for _ in range(rng.randint(1, 2))],
+            "invite": invite,
+        }
+        if rng.random() < 0.5:
+            m = rng.choice([2, 3, 4, 5, 9, 10, 11])
+            theme["preferred_months"] = [m, m + 1]
+        themes.append(theme)
+    net_dates = []
+    for year in range(first.year, last.year + 1):
+        for month in (2, 4, 6, 9, 11, 12):
+            d = dt.date(year, month, 12)
+            while d.weekday() != 1:  # a Tuesday
+                d += dt.timedelta(days=1)
+            net_dates.append(d.isoformat())
+    return {
+        "id": f"bench-{('tight' if cap == 3 else f'tight{cap}')}-{size.lower()}-{seed}",
+        "name": f"Benchmark {size}, {cap} in 28 (seed {seed})",
+        "period": {"start": first.isoformat(), "end": last.isoformat()},
+        "publication_date": "2026-12-01",
+        "limits": {
+            "window_days": 28,
+            "window_max": cap,
+            "daily_max": 1,
+            "max_presentations": 4 * years,
+            "presentation_gap_days": 35,
+            "lead_time_days": 21,
+            "host_gap_days": 1,
+        },
+        "hosts": [{"id": "vinnova", "name": "Vinnova", "themes": themes}],
+        "regions": region_data,
+        "network": {"host": "vinnova", "dates": net_dates},
+    }
+
+
+def generate_family(family: str, size: str, seed: int = 0) -> dict[str, Any]:
+    """A scenario of one family (:data:`FAMILIES`) as plain data."""
+    if family == "loose":
+        return generate(size, seed)
+    return generate_tight(size, seed, TIGHT_CAP[family])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("size", choices=sorted(SIZES))
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--family", choices=FAMILIES, default="loose")
     args = ap.parse_args()
-    yaml.safe_dump(generate(args.size, args.seed), sys.stdout, allow_unicode=True, sort_keys=False)
+    data = generate_family(args.family, args.size, args.seed)
+    yaml.safe_dump(data, sys.stdout, allow_unicode=True, sort_keys=False)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,10 @@ import argparse
 import contextlib
 import datetime as dt
 import importlib
+import os
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -29,7 +31,6 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,8 @@ from common import (
 )
 
 SIZES = ("S", "M", "L", "XL")
-CHECKPOINTS = (5.0, 10.0, 30.0, 60.0)
+CHECKPOINTS = (10.0, 30.0, 60.0, 120.0)
+"""Seconds since the process started at which the best plan and bound are read."""
 MODEL_FILES = ("constraints.py", "objective.py", "model.py")
 LOG_LINE = re.compile(r"^#(\w+)\s+([\d.]+)s\s+best:(\S+)\s+next:\[([^,\]]*),?([^\]]*)\]")
 
@@ -213,21 +215,23 @@ def constraint_terms(proto: Any, start: int, stop: int) -> tuple[int, Counter[st
     return terms, kinds
 
 
-def load_scenario_data(size: str, seed: int) -> tuple[dict[str, Any], str]:
-    """Plain scenario data and where it came from."""
+def load_scenario_data(size: str, seed: int, family: str = "loose") -> tuple[dict[str, Any], str]:
+    """Plain scenario data and where it came from (loose S: the bundled Sweden year)."""
     from arshjul.errors import ScenarioError
     from arshjul.scenario import bundled, parse_yaml, read_text
 
-    if size == "S":
+    if size == "S" and family == "loose":
         try:
             path = bundled("sweden-2027")
         except ScenarioError:
             pass
         else:
             return parse_yaml(read_text(path), str(path)), f"scenarios/{path.name} (bundled)"
-    from generate import generate
+    from generate import generate_family
 
-    return generate(size, seed), f"benchmarks/generate.py {size} --seed {seed}"
+    return generate_family(
+        family, size, seed
+    ), f"benchmarks/generate.py {size} --seed {seed} --family {family}"
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> None:
@@ -252,24 +256,24 @@ def measure(args: argparse.Namespace) -> int:
             "seed": args.seed,
             "time_limit": args.time_limit,
             "workers": args.workers,
+            "load_1min_at_start": round(os.getloadavg()[0], 2),
             "overrides": args.override,
         },
     )
     rec.phase("python_started")
     import arshjul
     from arshjul.check import check
-    from arshjul.cpsat import Progress, SolveOptions, build_model, run
-    from arshjul.cpsat.solve import start_from
+    from arshjul.cpsat import Progress, SolveOptions
     from arshjul.instance import build_instance
-    from arshjul.realize import to_plan
     from arshjul.scenario import from_data
 
     rec.data["arshjul"] = {"version": arshjul.__version__, "file": arshjul.__file__}
     rec.phase("imported")
 
-    data, source = load_scenario_data(args.one, args.seed)
+    data, source = load_scenario_data(args.one, args.seed, args.family)
     apply_overrides(data, args.override)
     rec.data["source"] = source
+    rec.data["family"] = args.family
     scenario = from_data(data, source)
     rec.phase("scenario")
     inst = build_instance(scenario)
@@ -286,34 +290,32 @@ def measure(args: argparse.Namespace) -> int:
     }
     rec.phase("instance")
 
-    sampler = StackSampler(rec)
-    sampler.start()
-    started = time.perf_counter()
-    with families(rec) as fams:
-        m = build_model(inst)
-    build_seconds = time.perf_counter() - started
-    sampler.stop.set()
-    sampler.join()
-    rec.data["build_seconds"] = round(build_seconds, 3)
-    rec.data.pop("building", None)
-    rec.phase("model")
+    # arshjul.solve is measured as it runs; its model build and warm start are watched
+    solve_mod = importlib.import_module("arshjul.cpsat.solve")
+    models: list[Any] = []
+    real_build = getattr(solve_mod, "build_model")  # noqa: B009
+    real_start = getattr(solve_mod, "start_from")  # noqa: B009
 
-    proto = m.cp.proto
-    total_terms = 0
-    for fam in fams:
-        terms, kinds = constraint_terms(proto, *fam.pop("range"))
-        fam["terms"] = terms
-        fam["kinds"] = dict(kinds)
-        total_terms += terms
-    accounted = sum(f["seconds"] for f in fams)
-    fams.append({"family": "(rest of build_model)", "seconds": round(build_seconds - accounted, 3)})
-    rec.data["model"] = {
-        "variables": len(proto.variables),
-        "constraints": len(proto.constraints),
-        "terms": total_terms,
-        "variables_by_prefix": dict(Counter(v.name.split("[")[0] for v in proto.variables).most_common()),
-    }
-    rec.flush()
+    def watched_build(*a: Any, **kw: Any) -> Any:
+        started = time.perf_counter()
+        m = real_build(*a, **kw)
+        if not models:
+            rec.data["build_seconds"] = round(time.perf_counter() - started, 3)
+            rec.data.pop("building", None)
+            rec.phase("model")
+        models.append(m)
+        return m
+
+    def watched_start(*a: Any, **kw: Any) -> Any:
+        started = time.perf_counter()
+        warm = real_start(*a, **kw)
+        rec.phase("warm start")
+        rec.data["warm_start"] = (
+            None
+            if warm is None
+            else {"objective": warm.objective, "seconds": round(time.perf_counter() - started, 3)}
+        )
+        return warm
 
     events: list[dict[str, Any]] = []
 
@@ -322,62 +324,75 @@ def measure(args: argparse.Namespace) -> int:
         events.append(
             {
                 "t": round(p.elapsed, 3),
+                "since_start": round(rec.since_start(), 3),
                 "objective": p.objective,
                 "bound": p.bound,
                 "solutions": p.solutions,
                 "kind": "solution" if p.solutions > previous else "heartbeat",
             }
         )
+        with rec.lock:
+            rec.data["solve"] = {"events": events}
 
     options = SolveOptions(
         time_limit=args.time_limit, workers=args.workers, seed=args.seed, log=True, warm_start=args.warm_start
     )
-    # as arshjul.cpsat.solve does: the warm start counts against the time limit
-    solve_started = rec.since_start()
-    clock = time.monotonic()
-    warm = start_from(m, options)
-    rec.phase("warm start")
-    rec.data["warm_start"] = (
-        None if warm is None else {"objective": warm.objective, "seconds": round(warm.seconds, 3)}
-    )
-    options = replace(options, time_limit=max(0.1, args.time_limit - (time.monotonic() - clock)))
-    result = run(m, options, progress=progress, warm=warm, started=clock)
+    sampler = StackSampler(rec)
+    sampler.start()
+    setattr(solve_mod, "build_model", watched_build)  # noqa: B010
+    setattr(solve_mod, "start_from", watched_start)  # noqa: B010
+    try:
+        with families(rec) as fams:
+            plan = arshjul.solve(inst, options, progress=progress)
+    finally:
+        setattr(solve_mod, "build_model", real_build)  # noqa: B010
+        setattr(solve_mod, "start_from", real_start)  # noqa: B010
+        sampler.stop.set()
+        sampler.join()
     rec.phase("solved")
     sys.stdout.flush()
 
+    if models:
+        proto = models[0].cp.proto
+        total_terms = 0
+        for fam in fams:
+            if "range" not in fam:
+                continue
+            terms, kinds = constraint_terms(proto, *fam.pop("range"))
+            fam["terms"] = terms
+            fam["kinds"] = dict(kinds)
+            total_terms += terms
+        rec.data["model"] = {
+            "models_built": len(models),
+            "variables": len(proto.variables),
+            "constraints": len(proto.constraints),
+            "terms": total_terms,
+            "variables_by_prefix": dict(Counter(v.name.split("[")[0] for v in proto.variables).most_common()),
+        }
+
     solve: dict[str, Any] = {
-        "status": result.status,
-        "objective": result.objective,
-        "bound": result.bound,
-        "wall_time": round(result.wall_time, 3),
+        "status": str(plan.status),
+        "objective": plan.objective,
+        "bound": plan.bound,
+        "wall_time": round(plan.wall_time or 0.0, 3),
         "events": events,
     }
     firsts = [e for e in events if e["kind"] == "solution"]
     if firsts:
         solve["first_solution_s"] = firsts[0]["t"]
-        solve["first_solution_since_start_s"] = round(solve_started + firsts[0]["t"], 3)
+        solve["first_solution_since_start_s"] = firsts[0]["since_start"]
         solve["solutions"] = firsts[-1]["solutions"]
-    if result.objective is not None and result.bound is not None:
-        solve["gap"] = abs(result.objective - result.bound) / max(1, abs(result.objective))
+    if plan.objective is not None and plan.bound is not None:
+        solve["gap"] = abs(plan.objective - plan.bound) / max(1, abs(plan.objective))
     rec.data["solve"] = solve
     rec.flush()
 
-    if result.assignment is None:
+    if not plan.found:
         rec.data["outcome"] = "no plan"
         rec.flush()
         return 1
-    plan = to_plan(
-        inst,
-        result.assignment,
-        status=result.status,
-        objective=result.objective,
-        bound=result.bound,
-        wall_time=result.wall_time,
-        seed=args.seed,
-    )
     rec.phase("plan")
     report = check(inst, plan)
-    plan.terms = report.weighted
     rec.phase("checked")
     rec.data["check"] = {
         "ok": report.ok,
@@ -388,7 +403,7 @@ def measure(args: argparse.Namespace) -> int:
         "terms": report.terms,
         "weighted": report.weighted,
     }
-    rec.data["wall_to_plan_s"] = rec.data["phases"]["plan"]
+    rec.data["wall_to_plan_s"] = rec.data["phases"]["solved"]
     agrees = report.ok and report.objective == plan.objective
     rec.data["outcome"] = "ok" if agrees else "check failed"
     rec.flush()
@@ -426,35 +441,31 @@ def _number(text: str) -> float | None:
 
 
 def checkpoints(data: dict[str, Any], time_limit: float) -> list[dict[str, Any]]:
-    """Best objective and bound at the first plan and at 5, 10, 30 and 60 s of search."""
+    """Best objective and bound at the first plan and at 10, 30, 60 and 120 s since the
+    process started (progress heartbeats every 5 s carry the bound CP-SAT logged last)."""
     solve = data.get("solve", {})
-    events = [e for e in solve.get("events", []) if e["objective"] is not None]
-    log = data.get("cp_sat_log", [])
+    events = solve.get("events", [])
+    ended = data.get("phases", {}).get("solved")
     marks: list[tuple[str, float]] = []
-    if "first_solution_s" in solve:
-        marks.append(("first plan", solve["first_solution_s"]))
-    marks += [(f"{c:g} s", c) for c in CHECKPOINTS if c <= time_limit + 1e-9]
-    end = solve.get("wall_time")
+    if "first_solution_since_start_s" in solve:
+        marks.append(("first plan", solve["first_solution_since_start_s"]))
+    marks += [(f"{c:g} s", c) for c in CHECKPOINTS if c <= time_limit + 15]
     out = []
     for label, t in marks:
-        objs = [e["objective"] for e in events if e["t"] <= t + 1e-6]
-        bounds = [e["bound"] for e in log if e["t"] <= t + 1e-6]
-        bounds += [e["bound"] for e in events if e["t"] <= t + 1e-6 and e["bound"] is not None]
-        finished = end is not None and t > end
-        out.append(
-            {
-                "at": label,
-                "t": round(t, 2),
-                "objective": min(objs) if objs else None,
-                "bound": max(bounds) if bounds else None,
-                "search_over": finished,
-            }
-        )
-    if end is not None and solve.get("objective") is not None:
-        for row in out:
-            if row["search_over"]:
-                row["objective"] = solve["objective"]
-                row["bound"] = solve["bound"]
+        seen = [e for e in events if e.get("since_start", e["t"]) <= t + 1e-6]
+        objs = [e["objective"] for e in seen if e["objective"] is not None]
+        bounds = [e["bound"] for e in seen if e["bound"] is not None]
+        finished = ended is not None and t > ended
+        row = {
+            "at": label,
+            "t": round(t, 2),
+            "objective": min(objs) if objs else None,
+            "bound": max(bounds) if bounds else None,
+            "search_over": finished,
+        }
+        if finished and solve.get("objective") is not None:
+            row["objective"], row["bound"] = solve["objective"], solve["bound"]
+        out.append(row)
     return out
 
 
@@ -472,11 +483,16 @@ def watchdog(out: Path, build_timeout: float, total_timeout: float, max_mb: floa
 
 
 def run_size(
-    size: str, args: argparse.Namespace, stamp: str, code: dict[str, Any], env: dict[str, str]
+    size: str, args: argparse.Namespace, stamp: str, code: dict[str, Any], env: dict[str, str], seed: int
 ) -> dict[str, Any]:
-    """One size in a fresh subprocess; the JSON written to results/."""
+    """One size and seed in a fresh subprocess; the JSON written to results/."""
     RESULTS.mkdir(exist_ok=True)
-    name = f"{stamp}-{size}" + (f"-{args.tag}" if args.tag else "")
+    time_limit = time_limit_of(args, size)
+    if args.family == "loose":
+        name = f"{stamp}-{size}" + (f"-s{seed}" if seed else "")
+    else:
+        name = f"{stamp}-{args.family}-{size}-s{seed}"
+    name += f"-{args.tag}" if args.tag else ""
     out = RESULTS / f"{name}.json"
     log = RESULTS / f"{name}.log"
     out.unlink(missing_ok=True)
@@ -485,11 +501,13 @@ def run_size(
         "--one",
         size,
         "--time-limit",
-        str(args.time_limit),
+        str(time_limit),
         "--workers",
         str(args.workers),
         "--seed",
-        str(args.seed),
+        str(seed),
+        "--family",
+        args.family,
         "--out",
         str(out),
     ]
@@ -497,7 +515,8 @@ def run_size(
         child_args += ["--override", item]
     if not args.warm_start:
         child_args.append("--no-warm-start")
-    total_timeout = args.build_timeout + args.time_limit + 180
+    total_timeout = args.build_timeout + time_limit + 180
+    load_before = os.getloadavg()[0]
     child: Child = spawn(
         child_args,
         log=log,
@@ -512,13 +531,110 @@ def run_size(
         data["outcome"] = f"killed: {child.killed}"
     elif "outcome" not in data:
         data["outcome"] = f"crashed (exit {child.returncode}); see {log.name}"
+    data["load_1min_before"] = round(load_before, 2)
+    data["load_1min_after"] = round(os.getloadavg()[0], 2)
     data["cp_sat_log"] = cp_sat_bounds(log)
-    data["checkpoints"] = checkpoints(data, args.time_limit)
+    data["checkpoints"] = checkpoints(data, time_limit)
     data["machine"] = machine()
     data["code"] = code
     data["log_file"] = str(log.relative_to(REPO))
     write_json(out, data)
     return data
+
+
+def time_limit_of(args: argparse.Namespace, size: str) -> float:
+    """The time limit of a size: ``--xl-time-limit`` at XL when given."""
+    if size == "XL" and args.xl_time_limit is not None:
+        return float(args.xl_time_limit)
+    return float(args.time_limit)
+
+
+def _at(d: dict[str, Any], label: str) -> str | None:
+    for c in d.get("checkpoints", []):
+        if c["at"] == label:
+            if c["objective"] is None and c["bound"] is None:
+                return None
+            obj = "–" if c["objective"] is None else f"{c['objective']:,.0f}"
+            bound = "–" if c["bound"] is None else f"{c['bound']:,.0f}"
+            return f"{obj} / {bound}"
+    return None
+
+
+def _verdict(d: dict[str, Any]) -> str:
+    check = d.get("check")
+    if not check:
+        return "no plan" if d.get("outcome") == "no plan" else str(d.get("outcome"))
+    return "ok" if check.get("ok") and check.get("objective_matches") else "FAILED"
+
+
+def short_summary(results: list[dict[str, Any]]) -> str:
+    """The reviewer's table: one row per size and seed, then the medians per size."""
+    rows = []
+    for d in results:
+        solve = d.get("solve", {})
+        rows.append(
+            [
+                d.get("family", "loose"),
+                d.get("size"),
+                d.get("seed"),
+                d.get("load_1min_before"),
+                solve.get("first_solution_since_start_s"),
+                _at(d, "10 s"),
+                _at(d, "30 s"),
+                _at(d, "60 s"),
+                _at(d, "120 s"),
+                solve.get("status"),
+                f"{solve['gap']:.1%}" if "gap" in solve else None,
+                d.get("peak_rss_mb"),
+                _verdict(d),
+            ]
+        )
+    out = [
+        table(
+            [
+                "family",
+                "size",
+                "seed",
+                "load 1 min",
+                "first plan s",
+                "10 s obj / bound",
+                "30 s",
+                "60 s",
+                "120 s",
+                "status",
+                "gap",
+                "peak RSS MB",
+                "checker",
+            ],
+            rows,
+        )
+    ]
+    medians = []
+    for size in SIZES:
+        mine = [d for d in results if d.get("size") == size]
+        if not mine:
+            continue
+        firsts = [d.get("solve", {}).get("first_solution_since_start_s") for d in mine]
+        gaps = [d.get("solve", {}).get("gap") for d in mine]
+        # a run without a plan counts as infinitely slow / infinitely far from its bound
+        first = statistics.median([f if f is not None else float("inf") for f in firsts])
+        gap = statistics.median([g if g is not None else float("inf") for g in gaps])
+        medians.append(
+            [
+                size,
+                len(mine),
+                None if first == float("inf") else round(first, 2),
+                None if gap == float("inf") else f"{gap:.1%}",
+                max(d.get("peak_rss_mb", 0) for d in mine),
+                sum(1 for d in mine if _verdict(d) == "ok"),
+            ]
+        )
+    out.append(
+        table(
+            ["size", "seeds", "median first plan s", "median final gap", "max RSS MB", "checker ok"], medians
+        )
+    )
+    return "\n\n".join(out)
 
 
 def summary(results: list[dict[str, Any]]) -> str:
@@ -615,7 +731,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--workers", type=int, default=1, help="CP-SAT workers (default 1, as the CLI and the API)"
     )
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--xl-time-limit", type=float, help="time limit at XL (default: --time-limit)")
+    ap.add_argument("--seed", type=int, default=0, help="one seed (see --seeds)")
+    ap.add_argument("--seeds", help="comma-separated seeds, e.g. 0,1,2 (overrides --seed)")
+    ap.add_argument(
+        "--family",
+        choices=("loose", "tight", "tight2"),
+        default="loose",
+        help="scenario family (benchmarks/generate.py): loose, tight (3 in 28), tight2 (2 in 28)",
+    )
+    ap.add_argument("--full", action="store_true", help="also print the long tables")
     ap.add_argument(
         "--build-timeout",
         type=float,
@@ -672,25 +797,30 @@ def main(argv: list[str] | None = None) -> int:
         f"sha256 {code['code_sha256']}",
         file=sys.stderr,
     )
+    seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
     results = []
     try:
         for size in sizes:
-            results.append(one_size(size, args, stamp, code, env))
+            for seed in seeds:
+                results.append(one_size(size, args, stamp, code, env, seed))
     finally:
         if snap is not None:
             shutil.rmtree(snap, ignore_errors=True)
-    print(summary(results))
+    print(short_summary(results))
+    if args.full:
+        print()
+        print(summary(results))
     return 0 if all(d.get("outcome") == "ok" for d in results) else 1
 
 
 def one_size(
-    size: str, args: argparse.Namespace, stamp: str, code: dict[str, Any], env: dict[str, str]
+    size: str, args: argparse.Namespace, stamp: str, code: dict[str, Any], env: dict[str, str], seed: int
 ) -> dict[str, Any]:
-    """Run and log one size."""
-    print(f"[{time.strftime('%H:%M:%S')}] {size} …", file=sys.stderr, flush=True)
-    data = run_size(size, args, stamp, code, env)
+    """Run and log one size and seed."""
+    print(f"[{time.strftime('%H:%M:%S')}] {args.family} {size} seed {seed} …", file=sys.stderr, flush=True)
+    data = run_size(size, args, stamp, code, env, seed)
     print(
-        f"[{time.strftime('%H:%M:%S')}] {size}: {data.get('outcome')} "
+        f"[{time.strftime('%H:%M:%S')}] {size} seed {seed}: {data.get('outcome')} "
         f"({data['process_wall_s']:.0f} s, {data['peak_rss_mb']:.0f} MB)",
         file=sys.stderr,
         flush=True,

@@ -51,12 +51,12 @@ def solve(
     ``warm_start``) and calendar SEQUENCE numbers carry over from it.
     """
     options = options_from(options, overrides)
+    started = time.monotonic()  # the time limit bounds the whole solve, building included
     inst = scenario if isinstance(scenario, Instance) else build_instance(scenario)
     before = None if previous is None else placed(inst, previous)
     goal = _goal_terms(inst, weights, before, last_year)
     first = None
     if options.warm_start and not goal:
-        started = time.monotonic()
         first = greedy_assignment(inst)
         done = _penalty_free(inst, first, seed=options.seed, started=started)
         if done is not None:
@@ -71,8 +71,11 @@ def solve(
         extra_terms=goal,
         hint=before.start() if before is not None and options.warm_start else None,
         greedy=first,
+        started=started,
     )
     plan = result_plan(inst, result, seed=options.seed)
+    if not plan.found and first is not None and result.status == SolveStatus.UNKNOWN:
+        plan = _checked_greedy(inst, first, seed=options.seed, started=started) or plan
     if not plan.found:
         return plan
     if previous is not None:
@@ -106,6 +109,21 @@ def _penalty_free(inst: Instance, first: Assignment, *, seed: int, started: floa
     if not report.ok or report.objective != 0:
         return None
     plan.terms = report.weighted
+    plan.wall_time = time.monotonic() - started
+    return plan
+
+
+def _checked_greedy(inst: Instance, first: Assignment, *, seed: int, started: float) -> Plan | None:
+    """The greedy plan as the answer when the time ran out before the solver had one (e.g.
+    during the model build): FEASIBLE when the checker finds it keeps every rule, with the
+    checker's objective and no bound."""
+    if len(first.slot) < len(inst.sessions):
+        return None
+    plan = to_plan(inst, first, status=SolveStatus.FEASIBLE, objective=0, bound=None, seed=seed)
+    report = check(inst, plan)
+    if not report.ok:
+        return None
+    plan.objective = report.objective
     plan.wall_time = time.monotonic() - started
     return plan
 

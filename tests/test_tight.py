@@ -1,0 +1,56 @@
+"""The tight benchmark family (3 invitations in 28 days): the first plan holds every rule.
+
+No timing is asserted here (benchmarks/README.md has the numbers); each test is
+deterministic: one worker, a fixed seed, budgets far beyond what the steps need.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import arshjul
+from arshjul.check import check
+from arshjul.instance import build_instance
+from arshjul.options import SolveStatus
+from arshjul.realize import to_plan
+from arshjul.repair import repaired_assignment
+from arshjul.scenario import from_data
+
+_spec = importlib.util.spec_from_file_location(
+    "bench_generate", Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+)
+assert _spec is not None and _spec.loader is not None
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+
+def tight(size: str, seed: int) -> arshjul.Scenario:
+    return from_data(generate.generate_family("tight", size, seed), f"tight {size} {seed}")
+
+
+def test_tight_s_solves_and_the_checker_agrees() -> None:
+    scenario = tight("S", 0)
+    plan = arshjul.solve(scenario, time_limit=30, workers=1, seed=0)
+    assert plan.status.found
+    report = check(build_instance(scenario), plan)
+    assert report.ok, report.violations[:3]
+    assert report.objective == plan.objective
+
+
+def test_repair_places_every_session_where_the_greedy_cannot() -> None:
+    inst = build_instance(tight("M", 1))
+    plan = repaired_assignment(inst, seed=0, budget=60)
+    assert len(plan.slot) == len(inst.sessions)
+    report = check(inst, to_plan(inst, plan, status=SolveStatus.FEASIBLE, objective=0, bound=0))
+    assert report.ok, report.violations[:3]
+
+
+def test_a_time_limit_spent_before_the_search_still_answers() -> None:
+    scenario = tight("S", 0)
+    plan = arshjul.solve(scenario, time_limit=0.001, workers=1, seed=0)
+    assert plan.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL, SolveStatus.UNKNOWN)
+    if plan.found:
+        report = check(build_instance(scenario), plan)
+        assert report.ok
+        assert report.objective == plan.objective
