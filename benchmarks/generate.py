@@ -13,8 +13,10 @@ import argparse
 import datetime as dt
 import random
 import sys
+from collections.abc import Sequence
 from typing import Any
 
+import pycountry
 import yaml
 
 SWEDEN = [
@@ -67,6 +69,23 @@ SIZES: dict[str, dict[str, Any]] = {
 }
 
 
+
+COUNTRIES = ("DE", "FR", "IT", "ES", "PL", "NL", "SE", "FI")
+
+
+def european_regions(n: int, countries: Sequence[str]) -> list[tuple[str, str]]:
+    """``n`` real ISO 3166-2 subdivisions (scenarios refuse made-up codes), taken in turn
+    from ``countries`` (sorted by code, a country left out once it has none left)."""
+    pools = {c: sorted(s.code for s in pycountry.subdivisions.get(country_code=c)) for c in countries}
+    out: list[tuple[str, str]] = []
+    while len(out) < n and any(pools.values()):
+        for c in countries:
+            if pools[c] and len(out) < n:
+                out.append((pools[c].pop(0), f"Region {len(out) + 1}"))
+    if len(out) < n:
+        raise ValueError(f"{n} regions asked for, the countries {', '.join(countries)} have {len(out)}")
+    return out
+
 def generate(size: str, seed: int = 0) -> dict[str, Any]:
     """A scenario as plain data: hosts × themes, regions with S3 tags, network meetings."""
     cfg = SIZES[size]
@@ -76,11 +95,7 @@ def generate(size: str, seed: int = 0) -> dict[str, Any]:
     if cfg["regions"] == 21:
         regions = list(SWEDEN)
     else:
-        countries = ["DE", "FR", "IT", "ES", "PL", "NL", "SE", "FI"][: cfg["countries"]]
-        regions = [
-            (f"{countries[i % len(countries)]}-{i // len(countries) + 1:02d}", f"Region {i + 1}")
-            for i in range(cfg["regions"])
-        ]
+        regions = european_regions(cfg["regions"], COUNTRIES[: cfg["countries"]])
     region_data: list[dict[str, Any]] = []
     for code, name in regions:
         tags = rng.sample(TAGS, 3)
@@ -190,14 +205,7 @@ def generate_tight(size: str, seed: int = 0, cap: int = 3) -> dict[str, Any]:
     years = cfg["years"]
     first = dt.date(2027, 1, 1)
     last = dt.date(2027 + years - 1, 12, 31)
-    if cfg["regions"] == 21:
-        regions = list(SWEDEN)
-    else:
-        countries = ["DE", "FR", "IT", "ES", "PL", "NL", "SE", "FI"]
-        regions = [
-            (f"{countries[i % len(countries)]}-{i // len(countries) + 1:02d}", f"Region {i + 1}")
-            for i in range(cfg["regions"])
-        ]
+    regions = list(SWEDEN) if cfg["regions"] == 21 else european_regions(cfg["regions"], COUNTRIES)
     codes = [c for c, _ in regions]
 
     def week(year: int) -> str:
