@@ -102,7 +102,7 @@ def _unplace(inst: Instance, state: _State, s: SessionSpec) -> tuple[int, list[s
     slot = inst.slots[t]
     state.host_days[s.host].remove(slot.day)
     state.month_load[slot.date.year, slot.date.month] -= 1
-    for code in s.invited:
+    for code in state.invitees(s, t):  # as place() invited them: none away that day
         state.invites[code].remove(slot.day)
         state.booked.discard((code, t))
     units = state.chosen.pop(s.id, [])
