@@ -3,8 +3,8 @@
 A job runs in a daemon thread.  Its progress (best penalty, bound, gap) is kept here for the
 progress page to poll; its result is a plan saved into the workspace like any other (so
 nothing is lost when the browser closes), and the job remembers which plan was current when
-it started, to show the difference.  The stop button sets an event; the library's search
-then stops as on Ctrl-C and keeps the best plan found so far.
+it started, to show the difference.  The stop button sets an event the solver's wait loop
+checks (``SolveOptions.stop``); the search then ends and keeps the best plan found so far.
 """
 
 from __future__ import annotations
@@ -90,8 +90,6 @@ def _start(ws: Workspace, job: Job, work: Callable[[Job], None]) -> Job:
     def run() -> None:
         try:
             work(job)
-        except lib.StopSignal:
-            job.state, job.message = "failed", text("job_stopped_early")
         except Exception as exc:  # a job must never die silently: the page shows it
             job.state, job.message = "failed", f"{type(exc).__name__}: {exc}"
         finally:

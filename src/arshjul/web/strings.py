@@ -165,7 +165,6 @@ MESSAGES: dict[str, str] = {
     "no_plan_to_resolve": "There is no current plan to re-solve yet.",
     "bad_time_limit": "The time limit must be a number of seconds from 1 to 3600.",
     "refresh": "Refresh",
-    "job_stopped_early": "Stopped before the search had a plan.",
     "no_plan_infeasible": "No plan: the rules cannot all hold.",
     "no_plan_invalid": "No plan: the model was invalid (a bug; please report it).",
     "no_plan_in_time": "No plan was found within {limit} s.",
