@@ -46,6 +46,10 @@ class Job:
     stopping: bool = False
     stop: threading.Event = field(default_factory=threading.Event, repr=False)
     finished: float | None = None
+    conflict: lib.Conflict | None = None
+    """A ``why`` job's answer."""
+    digest: str = ""
+    """A ``why`` job's scenario file (SHA-256): its fixes apply to that version only."""
 
     @property
     def elapsed(self) -> float:
@@ -144,6 +148,19 @@ def start_resolve(ws: Workspace, *, time_limit: float, frozen_until: dt.date | N
         if frozen_until is not None:
             note += text("note_frozen_until", date=frozen_until.isoformat())
         _finish(ws, job, out.plan, origin="resolve", note=note)
+
+    return _start(ws, job, work)
+
+
+def start_why(ws: Workspace, digest: str) -> Job:
+    """Ask why the scenario has no plan (``why_not``, deterministic limits); the answer stays
+    on the job (``conflict``) for the why page."""
+    job = Job("why", ws.current_id(), lib.WHY_TIME_LIMIT, digest=digest)
+
+    def work(job: Job) -> None:
+        sc, _ = ws.scenario()
+        job.conflict = lib.why_not(sc)
+        job.state = "done"
 
     return _start(ws, job, work)
 

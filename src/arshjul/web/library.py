@@ -472,7 +472,7 @@ class Conflict:
     wall_time: float
 
 
-WHY_TIME_LIMIT = 20.0
+WHY_TIME_LIMIT = 10.0
 """Deterministic time units for the conflict search (and again for the ways out)."""
 
 
@@ -492,10 +492,21 @@ def why_not(scenario: Scenario, *, time_limit: float = WHY_TIME_LIMIT) -> Confli
         minimal=report.minimal,
         complete=report.complete,
         rules=[ConflictRule(i.rule, tuple(i.subjects), i.text, tuple(i.fields)) for i in report.items],
-        fixes=[fix(r) for r in report.fixes if r.changes],
+        fixes=_distinct([fix(r) for r in report.fixes if r.changes]),
         tried=[fix(r) for r in report.tried],
         wall_time=report.wall_time,
     )
+
+
+def _distinct(fixes: list[Fix]) -> list[Fix]:
+    """One of each edit (several colliding rules often share a way out), cheapest first."""
+    seen: set[str] = set()
+    out = []
+    for f in fixes:
+        if repr(f.changes) not in seen:
+            seen.add(repr(f.changes))
+            out.append(f)
+    return out
 
 
 def scenario_from_text(text: str, source: str = "scenario.yaml") -> tuple[Scenario, Instance]:
@@ -510,9 +521,12 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json", by_alias=True, exclude_none=True)
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        items = [_plain(v) for v in value]
+        same = isinstance(value, list) and all(a is b for a, b in zip(items, value, strict=True))
+        return value if same else items  # a ruamel list stays itself (its style, its comments)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        items_ = {k: _plain(v) for k, v in value.items()}
+        return value if all(items_[k] is v for k, v in value.items()) else items_
     return value
 
 
@@ -524,13 +538,35 @@ def edit_scenario_text(tree: Any, scenario: Scenario, changes: Iterable[tuple[st
     full = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     for path, value in changes:
         _materialize(tree, full, path)
-        set_path(tree, path, value if value is REMOVE else _plain(value))
+        plain = value if value is REMOVE else _plain(value)
+        set_path(tree, path, plain)
+        if plain is not REMOVE:
+            _put(tree, path, plain)
+
+
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[([^\[\]]+)\]")
+
+
+def _put(tree: Any, path: str, value: Any) -> None:
+    """Put ``value`` itself (not set_path's deep copy, which drops ruamel's flow style and
+    the comments kept on a list's items) where set_path has just put its copy."""
+    steps = [(m.group(1), m.group(2)) for m in _STEP.finditer(path)]
+    node = tree
+    for k, (key, item) in enumerate(steps):
+        last = k == len(steps) - 1
+        where: Any = key if key is not None else _item(node, item)
+        if where is None:
+            return
+        if last:
+            node[where] = value
+            return
+        node = node[where]
 
 
 def _materialize(tree: Any, full: Any, path: str) -> None:
     """Copy the defaults on ``path`` from ``full`` into ``tree`` where the file has no key."""
     node, whole = tree, full
-    for m in re.finditer(r"\.?([^.\[\]]+)|\[([^\[\]]+)\]", path):
+    for m in _STEP.finditer(path):
         key, item = m.group(1), m.group(2)
         if key is not None:
             if not isinstance(node, dict) or not isinstance(whole, dict) or key not in whole:
