@@ -176,3 +176,41 @@ def test_open_see_move_save_pin_resolve_accept_download(served: Any, browser: An
     # the pages kept to their Content-Security-Policy: nothing was blocked
     blocked = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert blocked == []
+
+
+def test_edit_to_no_plan_read_why_fix_in_one_click_and_solve(served: Any, browser: Any) -> None:
+    ws, address = served
+    original = (ws.root / "scenario.yaml").read_bytes()
+    browser.get(address)
+    # -- an edit that leaves no plan: Gotland may get no invitation at all
+    browser.find_element(By.LINK_TEXT, "Scenario").click()
+    browser.find_element(By.CSS_SELECTOR, "#region-SE-I > summary").click()
+    cap = browser.find_element(By.ID, "region-SE-I-limit_window_max")
+    cap.clear()
+    cap.send_keys("0")
+    browser.find_element(By.ID, "save-region-SE-I").click()
+    diff = _wait(browser, lambda d: d.find_element(By.ID, "scenario-diff")).text
+    assert "+      window_max: 0" in diff and "-      window_max: 3" in diff
+    # -- solve: no plan, and the page offers to ask why
+    browser.find_element(By.ID, "solve-edited").click()
+    _wait(browser, lambda d: d.current_url.endswith("/job"))
+    _wait(browser, lambda d: d.find_elements(By.ID, "ask-why"))
+    assert "No plan" in _text(browser, "job-state")
+    browser.find_element(By.ID, "ask-why").click()
+    # -- the why page follows the job by itself and shows the colliding rules and ways out
+    conflict = _wait(browser, lambda d: d.find_elements(By.ID, "conflict"))[0]
+    assert "regions[SE-I].limits.window_max" in conflict.text
+    fixes = browser.find_element(By.ID, "fixes").text
+    assert "set regions[SE-I].limits.window_max: 3" in fixes
+    browser.find_element(By.ID, "fix-0").click()
+    diff = _wait(browser, lambda d: d.find_element(By.ID, "scenario-diff")).text
+    assert "+      window_max: 3" in diff
+    assert (ws.root / "scenario.yaml").read_bytes() == original
+    # -- solve again: a plan, which becomes current and shows
+    browser.find_element(By.ID, "solve-edited").click()
+    _finish_job(browser)
+    assert "This is the current plan." in _text(browser, "accepted")
+    browser.find_element(By.LINK_TEXT, "Year").click()
+    assert browser.find_element(By.CSS_SELECTOR, ".wheel svg.arshjul-wheel").is_displayed()
+    blocked = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert blocked == []

@@ -35,6 +35,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace,
 def _url(path: str, pid: str) -> str:
     """A route with real ids of the workspace filled in."""
     filled = path.replace("{sid}", SESSION).replace("{code}", "SE-I").replace("{pid}", pid)
+    filled = filled.replace("{theme}", "precisionshalsa")
     return filled.replace("{file}", "style.css" if filled.startswith("/static/") else "calendar.ics")
 
 
@@ -268,7 +269,17 @@ def test_pages_carry_no_inline_script(setup: Any) -> None:
     ws, _, _ = setup
     c = client(ws)
     sign_in(c)
-    for path in ("/", "/heatmap", f"/session/{SESSION}", "/region/SE-I", "/plans", "/job"):
+    for path in (
+        "/",
+        "/heatmap",
+        f"/session/{SESSION}",
+        "/region/SE-I",
+        "/plans",
+        "/job",
+        "/why",
+        "/scenario",
+        "/compare",
+    ):
         html = c.get(path).text
         assert html.count("<script") == html.count('<script src="/static/app.js" defer></script>') == 1
         assert " onclick=" not in html and "javascript:" not in html and "style=" not in html

@@ -9,8 +9,9 @@ into CP-SAT parameters.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -63,6 +64,9 @@ class SolveOptions:
     """Start from a first plan: the previous one when replanning, else the greedy plan
     (:mod:`arshjul.greedy`).  One that keeps every rule is the search's first solution,
     which is what lets a European-scale scenario have a plan at all within a minute."""
+    stop: threading.Event | None = field(default=None, compare=False, repr=False)
+    """Set it from any thread to stop the search as Ctrl-C does (the best plan is kept,
+    ``interrupted`` is true): how a program that runs the solve in a thread stops it."""
 
 
 OPTION_NAMES = tuple(f.name for f in fields(SolveOptions))

@@ -225,6 +225,9 @@ def run(
             if _stalled(watcher.last, options.stall, now - started):
                 stalled = True
                 solver.stop_search()
+            if options.stop is not None and options.stop.is_set():
+                interrupted = True
+                solver.stop_search()
     except KeyboardInterrupt:
         interrupted = True
         solver.stop_search()

@@ -43,7 +43,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import jobs, views
+from . import jobs, planner, views
 from . import library as lib
 from .security import CSRF_SCOPE_KEY, Access, Guard
 from .strings import text
@@ -508,6 +508,7 @@ def create_app(ws: Workspace, access: Access, *, time_limit: float = DEFAULT_TIM
         Route("/job/status", job_status),
         Route("/job/stop", job_stop, methods=["POST"]),
         Route("/download/{file:path}", download),
+        *planner.ROUTES,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes)
@@ -533,5 +534,6 @@ ROUTES = (
     ("POST", "/job/stop"),
     ("GET", "/download/{file}"),
     ("GET", "/static/{file}"),
+    *planner.ROUTE_TABLE,
 )
 """Every route, for the security tests to walk."""

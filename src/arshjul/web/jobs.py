@@ -3,8 +3,8 @@
 A job runs in a daemon thread.  Its progress (best penalty, bound, gap) is kept here for the
 progress page to poll; its result is a plan saved into the workspace like any other (so
 nothing is lost when the browser closes), and the job remembers which plan was current when
-it started, to show the difference.  The stop button sets an event; the library's search
-then stops as on Ctrl-C and keeps the best plan found so far.
+it started, to show the difference.  The stop button sets an event the solver's wait loop
+checks (``SolveOptions.stop``); the search then ends and keeps the best plan found so far.
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ class Job:
     stopping: bool = False
     stop: threading.Event = field(default_factory=threading.Event, repr=False)
     finished: float | None = None
+    conflict: lib.Conflict | None = None
+    """A ``why`` job's answer."""
+    digest: str = ""
+    """A ``why`` job's scenario file (SHA-256): its fixes apply to that version only."""
 
     @property
     def elapsed(self) -> float:
@@ -90,8 +94,6 @@ def _start(ws: Workspace, job: Job, work: Callable[[Job], None]) -> Job:
     def run() -> None:
         try:
             work(job)
-        except lib.StopSignal:
-            job.state, job.message = "failed", text("job_stopped_early")
         except Exception as exc:  # a job must never die silently: the page shows it
             job.state, job.message = "failed", f"{type(exc).__name__}: {exc}"
         finally:
@@ -146,6 +148,19 @@ def start_resolve(ws: Workspace, *, time_limit: float, frozen_until: dt.date | N
         if frozen_until is not None:
             note += text("note_frozen_until", date=frozen_until.isoformat())
         _finish(ws, job, out.plan, origin="resolve", note=note)
+
+    return _start(ws, job, work)
+
+
+def start_why(ws: Workspace, digest: str) -> Job:
+    """Ask why the scenario has no plan (``why_not``, deterministic limits); the answer stays
+    on the job (``conflict``) for the why page."""
+    job = Job("why", ws.current_id(), lib.WHY_TIME_LIMIT, digest=digest)
+
+    def work(job: Job) -> None:
+        sc, _ = ws.scenario()
+        job.conflict = lib.why_not(sc)
+        job.state = "done"
 
     return _start(ws, job, work)
 

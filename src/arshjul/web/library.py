@@ -11,16 +11,19 @@ functions, so they are easy to find and replace:
 - *moving one session* (:func:`move`): ``arshjul.realize.from_plan`` / ``to_plan`` rebuild
   the plan with one session in another slot, so running order, invitations and follow-ups
   are derived again exactly as for a solved plan;
-- *stopping a solve from another thread* (:class:`StopSignal`): ``arshjul.solve`` and
-  ``arshjul.replan.replan`` stop on Ctrl-C and keep the best plan.  The progress callback
-  raises that same interrupt (a subclass of ``KeyboardInterrupt``) in the thread that
-  called the solve, which CP-SAT's wait loop catches as Ctrl-C.  The wait loop calls
-  progress at least every 5 s, so a stop lands within about 5 s.
+- *editing scenario.yaml in place* (:func:`edit_scenario_text`): ``arshjul.variants.set_path``
+  applies the same dotted-path changes as :func:`arshjul.variants.variant` (and the fixes of
+  ``why_not``), here on the file's ruamel.yaml round-trip tree, so its comments stay.
+
+A solve started here is stopped with ``SolveOptions.stop`` (a :class:`threading.Event` the
+solver's wait loop checks every 0.2 s): the search ends as on Ctrl-C and keeps its best plan.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,27 +33,36 @@ from typing import Any
 import yaml
 
 import arshjul
+from arshjul import compare as compare_mod
 from arshjul import explain as explain_mod
 from arshjul import replan as replan_mod
 from arshjul import replan_report
 from arshjul.errors import PlanFileError, ScenarioError
 from arshjul.exporters.heatmap import heatmap_svg
-from arshjul.exporters.ics import write_calendars
+from arshjul.exporters.ics import write_calendars, write_invitations
+from arshjul.exporters.png import ChromiumMissing
+from arshjul.exporters.report import write_report
 from arshjul.exporters.svg import strip_xml_declaration
 from arshjul.exporters.wheel import wheel_svg
+from arshjul.exporters.xlsx import plan_xlsx
 from arshjul.instance import Assignment, Instance
 from arshjul.plan import KIND_LABELS, Plan, RegionLoad, Session
 from arshjul.realize import from_plan, to_plan
 from arshjul.revision import PlanDiff, diff_plans
-from arshjul.scenario import Scenario
-from arshjul.variants import resolve
+from arshjul.scenario import Scenario, from_data, parse_yaml
+from arshjul.variants import REMOVE, resolve, set_path
 
 __all__ = [
     "KIND_LABELS",
+    "REMOVE",
     "Alternative",
     "BlockedGroup",
     "Broken",
     "Choices",
+    "ChromiumMissing",
+    "Conflict",
+    "ConflictRule",
+    "Fix",
     "Instance",
     "Moved",
     "Plan",
@@ -62,12 +74,16 @@ __all__ = [
     "ScenarioError",
     "Session",
     "SolveProgress",
-    "StopSignal",
     "Verdict",
     "alternatives",
     "bundled_scenario",
     "check",
+    "compare_rows",
     "diff",
+    "edit_scenario_text",
+    "export_invitations",
+    "export_report",
+    "export_xlsx",
     "heatmap",
     "instance",
     "load_scenario",
@@ -75,10 +91,12 @@ __all__ = [
     "plan_from_json",
     "plan_to_json",
     "replan",
+    "scenario_from_text",
     "scenario_text",
     "slot_names",
     "solve",
     "wheel",
+    "why_not",
     "write_calendar_files",
 ]
 
@@ -132,10 +150,6 @@ def plan_to_json(plan: Plan) -> str:
 # -- solving ----------------------------------------------------------------------------------
 
 
-class StopSignal(KeyboardInterrupt):
-    """Raised from the progress callback to stop a search as Ctrl-C does (best plan kept)."""
-
-
 @dataclass(frozen=True)
 class SolveProgress:
     """What the progress page shows: seconds, best penalty, proven bound, plans found."""
@@ -152,15 +166,11 @@ class SolveProgress:
         return max(0.0, (self.best - self.bound) / max(1.0, abs(self.best)))
 
 
-def _watch(report: Callable[[SolveProgress], None], stop: threading.Event) -> Callable[[Any], None]:
-    """A progress callback for the library: forwards progress, and raises :class:`StopSignal`
-    in the calling thread (never in CP-SAT's own callback thread) once ``stop`` is set."""
-    caller = threading.current_thread()
+def _watch(report: Callable[[SolveProgress], None]) -> Callable[[Any], None]:
+    """A progress callback for the library that forwards progress."""
 
     def progress(p: Any) -> None:
         report(SolveProgress(p.elapsed, p.objective, p.bound, p.solutions))
-        if stop.is_set() and threading.current_thread() is caller:
-            raise StopSignal
 
     return progress
 
@@ -173,8 +183,8 @@ def solve(
     stop: threading.Event,
 ) -> Plan:
     """A whole new year (``arshjul.solve``).  ``plan.found`` says whether it has sessions;
-    StopSignal escapes only when the stop came before the search had started."""
-    return arshjul.solve(scenario, time_limit=time_limit, progress=_watch(report, stop))
+    setting ``stop`` ends the search with the best plan so far (``SolveOptions.stop``)."""
+    return arshjul.solve(scenario, time_limit=time_limit, progress=_watch(report), stop=stop)
 
 
 @dataclass
@@ -207,7 +217,8 @@ def replan(
         pins=list(pins),
         frozen_until=frozen_until,
         time_limit=time_limit,
-        progress=_watch(report, stop),
+        progress=_watch(report),
+        stop=stop,
     )
     lines = replan_report.report_lines(result) if result.plan.found else replan_report.conflict_lines(result)
     return ReplanOutcome(result.plan, result.frozen, result.released, lines)
@@ -388,3 +399,196 @@ def write_calendar_files(plan: Plan, folder: Path) -> list[Path]:
     target = folder / "plan.json"
     target.write_text(plan.to_json(), encoding="utf-8")
     return [*written, target]
+
+
+def _stamp(plan: Plan) -> dt.datetime:
+    day = plan.publication_date or plan.period_start
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def export_invitations(plan: Plan, previous: Plan | None, folder: Path) -> list[Path]:
+    """The only-changes invitations (iTIP REQUEST for new and moved sessions, CANCEL for
+    the ones gone) of ``plan`` against ``previous`` into ``folder``
+    (``arshjul.exporters.ics.write_invitations``), DTSTAMP as the calendars'."""
+    return write_invitations(plan, previous, folder, dtstamp=_stamp(plan))
+
+
+def export_xlsx(plan: Plan) -> bytes:
+    """plan.xlsx (``arshjul.exporters.xlsx.plan_xlsx``)."""
+    return plan_xlsx(plan, dtstamp=_stamp(plan))
+
+
+def export_report(plan: Plan, folder: Path, *, pdf: bool) -> list[Path]:
+    """report.html (and report.pdf with ``pdf``) into ``folder``
+    (``arshjul.exporters.report.write_report``); :class:`ChromiumMissing` when the PDF
+    needs a browser that is not there, before anything is written."""
+    return write_report(plan, folder, pdf=pdf)
+
+
+# -- comparing ----------------------------------------------------------------------------------
+
+
+def compare_rows(named: Sequence[tuple[str, Plan]]) -> list[tuple[str, list[str]]]:
+    """The comparison table of already solved plans, one column each, against the first
+    (``arshjul.compare.measure`` / ``rows``: measures, months, then what moved)."""
+    entries = [compare_mod.Entry(n, n, p, compare_mod.measure(p)) for n, p in named]
+    c = compare_mod.Comparison(entries, compare_mod.diffs_against_first([p for _, p in named]))
+    return compare_mod.rows(c)
+
+
+# -- why not, and editing the scenario ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictRule:
+    """One rule of the colliding set, in the scenario's words, with its field paths."""
+
+    rule: str
+    subjects: tuple[str, ...]
+    text: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A verified way out: the edit in words and as dotted-path changes."""
+
+    edit: str
+    note: str
+    rule: str
+    changes: tuple[tuple[str, Any], ...]
+
+
+@dataclass
+class Conflict:
+    """``why_not``'s answer, shaped for the page."""
+
+    status: str
+    minimal: bool
+    complete: bool
+    rules: list[ConflictRule]
+    fixes: list[Fix]
+    tried: list[Fix]
+    wall_time: float
+
+
+WHY_TIME_LIMIT = 10.0
+"""Deterministic time units for the conflict search (and again for the ways out)."""
+
+
+def why_not(scenario: Scenario, *, time_limit: float = WHY_TIME_LIMIT) -> Conflict:
+    """Why the scenario has no plan, and verified edits that give one
+    (``arshjul.explain.why_not`` with ``deterministic=True``: the same rules and fixes on a
+    busy machine as on a fast one)."""
+    report = explain_mod.why_not(
+        scenario, time_limit=time_limit, step_limit=5.0, relax_limit=3.0, deterministic=True
+    )
+
+    def fix(r: Any) -> Fix:
+        return Fix(r.edit, r.note, r.rule, tuple(r.changes.items()))
+
+    return Conflict(
+        status=report.status,
+        minimal=report.minimal,
+        complete=report.complete,
+        rules=[ConflictRule(i.rule, tuple(i.subjects), i.text, tuple(i.fields)) for i in report.items],
+        fixes=_distinct([fix(r) for r in report.fixes if r.changes]),
+        tried=[fix(r) for r in report.tried],
+        wall_time=report.wall_time,
+    )
+
+
+def _distinct(fixes: list[Fix]) -> list[Fix]:
+    """One of each edit (several colliding rules often share a way out), cheapest first."""
+    seen: set[str] = set()
+    out = []
+    for f in fixes:
+        if repr(f.changes) not in seen:
+            seen.add(repr(f.changes))
+            out.append(f)
+    return out
+
+
+def scenario_from_text(text: str, source: str = "scenario.yaml") -> tuple[Scenario, Instance]:
+    """A scenario file's text validated as ``arshjul.load_scenario`` does, and its instance
+    (both can refuse it: ScenarioError, one line)."""
+    sc = from_data(parse_yaml(text, source), source)
+    return sc, arshjul.build_instance(sc)
+
+
+def _plain(value: Any) -> Any:
+    """A change's value as YAML can hold it (pydantic models as their file form)."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, tuple | list):
+        items = [_plain(v) for v in value]
+        same = isinstance(value, list) and all(a is b for a, b in zip(items, value, strict=True))
+        return value if same else items  # a ruamel list stays itself (its style, its comments)
+    if isinstance(value, dict):
+        items_ = {k: _plain(v) for k, v in value.items()}
+        return value if all(items_[k] is v for k, v in value.items()) else items_
+    return value
+
+
+def edit_scenario_text(tree: Any, scenario: Scenario, changes: Iterable[tuple[str, Any]]) -> None:
+    """Apply dotted-path changes (``regions[SE-I].limits.window_max``, items by id or index,
+    :data:`REMOVE` to delete) to a round-trip tree of the scenario file, in place
+    (``arshjul.variants.set_path``).  A field the file leaves at its default (the default
+    blackouts, say) is first written out from ``scenario`` so the change has it to act on."""
+    full = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for path, value in changes:
+        _materialize(tree, full, path)
+        plain = value if value is REMOVE else _plain(value)
+        set_path(tree, path, plain)
+        if plain is not REMOVE:
+            _put(tree, path, plain)
+
+
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[([^\[\]]+)\]")
+
+
+def _put(tree: Any, path: str, value: Any) -> None:
+    """Put ``value`` itself (not set_path's deep copy, which drops ruamel's flow style and
+    the comments kept on a list's items) where set_path has just put its copy."""
+    steps = [(m.group(1), m.group(2)) for m in _STEP.finditer(path)]
+    node = tree
+    for k, (key, item) in enumerate(steps):
+        last = k == len(steps) - 1
+        where: Any = key if key is not None else _item(node, item)
+        if where is None:
+            return
+        if last:
+            node[where] = value
+            return
+        node = node[where]
+
+
+def _materialize(tree: Any, full: Any, path: str) -> None:
+    """Copy the defaults on ``path`` from ``full`` into ``tree`` where the file has no key."""
+    node, whole = tree, full
+    for m in _STEP.finditer(path):
+        key, item = m.group(1), m.group(2)
+        if key is not None:
+            if not isinstance(node, dict) or not isinstance(whole, dict) or key not in whole:
+                return
+            if key not in node:
+                node[key] = copy.deepcopy(whole[key])
+                return
+            node, whole = node[key], whole[key]
+            continue
+        if not isinstance(node, list) or not isinstance(whole, list):
+            return
+        k = _item(node, item)
+        j = _item(whole, item)
+        if k is None or j is None:
+            return
+        node, whole = node[k], whole[j]
+
+
+def _item(items: list[Any], ident: str) -> int | None:
+    for i, entry in enumerate(items):
+        if isinstance(entry, dict) and ident in (entry.get("code"), entry.get("id")):
+            return i
+    if ident.isdigit() and int(ident) < len(items):
+        return int(ident)
+    return None

@@ -165,7 +165,6 @@ MESSAGES: dict[str, str] = {
     "no_plan_to_resolve": "There is no current plan to re-solve yet.",
     "bad_time_limit": "The time limit must be a number of seconds from 1 to 3600.",
     "refresh": "Refresh",
-    "job_stopped_early": "Stopped before the search had a plan.",
     "no_plan_infeasible": "No plan: the rules cannot all hold.",
     "no_plan_invalid": "No plan: the model was invalid (a bug; please report it).",
     "no_plan_in_time": "No plan was found within {limit} s.",
@@ -173,6 +172,65 @@ MESSAGES: dict[str, str] = {
     "note_resolve": "re-solved with {n} session(s) kept",
     "note_frozen_until": " (everything before {date} and the pinned ones)",
     "note_stopped": "; stopped by the planner, best plan kept",
+    # -- why there is no plan
+    "nav_why": "Why",
+    "why_heading": "Why there is no plan",
+    "why_none": "Nobody has asked yet. When a solve finds no plan, ask why here.",
+    "why_running": "Looking for the rules that collide…",
+    "why_feasible": "Every hard rule can hold together: the scenario has a plan. Solve it.",
+    "why_unknown": "Could not tell in time whether the rules can all hold.",
+    "why_minimal": "These rules of the scenario cannot all hold together (drop any one and the rest fits):",
+    "why_not_minimal": (
+        "These rules of the scenario cannot all hold together (perhaps not the smallest such set):"
+    ),
+    "fields": "Fields",
+    "ways_out": "Ways out, each checked by solving the edited scenario",
+    "apply_fix": "Apply",
+    "no_fixes": "No single edit was found that gives a plan on its own.",
+    "tried": "Tried, not enough on its own",
+    "ask_why": "Why is there no plan?",
+    "why_stale": "The scenario changed since this answer: ask why again.",
+    "no_such_fix": "That way out is not in the latest answer: ask why again.",
+    "note_fix": "way out: {edit}",
+    # -- editing the scenario
+    "nav_scenario": "Scenario",
+    "scenario_heading": "Scenario '{name}'",
+    "nothing_saved": "Nothing was saved.",
+    "last_edit": "Last edit: {note}",
+    "undo": "Undo this edit",
+    "edit_history": "Earlier versions kept ({n})",
+    "caps_heading": "Caps",
+    "field_window_days": "Window (days)",
+    "field_window_max": "Invitations per window at most",
+    "field_daily_max": "Invitations per day at most",
+    "field_max_presentations": "Presentations in the period at most",
+    "field_away": "Away (not invited, not presenting)",
+    "field_cannot_present": "Cannot present (still invited)",
+    "field_preferred_months": "preferred months",
+    "regions_heading": "Regions: days and their own caps",
+    "spans_help": (
+        "One span a line: 2027-05-03, 2027-05-03..2027-05-14, 2027-W44, W07..W08, or with a "
+        "name: Almedalsveckan: 2027-06-28..2027-07-02. A blank cap uses the scenario's."
+    ),
+    "themes_heading": "Themes: preferred months",
+    "save_edit": "Save to scenario.yaml",
+    "not_a_number": "'{value}' is not a whole number.",
+    "not_a_month": "'{value}' is not a month number (1 to 12).",
+    "note_limits": "caps",
+    "note_region": "days and caps of {code}",
+    "note_theme": "preferred months of {theme}",
+    # -- compare and files out
+    "nav_compare": "Compare",
+    "compare_heading": "Two plans side by side",
+    "compare_a": "Plan",
+    "compare_b": "against",
+    "compare_button": "Compare",
+    "out_invitations": "Invitations: only what changed (invitations.zip)",
+    "no_chromium": (
+        "report.pdf needs headless Chromium and none was found (install it, e.g. apt-get "
+        "install chromium, or set ARSHJUL_CHROMIUM); report.html has the same content."
+    ),
+    "nothing_to_send": "No {file} for this plan: nothing to send.",
     # -- errors
     "not_found": "Not found.",
     "error_heading": "That did not work",
