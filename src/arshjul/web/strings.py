@@ -159,7 +159,7 @@ MESSAGES: dict[str, str] = {
     "gap": "Gap",
     "plans_found": "Plans found",
     "stop": "Stop and keep the best plan",
-    "stopping": "Stopping (within about 5 seconds)…",
+    "stopping": "Stopping (within a second or two)…",
     "see_result": "See the result and the changes",
     "already_running": "A solve is already running in this workspace; wait for it or stop it.",
     "no_plan_to_resolve": "There is no current plan to re-solve yet.",
