@@ -107,6 +107,10 @@ class Catalogue:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return translations(self.language).ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """``message`` in its ``context`` (``msgctxt``): one English word, two translations."""
+        return translations(self.language).pgettext(context, message)
+
     def kind(self, kind: str) -> str:
         """What this document calls a meeting kind: the agency's label, else the catalogue's."""
         own = dict(self.labels).get(kind)
