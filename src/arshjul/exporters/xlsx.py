@@ -62,6 +62,10 @@ def _cat(plan: Plan) -> Catalogue:
     return catalogue(plan.language, plan.labels)
 
 
+SESSIONS, ORDER, INVITATIONS, LOAD, PENALTY = (catalogue().gettext(name) for name in SHEETS.values())
+"""The sheets' names in the default language (Swedish): ``Sessioner``, ``Talarordning``…"""
+
+
 def plan_xlsx(plan: Plan, *, dtstamp: dt.datetime) -> bytes:
     """The plan as .xlsx bytes; ``dtstamp`` (the calendars' DTSTAMP) dates the workbook."""
     return xlsx_bytes(build(plan), dtstamp)
