@@ -169,7 +169,10 @@ def _english_words() -> set[str]:
     with (ROOT / "src" / "arshjul" / "locale" / "arshjul.pot").open("rb") as fh:
         template = read_po(fh)
     ids = [i for m in template if m.id for i in ([m.id] if isinstance(m.id, str) else m.id)]
-    ids += [*get_month_names("wide", "format", "en").values(), *get_day_names("wide", "format", "en").values()]
+    ids += [
+        *get_month_names("wide", "format", "en").values(),
+        *get_day_names("wide", "format", "en").values(),
+    ]
     return {w.lower() for w in _words("\n".join(ids))}
 
 
