@@ -53,8 +53,12 @@ SWEDISH_WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag
 SWEDISH_DATE = re.compile(rf"\b\d{{1,2}} (?:{'|'.join(SWEDISH_MONTHS)}) \d{{4}}\b")
 
 
-def _key(message: Message) -> str | tuple[str, ...]:
-    return message.id if isinstance(message.id, str) else tuple(message.id)
+Key = tuple[str | None, str | tuple[str, ...]]
+"""(msgctxt, msgid): "Learning meeting" is one message alone and another in a context."""
+
+
+def _key(message: Message) -> Key:
+    return message.context, message.id if isinstance(message.id, str) else tuple(message.id)
 
 
 def _read_po(path: Path) -> Catalog:
@@ -62,12 +66,15 @@ def _read_po(path: Path) -> Catalog:
         return read_po(fh)
 
 
-def _code_messages() -> set[str | tuple[str, ...]]:
+def _code_messages() -> set[Key]:
     """Every msgid in the code, extracted as ``pybabel extract -F babel.cfg`` does."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as fh:
         method_map, options_map = parse_mapping_cfg(fh, str(ROOT / "babel.cfg"))
     found = extract_from_dir(ROOT, method_map, options_map, keywords=DEFAULT_KEYWORDS)
-    return {message if isinstance(message, str) else tuple(message) for _, _, message, _, _ in found}
+    return {
+        (context, message if isinstance(message, str) else tuple(message))
+        for _, _, message, _, context in found
+    }
 
 
 def _fields(text: str) -> set[str]:
@@ -79,7 +86,8 @@ def _fields(text: str) -> set[str]:
 
 def test_every_message_in_the_code_is_in_both_catalogues_and_the_template() -> None:
     code = _code_messages()
-    assert "Running order:" in code and ("{count} session", "{count} sessions") in code
+    assert (None, "Running order:") in code and (None, ("{count} session", "{count} sessions")) in code
+    assert ("month", "Mar") in code and ("kind in full", "Learning meeting") in code
     for path in [*CATALOGUES.values(), LOCALE / "arshjul.pot"]:
         catalogue = {_key(m) for m in _read_po(path) if m.id}
         assert code - catalogue == set(), f"{path}: missing (run pybabel extract/update)"

@@ -377,7 +377,10 @@ def test_rings_one_per_host_and_theme_plus_kinds() -> None:
 
 def wheel_of(which: str, default_plan: Plan) -> Plan:
     """The wheels whose rings and labels are held to their layout: the bundled year (twelve
-    themes, solved), ten and twenty themes over two hosts (22 rings), and the small sample."""
+    themes, solved), ten and twenty themes over two hosts (22 rings), and the small sample;
+    ``-en``: the same plan in English, whose words are longer or shorter than the Swedish."""
+    if which.endswith("-en"):
+        return dataclasses.replace(wheel_of(which.removesuffix("-en"), default_plan), language="en")
     if which == "bundled":
         return default_plan
     if which == "twenty":
@@ -385,7 +388,7 @@ def wheel_of(which: str, default_plan: Plan) -> Plan:
     return busy_plan() if which == "busy" else sample_plan()
 
 
-WHEELS = ["bundled", "twenty", "busy", "sample"]
+WHEELS = ["bundled", "twenty", "busy", "sample", "bundled-en", "twenty-en"]
 
 
 def test_the_bundled_year_and_the_generated_one_have_the_themes_they_claim(default_plan: Plan) -> None:
@@ -593,7 +596,7 @@ def test_the_centre_title_is_complete(title: str | None, default_plan: Plan) -> 
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)")
-@pytest.mark.parametrize("which", ["bundled", "twenty"])
+@pytest.mark.parametrize("which", ["bundled", "twenty", "bundled-en"])
 def test_labels_fit_as_chromium_sets_them(which: str, default_plan: Plan, tmp_path: Path) -> None:
     """The measure holds against the browser: every fitted text, as Chromium lays it out with
     the system's fonts, is no longer than the room the wheel gave it (``data-room``)."""

@@ -2,10 +2,12 @@
 
 Two audiences, two choices of language:
 
-- **what the regions receive** (calendar titles, descriptions, categories) is in the
-  scenario's ``language`` (default ``sv``: the regions are Swedish), with the agency's own
-  ``labels`` for its meeting kinds.  The exporters take a :class:`Catalogue` for a plan
-  (:func:`catalogue`), never the process's locale;
+- **what the regions and planners receive** (calendar titles, descriptions, categories; the
+  report, the wheel, the heat map and plan.xlsx) is in the scenario's ``language`` (default
+  ``sv``: the regions are Swedish), with the agency's own ``labels`` for its meeting kinds.
+  The exporters take a :class:`Catalogue` for a plan (:func:`catalogue`), never the
+  process's locale; a word that means two things in Swedish has a context
+  (:meth:`Catalogue.pgettext`: a kind in full or in short, a month's abbreviation);
 - **the command line** speaks to the planner at the terminal: ``--lang``, else the locale
   (``LC_ALL``, ``LC_MESSAGES``, ``LANG`` starting with ``sv``), else English, which the
   planners' scripts expect.  :func:`set_cli_language` picks it, :func:`_` and
@@ -106,6 +108,10 @@ class Catalogue:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return translations(self.language).ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        """``message`` in its ``context`` (``msgctxt``): one English word, two translations."""
+        return translations(self.language).pgettext(context, message)
 
     def kind(self, kind: str) -> str:
         """What this document calls a meeting kind: the agency's label, else the catalogue's."""

@@ -142,7 +142,8 @@ class Plan:
     publication_date: dt.date | None = None
     closures: list[Closure] = field(default_factory=list)
     language: Language = DEFAULT_LANGUAGE
-    """Language of what the regions receive (calendar text): the scenario's ``language``."""
+    """Language of what the regions and planners receive (calendars, report, wheel, heat map,
+    plan.xlsx): the scenario's ``language``."""
     labels: dict[str, str] = field(default_factory=dict)
     """Meeting kind → the agency's own word for it (the scenario's ``labels``)."""
 

@@ -1076,7 +1076,8 @@ class Scenario(Strict):
     )
     language: Language = Field(
         default=DEFAULT_LANGUAGE,
-        description="Language of what the regions receive (calendar titles, descriptions, dates): "
+        description="Language of what the regions and planners receive (calendars, report, wheel, "
+        "heat map, plan.xlsx): "
         "sv or en.  Default sv: the regions are Swedish.",
         examples=["sv", "en"],
     )

@@ -6,7 +6,8 @@ exactly :meth:`Plan.load`'s ``by_month``), the region's presentations, and its w
 window against its own cap.  A cell or region at the cap gets a thick outline and a ▲, not
 just a darker colour, so it survives greyscale print and colour-blind eyes.
 
-Every word the heat map shows is in :data:`TEXT`, for a later gettext pass.
+Every word the heat map shows is in :data:`TEXT` (English msgids), said in the plan's
+``language`` through the message catalogues (:mod:`arshjul.i18n`).
 """
 
 from __future__ import annotations
@@ -14,45 +15,58 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import escape
 
+from ..i18n import N_, Catalogue, catalogue
 from ..plan import Plan, RegionLoad
-from .labels import MONTHS_SV, MONTHS_SV_SHORT, day_sv
+from .labels import day_text, month_abbreviations, month_names
 from .svg import FONT_STACK, INK, el, fmt_num, shorten_px, text_px
 
 TEXT: dict[str, str] = {
-    "title": "Inbjudningar per region och månad",
-    "doc_title": "Belastning per region: {name}",
-    "no_cap": "Tak: inget angivet per {days} dagar",
-    "caps": "Tak: högst {cap} inbjudningar per region och {days} dagar · {start} – {end}",
-    "month_year": "{month} {year}",
-    "region": "Region",
-    "col_invitations": "Inbjudn.",
-    "col_presentations": "Presentat.",
-    "col_worst": "Värsta fönster",
-    "cell_tip": "{name}, {month} {year}: {n} inbjudningar",
-    "cell_tip_presenting": ", varav {n} att presentera",
-    "cell_tip_at_cap": " — ingår i ett {days}-dagarsfönster vid taket ({cap})",
-    "cell_presentations": "{n} pres.",
-    "region_tip": "{name} ({code})",
-    "of_cap": "{worst} av {cap}",
-    "over_cap": "{text} {mark} över",
-    "at_cap": "{text} {mark} vid tak",
-    "window_tip": "Flest inbjudningar på {days} dagar: {worst}",
-    "window_tip_from": " (från {day})",
-    "window_tip_cap": "; tak {cap}",
-    "fewer": "Färre",
-    "more": "fler inbjudningar (0–{top})",
-    "note_cap": (
-        "Tjock ram och {mark}: månaden har inbjudningar i ett {days}-dagarsfönster som når regionens tak."
+    "title": N_("Invitations per region and month"),
+    "doc_title": N_("Load per region: {name}"),
+    # TRANSLATORS: the heat map's subtitle when no region has a cap
+    "no_cap": N_("Cap: none given per {days} days"),
+    "caps": N_("Cap: at most {cap} invitations per region and {days} days · {start} – {end}"),
+    "month_year": N_("{month} {year}"),
+    "region": N_("Region"),
+    # TRANSLATORS: narrow column heads of the heat map (about 90 px)
+    "col_invitations": N_("Invit."),
+    "col_presentations": N_("Presenting"),
+    "col_worst": N_("Worst window"),
+    "cell_tip_presenting": N_(", {n} of them to present"),
+    "cell_tip_at_cap": N_(" — part of a {days}-day window at the cap ({cap})"),
+    # TRANSLATORS: under a cell's number: how many of its invitations are to present
+    "cell_presentations": N_("{n} pres."),
+    "region_tip": N_("{name} ({code})"),
+    "of_cap": N_("{worst} of {cap}"),
+    "over_cap": N_("{text} {mark} over"),
+    "at_cap": N_("{text} {mark} at cap"),
+    "window_tip": N_("Most invitations in {days} days: {worst}"),
+    "window_tip_from": N_(" (from {day})"),
+    "window_tip_cap": N_("; cap {cap}"),
+    # TRANSLATORS: the colour scale reads "Fewer ▢▢▢▢ more invitations (0–8)"
+    "fewer": N_("Fewer"),
+    "more": N_("more invitations (0–{top})"),
+    "note_cap": N_(
+        "Thick frame and {mark}: the month has invitations in a {days}-day window that reaches "
+        "the region's cap."
     ),
-    "note_pres": "”pres.” = varav presentationer den månaden; övriga inbjudningar är att lyssna.",
-    "note_pres_short": "”pres.” = varav presentationer den månaden.",
+    "note_pres": N_("“pres.” = how many of them are presentations that month; the rest are to listen."),
+    "note_pres_short": N_("“pres.” = of them presentations that month."),
 }
-"""Every word the heat map shows (Swedish), by key; ``{name}`` fields are filled with
-:meth:`str.format`."""
+"""Every word the heat map shows, by key: English msgids, translated into the plan's
+``language`` where shown; ``{name}`` fields are filled with :meth:`str.format`.  (The cell's
+tooltip is a plural: :func:`_cell_tip`.)"""
 
 
-def _t(key: str, **fields: object) -> str:
-    return TEXT[key].format(**fields) if fields else TEXT[key]
+def _t(cat: Catalogue, key: str, **fields: object) -> str:
+    text = cat.gettext(TEXT[key])
+    return text.format(**fields) if fields else text
+
+
+def _cell_tip(cat: Catalogue, name: str, month: str, year: str, n: int) -> str:
+    return cat.ngettext(
+        "{name}, {month} {year}: {n} invitation", "{name}, {month} {year}: {n} invitations", n
+    ).format(name=name, month=month, year=year, n=n)
 
 
 BLUES = ("#ffffff", "#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
@@ -94,8 +108,13 @@ def _shade(value: int, top: int) -> tuple[str, str]:
     return BLUES[step], ("#ffffff" if step >= 5 else INK)
 
 
-def _month_label(key: str) -> str:
-    return MONTHS_SV_SHORT[int(key[5:]) - 1]
+def _cat(plan: Plan) -> Catalogue:
+    """The words of the plan's ``language``, with the agency's ``labels``."""
+    return catalogue(plan.language, plan.labels)
+
+
+def _month_label(cat: Catalogue, key: str) -> str:
+    return month_abbreviations(cat)[int(key[5:]) - 1]
 
 
 def heatmap_svg(plan: Plan) -> str:
@@ -104,6 +123,7 @@ def heatmap_svg(plan: Plan) -> str:
     Built from :meth:`Plan.load`, so the picture and the numbers a checker uses cannot drift.
     Each month cell carries ``data-region``, ``data-month`` and ``data-invitations``.
     """
+    cat = _cat(plan)
     loads = plan.load()
     months = list(loads[0].by_month) if loads else list(plan.sessions_per_month())
     presented: dict[tuple[str, str], int] = {}
@@ -122,16 +142,16 @@ def heatmap_svg(plan: Plan) -> str:
     parts: list[str] = [f'<rect width="{fmt_num(width)}" height="{fmt_num(height)}" fill="#ffffff"/>']
     parts.append(
         f'<text x="{fmt_num(LEFT)}" y="34" font-size="21" font-weight="700" fill="{INK}">'
-        f"{escape(_t('title'))}</text>"
+        f"{escape(_t(cat, 'title'))}</text>"
     )
     parts.append(
         f'<text x="{fmt_num(LEFT)}" y="58" font-size="14" fill="#444444">{escape(_subtitle(plan))}</text>'
     )
-    parts += _header(months, x_sum)
+    parts += _header(cat, months, x_sum)
     for row, load in enumerate(loads):
         parts += _row(plan, load, row, months, presented, top, x_sum)
     parts += _legend(plan, top, TOP + CELL_H * max(1, len(loads)) + 34, width)
-    title = _t("doc_title", name=plan.scenario_name)
+    title = _t(cat, "doc_title", name=plan.scenario_name)
     w, h = fmt_num(width, 0), fmt_num(height, 0)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -143,26 +163,34 @@ def heatmap_svg(plan: Plan) -> str:
 
 
 def _subtitle(plan: Plan) -> str:
+    cat = _cat(plan)
     caps = sorted(set(plan.window_max.get(c, 0) for c in plan.regions))
     if not caps:
-        return _t("no_cap", days=plan.window_days)
+        return _t(cat, "no_cap", days=plan.window_days)
     cap = str(caps[0]) if len(caps) == 1 else f"{caps[0]}–{caps[-1]}"
     return _t(
-        "caps", cap=cap, days=plan.window_days, start=day_sv(plan.period_start), end=day_sv(plan.period_end)
+        cat,
+        "caps",
+        cap=cap,
+        days=plan.window_days,
+        start=day_text(cat, plan.period_start),
+        end=day_text(cat, plan.period_end),
     )
 
 
-def _header(months: list[str], x_sum: float) -> list[str]:
+def _header(cat: Catalogue, months: list[str], x_sum: float) -> list[str]:
     parts: list[str] = []
     y = TOP - 12
     years = len({m[:4] for m in months}) > 1
     for i, key in enumerate(months):
         x = LEFT + NAME_W + CELL_W * (i + 0.5)
-        tip = f"<title>{_t('month_year', month=MONTHS_SV[int(key[5:]) - 1], year=key[:4])}</title>"
+        tip = (
+            f"<title>{_t(cat, 'month_year', month=month_names(cat)[int(key[5:]) - 1], year=key[:4])}</title>"
+        )
         parts.append(
             el(
                 "text",
-                _month_label(key) + tip,
+                _month_label(cat, key) + tip,
                 x=x,
                 y=y,
                 font_size=14,
@@ -176,7 +204,7 @@ def _header(months: list[str], x_sum: float) -> list[str]:
                 f'<text x="{fmt_num(x)}" y="{fmt_num(y - 18)}" font-size="12" fill="#555555" '
                 f'text-anchor="middle">{key[:4]}</text>'
             )
-    heads = (_t("col_invitations"), _t("col_presentations"), _t("col_worst"))
+    heads = (_t(cat, "col_invitations"), _t(cat, "col_presentations"), _t(cat, "col_worst"))
     x = x_sum
     for w, head in zip(SUM_W, heads, strict=True):
         parts.append(
@@ -192,7 +220,7 @@ def _header(months: list[str], x_sum: float) -> list[str]:
             )
         )
         x += w
-    parts.append(el("text", _t("region"), x=LEFT, y=y, font_size=14, font_weight=600, fill=INK))
+    parts.append(el("text", _t(cat, "region"), x=LEFT, y=y, font_size=14, font_weight=600, fill=INK))
     return parts
 
 
@@ -205,6 +233,7 @@ def _row(
     top: int,
     x_sum: float,
 ) -> list[str]:
+    cat = _cat(plan)
     y = TOP + CELL_H * row
     cap = plan.window_max.get(load.code)
     days = sorted(s.date for s in plan.sessions if load.code in s.invited)
@@ -216,7 +245,7 @@ def _row(
     name = (
         escape(shorten_px(load.name, 14, room) or load.code)
         + el("tspan", f" {escape(load.code)}", font_size=11, fill="#666666")
-        + f"<title>{escape(_t('region_tip', name=load.name, code=load.code))}</title>"
+        + f"<title>{escape(_t(cat, 'region_tip', name=load.name, code=load.code))}</title>"
     )
     parts = [
         el("rect", x=LEFT, y=y, width=x_sum + sum(SUM_W) - LEFT, height=CELL_H, fill=band),
@@ -228,11 +257,11 @@ def _row(
         flagged = key in hot
         fill, ink = _shade(value, top)
         x = LEFT + NAME_W + CELL_W * i
-        tip = _t("cell_tip", name=load.name, month=MONTHS_SV[int(key[5:]) - 1], year=key[:4], n=value)
+        tip = _cell_tip(cat, load.name, month_names(cat)[int(key[5:]) - 1], key[:4], value)
         if pres:
-            tip += _t("cell_tip_presenting", n=pres)
+            tip += _t(cat, "cell_tip_presenting", n=pres)
         if flagged:
-            tip += _t("cell_tip_at_cap", days=plan.window_days, cap=cap)
+            tip += _t(cat, "cell_tip_at_cap", days=plan.window_days, cap=cap)
         inset = 1.5 if flagged else 0.5
         rect = el(
             "rect",
@@ -258,7 +287,7 @@ def _row(
         if pres:
             body += el(
                 "text",
-                _t("cell_presentations", n=pres),
+                _t(cat, "cell_presentations", n=pres),
                 x=x + CELL_W / 2,
                 y=y + CELL_H - 4,
                 font_size="9.5",
@@ -276,7 +305,7 @@ def _row(
             )
         )
     x = x_sum
-    sums = (str(load.invitations), str(load.presentations), _window_text(load, cap))
+    sums = (str(load.invitations), str(load.presentations), _window_text(cat, load, cap))
     for j, (w, text) in enumerate(zip(SUM_W, sums, strict=True)):
         flag = j == 2 and at_cap
         if flag:
@@ -321,26 +350,28 @@ def _row(
     return [row_g]
 
 
-def _window_text(load: RegionLoad, cap: int | None) -> str:
-    text = _t("of_cap", worst=load.worst_window, cap=cap) if cap is not None else str(load.worst_window)
+def _window_text(cat: Catalogue, load: RegionLoad, cap: int | None) -> str:
+    text = _t(cat, "of_cap", worst=load.worst_window, cap=cap) if cap is not None else str(load.worst_window)
     if cap is not None and load.invitations and load.worst_window > cap:
-        return _t("over_cap", text=text, mark=AT_CAP)
+        return _t(cat, "over_cap", text=text, mark=AT_CAP)
     if cap is not None and load.invitations and load.worst_window >= cap:
-        return _t("at_cap", text=text, mark=AT_CAP)
+        return _t(cat, "at_cap", text=text, mark=AT_CAP)
     return text
 
 
 def _window_tooltip(plan: Plan, load: RegionLoad, cap: int | None) -> str:
-    text = _t("window_tip", days=plan.window_days, worst=load.worst_window)
+    cat = _cat(plan)
+    text = _t(cat, "window_tip", days=plan.window_days, worst=load.worst_window)
     if load.worst_window_start is not None and load.worst_window:
-        text += _t("window_tip_from", day=day_sv(load.worst_window_start))
+        text += _t(cat, "window_tip_from", day=day_text(cat, load.worst_window_start))
     if cap is not None:
-        text += _t("window_tip_cap", cap=cap)
+        text += _t(cat, "window_tip_cap", cap=cap)
     return text
 
 
 def _legend(plan: Plan, top: int, y: float, width: float) -> list[str]:
-    parts = ['<g class="legend">' + el("text", _t("fewer"), x=LEFT, y=y, font_size=13, fill="#444444")]
+    cat = _cat(plan)
+    parts = ['<g class="legend">' + el("text", _t(cat, "fewer"), x=LEFT, y=y, font_size=13, fill="#444444")]
     x = LEFT + 48
     steps = sorted({_shade(v, top)[0] for v in range(1, top + 1)}, key=BLUES.index)
     for colour in (BLUES[0], *steps):
@@ -349,7 +380,7 @@ def _legend(plan: Plan, top: int, y: float, width: float) -> list[str]:
             f'stroke="#c4c4c4" stroke-width="1"/>'
         )
         x += 32
-    more = _t("more", top=top)
+    more = _t(cat, "more", top=top)
     parts.append(el("text", more, x=x + 6, y=y, font_size=13, fill="#444444"))
     y += 34
     sample = el(
@@ -374,12 +405,12 @@ def _legend(plan: Plan, top: int, y: float, width: float) -> list[str]:
         text_anchor="middle",
     )
     parts.append(sample)
-    note = _t("note_cap", mark=AT_CAP, days=plan.window_days)
+    note = _t(cat, "note_cap", mark=AT_CAP, days=plan.window_days)
     parts.append(el("text", escape(note), x=LEFT + 52, y=y, font_size=13, fill=INK))
     y += 26
-    note = _t("note_pres")
+    note = _t(cat, "note_pres")
     if text_px(note, 13) > width - LEFT * 2:
-        note = _t("note_pres_short")
+        note = _t(cat, "note_pres_short")
     parts.append(el("text", escape(note), x=LEFT, y=y, font_size=13, fill=INK))
     parts.append("</g>")
     return parts

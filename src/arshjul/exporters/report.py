@@ -15,8 +15,9 @@ never inside one, and no heading is left alone at the bottom of a page.  The Mar
 carries the same sections as text for pasting into documents.  Both are built from one list
 of sections, so they cannot drift apart.
 
-Every word the report shows is in :data:`TEXT`, so a translation pass has one table to route
-through gettext.
+Every word the report shows is in :data:`TEXT` (English msgids) or an ``ngettext`` beside its
+use, said in the plan's ``language`` through the message catalogues (:mod:`arshjul.i18n`);
+months, weekdays, kinds and dates come from :mod:`.labels`.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel.numbers import get_decimal_symbol
+
 from ..fileio import write_atomic
+from ..i18n import N_, Catalogue, catalogue
 from ..plan import Plan, Session
 from .heatmap import AT_CAP, cap_months, heatmap_svg
-from .labels import KIND_SV_SHORT, MONTHS_SV, MONTHS_SV_SHORT, clock, day_sv
+from .labels import clock, day_text, kind_short, month_abbreviations, month_names
 from .pdf import html_pdf
 from .png import ChromiumMissing, find_chromium, wheel_png
 from .svg import FONT_STACK, one_line, strip_xml_declaration
@@ -40,123 +44,141 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 TEXT: dict[str, str] = {
     # the top
-    "doc_title": "Årshjul: {name}",
-    "intro": "Scenario {id} · {start} – {end} · tider i {tz}",
-    "summary_one": "{sessions} möte för {regions} regioner.",
-    "summary_many": "{sessions} möten för {regions} regioner.",
-    "frozen": "Läge {day}: möten före detta datum är frysta (redan utskickade).",
-    "no_plan": "Ingen plan att visa: {status}.",
-    "everywhere": "Gäller alla möten: {where}.",
-    "place": "Plats: {place}",
-    "link": "Länk: {link}",
-    "frozen_mark": "{day} (fryst)",
+    "doc_title": N_("Annual wheel: {name}"),
+    "intro": N_("Scenario {id} · {start} – {end} · times in {tz}"),
+    "frozen": N_("As of {day}: meetings before this date are frozen (already sent)."),
+    "no_plan": N_("No plan to show: {status}."),
+    # TRANSLATORS: {where} is "Place: …" and/or "Link: …", joined by " · "
+    "everywhere": N_("For all meetings: {where}."),
+    "place": N_("Place: {place}"),
+    "link": N_("Link: {link}"),
+    "frozen_mark": N_("{day} (frozen)"),
     # the meetings of the year
-    "meetings": "Årets möten",
-    "meetings_intro": "Månad för månad: när, vad, och vem som presenterar i vilken ordning.",
-    "month": "{month} {year}",
-    "col_date": "Datum",
-    "col_time": "Tid",
-    "col_kind": "Typ",
-    "col_meeting": "Möte",
-    "col_order": "Körschema",
-    "col_invited": "Inbjudna",
-    "col_followup": "Uppföljning",
-    "host_slot": "{span} {host} (värd)",
-    "invited_all": "alla ({n})",
-    "invited_all_but": "alla utom {codes} ({n})",
-    "invited_some": "{codes} ({n})",
-    "followed_up_on": "Följs upp på {ref}",
-    "follows_up": "Följer upp {ref}",
-    "none": "–",
+    "meetings": N_("The year's meetings"),
+    "meetings_intro": N_("Month by month: when, what, and who presents in which order."),
+    "month": N_("{month} {year}"),
+    "col_date": N_("Date"),
+    "col_time": N_("Time"),
+    "col_kind": N_("Type"),
+    "col_meeting": N_("Meeting"),
+    # TRANSLATORS: the report's column with who speaks when (the host, then each presenter)
+    "col_order": N_("Schedule"),
+    "col_invited": N_("Invited"),
+    "col_followup": N_("Follow-up"),
+    "host_slot": N_("{span} {host} (host)"),
+    # TRANSLATORS: who is invited, by region codes; {n} is how many
+    "invited_all": N_("all ({n})"),
+    "invited_all_but": N_("all but {codes} ({n})"),
+    "invited_some": N_("{codes} ({n})"),
+    "followed_up_on": N_("Followed up at {ref}"),
+    "follows_up": N_("Follows up {ref}"),
     # the regions
-    "regions": "Regionerna",
-    "regions_intro": (
-        "Vad varje region ombeds göra och när, och hur tätt inbjudningarna kommer: "
-        "flest på {days} dagar mot regionens tak."
+    "regions": N_("The regions"),
+    "regions_intro": N_(
+        "What each region is asked to do and when, and how close together the invitations "
+        "come: the most in {days} days against the region's cap."
     ),
-    "region_title": "{name} ({code})",
-    "region_stats": (
-        "{invitations} inbjudningar, varav {presentations} att presentera · flest på {days} dagar: {worst}"
-    ),
-    "of_cap": "{worst} av {cap}",
-    "from_day": " (från {day})",
-    "per_month": "Per månad: {months}",
-    "contact": "Kontakt: {email}",
-    "col_task": "Uppgift",
-    "listen": "Lyssna",
-    "present": "Presentera",
-    "jointly": "gemensamt som {name}, med {others}",
+    "region_title": N_("{name} ({code})"),
+    "of_cap": N_("{worst} of {cap}"),
+    "from_day": N_(" (from {day})"),
+    "per_month": N_("Per month: {months}"),
+    "contact": N_("Contact: {email}"),
+    "col_task": N_("Task"),
+    "listen": N_("Listen"),
+    "present": N_("Present"),
+    # TRANSLATORS: a joint presentation: {name} is the presentation's name
+    "jointly": N_("jointly as {name}, with {others}"),
     # the pictures
-    "wheel": "Året i ett hjul",
-    "wheel_intro": (
-        "Perioden börjar överst och går medurs; varje ring är ett område eller en "
-        "mötestyp. Håll muspekaren över ett möte för detaljer."
+    "wheel": N_("The year as a wheel"),
+    "wheel_intro": N_(
+        "The period starts at the top and runs clockwise; each ring is an area or a kind of "
+        "meeting. Hover over a meeting for details."
     ),
-    "wheel_alt": "Årshjul",
-    "load": "Belastning per region",
-    "load_intro": (
-        "Inbjudningar per månad (att presentera eller lyssna). {mark} = del av ett "
-        "{days}-dagarsfönster som når regionens tak."
+    "wheel_alt": N_("Annual wheel"),
+    "load": N_("Load per region"),
+    "load_intro": N_(
+        "Invitations per month (to present or to listen). {mark} = part of a {days}-day "
+        "window that reaches the region's cap."
     ),
-    "col_region": "Region",
-    "col_invitations": "Inbjudn.",
-    "col_presentations": "Pres.",
-    "col_worst": "Värsta fönster",
+    "col_region": N_("Region"),
+    # TRANSLATORS: narrow numeric column heads: invitations, presentations
+    "col_invitations": N_("Invit."),
+    "col_presentations": N_("Pres."),
+    "col_worst": N_("Worst window"),
     # closures
-    "closures": "Stängda dagar och perioder",
-    "col_when": "När",
-    "col_what": "Vad",
-    "col_sort": "Slag",
-    "blackout": "Uppehåll",
-    "holiday": "Helgdag",
+    "closures": N_("Closed days and periods"),
+    "col_when": N_("When"),
+    "col_what": N_("What"),
+    "col_sort": N_("Kind"),
+    # TRANSLATORS: a named period without meetings (summer, Christmas)
+    "blackout": N_("Break"),
+    "holiday": N_("Holiday"),
+    "span": N_("{start} – {end}"),
     # how the plan was found
-    "solver": "Så togs planen fram",
-    "solver_intro": (
-        "Planen minimerar en summa av viktade straff under reglerna; lösaren (OR-Tools CP-SAT) "
-        "letar tills tidsgränsen eller tills den bevisat att ingen bättre plan finns."
+    "solver": N_("How the plan was found"),
+    "solver_intro": N_(
+        "The plan minimises a sum of weighted penalties under the rules; the solver (OR-Tools "
+        "CP-SAT) searches until the time limit or until it has proved that no better plan exists."
     ),
-    "col_measure": "Mått",
-    "col_value": "Värde",
-    "status": "Status",
-    "status_value": "{text} ({status})",
-    "objective": "Målvärde (summa straff, lägre är bättre)",
-    "bound": "Undre gräns",
-    "gap": "Avstånd till gränsen (gap)",
-    "seed": "Slumpfrö",
-    "sessions": "Möten",
-    "region_count": "Regioner",
-    "published": "Publiceras",
-    "percent": "{value} %",
-    "terms": "Poäng per del",
-    "terms_intro": "Var straffen kommer ifrån.",
-    "col_term": "Del",
-    "col_penalises": "Vad den straffar",
-    "col_penalty": "Straff",
-    "col_share": "Andel",
-    "sum": "Summa",
-    "footer": "Skapad med arshjul.",
+    "col_measure": N_("Measure"),
+    "col_value": N_("Value"),
+    "status": N_("Status"),
+    "status_value": N_("{text} ({status})"),
+    "objective": N_("Objective (sum of penalties, lower is better)"),
+    "bound": N_("Lower bound"),
+    "gap": N_("Distance to the bound (gap)"),
+    "seed": N_("Random seed"),
+    "sessions": N_("Meetings"),
+    "region_count": N_("Regions"),
+    "published": N_("Published on"),
+    # TRANSLATORS: a percentage; {value} already has the language's decimal mark
+    "percent": N_("{value}%"),
+    "terms": N_("Penalty by part"),
+    "terms_intro": N_("Where the penalties come from."),
+    "col_term": N_("Part"),
+    "col_penalises": N_("What it penalises"),
+    "col_penalty": N_("Penalty"),
+    "col_share": N_("Share"),
+    "sum": N_("Sum"),
+    "footer": N_("Made with arshjul."),
     # solver statuses and objective terms, by their names in the plan
-    "status.OPTIMAL": "Optimal: ingen bättre plan finns enligt vikterna",
-    "status.FEASIBLE": "Godtagbar: alla regler hålls, men det är inte bevisat att ingen bättre plan finns",
-    "status.INFEASIBLE": "Ingen plan: reglerna går inte att uppfylla samtidigt",
-    "status.UNKNOWN": "Ingen plan hittades inom tidsgränsen",
-    "status.MODEL_INVALID": "Modellfel: planeringsmodellen kunde inte byggas",
-    "term.match": "Intresse som inte fick presentera (per intressevikt)",
-    "term.coverage": "Intresserade regioner som inte presenterar någonstans",
-    "term.spread": "Möten i den mest belastade månaden (jämn spridning)",
-    "term.preferred_month": "Dialoger utanför temats önskade månader",
-    "term.balance": "Skillnad i antal presentatörer mellan största och minsta dialog",
+    "status.OPTIMAL": N_("Optimal: no better plan exists by the weights"),
+    "status.FEASIBLE": N_("Feasible: every rule holds, but it is not proved that no better plan exists"),
+    "status.INFEASIBLE": N_("No plan: the rules cannot all be met at once"),
+    "status.UNKNOWN": N_("No plan was found within the time limit"),
+    "status.MODEL_INVALID": N_("Model error: the planning model could not be built"),
+    "term.match": N_("Interest that did not get to present (by interest weight)"),
+    "term.coverage": N_("Interested regions that present nowhere"),
+    "term.spread": N_("Meetings in the busiest month (an even spread)"),
+    "term.preferred_month": N_("Dialogs outside the theme's preferred months"),
+    "term.balance": N_("Difference in presenters between the largest and the smallest dialog"),
 }
-"""Every word the report shows (Swedish), by key; ``{name}`` fields are filled in with
-:meth:`str.format`."""
+"""Every word the report shows, by key: English msgids, translated into the plan's
+``language`` where shown (:func:`text`); ``{name}`` fields are filled in with
+:meth:`str.format`.  Plurals are ``ngettext`` where used."""
+
+NONE = "–"
+"""An empty cell or value, in every language."""
 
 
-def _t(key: str, **fields: object) -> str:
-    return TEXT[key].format(**fields) if fields else TEXT[key]
+def _cat(plan: Plan) -> Catalogue:
+    """The words of the plan's ``language``, with the agency's ``labels``."""
+    return catalogue(plan.language, plan.labels)
 
 
-def _status(status: str) -> str:
-    return TEXT.get(f"status.{status}", status)
+def text(cat: Catalogue, key: str) -> str:
+    """The report's word for ``key`` (a :data:`TEXT` key) in ``cat``'s language, or ``""``
+    when there is none (an objective term or status the report does not know)."""
+    return cat.gettext(TEXT[key]) if key in TEXT else ""
+
+
+def _t(cat: Catalogue, key: str, **fields: object) -> str:
+    words = cat.gettext(TEXT[key])
+    return words.format(**fields) if fields else words
+
+
+def _status(cat: Catalogue, status: str) -> str:
+    return text(cat, f"status.{status}") or status
 
 
 Cell = str | list[str]
@@ -192,9 +214,9 @@ class _Section:
     """The section's id in HTML, so ``report.html#wheel`` opens at the wheel."""
 
 
-def _dec(x: float, digits: int = 1) -> str:
-    """Swedish decimal comma."""
-    return f"{x:.{digits}f}".replace(".", ",")
+def _dec(cat: Catalogue, x: float, digits: int = 1) -> str:
+    """``x`` with the language's decimal mark (CLDR: a comma in Swedish), never grouped."""
+    return f"{x:.{digits}f}".replace(".", get_decimal_symbol(cat.language))
 
 
 def _when(plan: Plan, s: Session) -> str:
@@ -211,10 +233,11 @@ def _one_year(plan: Plan) -> bool:
 
 def _running_order(plan: Plan, s: Session) -> list[str]:
     """Who speaks when: the host first, then each presenter's ten minutes."""
+    cat = _cat(plan)
     lines = []
     if s.host_start is not None and s.host_end is not None:
         span = f"{clock(s.host_start, plan.timezone)}–{clock(s.host_end, plan.timezone)}"
-        lines.append(_t("host_slot", span=span, host=s.host_name))
+        lines.append(_t(cat, "host_slot", span=span, host=s.host_name))
     for p in s.presentations:
         who = one_line(p.name)
         if len(p.regions) > 1 or (p.regions and p.regions[0] != p.presenter):
@@ -228,29 +251,31 @@ def _ref(plan: Plan, session_id: str) -> str:
         s = plan.session(session_id)
     except KeyError:
         return session_id
-    return f"{one_line(s.title)} ({day_sv(s.date)})"
+    return f"{one_line(s.title)} ({day_text(_cat(plan), s.date)})"
 
 
 def _followup(plan: Plan, s: Session) -> list[str]:
+    cat = _cat(plan)
     lines = []
     if s.followup_on:
-        lines.append(_t("followed_up_on", ref=_ref(plan, s.followup_on)))
-    lines += [_t("follows_up", ref=_ref(plan, f)) for f in s.followups]
+        lines.append(_t(cat, "followed_up_on", ref=_ref(plan, s.followup_on)))
+    lines += [_t(cat, "follows_up", ref=_ref(plan, f)) for f in s.followups]
     return lines
 
 
 def _invited(plan: Plan, s: Session) -> str:
     """Who is invited, in region codes; "all but …" when that is the shorter list."""
+    cat = _cat(plan)
     if not s.invited:
-        return _t("none")
+        return NONE
     n = len(s.invited)
     if set(s.invited) == set(plan.regions):
-        return _t("invited_all", n=n)
+        return _t(cat, "invited_all", n=n)
     left_out = [c for c in plan.regions if c not in s.invited]
     if len(left_out) < n:
-        return _t("invited_all_but", codes=", ".join(left_out), n=n)
+        return _t(cat, "invited_all_but", codes=", ".join(left_out), n=n)
     named = [c for c in plan.regions if c in s.invited] + [c for c in s.invited if c not in plan.regions]
-    return _t("invited_some", codes=", ".join(named), n=n)
+    return _t(cat, "invited_some", codes=", ".join(named), n=n)
 
 
 def _shared(plan: Plan) -> tuple[str | None, str | None]:
@@ -264,12 +289,13 @@ def _shared(plan: Plan) -> tuple[str | None, str | None]:
 
 def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
     """Everything the report says, in order, independent of HTML or Markdown."""
+    cat = _cat(plan)
     out: list[_Section] = [_intro_section(plan, today)]
     if plan.sessions:
         out.append(
             _Section(
-                title=_t("meetings"),
-                paragraphs=[_t("meetings_intro")],
+                title=_t(cat, "meetings"),
+                paragraphs=[_t(cat, "meetings_intro")],
                 css_class="meetings-head",
                 anchor="meetings",
             )
@@ -278,8 +304,8 @@ def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
     if plan.regions:
         out.append(
             _Section(
-                title=_t("regions"),
-                paragraphs=[_t("regions_intro", days=plan.window_days)],
+                title=_t(cat, "regions"),
+                paragraphs=[_t(cat, "regions_intro", days=plan.window_days)],
                 css_class="regions-head",
                 anchor="regions",
             )
@@ -287,8 +313,8 @@ def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
         out += _region_sections(plan)
     out.append(
         _Section(
-            title=_t("wheel"),
-            paragraphs=[_t("wheel_intro")],
+            title=_t(cat, "wheel"),
+            paragraphs=[_t(cat, "wheel_intro")],
             figure="wheel",
             css_class="figure wheel",
             anchor="wheel",
@@ -304,32 +330,36 @@ def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
 
 
 def _intro_section(plan: Plan, today: dt.date | None) -> _Section:
+    cat = _cat(plan)
     paragraphs = []
     if not plan.found:
-        paragraphs.append(_t("no_plan", status=_status(plan.status)))
+        paragraphs.append(_t(cat, "no_plan", status=_status(cat, plan.status)))
     paragraphs.append(
         _t(
+            cat,
             "intro",
             id=plan.scenario_id,
-            start=day_sv(plan.period_start),
-            end=day_sv(plan.period_end),
+            start=day_text(cat, plan.period_start),
+            end=day_text(cat, plan.period_end),
             tz=plan.timezone,
         )
     )
     if plan.sessions:
         n = len(plan.sessions)
         paragraphs.append(
-            _t("summary_one" if n == 1 else "summary_many", sessions=n, regions=len(plan.regions))
+            cat.ngettext(
+                "{sessions} meeting for {regions} regions.", "{sessions} meetings for {regions} regions.", n
+            ).format(sessions=n, regions=len(plan.regions))
         )
     place, link = _shared(plan)
-    where = [_t("place", place=one_line(place))] if place else []
-    where += [_t("link", link=one_line(link))] if link else []
+    where = [_t(cat, "place", place=one_line(place))] if place else []
+    where += [_t(cat, "link", link=one_line(link))] if link else []
     if where:
-        paragraphs.append(_t("everywhere", where=" · ".join(where)))
+        paragraphs.append(_t(cat, "everywhere", where=" · ".join(where)))
     if today is not None:
-        paragraphs.append(_t("frozen", day=day_sv(today)))
+        paragraphs.append(_t(cat, "frozen", day=day_text(cat, today)))
     return _Section(
-        title=_t("doc_title", name=one_line(plan.scenario_name)),
+        title=_t(cat, "doc_title", name=one_line(plan.scenario_name)),
         level=1,
         paragraphs=paragraphs,
         css_class="intro",
@@ -339,48 +369,49 @@ def _intro_section(plan: Plan, today: dt.date | None) -> _Section:
 
 def _month_sections(plan: Plan, today: dt.date | None) -> list[_Section]:
     """One table per month that has meetings: date, time, kind, title, running order."""
+    cat = _cat(plan)
     place, link = _shared(plan)
     by_month: dict[tuple[int, int], list[Session]] = {}
     for s in sorted(plan.sessions, key=lambda s: (s.start, s.id)):
         by_month.setdefault((s.date.year, s.date.month), []).append(s)
     headers = [
-        _t("col_date"),
-        _t("col_time"),
-        _t("col_kind"),
-        _t("col_meeting"),
-        _t("col_order"),
-        _t("col_invited"),
-        _t("col_followup"),
+        _t(cat, "col_date"),
+        _t(cat, "col_time"),
+        _t(cat, "col_kind"),
+        _t(cat, "col_meeting"),
+        _t(cat, "col_order"),
+        _t(cat, "col_invited"),
+        _t(cat, "col_followup"),
     ]
     several_hosts = len({s.host for s in plan.sessions}) > 1
     out = []
     for (year, month), sessions in by_month.items():
         rows: list[list[Cell]] = []
         for s in sessions:
-            day = day_sv(s.date, weekday=True, year=False)
+            day = day_text(cat, s.date, weekday=True, year=False)
             if today is not None and s.date < today:
-                day = _t("frozen_mark", day=day)
+                day = _t(cat, "frozen_mark", day=day)
             what = [one_line(s.title)]
             if several_hosts:
                 what.append(s.host_name)
             if s.location and s.location != place:
-                what.append(_t("place", place=one_line(s.location)))
+                what.append(_t(cat, "place", place=one_line(s.location)))
             if s.meeting_link and s.meeting_link != link:
-                what.append(_t("link", link=one_line(s.meeting_link)))
+                what.append(_t(cat, "link", link=one_line(s.meeting_link)))
             rows.append(
                 [
                     day,
                     _when(plan, s),
-                    KIND_SV_SHORT.get(s.kind, s.kind),
+                    kind_short(cat, s.kind),
                     what,
-                    _running_order(plan, s) or _t("none"),
+                    _running_order(plan, s) or NONE,
                     _invited(plan, s),
-                    _followup(plan, s) or _t("none"),
+                    _followup(plan, s) or NONE,
                 ]
             )
         out.append(
             _Section(
-                title=_t("month", month=MONTHS_SV[month - 1].capitalize(), year=year),
+                title=_t(cat, "month", month=month_names(cat)[month - 1].capitalize(), year=year),
                 level=3,
                 table=_Table(headers, rows, nowrap=frozenset({0, 1}), css_class="meetings"),
                 css_class="month",
@@ -390,6 +421,7 @@ def _month_sections(plan: Plan, today: dt.date | None) -> list[_Section]:
 
 
 def _region_sections(plan: Plan) -> list[_Section]:
+    cat = _cat(plan)
     out = []
     by_code = {load.code: load for load in plan.load()}
     years = not _one_year(plan)
@@ -397,43 +429,46 @@ def _region_sections(plan: Plan) -> list[_Section]:
     for code, name in plan.regions.items():
         load = by_code[code]
         cap = plan.window_max.get(code)
-        worst = str(load.worst_window) if cap is None else _t("of_cap", worst=load.worst_window, cap=cap)
+        worst = str(load.worst_window) if cap is None else _t(cat, "of_cap", worst=load.worst_window, cap=cap)
         if cap is not None and load.invitations and load.worst_window >= cap:
             worst += f" {AT_CAP}"
-        stats = _t(
-            "region_stats",
+        stats = cat.ngettext(
+            "{invitations} invitation, {presentations} of them to present · most in {days} days: {worst}",
+            "{invitations} invitations, {presentations} of them to present · most in {days} days: {worst}",
+            load.invitations,
+        ).format(
             invitations=load.invitations,
             presentations=load.presentations,
             days=plan.window_days,
             worst=worst,
         )
         if load.worst_window_start is not None and load.worst_window:
-            stats += _t("from_day", day=day_sv(load.worst_window_start, year=years))
-        busy = [f"{MONTHS_SV_SHORT[int(m[5:]) - 1]} {n}" for m, n in load.by_month.items() if n]
+            stats += _t(cat, "from_day", day=day_text(cat, load.worst_window_start, year=years))
+        busy = [f"{month_abbreviations(cat)[int(m[5:]) - 1]} {n}" for m, n in load.by_month.items() if n]
         paragraphs = [stats]
         if busy:
-            paragraphs.append(_t("per_month", months=" · ".join(busy)))
+            paragraphs.append(_t(cat, "per_month", months=" · ".join(busy)))
         if code in plan.contacts:
-            paragraphs.append(_t("contact", email=plan.contacts[code]))
+            paragraphs.append(_t(cat, "contact", email=plan.contacts[code]))
         rows: list[list[Cell]] = []
         asked = [s for s in plan.sessions if code in s.invited or code in s.presenting_regions]
         for s in sorted(asked, key=lambda s: (s.start, s.id)):
             slot = next((p for p in s.presentations if code in p.regions), None)
             if slot is None:
-                task: list[str] = [_t("listen")]
+                task: list[str] = [_t(cat, "listen")]
                 when = _when(plan, s)
             else:
                 when = f"{clock(slot.start, plan.timezone)}–{clock(slot.end, plan.timezone)}"
-                task = [_t("present")]
+                task = [_t(cat, "present")]
                 if len(slot.regions) > 1:
                     others = [_region(plan, c) for c in slot.regions if c != code]
-                    task.append(_t("jointly", name=one_line(slot.name), others=", ".join(others)))
+                    task.append(_t(cat, "jointly", name=one_line(slot.name), others=", ".join(others)))
             title = one_line(s.title) + (f" ({s.host_name})" if several_hosts else "")
-            rows.append([day_sv(s.date, weekday=True, year=years), when, task, title])
-        headers = [_t("col_date"), _t("col_time"), _t("col_task"), _t("col_meeting")]
+            rows.append([day_text(cat, s.date, weekday=True, year=years), when, task, title])
+        headers = [_t(cat, "col_date"), _t(cat, "col_time"), _t(cat, "col_task"), _t(cat, "col_meeting")]
         out.append(
             _Section(
-                title=_t("region_title", name=name, code=code),
+                title=_t(cat, "region_title", name=name, code=code),
                 level=3,
                 paragraphs=paragraphs,
                 table=_Table(headers, rows, nowrap=frozenset({0, 1}), css_class="tasks") if rows else None,
@@ -445,6 +480,7 @@ def _region_sections(plan: Plan) -> list[_Section]:
 
 def _load_section(plan: Plan) -> _Section:
     """The heat map, and the same numbers as a table for the Markdown version."""
+    cat = _cat(plan)
     loads = plan.load()
     months = list(loads[0].by_month) if loads else []
     rows: list[list[Cell]] = []
@@ -452,23 +488,25 @@ def _load_section(plan: Plan) -> _Section:
         cap = plan.window_max.get(load.code)
         days = sorted(s.date for s in plan.sessions if load.code in s.invited)
         hot = cap_months(days, plan.window_days, cap) if cap is not None else set()
-        cells: list[Cell] = [_t("region_title", name=load.name, code=load.code)]
+        cells: list[Cell] = [_t(cat, "region_title", name=load.name, code=load.code)]
         cells += [f"{load.by_month[m]}{AT_CAP if m in hot else ''}" for m in months]
-        window = str(load.worst_window) if cap is None else _t("of_cap", worst=load.worst_window, cap=cap)
+        window = (
+            str(load.worst_window) if cap is None else _t(cat, "of_cap", worst=load.worst_window, cap=cap)
+        )
         if cap is not None and load.invitations and load.worst_window >= cap:
             window += f" {AT_CAP}"
         cells += [str(load.invitations), str(load.presentations), window]
         rows.append(cells)
     headers = [
-        _t("col_region"),
-        *(MONTHS_SV_SHORT[int(m[5:]) - 1] for m in months),
-        _t("col_invitations"),
-        _t("col_presentations"),
-        _t("col_worst"),
+        _t(cat, "col_region"),
+        *(month_abbreviations(cat)[int(m[5:]) - 1] for m in months),
+        _t(cat, "col_invitations"),
+        _t(cat, "col_presentations"),
+        _t(cat, "col_worst"),
     ]
     return _Section(
-        title=_t("load"),
-        paragraphs=[_t("load_intro", mark=AT_CAP, days=plan.window_days)],
+        title=_t(cat, "load"),
+        paragraphs=[_t(cat, "load_intro", mark=AT_CAP, days=plan.window_days)],
         table=_Table(headers, rows, frozenset(range(1, len(headers)))),
         figure="heatmap",
         css_class="figure load",
@@ -478,50 +516,56 @@ def _load_section(plan: Plan) -> _Section:
 
 
 def _closures_section(plan: Plan) -> _Section:
+    cat = _cat(plan)
     rows: list[list[Cell]] = []
     for c in sorted(plan.closures, key=lambda c: (c.start, c.end, c.name)):
-        when = day_sv(c.start) if c.start == c.end else f"{day_sv(c.start)} – {day_sv(c.end)}"
-        rows.append([when, one_line(c.name), _t("blackout" if c.kind == "blackout" else "holiday")])
-    table = _Table([_t("col_when"), _t("col_what"), _t("col_sort")], rows, nowrap=frozenset({0}))
-    return _Section(title=_t("closures"), table=table, css_class="closures")
+        start, end = day_text(cat, c.start), day_text(cat, c.end)
+        when = start if c.start == c.end else _t(cat, "span", start=start, end=end)
+        rows.append([when, one_line(c.name), _t(cat, "blackout" if c.kind == "blackout" else "holiday")])
+    table = _Table(
+        [_t(cat, "col_when"), _t(cat, "col_what"), _t(cat, "col_sort")], rows, nowrap=frozenset({0})
+    )
+    return _Section(title=_t(cat, "closures"), table=table, css_class="closures")
 
 
 def _solver_section(plan: Plan) -> _Section:
-    status = _t("status_value", text=_status(plan.status), status=plan.status)
-    rows: list[list[Cell]] = [[_t("status"), status]]
-    rows.append([_t("objective"), _t("none") if plan.objective is None else str(plan.objective)])
-    rows.append([_t("bound"), _t("none") if plan.bound is None else _dec(plan.bound)])
+    cat = _cat(plan)
+    status = _t(cat, "status_value", text=_status(cat, plan.status), status=plan.status)
+    rows: list[list[Cell]] = [[_t(cat, "status"), status]]
+    rows.append([_t(cat, "objective"), NONE if plan.objective is None else str(plan.objective)])
+    rows.append([_t(cat, "bound"), NONE if plan.bound is None else _dec(cat, plan.bound)])
     gap = plan.gap
-    rows.append([_t("gap"), _t("none") if gap is None else _t("percent", value=_dec(gap * 100))])
-    rows.append([_t("seed"), str(plan.seed)])
-    rows.append([_t("sessions"), str(len(plan.sessions))])
-    rows.append([_t("region_count"), str(len(plan.regions))])
+    rows.append([_t(cat, "gap"), NONE if gap is None else _t(cat, "percent", value=_dec(cat, gap * 100))])
+    rows.append([_t(cat, "seed"), str(plan.seed)])
+    rows.append([_t(cat, "sessions"), str(len(plan.sessions))])
+    rows.append([_t(cat, "region_count"), str(len(plan.regions))])
     if plan.publication_date is not None:
-        rows.append([_t("published"), day_sv(plan.publication_date)])
+        rows.append([_t(cat, "published"), day_text(cat, plan.publication_date)])
     return _Section(
-        title=_t("solver"),
-        paragraphs=[_t("solver_intro")],
-        table=_Table([_t("col_measure"), _t("col_value")], rows, css_class="solver"),
+        title=_t(cat, "solver"),
+        paragraphs=[_t(cat, "solver_intro")],
+        table=_Table([_t(cat, "col_measure"), _t(cat, "col_value")], rows, css_class="solver"),
         css_class="solver",
         anchor="solver",
     )
 
 
 def _terms_section(plan: Plan) -> _Section:
+    cat = _cat(plan)
     total = sum(plan.terms.values())
     rows: list[list[Cell]] = []
     bars: dict[int, float] = {}
     largest = max((abs(v) for v in plan.terms.values()), default=0) or 1
     for i, (name, value) in enumerate(plan.terms.items()):
-        share = _t("percent", value=_dec(100 * value / total)) if total else _t("none")
-        rows.append([name, TEXT.get(f"term.{name}", ""), str(value), share])
+        share = _t(cat, "percent", value=_dec(cat, 100 * value / total)) if total else NONE
+        rows.append([name, text(cat, f"term.{name}"), str(value), share])
         bars[i] = abs(value) / largest
-    rows.append([_t("sum"), "", str(total), _t("percent", value=100) if total else _t("none")])
-    headers = [_t("col_term"), _t("col_penalises"), _t("col_penalty"), _t("col_share")]
+    rows.append([_t(cat, "sum"), "", str(total), _t(cat, "percent", value=100) if total else NONE])
+    headers = [_t(cat, "col_term"), _t(cat, "col_penalises"), _t(cat, "col_penalty"), _t(cat, "col_share")]
     return _Section(
-        title=_t("terms"),
+        title=_t(cat, "terms"),
         level=3,
-        paragraphs=[_t("terms_intro")],
+        paragraphs=[_t(cat, "terms_intro")],
         table=_Table(headers, rows, frozenset({2, 3}), bars=bars, css_class="terms"),
         css_class="terms",
     )
@@ -622,14 +666,15 @@ def _html_table(table: _Table) -> str:
 
 
 def _render_html(plan: Plan, sections: list[_Section], figures: dict[str, str]) -> str:
+    cat = _cat(plan)
     out = [
         "<!DOCTYPE html>",
-        '<html lang="sv">',
+        f'<html lang="{plan.language}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_h(CSP)}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(_t('doc_title', name=one_line(plan.scenario_name)))}</title>",
+        f"<title>{_h(_t(cat, 'doc_title', name=one_line(plan.scenario_name)))}</title>",
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
@@ -648,7 +693,7 @@ def _render_html(plan: Plan, sections: list[_Section], figures: dict[str, str]) 
         if sec.table is not None and sec.table_in_html:
             out.append(_html_table(sec.table))
         out.append("</section>")
-    out += [f"<footer><p>{_h(_t('footer'))}</p></footer>", "</body>", "</html>", ""]
+    out += [f"<footer><p>{_h(_t(cat, 'footer'))}</p></footer>", "</body>", "</html>", ""]
     return "\n".join(out)
 
 
@@ -689,7 +734,8 @@ def _md_table(table: _Table) -> list[str]:
 def report_markdown(plan: Plan, *, today: dt.date | None = None) -> str:
     """The report as Markdown, for pasting into documents; pictures link to ``wheel.svg`` and
     ``heatmap.svg`` beside it (as :func:`write_report` writes them)."""
-    images = {"wheel": (_t("wheel_alt"), "wheel.svg"), "heatmap": (_t("load"), "heatmap.svg")}
+    cat = _cat(plan)
+    images = {"wheel": (_t(cat, "wheel_alt"), "wheel.svg"), "heatmap": (_t(cat, "load"), "heatmap.svg")}
     out: list[str] = []
     for sec in _sections(plan, today):
         out.append(f"{'#' * sec.level} {md_escape(sec.title)}")

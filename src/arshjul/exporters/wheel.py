@@ -5,7 +5,7 @@ and runs clockwise, months are sectors, and each theme has its own ring, so "the
 in the same season every year" is visible at a glance.
 
 The picture is hand-built SVG rather than drawn with a plotting library (building blocks in
-:mod:`.svg`, Swedish labels in :mod:`.labels`): it stays small and crisp at any size (A4
+:mod:`.svg`, shared labels in :mod:`.labels`): it stays small and crisp at any size (A4
 print, projector), its bytes depend only on the plan (no timestamps, no random ids), and it
 needs nothing beyond the standard library.  The PNG export is :func:`.png.wheel_png`.
 
@@ -21,7 +21,8 @@ tooltip and in the legend, and the centre title wraps onto as many lines as it n
 :func:`wheel_layout` returns those measurements so tests can hold the picture to them, and
 each fitted ``<text>`` carries its room as ``data-room`` (px) for a check in a browser.
 
-Every word the wheel shows is in :data:`TEXT`, for a later gettext pass.
+Every word the wheel shows is in :data:`TEXT` (English msgids), said in the plan's
+``language`` through the message catalogues (:mod:`arshjul.i18n`).
 """
 
 from __future__ import annotations
@@ -31,55 +32,62 @@ import math
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from ..i18n import N_, Catalogue, catalogue
 from ..plan import Closure, Plan, Session
-from .labels import KIND_SV, MONTHS_SV, MONTHS_SV_SHORT, clock, day_sv
+from .labels import KINDS, clock, day_text, kind_name, month_abbreviations, month_names
 from .svg import FONT_STACK, INK, el, fmt_num, one_line, shorten_px, style_of, text_px, wrap_px
 
 TEXT: dict[str, str] = {
-    "frame": "Lärmöte och nätverksmöten",
-    "frame_learning": "Lärmöte",
-    "frame_network": "Nätverksmöten (RND)",
-    "hybrid": "Hybridmöten",
-    "host_theme": "{host}: {title}",
-    "label": "{when} · {what}",
-    "presentations_one": "{n} presentation",
-    "presentations_many": "{n} presentationer",
-    "presentations_short": "{n} pres.",
-    "tip_kind": "{kind} · {host}",
-    "tip_when": "{day} {start}–{end}",
-    "tip_presenters": "Presenterar: {names}",
-    "tip_invited": "Inbjudna: {n} regioner",
-    "month_year": "{month} {year}",
-    "week": "v{week}",
-    "closure_tip": "{name}: {when} ({kind})",
-    "blackout": "uppehåll",
-    "holiday": "helgdag",
-    "span": "{start} – {end}",
-    "days": "{first}–{last}",
-    "sessions_one": "{n} möte",
-    "sessions_many": "{n} möten",
-    "no_plan": "ingen plan",
-    "today_tip": "Idag: {day} (allt före är fryst)",
-    "today": "idag {day}",
-    "legend": "Teckenförklaring",
-    "legend_rings": "Ringar, utifrån och in",
-    "legend_count": "({n})",
-    "legend_kinds": "Mötestyp",
-    "legend_calendar": "Kalender",
-    "legend_blackout": "Uppehåll (inga möten):",
-    "legend_blackout_item": "{name} {when}",
-    "legend_holiday": "Helgdag",
-    "legend_today": "Idag; det som ligger före är fryst",
-    "note_direction": "Perioden börjar överst och går medurs.",
-    "note_weeks": "v = vecka enligt ISO 8601 (udda veckor).",
-    "doc_title": "Årshjul: {heading} ({period})",
+    # TRANSLATORS: the wheel's outer ring, where learning and network meetings sit
+    "frame": N_("Learning and network meetings"),
+    "frame_learning": N_("Learning meeting"),
+    "frame_network": N_("Network meetings (RND)"),
+    "hybrid": N_("Hybrid meetings"),
+    "host_theme": N_("{host}: {title}"),
+    # TRANSLATORS: a session's label on its ring: "23 feb · 4 presentationer"
+    "label": N_("{when} · {what}"),
+    "presentations_short": N_("{n} pres."),
+    "tip_kind": N_("{kind} · {host}"),
+    "tip_when": N_("{day} {start}–{end}"),
+    "tip_presenters": N_("Presenting: {names}"),
+    "month_year": N_("{month} {year}"),
+    # TRANSLATORS: an ISO week number in the wheel's outer band ("v7")
+    "week": N_("w{week}"),
+    "closure_tip": N_("{name}: {when} ({kind})"),
+    # TRANSLATORS: a closure's kind in its tooltip: "Sommar: 5 jul – 15 aug 2027 (uppehåll)"
+    "blackout": N_("break"),
+    "holiday": N_("holiday"),
+    "span": N_("{start} – {end}"),
+    "no_plan": N_("no plan"),
+    "today_tip": N_("Today: {day} (everything before it is frozen)"),
+    "today": N_("today {day}"),
+    "legend": N_("Legend"),
+    "legend_rings": N_("Rings, from the outside in"),
+    "legend_count": N_("({n})"),
+    "legend_kinds": N_("Kind of meeting"),
+    "legend_calendar": N_("Calendar"),
+    "legend_blackout": N_("Break (no meetings):"),
+    "legend_blackout_item": N_("{name} {when}"),
+    "legend_holiday": N_("Holiday"),
+    "legend_today": N_("Today; what lies before it is frozen"),
+    "note_direction": N_("The period starts at the top and runs clockwise."),
+    "note_weeks": N_("w = week, by ISO 8601 (odd weeks)."),
+    "doc_title": N_("Annual wheel: {heading} ({period})"),
 }
-"""Every word the wheel shows (Swedish), by key; ``{name}`` fields are filled with
-:meth:`str.format`.  Meeting kinds, months and dates come from :mod:`.labels`."""
+"""Every word the wheel shows, by key: English msgids, translated into the plan's
+``language`` where drawn; ``{name}`` fields are filled with :meth:`str.format`.  Plurals
+(presentations, meetings, invited regions) are ``ngettext`` where used; meeting kinds,
+months and dates come from :mod:`.labels`."""
 
 
-def _t(key: str, **fields: object) -> str:
-    return TEXT[key].format(**fields) if fields else TEXT[key]
+def _t(cat: Catalogue, key: str, **fields: object) -> str:
+    text = cat.gettext(TEXT[key])
+    return text.format(**fields) if fields else text
+
+
+def _cat(plan: Plan) -> Catalogue:
+    """The words of the plan's ``language``, with the agency's ``labels``."""
+    return catalogue(plan.language, plan.labels)
 
 
 # -- geometry ---------------------------------------------------------------------------------
@@ -315,7 +323,7 @@ class _Ring:
 
     @property
     def kinds(self) -> list[str]:
-        return sorted({s.kind for s in self.sessions}, key=list(KIND_SV).index)
+        return sorted({s.kind for s in self.sessions}, key=KINDS.index)
 
     @property
     def fill(self) -> tuple[str, str]:
@@ -329,26 +337,27 @@ def _rings(plan: Plan) -> list[_Ring]:
     """Rings from the outside in: learning and network meetings (the year's fixed beat, and
     the most sessions, so they get the longest circle), hybrids, then one ring per host and
     theme, hosts in scenario order and themes by their first dialog."""
+    cat = _cat(plan)
     several_hosts = len({s.host for s in plan.sessions}) > 1
     by_key: dict[tuple[str, ...], _Ring] = {}
     for s in sorted(plan.sessions, key=lambda s: (s.date, s.start, s.id)):
         if s.kind in ("learning", "network"):
             key: tuple[str, ...] = ("0", "frame")
-            name = _t("frame")
+            name = _t(cat, "frame")
         elif s.kind == "hybrid":
-            key, name = ("1", "hybrid"), _t("hybrid")
+            key, name = ("1", "hybrid"), _t(cat, "hybrid")
         else:
             key = ("2", s.host, s.theme or s.title)
-            name = _t("host_theme", host=s.host_name, title=s.title) if several_hosts else s.title
+            name = _t(cat, "host_theme", host=s.host_name, title=s.title) if several_hosts else s.title
         ring = by_key.setdefault(key, _Ring(key=key, name=one_line(name)))
         ring.sessions.append(s)
     frame = by_key.get(("0", "frame"))
     if frame is not None:
         kinds = frame.kinds
         if kinds == ["learning"]:
-            frame.name = _t("frame_learning")
+            frame.name = _t(cat, "frame_learning")
         elif kinds == ["network"]:
-            frame.name = _t("frame_network")
+            frame.name = _t(cat, "frame_network")
     host_rank = {h: i for i, h in enumerate(plan.hosts)}
 
     def order(r: _Ring) -> tuple[object, ...]:
@@ -419,34 +428,39 @@ def _words_shorter(text: str) -> list[str]:
     return [" ".join(words[:n]).rstrip(",;:–—-·") + "…" for n in range(len(words) - 1, 0, -1)]
 
 
-def session_labels(s: Session) -> list[str]:
-    """What a session's label may say, most to least: the label is the first that fits."""
-    when = day_sv(s.date, year=False)
+def session_labels(s: Session, cat: Catalogue | None = None) -> list[str]:
+    """What a session's label may say, most to least: the label is the first that fits.
+    ``cat``: the words of the plan's language (Swedish when not given)."""
+    cat = cat or catalogue()
+    when = day_text(cat, s.date, year=False)
     if s.kind == "dialog":
         n = len(s.presentations)
-        full = _t("presentations_one" if n == 1 else "presentations_many", n=n)
-        whats = [full, _t("presentations_short", n=n)]
+        full = cat.ngettext("{n} presentation", "{n} presentations", n).format(n=n)
+        whats = [full, _t(cat, "presentations_short", n=n)]
     else:
         whats = [one_line(s.title), *_words_shorter(s.title)]
-    return [*(_t("label", when=when, what=w) for w in whats), when]
+    return [*(_t(cat, "label", when=when, what=w) for w in whats), when]
 
 
 def session_tooltip(plan: Plan, s: Session) -> str:
     """The full story of one session, for ``<title>`` (browsers show it on hover)."""
+    cat = _cat(plan)
     lines = [
         one_line(s.title),
-        _t("tip_kind", kind=KIND_SV.get(s.kind, s.kind), host=s.host_name),
+        _t(cat, "tip_kind", kind=kind_name(cat, s.kind), host=s.host_name),
         _t(
+            cat,
             "tip_when",
-            day=day_sv(s.date, weekday=True),
+            day=day_text(cat, s.date, weekday=True),
             start=clock(s.start, plan.timezone),
             end=clock(s.end, plan.timezone),
         ),
     ]
     if s.presentations:
-        lines.append(_t("tip_presenters", names=", ".join(one_line(p.name) for p in s.presentations)))
+        lines.append(_t(cat, "tip_presenters", names=", ".join(one_line(p.name) for p in s.presentations)))
     if s.invited:
-        lines.append(_t("tip_invited", n=len(s.invited)))
+        n = len(s.invited)
+        lines.append(cat.ngettext("Invited: {n} region", "Invited: {n} regions", n).format(n=n))
     return "\n".join(lines)
 
 
@@ -477,25 +491,31 @@ def _line(r0: float, r1: float, deg: float, attrs: str) -> str:
     )
 
 
-def _closure_when(c: Closure, *, year: bool = True) -> str:
+def _closure_when(cat: Catalogue, c: Closure, *, year: bool = True) -> str:
     """``6 jan 2027``, ``1–3 jan 2027`` within a month, else ``5 jul – 15 aug 2027``."""
     if c.start == c.end:
-        return day_sv(c.start, year=year)
+        return day_text(cat, c.start, year=year)
     if (c.start.year, c.start.month) == (c.end.year, c.end.month):
-        return _t("days", first=c.start.day, last=day_sv(c.end, year=year))
-    return _t("span", start=day_sv(c.start, year=year), end=day_sv(c.end, year=year))
+        month = month_abbreviations(cat)[c.start.month - 1]
+        # TRANSLATORS: days of one month: "1–3 jan 2027"
+        days = (
+            cat.gettext("{month} {first}–{last}, {year}") if year else cat.gettext("{month} {first}–{last}")
+        )
+        return days.format(month=month, first=c.start.day, last=c.end.day, year=c.end.year)
+    return _t(cat, "span", start=day_text(cat, c.start, year=year), end=day_text(cat, c.end, year=year))
 
 
-def _closure_tooltip(c: Closure) -> str:
-    kind = _t("blackout" if c.kind == "blackout" else "holiday")
-    return _t("closure_tip", name=one_line(c.name), when=_closure_when(c), kind=kind)
+def _closure_tooltip(cat: Catalogue, c: Closure) -> str:
+    kind = _t(cat, "blackout" if c.kind == "blackout" else "holiday")
+    return _t(cat, "closure_tip", name=one_line(c.name), when=_closure_when(cat, c), kind=kind)
 
 
 def _period_text(plan: Plan) -> str:
+    cat = _cat(plan)
     a, b = plan.period_start, plan.period_end
     if a == dt.date(a.year, 1, 1) and b == dt.date(a.year, 12, 31):
         return str(a.year)
-    return _t("span", start=day_sv(a), end=day_sv(b))
+    return _t(cat, "span", start=day_text(cat, a), end=day_text(cat, b))
 
 
 def _chord(r: float, y0: float, y1: float) -> float:
@@ -515,6 +535,7 @@ class _Wheel:
         self.plan = plan
         self.today = today
         self.heading = heading
+        self.cat = _cat(plan)
         self.tracks = _Tracks("wheel-track")
         self.labels: list[Label] = []
         self.rings = _rings(plan)
@@ -558,7 +579,7 @@ class _Wheel:
                 lanes[i] = 1
         lane_r = [r_mid + (width * 0.22 if lane else 0.0) for lane in lanes]
         label_r = [r - 0.35 * size for r in lane_r]  # the shorter of the lane's two tracks
-        choices = [session_labels(s) for s in ring.sessions]
+        choices = [session_labels(s, self.cat) for s in ring.sessions]
         name_size = size + 0.5
         name_r = r_mid - 0.35 * name_size
         pad = _deg(1.5 * name_size, name_r)
@@ -670,9 +691,9 @@ class _Wheel:
         years = plan.period_start.year != plan.period_end.year
         for i, (first, last) in enumerate(_months(plan)):
             a0, a1 = angle_of(plan, first), angle_of(plan, last + dt.timedelta(days=1))
-            name = MONTHS_SV[first.month - 1]
+            name = month_names(self.cat)[first.month - 1]
             full = (
-                _t("month_year", month=name, year=first.year)
+                _t(self.cat, "month_year", month=name, year=first.year)
                 if years and (i == 0 or first.month == 1)
                 else name
             )
@@ -695,7 +716,7 @@ class _Wheel:
             room = _px(arc[1] - arc[0], r_text)
             fits = [
                 t
-                for t in (full, name, MONTHS_SV_SHORT[first.month - 1])
+                for t in (full, name, month_abbreviations(self.cat)[first.month - 1])
                 if text_px(t, size, bold=True) <= room
             ]
             if fits:
@@ -726,7 +747,7 @@ class _Wheel:
                 parts.append(
                     el(
                         "text",
-                        _t("week", week=week),
+                        _t(self.cat, "week", week=week),
                         x=x,
                         y=y,
                         dy="0.35em",
@@ -753,7 +774,7 @@ class _Wheel:
             if start > end:
                 continue
             a0, a1 = angle_of(plan, start), angle_of(plan, end + dt.timedelta(days=1))
-            tip = f"<title>{escape(_closure_tooltip(c))}</title>"
+            tip = f"<title>{escape(_closure_tooltip(self.cat, c))}</title>"
             if c.kind == "blackout":
                 parts.append(
                     f'<g class="closure blackout">{tip}'
@@ -788,7 +809,11 @@ class _Wheel:
         r = self.r_in - 4
         r_text = r - TITLE_MARGIN
         n = len(plan.sessions)
-        count = _t("sessions_one" if n == 1 else "sessions_many", n=n) if plan.found else _t("no_plan")
+        count = (
+            self.cat.ngettext("{n} meeting", "{n} meetings", n).format(n=n)
+            if plan.found
+            else _t(self.cat, "no_plan")
+        )
         after: list[tuple[str, float, bool]] = []
         if _period_text(plan) not in title:
             after.append((_period_text(plan), 17.0, False))
@@ -855,13 +880,13 @@ class _Wheel:
         colour = "#D55E00"
         parts = [
             f'<g class="today" data-angle="{a:.4f}" data-date="{today.isoformat()}">'
-            f"<title>{escape(_t('today_tip', day=day_sv(today)))}</title>",
+            f"<title>{escape(_t(self.cat, 'today_tip', day=day_text(self.cat, today)))}</title>",
             _line(r_in - 6, R_OUT + 4, a, f'stroke="{colour}" stroke-width="3.5" stroke-linecap="round"'),
         ]
         x, y = _pt(r_in - 6, a)
         parts.append(f'<circle cx="{fmt_num(x)}" cy="{fmt_num(y)}" r="5" fill="{colour}"/>')
         # the label hugs the outer edge just after the hand, so it never leaves the picture
-        label = _t("today", day=day_sv(today, year=False))
+        label = _t(self.cat, "today", day=day_text(self.cat, today, year=False))
         span = _deg(text_px(label, 14, bold=True), R_OUT + 11)
         parts.append(
             self.tracks.clockwise_from(
@@ -897,16 +922,25 @@ class _Wheel:
         """The legend column, every line measured against it; returns its parts and the
         height the picture needs (more than :data:`VIEW_H` only for very many rings)."""
         rings, x = self.rings, LEGEND_X
-        out = ['<g class="legend">', self._legend_text(x, 42.0, _t("legend"), 19, _t("legend"), bold=True)]
+        out = [
+            '<g class="legend">',
+            self._legend_text(x, 42.0, _t(self.cat, "legend"), 19, _t(self.cat, "legend"), bold=True),
+        ]
         top = 72.0
-        out.append(self._legend_text(x, top, _t("legend_rings"), 14, _t("legend_rings"), bold=True))
+        out.append(
+            self._legend_text(
+                x, top, _t(self.cat, "legend_rings"), 14, _t(self.cat, "legend_rings"), bold=True
+            )
+        )
         _, lower_h = self._legend_lower(0.0, dry=True)
-        notes = [self._lines(_t(k), 12.5, LEGEND_RIGHT - x) for k in ("note_direction", "note_weeks")]
+        notes = [
+            self._lines(_t(self.cat, k), 12.5, LEGEND_RIGHT - x) for k in ("note_direction", "note_weeks")
+        ]
         notes_h = 18.0 * sum(len(n) for n in notes) + 22
         budget = VIEW_H - notes_h - lower_h - (top + 8)
 
         # a ring's count stays on the line of its name's last word (a no-break space)
-        named = [f"{r.name}\u00a0{_t('legend_count', n=len(r.sessions))}" for r in rings]
+        named = [f"{r.name}\u00a0{_t(self.cat, 'legend_count', n=len(r.sessions))}" for r in rings]
 
         def entries(size: float) -> tuple[list[list[str]], float, float, float]:
             sh = min(16.0, size * 1.15)
@@ -963,43 +997,61 @@ class _Wheel:
         kept = len(self.labels)
         out: list[str] = []
         y = y0 + 22
-        kinds = [k for k in KIND_SV if any(s.kind == k for s in plan.sessions)]
+        kinds = [k for k in KINDS if any(s.kind == k for s in plan.sessions)]
         if kinds:
-            out.append(self._legend_text(x, y, _t("legend_kinds"), 14, _t("legend_kinds"), bold=True))
+            out.append(
+                self._legend_text(
+                    x, y, _t(self.cat, "legend_kinds"), 14, _t(self.cat, "legend_kinds"), bold=True
+                )
+            )
             y += 6
             for kind in kinds:
-                lines = self._lines(KIND_SV[kind], 14, LEGEND_RIGHT - (x + 30), 2)
+                lines = self._lines(kind_name(self.cat, kind), 14, LEGEND_RIGHT - (x + 30), 2)
                 y += 22
                 out.append(marker(kind, x + 11, y - 5, 6, "#ffffff"))
                 for j, line in enumerate(lines):
-                    out.append(self._legend_text(x + 30, y + j * 17, line, 14, KIND_SV[kind]))
+                    out.append(self._legend_text(x + 30, y + j * 17, line, 14, kind_name(self.cat, kind)))
                 y += 17 * (len(lines) - 1)
             y += 30
         kinds_closed = {c.kind for c in plan.closures}
         drawn_today = self.today is not None and plan.period_start <= self.today <= plan.period_end
         if kinds_closed or drawn_today:
-            out.append(self._legend_text(x, y, _t("legend_calendar"), 14, _t("legend_calendar"), bold=True))
+            out.append(
+                self._legend_text(
+                    x, y, _t(self.cat, "legend_calendar"), 14, _t(self.cat, "legend_calendar"), bold=True
+                )
+            )
             y += 6
         if "blackout" in kinds_closed:
             y += 22
             out.append(
                 el("rect", x=x, y=y - 13, width=22, height=16, fill="url(#wheel-hatch)", stroke="#4d4d4d")
             )
-            out.append(self._legend_text(x + 30, y, _t("legend_blackout"), 14, _t("legend_blackout")))
+            out.append(
+                self._legend_text(
+                    x + 30, y, _t(self.cat, "legend_blackout"), 14, _t(self.cat, "legend_blackout")
+                )
+            )
             one_year = plan.period_start.year == plan.period_end.year
             by_name: dict[str, list[str]] = {}
             for c in sorted(plan.closures, key=lambda c: (c.start, c.end, c.name)):
                 if c.kind == "blackout" and c.end >= plan.period_start and c.start <= plan.period_end:
-                    by_name.setdefault(one_line(c.name), []).append(_closure_when(c, year=not one_year))
+                    by_name.setdefault(one_line(c.name), []).append(
+                        _closure_when(self.cat, c, year=not one_year)
+                    )
             for name, whens in by_name.items():
-                item = _t("legend_blackout_item", name=name, when=", ".join(whens))
+                item = _t(self.cat, "legend_blackout_item", name=name, when=", ".join(whens))
                 for line in self._lines(item, 12.5, LEGEND_RIGHT - (x + 30)):
                     y += 16
                     out.append(self._legend_text(x + 30, y, line, 12.5, item))
         if "holiday" in kinds_closed:
             y += 22
             out.append(el("rect", x=x + 8, y=y - 13, width=5, height=16, fill="#8c8c8c"))
-            out.append(self._legend_text(x + 30, y, _t("legend_holiday"), 14, _t("legend_holiday")))
+            out.append(
+                self._legend_text(
+                    x + 30, y, _t(self.cat, "legend_holiday"), 14, _t(self.cat, "legend_holiday")
+                )
+            )
         if drawn_today:
             y += 22
             out.append(
@@ -1014,8 +1066,10 @@ class _Wheel:
                     stroke_linecap="round",
                 )
             )
-            for j, line in enumerate(self._lines(_t("legend_today"), 14, LEGEND_RIGHT - (x + 30), 2)):
-                out.append(self._legend_text(x + 30, y + j * 17, line, 14, _t("legend_today")))
+            for j, line in enumerate(
+                self._lines(_t(self.cat, "legend_today"), 14, LEGEND_RIGHT - (x + 30), 2)
+            ):
+                out.append(self._legend_text(x + 30, y + j * 17, line, 14, _t(self.cat, "legend_today")))
                 y += 17 if j else 0
         if dry:
             del self.labels[kept:]
@@ -1073,7 +1127,7 @@ class _Wheel:
             *(_pattern_def(r) for r in self.rings if r.pattern != "solid"),
             *self.tracks.defs,
         ]
-        doc_title = _t("doc_title", heading=self.heading, period=_period_text(plan))
+        doc_title = _t(self.cat, "doc_title", heading=self.heading, period=_period_text(plan))
         h = fmt_num(height, 0)
         head = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'

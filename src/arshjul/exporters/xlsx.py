@@ -2,12 +2,16 @@
 
 Sheets, all with frozen, filterable headers and real date and time cells:
 
-- **Sessioner**: one row per session (date, time, kind, host, theme, running order);
-- **Talarordning**: one row per slot of every dialog's running order, the host first;
-- **Inbjudningar**: regions × sessions, ``P`` presents, ``x`` is invited to listen;
-- **Belastning**: invitations per region and month, the worst rolling window against the cap;
-- **Straff**: the penalty by rule (the plan's weighted objective terms), status and bound;
+- **Sessioner** (Sessions): one row per session (date, time, kind, host, theme, running order);
+- **Talarordning** (Running order): one row per slot of every dialog's running order, the host first;
+- **Inbjudningar** (Invitations): regions × sessions, ``P`` presents, ``x`` is invited to listen;
+- **Belastning** (Load): invitations per region and month, the worst rolling window against the cap;
+- **Straff** (Penalty): the penalty by rule (the plan's weighted objective terms), status and bound;
 - one sheet per region (its code): the sessions it is invited to, and its own slot.
+
+Sheet names, column heads and the words in the cells are in the plan's ``language`` (Swedish
+by default), through the message catalogues; the objective terms' and statuses' words are
+the report's (:func:`.report.text`).
 
 The same plan gives the same bytes: the workbook's timestamps are the DTSTAMP the
 calendars use.
@@ -28,21 +32,38 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fileio import write_atomic
+from ..i18n import N_, Catalogue, catalogue
 from ..plan import Plan, Session
 from ..workbook.files import HEADER_FILL, HEADER_FONT, MARK_FILL, WRAP, autofilter, header, put, xlsx_bytes
 from ..workbook.layout import DATE_FORMAT, TIME_FORMAT
 from .heatmap import cap_months
-from .labels import KIND_SV, MONTHS_SV_SHORT, WEEKDAYS_SV_SHORT
-from .report import TEXT as REPORT_TEXT
+from .labels import kind_name, month_abbreviations, weekday_abbreviations
+from .report import text as report_text
 
 PRESENTS, LISTENS = "P", "x"
-SESSIONS, ORDER, INVITATIONS, LOAD, PENALTY = (
-    "Sessioner",
-    "Talarordning",
-    "Inbjudningar",
-    "Belastning",
-    "Straff",
-)
+SHEETS: dict[str, str] = {
+    # TRANSLATORS: the sheets of plan.xlsx (at most 31 characters)
+    "sessions": N_("Sessions"),
+    "order": N_("Running order"),
+    "invitations": N_("Invitations"),
+    "load": N_("Load"),
+    "penalty": N_("Penalty"),
+}
+"""The workbook's sheets (English msgids); the plan's language names them."""
+
+
+def sheet_names(plan: Plan) -> dict[str, str]:
+    """The sheets' names in the plan's language, by key: ``{"sessions": "Sessioner", …}``."""
+    cat = _cat(plan)
+    return {key: cat.gettext(name) for key, name in SHEETS.items()}
+
+
+def _cat(plan: Plan) -> Catalogue:
+    return catalogue(plan.language, plan.labels)
+
+
+SESSIONS, ORDER, INVITATIONS, LOAD, PENALTY = (catalogue().gettext(name) for name in SHEETS.values())
+"""The sheets' names in the default language (Swedish): ``Sessioner``, ``Talarordning``…"""
 
 
 def plan_xlsx(plan: Plan, *, dtstamp: dt.datetime) -> bytes:
@@ -59,11 +80,13 @@ def build(plan: Plan) -> Workbook:
     wb = Workbook()
     wb.properties.title = plan.scenario_name
     tz = ZoneInfo(plan.timezone)
+    names = sheet_names(plan)
+    wb.active.title = names["sessions"]
     _sessions(wb.active, plan, tz)
-    _order(wb.create_sheet(ORDER), plan, tz)
-    _invitations(wb.create_sheet(INVITATIONS), plan)
-    _load(wb.create_sheet(LOAD), plan)
-    _penalty(wb.create_sheet(PENALTY), plan)
+    _order(wb.create_sheet(names["order"]), plan, tz)
+    _invitations(wb.create_sheet(names["invitations"]), plan)
+    _load(wb.create_sheet(names["load"]), plan)
+    _penalty(wb.create_sheet(names["penalty"]), plan)
     for code, name in plan.regions.items():
         _region(wb.create_sheet(code), plan, code, name, tz)
     return wb
@@ -95,21 +118,18 @@ def _rows(ws: Worksheet, columns: Sequence[tuple[str, int]], rows: list[list[Any
     autofilter(ws, len(columns), len(rows))
 
 
-def _kind(s: Session) -> str:
-    return KIND_SV.get(s.kind, s.kind)
-
-
-def _running_order(s: Session, tz: ZoneInfo) -> str:
+def _running_order(cat: Catalogue, s: Session, tz: ZoneInfo) -> str:
     lines = []
     if s.host_start is not None and s.host_end is not None:
-        lines.append(f"{_local(s.host_start, tz):%H:%M}–{_local(s.host_end, tz):%H:%M} {s.host_name} (värd)")
+        span = f"{_local(s.host_start, tz):%H:%M}–{_local(s.host_end, tz):%H:%M}"
+        lines.append(cat.gettext("{span} {host} (host)").format(span=span, host=s.host_name))
     for p in s.presentations:
         lines.append(f"{_local(p.start, tz):%H:%M}–{_local(p.end, tz):%H:%M} {p.name} ({p.presenter})")
     return "\n".join(lines)
 
 
 def _sessions(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
-    ws.title = SESSIONS
+    cat = _cat(plan)
     titles = {s.id: s for s in plan.sessions}
     rows = []
     for s in plan.sessions:
@@ -117,16 +137,16 @@ def _sessions(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
         rows.append(
             [
                 s.date,
-                WEEKDAYS_SV_SHORT[s.date.weekday()],
+                weekday_abbreviations(cat)[s.date.weekday()],
                 s.date.isocalendar().week,
                 _local(s.start, tz),
                 _local(s.end, tz),
-                _kind(s),
+                kind_name(cat, s.kind),
                 s.title,
                 s.host_name,
                 s.theme,
                 s.slot,
-                _running_order(s, tz),
+                _running_order(cat, s, tz),
                 len(s.presentations),
                 len(s.invited),
                 f"{followup.date} {followup.title}" if followup else None,
@@ -136,48 +156,50 @@ def _sessions(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
     _rows(
         ws,
         [
-            ("Datum", 12),
-            ("Dag", 6),
-            ("Vecka", 7),
-            ("Start", 8),
-            ("Slut", 8),
-            ("Typ", 22),
-            ("Titel", 44),
-            ("Värd", 14),
-            ("Tema", 20),
-            ("Pass", 11),
-            ("Talarordning", 52),
-            ("Presentatörer", 13),
-            ("Inbjudna", 10),
-            ("Följs upp på", 36),
-            ("Id", 36),
+            (cat.gettext("Date"), 12),
+            (cat.gettext("Day"), 6),
+            (cat.gettext("Week"), 7),
+            (cat.gettext("Start"), 8),
+            (cat.gettext("End"), 8),
+            (cat.gettext("Type"), 22),
+            (cat.gettext("Title"), 44),
+            (cat.gettext("Host"), 14),
+            (cat.gettext("Theme"), 20),
+            (cat.gettext("Slot"), 11),
+            (cat.gettext("Running order"), 52),
+            (cat.gettext("Presenters"), 13),
+            (cat.gettext("Invited"), 10),
+            (cat.gettext("Followed up at"), 36),
+            (cat.gettext("Id"), 36),
         ],
         rows,
     )
 
 
 def _order(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
+    cat = _cat(plan)
+    # TRANSLATORS: a role in plan.xlsx's running order
+    presents, host = cat.gettext("presents"), cat.gettext("host")
     rows: list[list[Any]] = []
     for s in plan.sessions:
         slots: list[tuple[Any, ...]] = [
-            (p.start, p.end, "presenterar", p.presenter, p.name, ", ".join(p.regions))
-            for p in s.presentations
+            (p.start, p.end, presents, p.presenter, p.name, ", ".join(p.regions)) for p in s.presentations
         ]
         if s.host_start is not None and s.host_end is not None:
-            slots.insert(0, (s.host_start, s.host_end, "värd", s.host, s.host_name, None))
+            slots.insert(0, (s.host_start, s.host_end, host, s.host, s.host_name, None))
         rows += [[s.date, _local(a, tz), _local(b, tz), s.title, *who, s.id] for a, b, *who in slots]
     _rows(
         ws,
         [
-            ("Datum", 12),
-            ("Start", 8),
-            ("Slut", 8),
-            ("Session", 44),
-            ("Roll", 12),
-            ("Presentatör", 22),
-            ("Namn", 30),
-            ("Regioner", 28),
-            ("Session-id", 36),
+            (cat.gettext("Date"), 12),
+            (cat.gettext("Start"), 8),
+            (cat.gettext("End"), 8),
+            (cat.gettext("Session"), 44),
+            (cat.gettext("Role"), 12),
+            (cat.gettext("Presenter"), 22),
+            (cat.gettext("Name"), 30),
+            (cat.gettext("Regions"), 28),
+            (cat.gettext("Session id"), 36),
         ],
         rows,
     )
@@ -185,12 +207,13 @@ def _order(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
 
 def _invitations(ws: Worksheet, plan: Plan) -> None:
     """Regions down, sessions across: row 1 the session's date, row 2 its title."""
+    cat = _cat(plan)
     sessions = plan.sessions
     first = 3
     end = first + len(sessions)
-    for k, (title, width) in enumerate([("Kod", 9), ("Region", 28)], start=1):
+    for k, (title, width) in enumerate([(cat.gettext("Code"), 9), (cat.gettext("Region"), 28)], start=1):
         for row in (1, 2):
-            cell = put(ws, row, k, title if row == 2 else "Datum" if k == 2 else None)
+            cell = put(ws, row, k, title if row == 2 else cat.gettext("Date") if k == 2 else None)
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         ws.column_dimensions[get_column_letter(k)].width = width
     for k, s in enumerate(sessions, start=first):
@@ -200,15 +223,16 @@ def _invitations(ws: Worksheet, plan: Plan) -> None:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         title.alignment = Alignment(text_rotation=90, vertical="bottom", horizontal="center")
         ws.column_dimensions[get_column_letter(k)].width = 5
-    for k, title in enumerate(("Inbjudningar", "Presentationer"), start=end):
+    for k, title in enumerate((cat.gettext("Invitations"), cat.gettext("Presentations")), start=end):
         cell = put(ws, 2, k, title)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         put(ws, 1, k, None).fill = HEADER_FILL
         cell.alignment = Alignment(text_rotation=90, vertical="bottom", horizontal="center")
         ws.column_dimensions[get_column_letter(k)].width = 7
     ws.row_dimensions[2].height = 180
+    marks = cat.gettext("{presents} = presents, {listens} = invited to listen")
     ws.cell(row=2, column=1).comment = Comment(
-        f"{PRESENTS} = presenterar, {LISTENS} = inbjuden att lyssna", "arshjul", width=240, height=50
+        marks.format(presents=PRESENTS, listens=LISTENS), "arshjul", width=240, height=50
     )
     center = Alignment(horizontal="center")
     for r, (code, name) in enumerate(plan.regions.items(), start=3):
@@ -229,16 +253,18 @@ def _invitations(ws: Worksheet, plan: Plan) -> None:
 
 
 def _load(ws: Worksheet, plan: Plan) -> None:
+    cat = _cat(plan)
     loads = plan.load()
     months = list(loads[0].by_month) if loads else list(plan.sessions_per_month())
-    labels = [f"{MONTHS_SV_SHORT[int(m[5:]) - 1]} {m[:4]}" for m in months]
-    columns = [("Kod", 9), ("Region", 28), *((label, 9) for label in labels)]
+    month_year = cat.gettext("{month} {year}")
+    labels = [month_year.format(month=month_abbreviations(cat)[int(m[5:]) - 1], year=m[:4]) for m in months]
+    columns = [(cat.gettext("Code"), 9), (cat.gettext("Region"), 28), *((label, 9) for label in labels)]
     columns += [
-        ("Totalt", 8),
-        (f"Värsta {plan.window_days} dagar", 10),
-        ("Fönstret börjar", 12),
-        ("Tak", 6),
-        ("Presentationer", 10),
+        (cat.gettext("Total"), 8),
+        (cat.gettext("Worst {days} days").format(days=plan.window_days), 10),
+        (cat.gettext("Window starts"), 12),
+        (cat.gettext("Cap"), 6),
+        (cat.gettext("Presentations"), 10),
     ]
     rows = [
         [
@@ -268,7 +294,7 @@ def _load(ws: Worksheet, plan: Plan) -> None:
         if load.worst_window >= cap:
             ws.cell(row=r, column=worst).fill = MARK_FILL
     ws.cell(row=1, column=worst).comment = Comment(
-        "Flest inbjudningar under något rullande fönster; markerat när regionen är vid taket.",
+        cat.gettext("The most invitations in any rolling window; marked when the region is at the cap."),
         "arshjul",
         width=240,
         height=60,
@@ -276,47 +302,61 @@ def _load(ws: Worksheet, plan: Plan) -> None:
 
 
 def _penalty(ws: Worksheet, plan: Plan) -> None:
+    cat = _cat(plan)
     total = plan.objective or 0
     rows: list[list[Any]] = [
-        [name, REPORT_TEXT.get(f"term.{name}", ""), value, round(value / total, 4) if total else None]
+        [name, report_text(cat, f"term.{name}"), value, round(value / total, 4) if total else None]
         for name, value in plan.terms.items()
     ]
-    _rows(ws, [("Regel", 18), ("Beskrivning", 62), ("Straff", 10), ("Andel", 9)], rows)
+    heads = [
+        (cat.gettext("Rule"), 18),
+        (cat.gettext("Description"), 62),
+        (cat.gettext("Penalty"), 10),
+        (cat.gettext("Share"), 9),
+    ]
+    _rows(ws, heads, rows)
     for r in range(2, len(rows) + 2):
         ws.cell(row=r, column=4).number_format = "0.0%"
     r = len(rows) + 3
     gap = plan.gap
-    summary: list[tuple[str, Any, str | None]] = [
-        ("Totalt", plan.objective, None),
-        ("Status", plan.status, REPORT_TEXT.get(f"status.{plan.status}")),
-        ("Undre gräns", plan.bound, "Ingen plan kan ha lägre straff än detta."),
-        ("Gap", gap, None),
+    summary: list[tuple[str, Any, str | None, str | None]] = [
+        (cat.gettext("Total"), plan.objective, None, None),
+        (cat.gettext("Status"), plan.status, report_text(cat, f"status.{plan.status}") or None, None),
+        (
+            cat.gettext("Lower bound"),
+            plan.bound,
+            cat.gettext("No plan can have a lower penalty than this."),
+            None,
+        ),
+        (cat.gettext("Gap"), gap, None, "0.0%"),
     ]
-    for k, (label, value, note) in enumerate(summary):
+    for k, (label, value, note, fmt) in enumerate(summary):
         put(ws, r + k, 1, label).font = Font(bold=True)
         if value is not None:
-            put(ws, r + k, 3, value, "0.0%" if label == "Gap" else None)
+            put(ws, r + k, 3, value, fmt)
         if note:
             put(ws, r + k, 2, note)
 
 
 def _region(ws: Worksheet, plan: Plan, code: str, name: str, tz: ZoneInfo) -> None:
+    cat = _cat(plan)
     rows = []
     for s in plan.sessions_for(code):
         own = next((p for p in s.presentations if code in p.regions), None)
         if own is None:
-            role = "lyssnar"
+            # TRANSLATORS: a region's role at a session in plan.xlsx
+            role = cat.gettext("listens")
         elif own.presenter == code:
-            role = "presenterar"
+            role = cat.gettext("presents")
         else:
-            role = f"presenterar med {own.name}"
+            role = cat.gettext("presents with {name}").format(name=own.name)
         rows.append(
             [
                 s.date,
-                WEEKDAYS_SV_SHORT[s.date.weekday()],
+                weekday_abbreviations(cat)[s.date.weekday()],
                 _local(s.start, tz),
                 _local(s.end, tz),
-                _kind(s),
+                kind_name(cat, s.kind),
                 s.title,
                 s.host_name,
                 role,
@@ -329,18 +369,18 @@ def _region(ws: Worksheet, plan: Plan, code: str, name: str, tz: ZoneInfo) -> No
     _rows(
         ws,
         [
-            ("Datum", 12),
-            ("Dag", 6),
-            ("Start", 8),
-            ("Slut", 8),
-            ("Typ", 22),
-            ("Session", 44),
-            ("Värd", 14),
-            ("Roll", 24),
-            ("Egen tid från", 10),
-            ("Egen tid till", 10),
-            ("Plats", 26),
-            ("Möteslänk", 40),
+            (cat.gettext("Date"), 12),
+            (cat.gettext("Day"), 6),
+            (cat.gettext("Start"), 8),
+            (cat.gettext("End"), 8),
+            (cat.gettext("Type"), 22),
+            (cat.gettext("Session"), 44),
+            (cat.gettext("Host"), 14),
+            (cat.gettext("Role"), 24),
+            (cat.gettext("Own time from"), 10),
+            (cat.gettext("Own time to"), 10),
+            (cat.gettext("Place"), 26),
+            (cat.gettext("Meeting link"), 40),
         ],
         rows,
     )
