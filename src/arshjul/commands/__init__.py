@@ -99,7 +99,9 @@ def no_plan_line(status: str, time_limit: float, source: str) -> str:
             f"No plan: the solver rejected the model built from {source} (MODEL_INVALID). "
             "This is a bug in arshjul, not in your scenario; please report it with the scenario file."
         )
-    return f"No plan found within {time_limit:g} s (status {status}). Try a longer --time-limit."
+    return _("No plan found within {seconds} s (status {status}). Try a longer --time-limit.").format(
+        seconds=f"{time_limit:g}", status=status
+    )
 
 
 class Finite(click.FloatRange):
