@@ -36,6 +36,7 @@ from .commands import fail_input as _fail_input
 from .commands import load_scenario as _load
 from .commands import read_plan as _read_plan
 from .commands.explain import COMMANDS as EXPLAIN_COMMANDS
+from .commands.links import links as links_command
 from .commands.serve import serve as serve_command
 from .commands.variants import COMMANDS as VARIANT_COMMANDS
 from .commands.workbook import workbook
@@ -450,6 +451,7 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
     click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")
 
 
+main.add_command(links_command)  # arshjul links: the regions' links (arshjul.commands.links)
 for _command in [*EXPLAIN_COMMANDS, *VARIANT_COMMANDS, workbook, serve_command]:  # arshjul.commands
     main.add_command(_command)
 
