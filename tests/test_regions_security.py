@@ -215,7 +215,6 @@ def test_no_token_reaches_the_server_log(tmp_path: Path, caplog: pytest.LogCaptu
     # the client's own loggers (httpx, httpcore) name the URL it asked for; the server's may not
     server = [r for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]
     text = "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in server)
-    assert any(r.name.startswith("uvicorn") for r in server) or text == "" or text
     for token in (v.a_token, v.a_feed, TOKEN):
         assert token not in text
 
