@@ -46,7 +46,14 @@ def _regions(workspace: str) -> dict[str, str]:
 
 @click.group("links")
 def links() -> None:
-    """Links for the regions: each person of a region gets their own, expiring and revocable."""
+    """Links for the regions: each person of a region gets their own, expiring and revocable.
+
+    \b
+    Example:
+      arshjul links create --workspace ws-2027 --region SE-E --person "Anna A" --days 90
+      arshjul links list --workspace ws-2027
+      arshjul links revoke --workspace ws-2027 3
+    """
 
 
 @links.command("create")

@@ -105,7 +105,7 @@ def _region_context(
             )
     return {
         "who": who,
-        "name": name,
+        "region_name": name,
         "state": state,
         "themes": themes,
         "focus_areas": [a.name for a in region.s3] if region is not None else [],
