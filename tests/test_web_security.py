@@ -36,11 +36,13 @@ def _url(path: str, pid: str) -> str:
     """A route with real ids of the workspace filled in."""
     filled = path.replace("{sid}", SESSION).replace("{code}", "SE-I").replace("{pid}", pid)
     filled = filled.replace("{theme}", "precisionshalsa")
+    filled = filled.replace("{nid}", "vinnova.network.2027-03-17")
     return filled.replace("{file}", "style.css" if filled.startswith("/static/") else "calendar.ics")
 
 
 def _form(path: str, csrf: str | None) -> dict[str, str]:
     data = {"time_limit": "1", "where": "", "date": "2027-02-02", "slot": "morning", "pinned": "1"}
+    data |= {"text": "an action", "owner": "SE-E", "synergies": "a synergy"}
     if csrf is not None:
         data["csrf"] = csrf
     return data

@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "alternatives": "arshjul.commands.explain:alternatives",
     # serves the planner's workspace in the browser
     "serve": "arshjul.commands.serve:serve",
+    "links": "arshjul.commands.links:links",
 }
 """Every command: its name → ``module:attribute`` of its click command (the one registry)."""
 

@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ScenarioError
+from ..store import Store, default_url
 from ..web import Access, Workspace, WorkspaceError, create_app, new_token
 from ..web.server import run
 from . import EXIT_BAD_INPUT, fail_input
@@ -60,7 +62,28 @@ def address(host: str, port: int, token: str) -> str:
     show_default=True,
     help="Default seconds for a solve or re-solve (the page can change it).",
 )
-def serve(scenario: str | None, workspace: str, port: int, host: str, time_limit: float) -> None:
+@click.option(
+    "--db",
+    default=None,
+    help="The regions' database: postgresql+psycopg://user:pw@host/db "
+    "(default: arshjul.db in the workspace).",
+)
+@click.option(
+    "--homework-days",
+    type=click.IntRange(0, 365),
+    default=14,
+    show_default=True,
+    help="A presenting region's homework is due this many days before its dialog.",
+)
+def serve(
+    scenario: str | None,
+    workspace: str,
+    port: int,
+    host: str,
+    time_limit: float,
+    db: str | None,
+    homework_days: int,
+) -> None:
     """Open the planner's workspace in the browser: see the year, move and check sessions,
     pin and re-solve, download calendars.
 
@@ -80,7 +103,18 @@ def serve(scenario: str | None, workspace: str, port: int, host: str, time_limit
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     token = new_token()
-    app = create_app(ws, Access.make(token=token, host=host, port=port), time_limit=time_limit)
+    try:
+        store = Store.open(db or default_url(ws.root))
+    except SQLAlchemyError as err:
+        click.echo(f"error: cannot open the database: {str(err).splitlines()[0]}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    app = create_app(
+        ws,
+        Access.make(token=token, host=host, port=port),
+        time_limit=time_limit,
+        store=store,
+        homework_days=homework_days,
+    )
     click.echo(f"Workspace {ws.root}")
     if not _loopback(host):
         click.echo(

@@ -43,9 +43,9 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import jobs, planner, views
+from . import jobs, planner, regions, views
 from . import library as lib
-from .security import CSRF_SCOPE_KEY, Access, Guard
+from .security import CSRF_SCOPE_KEY, Access, Guard, RegionAccess
 from .strings import text
 from .workspace import REGION_CODE, SESSION_ID, Workspace
 
@@ -489,9 +489,37 @@ def download(request: Request) -> Response:
 # -- the app ----------------------------------------------------------------------------------
 
 
-def create_app(ws: Workspace, access: Access, *, time_limit: float = DEFAULT_TIME_LIMIT) -> Guard:
-    """The workspace app behind its guard (pass the result to uvicorn or a TestClient)."""
+def create_app(
+    ws: Workspace,
+    access: Access,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    store: lib.Store | None = None,
+    homework_days: int = 14,
+) -> Guard:
+    """The workspace app behind its guard (pass the result to uvicorn or a TestClient).
+    ``store`` is the regions' database (by default the workspace's embedded SQLite file,
+    made and migrated on first use)."""
+    if store is None:
+        store = lib.Store.open(lib.default_url(ws.root))
     routes = [
+        Route("/r", regions.region_home),
+        Route("/r/away", regions.region_away, methods=["POST"]),
+        Route("/r/interest", regions.region_interest, methods=["POST"]),
+        Route("/r/signup", regions.region_signup, methods=["POST"]),
+        Route("/r/homework", regions.region_homework, methods=["POST"]),
+        Route("/r/feed", regions.region_feed, methods=["POST"]),
+        Route("/feed/{token}", regions.feed, methods=["GET", "HEAD"]),
+        Route("/proposals", regions.proposals_page),
+        Route("/proposals/apply", regions.proposals_apply, methods=["POST"]),
+        Route("/followup", regions.followup_list),
+        Route("/followup/{sid}", regions.followup_page),
+        Route("/followup/{sid}/outcome", regions.followup_outcome, methods=["POST"]),
+        Route("/followup/{sid}/action", regions.followup_action, methods=["POST"]),
+        Route("/followup/{sid}/done", regions.followup_done, methods=["POST"]),
+        Route("/agenda/{sid}", regions.agenda_page),
+        Route("/agenda/{sid}/md", regions.agenda_markdown),
+        Route("/results", regions.results_page),
         Route("/", index),
         Route("/heatmap", heatmap),
         Route("/session/{sid}", session_page),
@@ -513,7 +541,11 @@ def create_app(ws: Workspace, access: Access, *, time_limit: float = DEFAULT_TIM
     ]
     app = Starlette(routes=routes)
     app.state.arshjul = State(ws, time_limit=time_limit)
-    return Guard(app, access)
+    app.state.store = store
+    app.state.env = _env
+    app.state.page = page
+    app.state.homework_days = homework_days
+    return Guard(app, access, RegionAccess(store, access.cookie.replace("_session_", "_region_")))
 
 
 ROUTES = (
@@ -535,5 +567,25 @@ ROUTES = (
     ("GET", "/download/{file}"),
     ("GET", "/static/{file}"),
     *planner.ROUTE_TABLE,
+    ("GET", "/proposals"),
+    ("POST", "/proposals/apply"),
+    ("GET", "/followup"),
+    ("GET", "/followup/{sid}"),
+    ("POST", "/followup/{sid}/outcome"),
+    ("POST", "/followup/{sid}/action"),
+    ("POST", "/followup/{sid}/done"),
+    ("GET", "/agenda/{nid}"),
+    ("GET", "/agenda/{nid}/md"),
+    ("GET", "/results"),
 )
-"""Every route, for the security tests to walk."""
+"""Every planner route, for the security tests to walk."""
+
+REGION_ROUTES = (
+    ("GET", "/r"),
+    ("POST", "/r/away"),
+    ("POST", "/r/interest"),
+    ("POST", "/r/signup"),
+    ("POST", "/r/homework"),
+    ("POST", "/r/feed"),
+)
+"""Every region route (a region session only)."""

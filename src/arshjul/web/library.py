@@ -31,15 +31,25 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from icalendar import Calendar, Event
 
 import arshjul
 from arshjul import compare as compare_mod
 from arshjul import explain as explain_mod
 from arshjul import replan as replan_mod
 from arshjul import replan_report
+from arshjul import scenario as scenario_mod
 from arshjul.errors import PlanFileError, ScenarioError
 from arshjul.exporters.heatmap import heatmap_svg
-from arshjul.exporters.ics import write_calendars, write_invitations
+from arshjul.exporters.ics import (
+    host_calendar,
+    outlook_problems,
+    region_calendar,
+    session_uid,
+    theme_calendar,
+    write_calendars,
+    write_invitations,
+)
 from arshjul.exporters.png import ChromiumMissing
 from arshjul.exporters.report import write_report
 from arshjul.exporters.svg import strip_xml_declaration
@@ -50,11 +60,13 @@ from arshjul.plan import KIND_LABELS, Plan, RegionLoad, Session
 from arshjul.realize import from_plan, to_plan
 from arshjul.revision import PlanDiff, diff_plans
 from arshjul.scenario import Scenario, from_data, parse_yaml
+from arshjul.store import Action, FeedInfo, LinkInfo, Outcome, RegionState, Store, default_url
 from arshjul.variants import REMOVE, resolve, set_path
 
 __all__ = [
     "KIND_LABELS",
     "REMOVE",
+    "Action",
     "Alternative",
     "BlockedGroup",
     "Broken",
@@ -62,35 +74,47 @@ __all__ = [
     "ChromiumMissing",
     "Conflict",
     "ConflictRule",
+    "FeedExtras",
+    "FeedInfo",
     "Fix",
     "Instance",
+    "LinkInfo",
     "Moved",
+    "Outcome",
     "Plan",
     "PlanDiff",
     "PlanFileError",
     "RegionLoad",
+    "RegionState",
     "ReplanOutcome",
     "Scenario",
     "ScenarioError",
     "Session",
     "SolveProgress",
+    "Store",
     "Verdict",
     "alternatives",
     "bundled_scenario",
     "check",
     "compare_rows",
+    "default_url",
     "diff",
     "edit_scenario_text",
     "export_invitations",
     "export_report",
     "export_xlsx",
+    "feed_calendar",
     "heatmap",
     "instance",
+    "interest_by_theme",
     "load_scenario",
     "move",
+    "outlook_problems",
     "plan_from_json",
     "plan_to_json",
     "replan",
+    "scenario_data",
+    "scenario_from_data",
     "scenario_from_text",
     "scenario_text",
     "slot_names",
@@ -592,3 +616,90 @@ def _item(items: list[Any], ident: str) -> int | None:
     if ident.isdigit() and int(ident) < len(items):
         return int(ident)
     return None
+
+
+# -- the regions' side ----------------------------------------------------------------------------
+
+
+def scenario_data(text: str, source: str) -> Any:
+    """A scenario file's plain data, read as ``arshjul`` reads it (``arshjul.scenario.parse_yaml``)."""
+    return scenario_mod.parse_yaml(text, source)
+
+
+def scenario_from_data(data: Any, source: str) -> Scenario:
+    """Plain data validated as a scenario file is (``arshjul.scenario.from_data``): a region's
+    change is checked by the same rules, and refused with the same one-line message."""
+    sc = scenario_mod.from_data(data, source)
+    scenario_mod.cross_check(sc)
+    return sc
+
+
+def interest_by_theme(sc: Scenario) -> dict[str, dict[str, int]]:
+    """Theme id → region → weight, as the instance reads it (``arshjul.instance._interest``:
+    the explicit ``interested`` list, else the regions whose S3 tags meet the theme's, else
+    every region)."""
+    tags_of = {r.code: {t.casefold() for a in r.s3 for t in a.tags} for r in sc.regions}
+    out: dict[str, dict[str, int]] = {}
+    for _, theme in sc.themes():
+        if theme.interested is not None:
+            out[theme.id] = {i.region: i.weight for i in theme.interest()}
+        elif theme.tags:
+            wanted = {t.casefold() for t in theme.tags}
+            out[theme.id] = {r.code: theme.interest_weight for r in sc.regions if tags_of[r.code] & wanted}
+        else:
+            out[theme.id] = {r.code: theme.interest_weight for r in sc.regions}
+    return out
+
+
+@dataclass
+class FeedExtras:
+    """What a feed shows besides the plan's own events."""
+
+    homework: list[tuple[Session, dt.date, str]] = field(default_factory=list)
+    """(presentation's dialog, deadline, text) for the presenting region's feed."""
+    agendas: dict[str, str] = field(default_factory=dict)
+    """Network meeting id → its follow-up agenda, added to its DESCRIPTION."""
+
+
+def homework_uid(plan: Plan, session: Session, code: str) -> str:
+    """A homework reminder's UID: the dialog's and the region's, stable across replans."""
+    return f"homework-{code}-{session_uid(plan, session)}"
+
+
+def feed_calendar(plan: Plan, kind: str, subject: str, extras: FeedExtras) -> bytes:
+    """A subscribed calendar: the published region, theme or host file
+    (``arshjul.exporters.ics.region_calendar`` …, stable UIDs and SEQUENCE), with each network
+    meeting's follow-up agenda in its DESCRIPTION and, in a region's feed, an all-day reminder
+    on each homework deadline.  All-day VEVENTs, not VALARMs: Outlook drops the alarms of a
+    subscribed calendar, and shows an all-day entry (free, not busy) at the top of that day."""
+    day = plan.publication_date or plan.period_start
+    stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    if kind == "region":
+        data = region_calendar(plan, subject, dtstamp=stamp)
+    elif kind == "theme":
+        data = theme_calendar(plan, subject, dtstamp=stamp)
+    else:
+        data = host_calendar(plan, subject, dtstamp=stamp)
+    if not extras.agendas and not extras.homework:
+        return data
+    cal = Calendar.from_ical(data)
+    uids = {session_uid(plan, s): s.id for s in plan.sessions}
+    for ev in cal.walk("VEVENT"):
+        sid = uids.get(str(ev.get("uid")))
+        if sid in extras.agendas:
+            before = str(ev.get("description", ""))
+            ev.pop("description", None)
+            ev.add("description", (before + "\n\n" if before else "") + extras.agendas[sid])
+    for s, deadline, text_ in extras.homework:
+        ev = Event()
+        ev.add("uid", homework_uid(plan, s, subject))
+        ev.add("dtstamp", stamp)
+        ev.add("sequence", s.sequence)
+        ev.add("dtstart", deadline)
+        ev.add("dtend", deadline + dt.timedelta(days=1))
+        ev.add("summary", text_.splitlines()[0])
+        ev.add("description", text_)
+        ev.add("transp", "TRANSPARENT")
+        ev.add("x-microsoft-cdo-busystatus", "FREE")
+        cal.add_component(ev)
+    return bytes(cal.to_ical())

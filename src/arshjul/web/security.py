@@ -19,14 +19,31 @@ One ASGI middleware in front of every route, static files included:
 
 Tokens are compared in constant time; the session's CSRF token is an HMAC of its session id
 under a key made at start, so nothing but the session ids is stored.
+
+The regions' side has its own way in, never the planner's (:class:`RegionAccess`):
+
+- ``GET /r/<link token>``: a region link (``arshjul links create``; stored only as its
+  SHA-256, expiring, revocable) starts a *region session* — its own HttpOnly, SameSite=Strict
+  cookie, scoped to that one region and person — and the page moves on to ``/r`` by a meta
+  refresh (a redirect would carry a SameSite=Strict cookie badly after a click in webmail).
+  Every ``/r…`` route needs that cookie; the link is looked up again on every request, so a
+  revoked or expired link ends its sessions at once.  A region session is no planner session
+  (every planner route answers 403) and the planner's session opens no region page.
+- ``GET /feed/<feed token>.ics``: the token is the credential (calendar programs send no
+  cookie); its feed is scoped to one region, theme or host.
+- **Rate limit**: a client (by address) with 10 failed token attempts — planner, region link
+  or feed — in a minute gets 429 until the minute has passed, before any token is checked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
 import threading
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -57,6 +74,14 @@ MAX_BODY = 64 * 1024
 SAFE_METHODS = ("GET", "HEAD")
 CSRF_SCOPE_KEY = "arshjul.csrf"
 """Where the middleware leaves the session's CSRF token for the templates."""
+REGION_SCOPE_KEY = "arshjul.region"
+"""Where the middleware leaves the :class:`RegionSession` of a region request."""
+FEED_SCOPE_KEY = "arshjul.feed"
+"""Where the middleware leaves the feed (kind, subject) a feed token opened."""
+MAX_FAILURES = 10
+FAILURE_WINDOW = 60.0
+MIN_LINK_TOKEN = 32
+"""A path segment after ``/r/`` this long is a link token; shorter ones are region pages."""
 
 
 def new_token() -> str:
@@ -72,6 +97,89 @@ def allowed_hosts(host: str, port: int) -> frozenset[str]:
     return frozenset(f"{name}:{port}".lower() for name in names)
 
 
+class RateLimit:
+    """Failed token attempts per client in a sliding window."""
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(client, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, client: str) -> bool:
+        with self._lock:
+            return len(self._recent(client, time.monotonic())) >= self.limit
+
+    def fail(self, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._recent(client, now).append(now)
+            if len(self._failures) > 10_000:  # forget the oldest clients, never grow unbounded
+                for key in list(self._failures)[:5_000]:
+                    del self._failures[key]
+
+
+@dataclass(frozen=True)
+class RegionSession:
+    """Who a region session is: the link it came through, its region and person."""
+
+    link_id: int
+    region: str
+    person: str
+
+
+class RegionAccess:
+    """Region sessions (in memory; a restart asks for the link again) over the store's links."""
+
+    def __init__(self, store: Any, cookie: str, key: bytes | None = None) -> None:
+        self.store = store
+        self.cookie = cookie
+        self.key = key or secrets.token_bytes(32)
+        self._sessions: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def login(self, token: str) -> str | None:
+        """A new region session id for a valid link token, else ``None``."""
+        link = self.store.link_by_token(token)
+        if link is None or not link.valid(_utc_now()):
+            return None
+        sid = secrets.token_urlsafe(32)
+        with self._lock:
+            self._sessions[sid] = link.id
+        return sid
+
+    def session(self, sid: str | None) -> RegionSession | None:
+        if not sid:
+            return None
+        with self._lock:
+            link_id = self._sessions.get(sid)
+        if link_id is None:
+            return None
+        link = self.store.link(link_id)
+        if link is None or not link.valid(_utc_now()):
+            with self._lock:
+                self._sessions.pop(sid, None)
+            return None
+        return RegionSession(link.id, link.region, link.person)
+
+    def csrf_for(self, sid: str) -> str:
+        return hmac.new(self.key, f"region-csrf:{sid}".encode(), hashlib.sha256).hexdigest()
+
+    def csrf_ok(self, sid: str, given: str | None) -> bool:
+        return bool(given) and hmac.compare_digest(self.csrf_for(sid).encode(), str(given).encode())
+
+
+def _utc_now() -> Any:
+    """Now as the store keeps times (UTC without a zone)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 @dataclass
 class Access:
     """Who may use this server: the token, the hosts, the live sessions."""
@@ -81,6 +189,7 @@ class Access:
     cookie: str
     """The session cookie's name (with the port: cookies are shared across ports)."""
     key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    limiter: RateLimit = field(default_factory=RateLimit)
     _sessions: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -138,14 +247,27 @@ async def _plain(send: Send, status: int, text: str, extra: tuple[tuple[str, str
 
 
 FORBIDDEN = "Forbidden. Open the address that 'arshjul serve' printed (it carries the access token).\n"
+REGION_FORBIDDEN = "Forbidden. Open the link you were sent (it may have expired or been revoked).\n"
+TOO_MANY = "Too many attempts with a wrong token; wait a minute.\n"
+SIGNED_IN_REGION = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    '<meta http-equiv="refresh" content="0;url=/r"><title>Signed in</title></head>'
+    '<body><p>Signed in. <a href="/r">Continue to your region\'s page</a>.</p></body></html>'
+)
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "?"
 
 
 class Guard:
     """The middleware: see the module docstring for what it checks, in that order."""
 
-    def __init__(self, app: ASGIApp, access: Access) -> None:
+    def __init__(self, app: ASGIApp, access: Access, regions: RegionAccess | None = None) -> None:
         self.app = app
         self.access = access
+        self.regions = regions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # lifespan; there are no websockets
@@ -157,6 +279,10 @@ class Guard:
             await _plain(send, 400, "Bad Host header.\n")
             return
         method = scope["method"].upper()
+        path = scope.get("path", "/")
+        if self.regions is not None and (path.startswith("/feed/") or path == "/r" or path.startswith("/r/")):
+            await self._regions(scope, receive, send, headers, method, path, self.regions)
+            return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         tokens = [v for k, v in query if k == "token"]
         if tokens and method in SAFE_METHODS:
@@ -164,10 +290,28 @@ class Guard:
             return
         sid = _cookie(headers, self.access.cookie)
         if not self.access.session_ok(sid):
+            region = self.regions.session(_cookie(headers, self.regions.cookie)) if self.regions else None
+            if region is not None and path.startswith("/static/") and method in SAFE_METHODS:
+                await self.app(scope, receive, _with_headers(send))  # the region pages' css and js
+                return
             await _plain(send, 403, FORBIDDEN)
             return
         assert sid is not None
         scope[CSRF_SCOPE_KEY] = self.access.csrf_for(sid)
+        await self._checked(
+            scope, receive, send, headers, method, lambda given: self.access.csrf_ok(sid, given)
+        )
+
+    async def _checked(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[str, str],
+        method: str,
+        csrf_ok: Callable[[str | None], bool],
+    ) -> None:
+        """Same origin and CSRF for anything but GET/HEAD, then the app."""
         if method not in SAFE_METHODS:
             if not self._same_origin(headers):
                 await _plain(send, 403, "Forbidden: the request came from another site.\n")
@@ -182,11 +326,70 @@ class Guard:
             ):
                 form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
                 given = form.get("csrf")
-            if not self.access.csrf_ok(sid, given):
+            if not csrf_ok(given):
                 await _plain(send, 403, "Forbidden: the form is stale or was not sent by this page.\n")
                 return
             receive = _replay(body, receive)
         await self.app(scope, receive, _with_headers(send))
+
+    async def _regions(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: dict[str, str],
+        method: str,
+        path: str,
+        regions: RegionAccess,
+    ) -> None:
+        client = _client(scope)
+        segment = path[len("/r/") :] if path.startswith("/r/") else ""
+        is_feed = path.startswith("/feed/")
+        is_login = not is_feed and len(segment) >= MIN_LINK_TOKEN and "/" not in segment
+        if (is_feed or is_login) and self.access.limiter.blocked(client):
+            await _plain(send, 429, TOO_MANY, (("retry-after", str(int(FAILURE_WINDOW))),))
+            return
+        if is_feed:
+            if method not in SAFE_METHODS:
+                await _plain(send, 405, "Method not allowed.\n", (("allow", "GET, HEAD"),))
+                return
+            token = path[len("/feed/") :].removesuffix(".ics")
+            feed = regions.store.feed_by_token(token) if path.endswith(".ics") and token else None
+            if feed is None:
+                self.access.limiter.fail(client)
+                await _plain(send, 404, "No such calendar (the link may have been revoked).\n")
+                return
+            scope[FEED_SCOPE_KEY] = feed
+            await self.app(scope, receive, _with_headers(send))
+            return
+        if is_login:
+            if method not in SAFE_METHODS:
+                await _plain(send, 403, REGION_FORBIDDEN)
+                return
+            rsid = regions.login(segment)
+            if rsid is None:
+                self.access.limiter.fail(client)
+                await _plain(send, 403, REGION_FORBIDDEN)
+                return
+            body = SIGNED_IN_REGION.encode()
+            cookie = f"{regions.cookie}={rsid}; Path=/; HttpOnly; SameSite=Strict"
+            extra = (("set-cookie", cookie),)
+            out = [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *((k.encode(), v.encode()) for k, v in (*SECURITY_HEADERS, *extra)),
+            ]
+            await send({"type": "http.response.start", "status": 200, "headers": out})
+            await send({"type": "http.response.body", "body": body})
+            return
+        rsid = _cookie(headers, regions.cookie)
+        region = regions.session(rsid)
+        if region is None or rsid is None:
+            await _plain(send, 403, REGION_FORBIDDEN)
+            return
+        scope[REGION_SCOPE_KEY] = region
+        scope[CSRF_SCOPE_KEY] = regions.csrf_for(rsid)
+        await self._checked(scope, receive, send, headers, method, lambda given: regions.csrf_ok(rsid, given))
 
     def _same_origin(self, headers: dict[str, str]) -> bool:
         """No sign of another site: ``Origin`` (when the browser names one; it says ``null``
@@ -200,7 +403,12 @@ class Guard:
         return headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
     async def _login(self, scope: Scope, send: Send, given: str, rest: list[tuple[str, str]]) -> None:
+        client = _client(scope)
+        if self.access.limiter.blocked(client):
+            await _plain(send, 429, TOO_MANY, (("retry-after", str(int(FAILURE_WINDOW))),))
+            return
         if not self.access.token_ok(given):
+            self.access.limiter.fail(client)
             await _plain(send, 403, FORBIDDEN)
             return
         sid = self.access.open_session()

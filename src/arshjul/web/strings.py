@@ -235,7 +235,87 @@ MESSAGES: dict[str, str] = {
     "not_found": "Not found.",
     "error_heading": "That did not work",
     "home": "Back to the year",
+    # -- the regions' side
+    "nav_proposals": "From the regions",
+    "nav_followup": "Follow-up",
+    "nav_results": "Results",
+    "region_home": "{name}: your year",
+    "signed_in_as": "Signed in as {person} for {name}.",
+    "your_sessions": "Your invitations and presentations",
+    "your_load": "{invitations} invitations, {presentations} presentations; "
+    "at most {worst} in any {days} days (cap {cap}).",
+    "r_presents": "you present",
+    "r_invited": "invited",
+    "away_heading": "Days and weeks you are away",
+    "away_help": "A date (2027-05-03), a range (2027-05-03..2027-05-14) or an ISO week (2027-W18).",
+    "away_in_scenario": "Already in the plan's scenario",
+    "away_add": "Add",
+    "away_remove": "Withdraw",
+    "interest_heading": "Your interest per theme (0–100)",
+    "interest_save": "Save interest",
+    "signup_heading": "We want to present",
+    "signup_theme": "Theme",
+    "signup_focus": "S3 focus area we will present",
+    "signup_add": "Sign up",
+    "signup_remove": "Withdraw",
+    "homework_heading": "Homework before your presentations",
+    "homework_due": "Due {date} ({days} days before the dialog)",
+    "homework_done": "Done",
+    "homework_save": "Save",
+    "feed_heading": "Your calendar, always up to date",
+    "feed_make": "Make my calendar link",
+    "feed_help": "Subscribe to it in Outlook (Add calendar → From internet). "
+    "A new link replaces your previous one.",
+    "feed_link": "Your calendar link:",
+    "saved": "Saved; the planner sees it as a proposed change.",
+    "r_no_plan": "There is no published plan yet.",
+    "proposals_heading": "Proposed changes from the regions",
+    "proposals_none": "No region has proposed anything that differs from the scenario.",
+    "proposals_apply": "Apply the chosen changes to scenario.yaml",
+    "proposals_note": "Applying changes the scenario for the next solve or re-solve; "
+    "the current plan, which may already be sent, stays as it is.",
+    "proposals_applied": "Applied {n} changes to scenario.yaml. Re-solve to plan with them.",
+    "proposal_away": "away {key}",
+    "proposal_not_away": "no longer away {key}",
+    "proposal_interest": "interest in {key}: {value}",
+    "proposal_signup": "signs up to present on {key} ({value})",
+    "followup_heading": "Dialogs and their follow-up",
+    "followup_of": "Follow-up of {title}",
+    "synergies": "Synergies found",
+    "save_outcome": "Save the outcome",
+    "actions": "Actions",
+    "action_text": "Action",
+    "action_owner": "Owner",
+    "action_due": "Due",
+    "add_action": "Add the action",
+    "mark_done": "Done",
+    "mark_open": "Reopen",
+    "agenda_heading": "Agenda: {title}",
+    "agenda_dialogs": "Dialogs due for follow-up",
+    "agenda_none": "No dialog is due for follow-up at this meeting.",
+    "agenda_markdown": "Agenda as Markdown",
+    "no_outcome": "no outcome recorded yet",
+    "open_actions": "Open actions",
+    "results_heading": "Results: dialogs held and followed up",
+    "results_held": "held",
+    "results_followed": "followed up",
+    "results_open": "actions open",
+    "results_done": "actions done",
+    "by_region": "By region",
+    "by_theme": "By theme",
+    "bad_field": "{message}",
 }
+
+HOMEWORK_QUESTIONS: tuple[str, ...] = (
+    "Which focus area of your smart specialisation strategy will you present, and why this one?",
+    "What are your region's strengths in it: actors, test beds, competence?",
+    "What challenges and needs do you see, and where do you want to collaborate with others?",
+    "What do you want from Vinnova and from the other regions after the dialog?",
+)
+"""The template's questions a presenting region answers before its dialog (the seed's
+"mall" for VAD som ska presenteras och HUR; its "hemläxa")."""
+HOMEWORK_DAYS = 14
+"""The homework is due this many days before the dialog (by default)."""
 
 
 def text(key: str, /, **values: object) -> str:
@@ -245,4 +325,4 @@ def text(key: str, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
-__all__ = ["MESSAGES", "MONTHS", "WEEKDAYS", "text"]
+__all__ = ["HOMEWORK_DAYS", "HOMEWORK_QUESTIONS", "MESSAGES", "MONTHS", "WEEKDAYS", "text"]

@@ -1,0 +1,127 @@
+"""``arshjul links``: the regions' links into the workspace, made and revoked by the planner.
+
+``links create`` prints the address to mail to one person of one region (and the region's
+calendar feed); the token is shown once and stored only as its SHA-256, so a lost link is
+revoked and made anew, never looked up.  Nothing here logs a token.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..scenario import load
+from ..store import Store, default_url
+from . import EXIT_BAD_INPUT
+
+workspace_option = click.option(
+    "--workspace",
+    type=click.Path(file_okay=False, exists=True),
+    required=True,
+    help="The workspace folder that 'arshjul serve' uses.",
+)
+db_option = click.option(
+    "--db",
+    default=None,
+    help="Database URL, e.g. postgresql+psycopg://user:pw@host/db (default: the workspace's arshjul.db).",
+)
+base_option = click.option(
+    "--base-url",
+    default="http://127.0.0.1:8765",
+    show_default=True,
+    help="The address the regions reach the server at (as 'arshjul serve' is reachable).",
+)
+
+
+def _store(workspace: str, db: str | None) -> Store:
+    return Store.open(db or default_url(Path(workspace)))
+
+
+def _regions(workspace: str) -> dict[str, str]:
+    sc = load(Path(workspace) / "scenario.yaml")
+    return {r.code: r.name for r in sc.regions}
+
+
+@click.group("links")
+def links() -> None:
+    """Links for the regions: each person of a region gets their own, expiring and revocable.
+
+    \b
+    Example:
+      arshjul links create --workspace ws-2027 --region SE-E --person "Anna A" --days 90
+      arshjul links list --workspace ws-2027
+      arshjul links revoke --workspace ws-2027 3
+    """
+
+
+@links.command("create")
+@workspace_option
+@db_option
+@base_option
+@click.option("--region", required=True, help="The region's code, e.g. SE-E.")
+@click.option("--person", required=True, help="Who the link is for (shown with every change they make).")
+@click.option("--email", default=None, help="Their e-mail address (for the planner's list).")
+@click.option(
+    "--days", type=click.IntRange(1, 366), default=90, show_default=True, help="Days it stays valid."
+)
+def create(
+    workspace: str, db: str | None, base_url: str, region: str, person: str, email: str | None, days: int
+) -> None:
+    """Make a link for one person of one region and print it for mailing."""
+    names = _regions(workspace)
+    if region not in names:
+        click.echo(
+            f"error: unknown region '{region}' (the scenario has {', '.join(sorted(names))})", err=True
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    store = _store(workspace, db)
+    link, token = store.create_link(region, " ".join(person.split())[:200], email=email, days=days)
+    feed = store.create_feed("region", region, link_id=link.id)
+    base = base_url.rstrip("/")
+    host = base.split("://", 1)[-1]
+    click.echo(f"Link {link.id} for {link.person} ({names[region]}), valid until {link.expires:%Y-%m-%d}:")
+    click.echo(f"  page:     {base}/r/{token}")
+    click.echo(f"  calendar: webcal://{host}/feed/{feed}.ics")
+    click.echo("The link is shown only now; it is stored hashed. 'arshjul links revoke ID' ends it.")
+
+
+@links.command("feed")
+@workspace_option
+@db_option
+@base_option
+@click.option("--theme", default=None, help="A theme's calendar feed.")
+@click.option("--host", "host_id", default=None, help="A host's calendar feed.")
+def feed(workspace: str, db: str | None, base_url: str, theme: str | None, host_id: str | None) -> None:
+    """Make a calendar feed for a theme or a host (regions get theirs with their link)."""
+    if (theme is None) == (host_id is None):
+        click.echo("error: give exactly one of --theme or --host", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    token = _store(workspace, db).create_feed("theme" if theme else "host", theme or host_id or "")
+    host = base_url.rstrip("/").split("://", 1)[-1]
+    click.echo(f"webcal://{host}/feed/{token}.ics")
+
+
+@links.command("list")
+@workspace_option
+@db_option
+def list_links(workspace: str, db: str | None) -> None:
+    """Every link: id, region, person, e-mail, created, expires, state (never a token)."""
+    for link in _store(workspace, db).links():
+        click.echo(
+            f"{link.id}\t{link.region}\t{link.person}\t{link.email or ''}\t"
+            f"{link.created:%Y-%m-%d}\t{link.expires:%Y-%m-%d}\t{link.state}"
+        )
+
+
+@links.command("revoke")
+@workspace_option
+@db_option
+@click.argument("link_id", type=int)
+def revoke(workspace: str, db: str | None, link_id: int) -> None:
+    """End a link (and the calendar feed made through it) at once."""
+    if not _store(workspace, db).revoke_link(link_id):
+        click.echo(f"error: no link {link_id}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"Link {link_id} revoked.")

@@ -1,0 +1,127 @@
+"""After a dialog: its outcome and actions, each network meeting's follow-up agenda, the
+homework of presenting regions, and the results section (plain data; pages render it).
+
+:func:`results` is the report's results section as data: dialogs held, followed up, and
+actions open and done, per region and per theme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import library as lib
+from .strings import HOMEWORK_QUESTIONS
+
+
+@dataclass
+class AgendaItem:
+    dialog: lib.Session
+    outcome: lib.Outcome | None
+    open_actions: list[lib.Action]
+
+
+def agenda(plan: lib.Plan, store: lib.Store, network_id: str) -> list[AgendaItem]:
+    """The dialogs a network meeting follows up, with their outcome and open actions."""
+    meeting = next((s for s in plan.sessions if s.id == network_id), None)
+    if meeting is None:
+        return []
+    outcomes = store.outcomes()
+    actions = store.actions()
+    by_id = {s.id: s for s in plan.sessions}
+    return [
+        AgendaItem(
+            by_id[d],
+            outcomes.get(d),
+            [a for a in actions if a.session_id == d and not a.done],
+        )
+        for d in meeting.followups
+        if d in by_id
+    ]
+
+
+def agenda_markdown(plan: lib.Plan, meeting: lib.Session, items: list[AgendaItem]) -> str:
+    """The agenda as Markdown (also the text added to the meeting's DESCRIPTION in feeds)."""
+    lines = [f"# {meeting.title} {meeting.date.isoformat()}", "", "## Dialogs due for follow-up", ""]
+    if not items:
+        lines.append("No dialog is due for follow-up at this meeting.")
+    for item in items:
+        d = item.dialog
+        regions = ", ".join(plan.regions.get(c, c) for c in d.presenting_regions)
+        lines.append(f"- **{d.title}** ({d.date.isoformat()}): {regions}")
+        if item.outcome is not None:
+            lines.append(f"  - Synergies: {item.outcome.synergies}")
+        else:
+            lines.append("  - No outcome recorded yet")
+        for a in item.open_actions:
+            due = f", due {a.due.isoformat()}" if a.due else ""
+            lines.append(f"  - [ ] {a.text} ({a.owner}{due})")
+    return "\n".join(lines) + "\n"
+
+
+def agenda_text(plan: lib.Plan, meeting: lib.Session, items: list[AgendaItem]) -> str:
+    """The agenda for a calendar DESCRIPTION (plain lines, no Markdown emphasis)."""
+    return agenda_markdown(plan, meeting, items).replace("**", "").replace("# ", "")
+
+
+def feed_extras(plan: lib.Plan, store: lib.Store, kind: str, subject: str, days: int) -> lib.FeedExtras:
+    """Agendas of the feed's network meetings, and a region's homework deadlines."""
+    extras = lib.FeedExtras()
+    for s in plan.sessions:
+        if s.kind == "network" and s.followups:
+            extras.agendas[s.id] = agenda_text(plan, s, agenda(plan, store, s.id))
+    if kind == "region":
+        done = store.state(subject).homework
+        for s, deadline in homework(plan, subject, days):
+            state = "done" if done.get(s.id) else "to do"
+            body = "\n".join(f"- {q}" for q in HOMEWORK_QUESTIONS)
+            extras.homework.append(
+                (s, deadline, f"Homework due ({state}): {s.title} on {s.date.isoformat()}\n{body}")
+            )
+    return extras
+
+
+def homework(plan: lib.Plan, code: str, days: int) -> list[tuple[lib.Session, dt.date]]:
+    """The region's presentations and the homework deadline of each."""
+    return [
+        (s, s.date - dt.timedelta(days=days))
+        for s in sorted(plan.sessions, key=lambda s: (s.start, s.id))
+        if s.kind == "dialog" and code in s.presenting_regions
+    ]
+
+
+@dataclass
+class Tally:
+    held: int = 0
+    followed_up: int = 0
+    actions_open: int = 0
+    actions_done: int = 0
+
+
+@dataclass
+class Results:
+    """The results section: totals, and the same per region and per theme."""
+
+    total: Tally = field(default_factory=Tally)
+    regions: dict[str, Tally] = field(default_factory=dict)
+    themes: dict[str, Tally] = field(default_factory=dict)
+
+
+def results(plan: lib.Plan, store: lib.Store, today: dt.date) -> Results:
+    """Dialogs held (before ``today``), followed up (an outcome recorded), and their actions
+    open and done, in total, per presenting region and per theme."""
+    outcomes = store.outcomes()
+    actions = store.actions()
+    out = Results()
+    for s in plan.sessions:
+        if s.kind != "dialog" or s.date >= today:
+            continue
+        mine = [a for a in actions if a.session_id == s.id]
+        tallies = [out.total, out.themes.setdefault(s.theme or "", Tally())]
+        tallies += [out.regions.setdefault(c, Tally()) for c in s.presenting_regions]
+        for t in tallies:
+            t.held += 1
+            t.followed_up += s.id in outcomes
+            t.actions_open += sum(not a.done for a in mine)
+            t.actions_done += sum(a.done for a in mine)
+    return out

@@ -1,0 +1,192 @@
+"""What the regions submit, as changes to the planner's scenario.
+
+The scenario file stays the planner's copy.  A region's answers (away days and weeks,
+interest per theme, sign-ups to present) show up on the planner's ``/proposals`` page as
+proposed changes; the planner applies the ones it wants, which writes ``scenario.yaml`` back
+with ruamel.yaml's round trip (comments and layout kept), for the next solve or re-solve.
+The current plan — which may already be sent — is never changed by that.
+
+A change is checked before it is stored by applying it to a copy of the scenario's data and
+validating that exactly as a scenario file is validated, so a region sees the same one-line
+message the planner would (:func:`check_change`).  The same :func:`_apply` edits the plain
+data of that check and the round-trip data written back.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedSeq
+
+from . import library as lib
+from .workspace import write_atomic
+
+_lock = threading.Lock()
+_cache: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One change a region proposes to the scenario."""
+
+    id: str
+    """``<region>|<kind>|<key>``: what the apply form posts."""
+    region: str
+    kind: str
+    key: str
+    value: Any
+    who: str
+    at: str
+
+
+def _data(path: Path) -> Any:
+    st = path.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    with _lock:
+        hit = _cache.get(path)
+        if hit is None or hit[0] != stamp:
+            hit = (stamp, lib.scenario_data(path.read_text(encoding="utf-8-sig"), str(path)))
+            _cache[path] = hit
+        return copy.deepcopy(hit[1])
+
+
+def _region(data: Any, code: str) -> Any:
+    for r in data.get("regions") or []:
+        if isinstance(r, dict) and r.get("code") == code:
+            return r
+    raise KeyError(code)
+
+
+def _theme(data: Any, theme_id: str) -> Any:
+    for h in data.get("hosts") or []:
+        for t in (h or {}).get("themes") or []:
+            if isinstance(t, dict) and t.get("id") == theme_id:
+                return t
+    raise KeyError(theme_id)
+
+
+def _entry(code: str, weight: int) -> Any:
+    return code if weight == 1 else {"region": code, "weight": weight}
+
+
+def _entry_code(item: Any) -> Any:
+    return item.get("region") if isinstance(item, dict) else item
+
+
+def _apply(data: Any, sc: lib.Scenario, code: str, kind: str, key: str, value: Any) -> None:
+    """One region change applied to scenario data (plain or ruamel round-trip)."""
+    if kind == "away":
+        region = _region(data, code)
+        spans = region.get("away")
+        if spans is None:
+            spans = region["away"] = (
+                CommentedSeq() if isinstance(region, dict) and hasattr(region, "ca") else []
+            )
+        older = region.get("unavailable") or []  # the older name of away
+        if value and key not in [str(s) for s in [*spans, *older]]:
+            spans.append(key)
+        if not value:
+            for listed in (spans, older):
+                for k in [k for k, s in enumerate(listed) if str(s) == key][::-1]:
+                    del listed[k]
+        return
+    theme = _theme(data, key)
+    current = lib.interest_by_theme(sc).get(key, {})
+    if theme.get("interested") is None:  # interest found by tags: written out, then changed
+        theme["interested"] = [_entry(c, w) for c, w in current.items()]
+    listed = theme["interested"]
+    if kind == "interest":
+        for k in [k for k, item in enumerate(listed) if _entry_code(item) == code][::-1]:
+            del listed[k]
+        if int(value) > 0:
+            listed.append(_entry(code, int(value)))
+        return
+    if kind == "signup" and value and code not in current:
+        listed.append(code)
+        if isinstance(listed, CommentedSeq):
+            listed.yaml_add_eol_comment(f"sign-up: presents {value}", len(listed) - 1)
+
+
+def check_change(path: Path, sc: lib.Scenario, code: str, kind: str, key: str, value: Any) -> str | None:
+    """``None`` when the change keeps the scenario valid, else the one-line message."""
+    if kind == "signup" and value:
+        region = next((r for r in sc.regions if r.code == code), None)
+        areas = [a.name for a in region.s3] if region is not None else []
+        if areas and value not in areas:
+            return f"'{value}' is not one of the region's S3 focus areas ({', '.join(areas)})"
+    if kind in ("interest", "signup") and key not in {t.id for _, t in sc.themes()}:
+        return f"unknown theme '{key}'"
+    if kind == "interest":
+        try:
+            weight = int(str(value).strip())
+        except ValueError:
+            return f"the weight must be a whole number 0–100 (got '{str(value)[:20]}')"
+        if not 0 <= weight <= 100:
+            return f"the weight must be a whole number 0–100 (got {weight})"
+    data = _data(path)
+    try:
+        _apply(data, sc, code, kind, key, value)
+    except KeyError as err:
+        return f"unknown {err.args[0]}"
+    try:
+        lib.scenario_from_data(data, str(path))
+    except lib.ScenarioError as err:
+        return str(err).splitlines()[0]
+    return None
+
+
+def proposals(path: Path, sc: lib.Scenario, states: dict[str, lib.RegionState]) -> list[Proposal]:
+    """Every region answer that differs from the scenario, region by region."""
+    data = _data(path)
+    interest = lib.interest_by_theme(sc)
+    out: list[Proposal] = []
+    for code in sorted(states):
+        st = states[code]
+        try:
+            region = _region(data, code)
+            listed = [str(s) for s in [*(region.get("away") or []), *(region.get("unavailable") or [])]]
+        except KeyError:
+            continue
+
+        def add(kind: str, key: str, value: Any, st: lib.RegionState = st, code: str = code) -> None:
+            who, at = st.who[(kind, key)]
+            out.append(Proposal(f"{code}|{kind}|{key}", code, kind, key, value, who, f"{at:%Y-%m-%d %H:%M}"))
+
+        for key, away in st.away.items():
+            if away != (key in listed):
+                add("away", key, away)
+        for key, weight in st.interest.items():
+            if key in interest and interest[key].get(code, 0) != weight:
+                add("interest", key, weight)
+        for key, focus in st.signup.items():
+            if focus and key in interest and code not in interest[key]:
+                add("signup", key, focus)
+    return out
+
+
+def apply(path: Path, sc: lib.Scenario, chosen: list[Proposal]) -> str | None:
+    """Write the chosen changes into ``scenario.yaml`` (comments kept); ``None`` when done,
+    else why not (the file is then left as it was)."""
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    with _lock:
+        data = yaml.load(path.read_text(encoding="utf-8-sig"))
+        for p in chosen:
+            _apply(data, sc, p.region, p.kind, p.key, p.value)
+        out = io.StringIO()
+        yaml.dump(data, out)
+        text = out.getvalue()
+        try:
+            lib.scenario_from_data(lib.scenario_data(text, str(path)), str(path))
+        except lib.ScenarioError as err:
+            return str(err).splitlines()[0]
+        write_atomic(path, text)
+    return None
