@@ -17,7 +17,7 @@ The messages in the code are English (the msgids).  The catalogues are
 ``arshjul/locale/<lang>/LC_MESSAGES/arshjul.po``, with their compiled ``.mo`` beside them,
 committed: gettext reads the ``.mo`` directly, so nothing is compiled at import time (the
 quick commands' start-up stays as it is) and nothing needs to be written into a read-only
-installation.  ``tests/test_i18n.py`` fails when a ``.mo`` no longer matches its ``.po`` or
+installation.  ``tests/exporters/test_i18n.py`` fails when a ``.mo`` no longer matches its ``.po`` or
 when a message in the code is missing from a catalogue.  After changing a message::
 
     pybabel extract -F babel.cfg -c TRANSLATORS: --sort-output --add-location=file \\

@@ -18,7 +18,7 @@ from arshjul.repair import repaired_assignment
 from arshjul.scenario import from_data
 
 _spec = importlib.util.spec_from_file_location(
-    "bench_generate", Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    "bench_generate", Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 )
 assert _spec is not None and _spec.loader is not None
 generate = importlib.util.module_from_spec(_spec)

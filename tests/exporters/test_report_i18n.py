@@ -3,7 +3,7 @@
 Swedish (the default) is what the planners have had all along, word for word (the words are
 the Swedish catalogue's now); English says the same with no Swedish word of arshjul's left,
 only the scenario's own names (regions, themes, holidays).  The wheel's label-fit tests run
-for English too (``tests/test_wheel.py``, the ``-en`` wheels); here the English report is
+for English too (``tests/exporters/test_wheel.py``, the ``-en`` wheels); here the English report is
 printed once to see that its pages hold what they held in Swedish.
 """
 

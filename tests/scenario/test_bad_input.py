@@ -33,8 +33,8 @@ import yaml
 from arshjul import scenario
 from arshjul.errors import ScenarioError
 
-BAD = Path(__file__).parent / "bad"
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+BAD = Path(__file__).resolve().parents[1] / "bad"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SHIPPED = ["sweden-2027", "multi-agency-2027", "tight-2027"]
 
 WORK_BOUND = 200_000

@@ -20,7 +20,7 @@ from arshjul.scenario import Span
 from conftest import scenario as tiny
 
 D = dt.date
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SHIPPED = ["sweden-2027", "multi-agency-2027", "tight-2027"]
 
 

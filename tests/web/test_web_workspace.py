@@ -22,7 +22,7 @@ from arshjul.web import Workspace, WorkspaceError, jobs
 from arshjul.web import library as lib
 from web_support import SESSION, client, sign_in, workspace_with_plan
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _cap_breaking_move(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[dt.date, str]:
