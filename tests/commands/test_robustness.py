@@ -10,9 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from test_cli_faults import visible
+
 from arshjul.plan import Plan
 from conftest import SCENARIOS
-from test_cli_faults import visible
 
 WRAPPER = """
 import sys, time

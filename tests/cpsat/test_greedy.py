@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
+from test_properties import scenarios
 
 import arshjul
 from arshjul import rules
@@ -17,7 +18,6 @@ from arshjul.instance import Assignment, build_instance
 from arshjul.realize import to_plan
 from arshjul.scenario import from_data
 from conftest import SCENARIOS, scenario
-from test_properties import scenarios
 
 VALID = ["sweden-2027", "multi-agency-2027", "tight-2027", "variant-tight-cap"]
 

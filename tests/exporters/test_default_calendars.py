@@ -12,9 +12,6 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 import vobject
-
-from arshjul.exporters.ics import outlook_problems, write_calendars, write_invitations
-from arshjul.plan import Plan
 from test_ics_programs import (
     PUBLISH_ORGANIZER,
     Khal,
@@ -24,6 +21,9 @@ from test_ics_programs import (
     needs_calcurse,
     needs_khal,
 )
+
+from arshjul.exporters.ics import outlook_problems, write_calendars, write_invitations
+from arshjul.plan import Plan
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 STAMP = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)

@@ -22,6 +22,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from icalendar import Calendar
+from test_ics import STAMP, second_generation
 
 import arshjul.cli
 import arshjul.i18n
@@ -37,7 +38,6 @@ from arshjul.revision import carry_sequences
 from arshjul.scenario import Scenario, json_schema, load
 from conftest import ROOT, base, merge, scenario, solve_checked
 from plans import sample_plan
-from test_ics import STAMP, second_generation
 
 LOCALE = ROOT / "src" / "arshjul" / "locale"
 CATALOGUES = {lang: LOCALE / lang / "LC_MESSAGES" / "arshjul.po" for lang in i18n.LANGUAGES}

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from test_ics import LATER, STAMP, dst_plan, new_york_plan, second_generation
 
 from arshjul.exporters.ics import session_uid, write_calendars, write_invitations
 from plans import sample_plan
-from test_ics import LATER, STAMP, dst_plan, new_york_plan, second_generation
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SYSTEM_PYTHON = "/usr/bin/python3"

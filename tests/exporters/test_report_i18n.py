@@ -22,6 +22,8 @@ from babel.dates import format_date, get_day_names, get_month_names
 from babel.messages.pofile import read_po
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from test_ics import STAMP
+from test_report_print import A4, MAX_PAGES
 
 from arshjul import i18n
 from arshjul.exporters import labels
@@ -33,8 +35,6 @@ from arshjul.exporters.xlsx import SESSIONS, plan_xlsx, sheet_names
 from arshjul.plan import Plan
 from conftest import ROOT
 from plans import sample_plan
-from test_ics import STAMP
-from test_report_print import A4, MAX_PAGES
 
 SV, EN = i18n.catalogue("sv"), i18n.catalogue("en")
 TODAY_OFFSET = dt.timedelta(days=130)

@@ -21,6 +21,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
+from test_properties import scenarios as random_scenarios
 
 import arshjul
 from arshjul import counting, scenario, swedish
@@ -28,7 +29,6 @@ from arshjul.cli import main
 from arshjul.errors import ScenarioError, ScenarioWarning, printable
 from arshjul.variants import variant
 from conftest import base, merge
-from test_properties import scenarios as random_scenarios
 
 SMALL: dict[str, Any] = {
     "id": "small",

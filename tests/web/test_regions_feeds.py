@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from test_ics_programs import Khal
 
 from arshjul.exporters.ics import outlook_problems
 from arshjul.web import library as lib
 from regions_support import client, region_client, world
-from test_ics_programs import Khal
 from web_support import sign_in
 
 
