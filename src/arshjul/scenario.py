@@ -1547,6 +1547,19 @@ def _pick(errors: list[Any]) -> Any:
     return (fitting or same)[0]
 
 
+def _lone_surrogate(data: Any, loc: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], int, str] | None:
+    """Where the first string (key or value) with a lone surrogate is, or ``None``."""
+    if isinstance(data, str):
+        k = next((k for k, c in enumerate(data) if "\ud800" <= c <= "\udfff"), None)
+        return None if k is None else (loc, k, data[k])
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found = _lone_surrogate(key, loc) or _lone_surrogate(value, (*loc, key))
+        if found is not None:
+            return found
+    return None
+
+
 def from_data(data: Any, source: str | None = None) -> Scenario:
     """Validate plain data (as parsed from YAML or JSON) into a :class:`Scenario`."""
     if data is None:
@@ -1556,6 +1569,15 @@ def from_data(data: Any, source: str | None = None) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError(
             "a scenario must be a mapping of fields (got " + type(data).__name__ + ")", source=source
+        )
+    surrogate = _lone_surrogate(data)
+    if surrogate is not None:  # pydantic cannot even word its error about one in a span
+        loc, k, c = surrogate
+        raise ScenarioError(
+            f"has a lone surrogate ({_char_name(c)}) at character {k + 1}; write plain text",
+            source=source,
+            field=field_path(data, loc),
+            path=loc,
         )
     try:
         scenario = Scenario.model_validate(data)
