@@ -97,10 +97,10 @@ BAD_INPUT: dict[str, Edit] = {
     "Infinity": lambda plan: json.dumps({**plan, "objective": float("inf")}).encode(),
     "-Infinity in a term": lambda plan: json.dumps({**plan, "terms": {"spread": float("-inf")}}).encode(),
     "deeply nested": _text("[" * 100_000 + "]" * 100_000),
-    "deeply nested inside": lambda plan: (
-        json.dumps({**plan, "labels": {}})
-        .replace('"labels": {}', '"labels": ' + "{" * 50_000 + "}" * 50_000)
-        .encode()
+    "deeply nested inside": lambda plan: _replace(
+        json.dumps({**plan, "labels": {}}).encode(),
+        b'"labels": {}',
+        b'"labels": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_000,
     ),
     "6 MB": lambda plan: json.dumps({**plan, "padding": "x" * (6 * 1024 * 1024)}).encode(),
     "not UTF-8": lambda plan: _replace(json.dumps(plan).encode(), b'"Tiny"', b'"T\xe4ny"'),
