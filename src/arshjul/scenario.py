@@ -1547,14 +1547,20 @@ def _pick(errors: list[Any]) -> Any:
     return (fitting or same)[0]
 
 
-def _lone_surrogate(data: Any, loc: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], int, str] | None:
-    """Where the first string (key or value) with a lone surrogate is, or ``None``."""
+def _lone_surrogate(
+    data: Any, loc: tuple[Any, ...] = (), seen: set[int] | None = None
+) -> tuple[tuple[Any, ...], int, str] | None:
+    """Where the first string (key or value) with a lone surrogate is, or ``None``.  Each
+    list and mapping is looked into once: YAML aliases share them (a billion laughs)."""
     if isinstance(data, str):
         k = next((k for k, c in enumerate(data) if "\ud800" <= c <= "\udfff"), None)
         return None if k is None else (loc, k, data[k])
-    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
-    for key, value in items:
-        found = _lone_surrogate(key, loc) or _lone_surrogate(value, (*loc, key))
+    seen = set() if seen is None else seen
+    if not isinstance(data, dict | list) or id(data) in seen:
+        return None
+    seen.add(id(data))
+    for key, value in data.items() if isinstance(data, dict) else enumerate(data):
+        found = _lone_surrogate(key, loc, seen) or _lone_surrogate(value, (*loc, key), seen)
         if found is not None:
             return found
     return None
