@@ -173,13 +173,15 @@ class Plan:
 
     def load(self) -> list[RegionLoad]:
         """Per-region load: invitations by month, worst rolling window, presentations."""
-        months = _months(self.period_start, self.period_end)
+        # every region gets the same months: the period's, and any a session was moved to
+        dates = [s.date for s in self.sessions]
+        months = _months(min([self.period_start, *dates]), max([self.period_end, *dates]))
         out = []
         for code, name in self.regions.items():
             days = sorted(s.date for s in self.sessions if code in s.invited)
             by_month = dict.fromkeys(months, 0)
             for d in days:
-                by_month[f"{d:%Y-%m}"] = by_month.get(f"{d:%Y-%m}", 0) + 1
+                by_month[f"{d:%Y-%m}"] += 1
             worst, start = worst_window(days, self.window_days)
             out.append(
                 RegionLoad(
@@ -213,11 +215,15 @@ class Plan:
     @classmethod
     def from_json(cls, text: str, source: str | None = None) -> Plan:
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             raise PlanFileError(
                 f"not valid JSON: {exc.msg}", source=source, field=f"line {exc.lineno}"
             ) from None
+        except RecursionError:
+            raise PlanFileError("not valid JSON: nested too deeply", source=source) from None
+        except ValueError as exc:  # NaN/Infinity, or an integer of more than 4,300 digits
+            raise PlanFileError(f"not valid JSON: {exc}", source=source) from None
         return cls.from_dict(data, source)
 
     @classmethod
@@ -244,14 +250,21 @@ class Plan:
             for kind in labels:
                 if kind not in KIND_LABELS:
                     raise ValueError(f"no meeting kind {kind!r}")
+            path = "period_end"
+            period_start = dt.date.fromisoformat(data["period_start"])
+            period_end = dt.date.fromisoformat(data["period_end"])
+            if period_end < period_start:
+                raise ValueError(f"the period ends ({period_end}) before it starts ({period_start})")
+            path = "window_days"
+            window_days = _bounded(data["window_days"], 1, MAX_DAYS)
             path = "(top level)"
             plan = cls(
                 scenario_id=_str(data["scenario_id"]),
                 scenario_name=_str(data["scenario_name"]),
                 timezone=_str(data["timezone"]),
-                period_start=dt.date.fromisoformat(data["period_start"]),
-                period_end=dt.date.fromisoformat(data["period_end"]),
-                window_days=int(data["window_days"]),
+                period_start=period_start,
+                period_end=period_end,
+                window_days=window_days,
                 status=status,
                 objective=None if data.get("objective") is None else int(data["objective"]),
                 bound=None if data.get("bound") is None else float(data["bound"]),
@@ -375,6 +388,26 @@ def _unsound(plan: Plan) -> tuple[str, str] | None:
     return None
 
 
+MAX_DAYS = 100_000
+"""The most days a window may span (as a scenario's ``window_days``)."""
+MAX_SEQUENCE = 2**31 - 1
+"""iCalendar's SEQUENCE is an INTEGER: at most 2,147,483,647 (RFC 5545 3.3.8)."""
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _bounded(value: Any, lo: int, hi: int) -> int:
+    """A whole number from ``lo`` to ``hi`` (a JSON float that is whole is taken too)."""
+    number = int(value)
+    if number != value or isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    if not lo <= number <= hi:
+        raise ValueError(f"{number} is not from {lo} to {hi:,}")
+    return number
+
+
 def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__}")
@@ -420,7 +453,7 @@ def _session_from(s: dict[str, Any], tz: ZoneInfo) -> Session:
         start=start,
         end=end,
         theme=_opt_str(s.get("theme")),
-        occurrence=int(s.get("occurrence", 1)),
+        occurrence=_bounded(s.get("occurrence", 1), 1, MAX_DAYS),
         host_start=None if s.get("host_start") is None else _time(s["host_start"], tz),
         host_end=None if s.get("host_end") is None else _time(s["host_end"], tz),
         presentations=tuple(
@@ -439,5 +472,5 @@ def _session_from(s: dict[str, Any], tz: ZoneInfo) -> Session:
         description=_str(s.get("description", "")),
         location=_opt_str(s.get("location")),
         meeting_link=_opt_str(s.get("meeting_link")),
-        sequence=int(s.get("sequence", 0)),
+        sequence=_bounded(s.get("sequence", 0), 0, MAX_SEQUENCE),
     )

@@ -1548,6 +1548,25 @@ def _pick(errors: list[Any]) -> Any:
     return (fitting or same)[0]
 
 
+def _lone_surrogate(
+    data: Any, loc: tuple[Any, ...] = (), seen: set[int] | None = None
+) -> tuple[tuple[Any, ...], int, str] | None:
+    """Where the first string (key or value) with a lone surrogate is, or ``None``.  Each
+    list and mapping is looked into once: YAML aliases share them (a billion laughs)."""
+    if isinstance(data, str):
+        k = next((k for k, c in enumerate(data) if "\ud800" <= c <= "\udfff"), None)
+        return None if k is None else (loc, k, data[k])
+    seen = set() if seen is None else seen
+    if not isinstance(data, dict | list) or id(data) in seen:
+        return None
+    seen.add(id(data))
+    for key, value in data.items() if isinstance(data, dict) else enumerate(data):
+        found = _lone_surrogate(key, loc, seen) or _lone_surrogate(value, (*loc, key), seen)
+        if found is not None:
+            return found
+    return None
+
+
 def from_data(data: Any, source: str | None = None) -> Scenario:
     """Validate plain data (as parsed from YAML or JSON) into a :class:`Scenario`."""
     if data is None:
@@ -1557,6 +1576,15 @@ def from_data(data: Any, source: str | None = None) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError(
             "a scenario must be a mapping of fields (got " + type(data).__name__ + ")", source=source
+        )
+    surrogate = _lone_surrogate(data)
+    if surrogate is not None:  # pydantic cannot even word its error about one in a span
+        loc, k, c = surrogate
+        raise ScenarioError(
+            f"has a lone surrogate ({_char_name(c)}) at character {k + 1}; write plain text",
+            source=source,
+            field=field_path(data, loc),
+            path=loc,
         )
     try:
         scenario = Scenario.model_validate(data)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from ...errors import ScenarioError
 from ...i18n import N_
@@ -248,7 +248,9 @@ def calendar_bytes(
     # The import creates a calendar folder named by X-WR-CALNAME: not for a single meeting,
     # and not for iTIP messages, which update meetings where they already are.
     if itip is None and len(keyed) != 1:
-        cal.add("x-wr-calname", param(name))
+        # as TEXT (RFC 5545 3.8.8.2): icalendar writes an X- property's str unescaped, and
+        # readers that unescape it (vobject, Apple, Google) cut the name at a comma
+        cal.add("x-wr-calname", vText(param(name)))
     cal.add_component(vtimezone(plan.timezone, _years(plan)))
     head = bytes(cal.to_ical(sorted=False))
     end = b"END:VCALENDAR\r\n"

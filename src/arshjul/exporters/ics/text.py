@@ -31,8 +31,12 @@ def clean(text: str) -> str:
 
 
 def param(text: str) -> str:
-    """A parameter value (CN): one line, no double quotes (Outlook reads no RFC 6868)."""
-    return one_line_text(text).replace('"', "'")
+    """A parameter value (CN): one line, no double quotes, carets or backslashes.  Outlook
+    (and vobject) read no RFC 6868, which icalendar writes: a ``"`` would become ``^'`` and
+    a ``^`` would show doubled, so they become an apostrophe and a modifier circumflex.
+    icalendar's reader takes a backslash in a parameter for an escape (a CN ending in one
+    swallows the parameters after it), so it becomes a fullwidth reverse solidus."""
+    return one_line_text(text).replace('"', "'").replace("^", "\u02c6").replace("\\", "\uff3c")
 
 
 def one_line_text(text: str) -> str:
