@@ -9,8 +9,8 @@ A planner (or a script, or a bad merge) edits plan.json.  What each command owes
 - a status arshjul never writes (``HACKED``) is bad input too: a report must not present a
   plan under a status no solver gave it (one line, exit 2, nothing written);
 - a well-formed plan that breaks the scenario's rules (a presenter that is no region) is
-  the checker's business: ``check`` exits 1 and prints its findings; ``report`` draws what the file says (a report is a picture of the
-  plan, not a verdict on it) and exits 0.
+  the checker's business: ``check`` exits 1 and prints its findings; ``report`` draws
+  what the file says (a report is a picture of the plan, not a verdict on it) and exits 0.
 """
 
 from __future__ import annotations
