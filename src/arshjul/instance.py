@@ -294,7 +294,7 @@ def build_instance(scenario: Scenario) -> Instance:
             for d in span.days(first, last):
                 away.setdefault((d - first).days, f"away {span.describe()}".strip())
         cannot_present: dict[int, str] = {}
-        for span in r.cannot_present:
+        for _, _, span in r.cannot_present_spans():
             for d in span.days(first, last):
                 cannot_present.setdefault((d - first).days, f"cannot present {span.describe()}".strip())
         # school holidays: staff take them, the region does not close — it cannot present,
