@@ -20,7 +20,7 @@ scenario: the caller gives bytes, the period and the time zone.
   its dates (DTEND is the day after the last);
 - recurring events (RRULE, RDATE, EXDATE, moved occurrences with RECURRENCE-ID) are expanded
   with the ``recurring-ical-events`` package, only inside the period, and at most
-  :data:`MAX_OCCURRENCES` of them.
+  :data:`MAX_OCCURRENCES` of them; a rule repeating every minute or second is refused.
 
 **A list** (.csv, or the first sheet of an .xlsx) has one span a row in its first column, in
 the scenario's span syntax (``2027-05-03``, ``2027-05-03..2027-05-14``, ``2027-W07``,
@@ -107,9 +107,9 @@ def _rows(rows: list[tuple[str, list[Any]]]) -> Iterator[Entry]:
 
 def read_csv(text: str) -> list[Entry]:
     """The rows of a list saved as CSV (``,``, ``;`` or tab between the columns)."""
-    first = next((line for line in text.splitlines() if line.strip() and not line.startswith("#")), "")
-    delimiter = next((d for d in (";", "\t", ",") if d in first), ",")
     lines = text.splitlines()
+    written = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    delimiter = next((d for d in (";", "\t", ",") if d in written), ",")
     reader = csv.reader(lines, delimiter=delimiter)
     rows = [(f"line {reader.line_num}", list(cells)) for cells in reader]
     return list(_rows(rows))
@@ -180,6 +180,19 @@ def _check_form(text: str) -> None:
         )
 
 
+def _check_rules(text: str) -> None:
+    """A rule repeating every minute or second is refused before it is expanded (three years
+    of it would be over a million events); arshjul reads days, so hourly is the finest."""
+    for n, line in _content_lines(text):
+        if line.upper().startswith(("RRULE:", "RRULE;")) and re.search(
+            r"FREQ=(SECONDLY|MINUTELY)", line, re.IGNORECASE
+        ):
+            raise ScenarioError(
+                "an event repeats every minute or second; export it as one event over the time it takes",
+                field=f"line {n}",
+            )
+
+
 def _uid_lines(text: str) -> dict[str, str]:
     """Where each event's UID is first written (``line 12``), for messages."""
     out: dict[str, str] = {}
@@ -235,20 +248,19 @@ def read_ics(text: str, first: dt.date, last: dt.date, timezone: str) -> list[En
     zone = ZoneInfo(timezone)
     uid_lines = _uid_lines(text)
     entries: list[Entry] = []
+    _check_rules(text)
     try:
-        occurrences = recurring_ical_events.of(cal).after(first - dt.timedelta(days=1))
-        for n, event in enumerate(occurrences):
-            if n >= MAX_OCCURRENCES:
-                raise ScenarioError(
-                    f"has more than {MAX_OCCURRENCES} events inside the period; export a shorter stretch",
-                    field="line 1",
-                )
+        occurrences = recurring_ical_events.of(cal).between(
+            first - dt.timedelta(days=1), last + dt.timedelta(days=2)
+        )
+        if len(occurrences) > MAX_OCCURRENCES:
+            raise ScenarioError(
+                f"has more than {MAX_OCCURRENCES} events inside the period; export a shorter stretch",
+                field="line 1",
+            )
+        for event in occurrences:
             days = _days_of(event, zone)
-            if days is None:
-                continue
-            if days[0] > last:
-                break
-            if days[1] < first or not counts(event):
+            if days is None or days[0] > last or days[1] < first or not counts(event):
                 continue
             where = uid_lines.get(str(event.get("UID", "")).strip(), "line 1")
             entries.append(Entry(where, note_of(event.get("SUMMARY", "")), first=days[0], last=days[1]))
