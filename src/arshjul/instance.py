@@ -184,6 +184,18 @@ class Instance:
     def date(self, day: int) -> dt.date:
         return self.period_start + dt.timedelta(days=day)
 
+    def region_days(self, code: str) -> list[str]:
+        """One line per day the region is away or cannot present, with why and where from
+        (``Tue 2027-03-02  away dalarna-busy.ics: "Regionfullmäktige" (2027-03-02)``); a
+        ``ScenarioError`` for a code the scenario has no region for."""
+        region = self.regions.get(code)
+        if region is None:
+            raise ScenarioError(
+                f"no region {code!r} in the scenario (its regions: {', '.join(self.regions)})",
+                field="--region",
+            )
+        return [f"{self.date(day):%a %Y-%m-%d}  {why}" for day, why in sorted(region.unavailable.items())]
+
     def day(self, date: dt.date) -> int:
         return (date - self.period_start).days
 
@@ -294,7 +306,7 @@ def build_instance(scenario: Scenario) -> Instance:
             for d in span.days(first, last):
                 away.setdefault((d - first).days, f"away {span.describe()}".strip())
         cannot_present: dict[int, str] = {}
-        for span in r.cannot_present:
+        for _, _, span in r.cannot_present_spans():
             for d in span.days(first, last):
                 cannot_present.setdefault((d - first).days, f"cannot present {span.describe()}".strip())
         # school holidays: staff take them, the region does not close — it cannot present,

@@ -31,6 +31,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationError,
     WithJsonSchema,
@@ -38,7 +39,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import swedish
+from . import availability, swedish
 from .errors import ScenarioError, ScenarioWarning
 from .extends import Origin, locate, merge, unmerged
 from .i18n import DEFAULT_LANGUAGE, Language
@@ -790,6 +791,23 @@ class S3Area(Strict):
     )
 
 
+def _availability_file(value: str) -> str:
+    if not value:
+        raise ValueError("give a file name, e.g. 'dalarna-busy.ics'")
+    if not value.lower().endswith(availability.SUFFIXES):
+        raise ValueError(
+            f"{value!r} is not a file arshjul reads for availability: give a calendar export (.ics) "
+            "or a list of dates (.csv or .xlsx)"
+        )
+    return value
+
+
+AvailabilityFile = Annotated[
+    str, StringConstraints(max_length=1000), AfterValidator(_one_line), AfterValidator(_availability_file)
+]
+"""A file a region keeps its availability in (.ics, .csv or .xlsx), relative to the scenario."""
+
+
 class Region(Strict):
     """One of the regions (RUA) taking part."""
 
@@ -838,6 +856,28 @@ class Region(Strict):
         description="The older name of `away` (the same meaning: not invited, not presenting).",
         examples=[["2027-06-28..2027-07-02"]],
     )
+    away_from: list[AvailabilityFile] = Field(
+        default_factory=list,
+        description=(
+            "Files the region already keeps that say when it is away, read as if their days were "
+            "in `away`; paths are relative to the scenario file.  A calendar export (.ics): every "
+            "event that blocks time (TRANSP OPAQUE, the default) takes the days it touches in the "
+            "scenario's timezone, recurring ones included; an event marked free (TRANSPARENT) "
+            "counts only when its summary says ledig, upptagen, borta, semester, away or busy; a "
+            "cancelled one never.  A list (.csv, or the first sheet of an .xlsx): one date, range "
+            "or week a row as in `away` (2027-05-03, 2027-05-03..2027-05-14, 2027-W07, W07), and "
+            "a note in the second column.  `arshjul calendar --region` shows each day with its file."
+        ),
+        examples=[["dalarna-busy.ics", "dalarna.csv"]],
+    )
+    cannot_present_from: list[AvailabilityFile] = Field(
+        default_factory=list,
+        description=(
+            "Files that say when the region cannot present but may listen, read as if their days "
+            "were in `cannot_present`; the same kinds of file and rules as `away_from`."
+        ),
+        examples=[["presentatorer-upptagna.ics", "vecka.xlsx"]],
+    )
     school_holidays: list[Span] | None = Field(
         default=None,
         description="The region's own school holidays, instead of the shipped sportlov, påsklov "
@@ -850,10 +890,24 @@ class Region(Strict):
         examples=[{"window_max": 2}],
     )
 
+    _read: dict[str, list[tuple[int, Span]]] = PrivateAttr(default_factory=dict)
+    """What ``away_from`` and ``cannot_present_from`` gave when the scenario was loaded:
+    field → (index of the file, span named by the file and its note)."""
+
     def away_spans(self) -> list[tuple[str, int, Span]]:
-        """Every away span, as (field, index, span): ``away`` first, then ``unavailable``."""
-        return [("away", k, span) for k, span in enumerate(self.away)] + [
-            ("unavailable", k, span) for k, span in enumerate(self.unavailable)
+        """Every away span, as (field, index, span): ``away`` first, then ``unavailable``,
+        then the days read from the files of ``away_from`` (index: the file's)."""
+        return (
+            [("away", k, span) for k, span in enumerate(self.away)]
+            + [("unavailable", k, span) for k, span in enumerate(self.unavailable)]
+            + [("away_from", k, span) for k, span in self._read.get("away_from", [])]
+        )
+
+    def cannot_present_spans(self) -> list[tuple[str, int, Span]]:
+        """Every cannot-present span (school holidays apart): ``cannot_present``, then the
+        days read from the files of ``cannot_present_from``."""
+        return [("cannot_present", k, span) for k, span in enumerate(self.cannot_present)] + [
+            ("cannot_present_from", k, span) for k, span in self._read.get("cannot_present_from", [])
         ]
 
 
@@ -1738,15 +1792,98 @@ def read_text(path: Path) -> str:
 
 
 def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (an ``extends:`` chain is merged first)."""
+    """Read and validate a scenario file (an ``extends:`` chain is merged first), and the
+    files its regions keep their availability in (:func:`read_availability`)."""
     p = Path(path)
     if p.suffix.lower() == ".xlsx":  # the planning workbook; errors name sheet and cell
-        return read_workbook(p, MAX_FILE_BYTES).validated(from_data)
+        return read_availability(read_workbook(p, MAX_FILE_BYTES).validated(from_data), p)
     data = parse_yaml(read_text(p), str(p))
     # `extends: other.yaml` never reaches pydantic: the chain is merged first (arshjul.extends)
     if isinstance(data, dict) and "extends" in data:
-        return from_merged(*resolve(p, data))
-    return from_data(data, str(p))
+        return read_availability(from_merged(*resolve(p, data)), p)
+    return read_availability(from_data(data, str(p)), p)
+
+
+# -- availability files: what the regions already keep -------------------------------------------
+
+MAX_LABEL = 100
+"""Longest file name kept in the name of a span read from it (the rest is cut)."""
+
+
+def _label(ref: str, note: str) -> str:
+    name = ref if len(ref) <= MAX_LABEL else f"…{ref[-(MAX_LABEL - 1) :]}"
+    return f'{name}: "{note}"' if note else name
+
+
+def _file_spans(ref: str, path: Path, sc: Scenario) -> list[Span]:
+    """The spans one availability file gives, each named by the file and its note; a
+    problem is a ``ScenarioError`` whose problem names the file (and line)."""
+    shown = _path_shown(ref)
+    try:
+        raw = _read_capped(path, shown)
+        text: str | None = None
+        if not ref.lower().endswith(".xlsx"):
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                raise ScenarioError(
+                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", field=f"line {line}"
+                ) from None
+        entries = availability.read_entries(raw, text, shown, sc.period.start, sc.period.end, sc.timezone)
+    except ScenarioError as err:
+        where = [p for p in (err.field,) if p]
+        raise ScenarioError(": ".join([shown, *where, err.problem])) from None
+    spans: list[Span] = []
+    for entry in entries:
+        label = _label(ref, entry.note)
+        try:
+            if entry.text is not None:
+                span = Span.model_validate(entry.text)
+                span.name = label
+            else:
+                span = Span.model_validate({"name": label, "from": entry.first, "to": entry.last})
+        except ValidationError as exc:
+            problem = _message(dict(exc.errors()[0]))
+            raise ScenarioError(f"{shown}: {entry.where}: {problem}") from None
+        spans.append(span)
+    return spans
+
+
+def read_availability(sc: Scenario, path: str | Path) -> Scenario:
+    """``sc`` with the files of each region's ``away_from`` and ``cannot_present_from`` read
+    (paths relative to the scenario file ``path``) into spans named by the file and the
+    note they came with (``dalarna-busy.ics: "Regionfullmäktige"``).  A file that cannot
+    be read is one ``ScenarioError`` naming the scenario, the field, the file and its line."""
+    base = Path(path).parent
+    for region in sc.regions:
+        read: dict[str, list[tuple[int, Span]]] = {}
+        for name in ("away_from", "cannot_present_from"):
+            for k, ref in enumerate(getattr(region, name)):
+                try:
+                    spans = _file_spans(ref, base / ref, sc)
+                except ScenarioError as err:
+                    raise ScenarioError(
+                        err.problem, source=str(path), field=f"regions[{region.code}].{name}[{k}]"
+                    ) from None
+                read.setdefault(name, []).extend((k, span) for span in spans)
+        region._read = read
+    return sc
+
+
+def keep_availability(source: Scenario, copy: Scenario) -> Scenario:
+    """``copy`` (validated again from ``source``'s data, e.g. a variant) with the spans
+    ``source`` read from availability files, for each region that names the same files."""
+    by_code = {r.code: r for r in source.regions}
+    for region in copy.regions:
+        was = by_code.get(region.code)
+        if (
+            was is not None
+            and was.away_from == region.away_from
+            and was.cannot_present_from == region.cannot_present_from
+        ):
+            region._read = dict(was._read)
+    return copy
 
 
 # -- extends: chains ----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from typing import Any
 
 from .errors import ScenarioError
 from .extends import Origin, locate, merge, parse_field
-from .scenario import Scenario, field_path, from_data, resolve
+from .scenario import Scenario, field_path, from_data, keep_availability, resolve
 from .scenario import from_merged as validate
 
 
@@ -210,13 +210,15 @@ def variant(
         except ScenarioError as err:
             raise ScenarioError(err.problem, source="change", field=err.field or path) from None
     try:
-        return from_data(data)
+        changed = from_data(data)
     except ScenarioError as err:
         culprit = next((p for p in all_changes if err.field and _touches(p, err.field, data)), None)
         where = field_path(data, parse_field(err.field)) if err.field else None
         if culprit is None:
             raise ScenarioError(err.problem, source="variant", field=where) from None
         raise ScenarioError(err.problem, source=f"change '{culprit}'", field=where) from None
+    # the days a region's availability files gave stay with it (they are read at load)
+    return keep_availability(base, changed) if isinstance(base, Scenario) else changed
 
 
 def _touches(change: str, field: str, data: Any) -> bool:

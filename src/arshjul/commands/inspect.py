@@ -196,7 +196,8 @@ def schema() -> None:
 @click.command()
 @click.argument("scenario", required=False)  # read_text refuses folders, pipes, NUL in one line
 @click.option("--closed-only", is_flag=True, help="List only closed days and slots.")
-def calendar(scenario: str | None, closed_only: bool) -> None:
+@click.option("--region", default=None, help="List only the days this region is away or cannot present.")
+def calendar(scenario: str | None, closed_only: bool, region: str | None) -> None:
     """Show which days and slots of the period are open, and why the others are closed.
 
     \b
@@ -205,6 +206,12 @@ def calendar(scenario: str | None, closed_only: bool) -> None:
     """
     sc, source = _load(scenario)
     inst = instance_of(sc, source)
+    if region is not None:  # each day the region is out, and the file or field that says so
+        try:
+            click.echo("\n".join(inst.region_days(region)) or f"{region}: no days away")
+        except ScenarioError as err:
+            _fail_input(err.located(source))
+        return
     per_day = len(inst.slots) // inst.n_days
     open_days = 0
     for day in range(inst.n_days):

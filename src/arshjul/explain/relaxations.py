@@ -26,7 +26,7 @@ from ..greedy import greedy_assignment
 from ..instance import Instance, build_instance
 from ..options import SolveStatus
 from ..realize import to_plan
-from ..scenario import WEEKDAYS, Scenario
+from ..scenario import WEEKDAYS, Scenario, keep_availability
 from ..variants import REMOVE, variant
 from .words import ConflictItem, _Where
 
@@ -66,7 +66,7 @@ def scenario_data(sc: Scenario) -> dict[str, Any]:
 def apply_changes(sc: Scenario, changes: Changes) -> Scenario:
     """A validated copy of ``sc`` with ``changes`` applied (a ``ScenarioError`` when they
     do not fit)."""
-    return variant(scenario_data(sc), changes)
+    return keep_availability(sc, variant(scenario_data(sc), changes))
 
 
 class _Verifier:
@@ -102,7 +102,7 @@ class _Verifier:
     def edited(self, changes: Changes) -> Scenario | None:
         """The scenario with ``changes`` applied, or ``None`` when they do not validate."""
         try:
-            return variant(self.data, changes)
+            return keep_availability(self.sc, variant(self.data, changes))
         except ScenarioError:
             return None
 

@@ -227,6 +227,20 @@ REGION_COLUMNS = (
         help="standard: länets skollov; egna: regionens rader 'skollov' på Tillgänglighet.",
         choices=SCHOOL,
     ),
+    Col(
+        "Borta enligt filer",
+        "away_from",
+        "list",
+        30,
+        help="Regionens egna filer (.ics, .csv, .xlsx) bredvid arbetsboken, kommaseparerade.",
+    ),
+    Col(
+        "Kan inte presentera enligt filer",
+        "cannot_present_from",
+        "list",
+        30,
+        help="Filer med dagar då regionen inte kan presentera men lyssnar.",
+    ),
 )
 
 S3_COLUMNS = (

@@ -118,6 +118,16 @@ def read_workbook(path: Path, max_bytes: int) -> Book:
         raw = path.read_bytes()
     except OSError as exc:
         raise fail(f"cannot read: {exc.strerror}") from None
+    return _Reader(source, workbook_sheets(raw, source)).book()
+
+
+def workbook_sheets(raw: bytes, source: str) -> dict[str, list[list[Any]]]:
+    """Every sheet of the .xlsx in ``raw``, row by row, within the size bounds (a zip that
+    unpacks to more than ``MAX_UNPACKED_BYTES`` is refused unread)."""
+
+    def fail(problem: str) -> ScenarioError:
+        return ScenarioError(problem, source=source)
+
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise fail(
             "is an old-format (.xls) or password-protected workbook; save it in Excel as an "
@@ -153,7 +163,7 @@ def read_workbook(path: Path, max_bytes: int) -> Book:
         raise fail(
             f"cannot be read as an Excel workbook ({type(exc).__name__}{': ' + detail if detail else ''})"
         ) from None
-    return _Reader(source, sheets).book()
+    return sheets
 
 
 def _grid(source: str, name: str, ws: Any) -> list[list[Any]]:

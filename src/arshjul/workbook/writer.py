@@ -72,7 +72,15 @@ def build(sc: Scenario) -> Workbook:
         L.REGIONS,
         L.REGION_COLUMNS,
         [
-            [r.code, r.name, r.county, r.contact, "standard" if r.school_holidays is None else "egna"]
+            [
+                r.code,
+                r.name,
+                r.county,
+                r.contact,
+                "standard" if r.school_holidays is None else "egna",
+                _joined(r.away_from),
+                _joined(r.cannot_present_from),
+            ]
             for r in sc.regions
         ],
     )
