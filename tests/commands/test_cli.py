@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
+import arshjul
 from arshjul.cli import every_command, main
 from arshjul.plan import Plan
 from conftest import base, merge
@@ -170,3 +171,20 @@ def test_every_solving_command_takes_the_one_option_block() -> None:
         assert names == wanted + (["log"] if name == "plan" else []), name
     sweep = {p.name: p.default for p in every_command()["sweep"].params}
     assert sweep["time_limit"] == 10.0  # a sweep gives each variant less time by default
+
+
+def test_closed_only_lists_only_what_is_closed_and_counts_read_as_english() -> None:
+    # the bundled year: its weekdays are open (some with an afternoon closed before a
+    # holiday), its weekends and holidays closed; --closed-only names no open slot at all
+    sweden = str(arshjul.bundled("sweden-2027"))
+    cal = CliRunner().invoke(main, ["calendar", sweden, "--closed-only"])
+    assert cal.exit_code == 0
+    lines = cal.output.strip().splitlines()
+    assert all("open:" not in line for line in lines[:-1]), [line for line in lines if "open:" in line][:3]
+    assert any(line.startswith("Wed 2027-01-06  closed:") for line in lines)  # trettondedag jul
+    assert any("closed: afternoon" in line for line in lines)  # a half day before a holiday
+    full = CliRunner().invoke(main, ["calendar", sweden])
+    assert "open: morning, afternoon" in full.output
+    valid = CliRunner().invoke(main, ["validate", sweden])
+    assert valid.exit_code == 0
+    assert "1 host," in valid.output and "1 hosts" not in valid.output

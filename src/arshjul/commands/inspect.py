@@ -36,6 +36,11 @@ from . import load_scenario as _load
 from . import read_plan as _read_plan
 
 
+def _count(n: int, word: str) -> str:
+    """``1 host``, ``2 hosts``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 @click.command()
 @click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
 def validate(scenario: str) -> None:
@@ -53,11 +58,16 @@ def validate(scenario: str) -> None:
     inst = instance_of(sc, source)
     for err in counting.problems(sc, inst)[:1]:
         _fail_input(err.located(source))
-    dialogs = len(inst.dialogs())
-    click.echo(
-        f"{source}: valid — {len(inst.regions)} regions, {len(inst.hosts)} hosts, "
-        f"{len(inst.themes)} themes, {len(inst.sessions)} sessions ({dialogs} dialogs)"
+    counts = ", ".join(
+        _count(n, word)
+        for n, word in [
+            (len(inst.regions), "region"),
+            (len(inst.hosts), "host"),
+            (len(inst.themes), "theme"),
+            (len(inst.sessions), "session"),
+        ]
     )
+    click.echo(f"{source}: valid — {counts} ({_count(len(inst.dialogs()), 'dialog')})")
     for advice in advice_mod.warnings(sc):
         click.echo(f"warning: {source}: {advice}")
 
@@ -233,10 +243,12 @@ def calendar(scenario: str | None, closed_only: bool, region: str | None) -> Non
         ]
         open_slots = [t.slot for t in slots if t.index not in inst.closed_slots]
         open_days += 1
-        if shut:
+        if shut and closed_only:  # only what is closed: the slots, not the day's open ones
+            click.echo(f"{date:%a %Y-%m-%d}  closed: {', '.join(shut)}")
+        elif shut:
             click.echo(
                 f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}; closed: {', '.join(shut)}{away_text}"
             )
-        elif not closed_only or away_text:
+        elif not closed_only:
             click.echo(f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}{away_text}")
     click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")
