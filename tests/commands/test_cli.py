@@ -188,3 +188,28 @@ def test_closed_only_lists_only_what_is_closed_and_counts_read_as_english() -> N
     valid = CliRunner().invoke(main, ["validate", sweden])
     assert valid.exit_code == 0
     assert "1 host," in valid.output and "1 hosts" not in valid.output
+
+
+def test_the_plan_table_names_a_group_by_its_name(tmp_path: Path) -> None:
+    # one presenter slot, both members interested: the group "Duo" takes it (as in
+    # test_rules.test_joint_group_presents_in_one_slot); the table says "Duo", not "duo"
+    data = merge(
+        base(),
+        **{
+            "weights.match": 10,
+            "groups": [{"id": "duo", "name": "Duo", "members": ["SE-E", "SE-M"]}],
+            "hosts": [
+                {
+                    "id": "vinnova",
+                    "name": "Vinnova",
+                    "themes": [
+                        {"id": "halsa", "name": "Hälsa", "max_presenters": 1, "interested": ["SE-E", "SE-M"]}
+                    ],
+                }
+            ],
+        },
+    )
+    result = CliRunner().invoke(main, ["plan", str(write(tmp_path, data)), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "Hälsa" in line)
+    assert row.rstrip().endswith("Duo")

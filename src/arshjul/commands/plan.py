@@ -85,7 +85,8 @@ def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
     date, time, kind, session, presenters = _("date"), _("time"), _("kind"), _("session"), _("presenters")
     echo(f"{date:<15} {time:<11} {kind:<9} {session:<46} {presenters}")
     for s in plan.sessions:
-        pres = ", ".join(p.presenter for p in s.presentations)
+        # a region by its code, a group (whose id says little) by its name
+        pres = ", ".join(p.presenter if len(p.regions) == 1 else p.name for p in s.presentations)
         title = s.title if len(s.title) <= 45 else s.title[:44] + "…"
         echo(f"{cli_day(s.date):<15} {s.start:%H:%M}–{s.end:%H:%M} {s.kind:<9} {title:<46} {pres}".rstrip())
     echo("")
