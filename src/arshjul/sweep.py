@@ -372,6 +372,23 @@ def sweep(
         )
         for i, v in enumerate(variants)
     ]
+    # reach the cluster before any file is touched: a bad address leaves results.csv as it was
+    if not isinstance(cluster, str):
+        return _sweep(tasks, out_dir, jobs, cluster, progress)
+    client = connect(cluster)
+    try:
+        return _sweep(tasks, out_dir, jobs, client, progress)
+    finally:
+        client.close()
+
+
+def _sweep(
+    tasks: Sequence[Task],
+    out_dir: Path,
+    jobs: int | None,
+    client: Any,
+    progress: Callable[[dict[str, Any], int, int], None] | None,
+) -> SweepResult:
     results = Results(out_dir)
     done = 0
     interrupted = False
@@ -384,8 +401,8 @@ def sweep(
             progress(row, done, len(tasks))
 
     try:
-        if cluster is not None:
-            _run_cluster(tasks, cluster, finished)
+        if client is not None:
+            _run_cluster(tasks, client, finished)
         else:
             _run_local(tasks, jobs or os.cpu_count() or 1, finished)
     except KeyboardInterrupt:
@@ -425,39 +442,43 @@ def _run_local(tasks: Sequence[Task], jobs: int, finished: Callable[[dict[str, A
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_cluster(
-    tasks: Sequence[Task], cluster: str | Any, finished: Callable[[dict[str, Any]], None]
-) -> None:
-    """Submit every task to a Dask distributed cluster and collect rows as they finish."""
+CONNECT_TIMEOUT = "30s"
+"""How long to try reaching a scheduler before saying it cannot be reached."""
+
+
+def connect(address: str) -> Any:
+    """A Dask distributed client for a scheduler address (``OSError`` when it cannot be
+    reached; the caller closes it)."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:  # pragma: no cover - depends on the optional extra
         raise ScenarioError(
             "running on a cluster needs Dask distributed: pip install 'arshjul[cluster]'",
             field="--cluster",
         ) from None
-    own = isinstance(cluster, str)
-    client: Any = Client(cluster, timeout="30s") if own else cluster
+    return Client(address, timeout=CONNECT_TIMEOUT)
+
+
+def _run_cluster(tasks: Sequence[Task], client: Any, finished: Callable[[dict[str, Any]], None]) -> None:
+    """Submit every task to a Dask distributed cluster and collect rows as they finish."""
+    from distributed import as_completed  # the optional extra, there once connect() worked
+
+    futures = {}
+    token = f"{os.getpid()}-{time.time_ns()}"
+    for t in tasks:
+        fut = client.submit(run_task, t, pure=False, key=f"arshjul-sweep-{token}-{t.index}")
+        futures[fut.key] = (fut, t)
     try:
-        futures = {}
-        token = f"{os.getpid()}-{time.time_ns()}"
-        for t in tasks:
-            fut = client.submit(run_task, t, pure=False, key=f"arshjul-sweep-{token}-{t.index}")
-            futures[fut.key] = (fut, t)
-        try:
-            for fut in as_completed([f for f, _ in futures.values()]):
-                task = futures[fut.key][1]
-                try:
-                    row = fut.result()
-                except Exception as exc:  # a lost worker or a pickling problem
-                    row = _failure(task, exc)
-                finished(row)
-        except BaseException:
-            client.cancel([f for f, _ in futures.values()])
-            raise
-    finally:
-        if own:
-            client.close()
+        for fut in as_completed([f for f, _ in futures.values()]):
+            task = futures[fut.key][1]
+            try:
+                row = fut.result()
+            except Exception as exc:  # a lost worker or a pickling problem
+                row = _failure(task, exc)
+            finished(row)
+    except BaseException:
+        client.cancel([f for f, _ in futures.values()])
+        raise
 
 
 def comparable(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from arshjul import sweep as sweep_module
 from arshjul.commands.variants import sweep as sweep_command
 from arshjul.errors import ScenarioError
 from arshjul.sweep import (
@@ -158,3 +159,54 @@ def test_a_first_plan_sweep_answers_whether_each_variant_has_a_plan(tmp_path: Pa
     result = sweep(tiny(), variants, tmp_path, time_limit=5, jobs=1, preset="first-plan")
     statuses = {row["variant"]: row["status"] for row in result.rows}
     assert statuses == {"limits.window_max=0": "INFEASIBLE", "limits.window_max=3": "FEASIBLE"}
+
+
+def _run(tmp_path: Path, *args: str) -> Any:
+    scenario = tmp_path / "base.yaml"
+    scenario.write_text(yaml.safe_dump(tiny()), encoding="utf-8")
+    return CliRunner().invoke(sweep_command, [str(scenario), *args, "--jobs", "1", "--time-limit", "5"])
+
+
+def test_a_sweep_of_only_bad_variants_is_bad_input(tmp_path: Path) -> None:
+    result = _run(tmp_path, "--vary", "limits.window_max=-1,-2", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines()[-1].startswith("error: every variant is bad input; the first:")
+
+
+def test_a_huge_sweep_needs_yes_and_nothing_is_written(tmp_path: Path) -> None:
+    values = ",".join(str(v) for v in range(1, 34))  # 33 × 33 = 1,089 variants
+    out = tmp_path / "out"
+    result = _run(
+        tmp_path,
+        "--vary",
+        f"limits.window_max={values}",
+        "--vary",
+        f"limits.daily_max={values}",
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: --vary/--variants: 1089 variants would be solved (more than 1,000); add --yes to run them all"
+    )
+    assert not out.exists()
+
+
+def test_a_results_folder_that_cannot_be_written_does_not_blame_a_cluster(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = _run(tmp_path, "--vary", "limits.window_max=3", "-o", str(blocker / "out"))
+    assert result.exit_code == 2
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"error: {blocker / 'out'}: cannot write the results") and "cluster" not in line
+
+
+def test_an_unreachable_cluster_leaves_the_results_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sweep_module, "CONNECT_TIMEOUT", "1s")
+    (tmp_path / "results.csv").write_text("kept\n", encoding="utf-8")
+    variants = grid([parse_vary("limits.window_max=3")])
+    with pytest.raises(OSError):
+        sweep(tiny(), variants, tmp_path, time_limit=5, cluster="tcp://127.0.0.1:1")
+    assert (tmp_path / "results.csv").read_text(encoding="utf-8") == "kept\n"

@@ -29,6 +29,7 @@ from ..replan import replan as run_replan
 from ..replan_report import conflict_lines, report_data, report_lines
 from ..variants import resolve, validate
 from . import (
+    EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
     EXIT_NO_PLAN,
     last_year_option,
@@ -55,6 +56,10 @@ def _read_plan(path: str | None) -> Plan | None:
 
 # -- compare ---------------------------------------------------------------------------------------
 
+
+
+MANY_VARIANTS = 1000
+"""A sweep larger than this needs ``--yes``: 10,000 variants can run for days."""
 
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True)  # read_text refuses folders, pipes, NUL in one line
@@ -140,6 +145,7 @@ def compare(
     metavar="ADDRESS",
     help="Run on an existing Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.",
 )
+@click.option("--yes", is_flag=True, help=f"Run more than {MANY_VARIANTS:,} variants without asking.")
 @solve_options(time_limit=sw.DEFAULT_OPTIONS.time_limit, per="variant")
 @last_year_option
 def sweep(
@@ -149,6 +155,7 @@ def sweep(
     output: str | None,
     jobs: int | None,
     cluster: str | None,
+    yes: bool,
     options: SolveOptions,
     last_year: str | None,
     same_month_weight: int,
@@ -182,6 +189,14 @@ def sweep(
         _fail_input(err)
     previous = _read_plan(last_year)
     out = Path(output) if output else Path("out") / f"sweep-{sc.id}"
+    if len(variants) > MANY_VARIANTS and not yes:
+        _fail_input(
+            ScenarioError(
+                f"{len(variants)} variants would be solved (more than {MANY_VARIANTS:,}); "
+                "add --yes to run them all",
+                field="--vary/--variants",
+            )
+        )
     where = f"cluster {cluster}" if cluster else f"{jobs or 'all'} local process(es)"
     click.echo(
         f"Sweeping {len(variants)} variant(s) of '{sc.name}' on {where}, {options.time_limit:g} s each",
@@ -211,8 +226,10 @@ def sweep(
         )
     except ScenarioError as err:
         _fail_input(err)
-    except OSError as err:  # an unreachable scheduler
-        _fail_input(ScenarioError(f"cannot reach the cluster: {err}", field="--cluster"))
+    except OSError as err:  # an unreachable scheduler, or the results folder
+        if cluster:
+            _fail_input(ScenarioError(f"cannot reach the cluster: {err}", field="--cluster"))
+        _fail_input(ScenarioError(f"cannot write the results: {err.strerror or err}", source=str(out)))
     counts: dict[str, int] = {}
     for row in result.rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
@@ -222,6 +239,9 @@ def sweep(
     if result.interrupted:
         click.echo("Interrupted: the files hold the variants that finished.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    if result.rows and all(row["status"] == sw.BAD_INPUT for row in result.rows):
+        click.echo(f"error: every variant is bad input; the first: {result.rows[0]['message']}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 # -- replan -------------------------------------------------------------------------------
