@@ -16,6 +16,9 @@ from arshjul.plan import Plan
 from arshjul.scenario import Scenario, from_data
 
 sys.path.insert(0, str(Path(__file__).parent))
+# tests share helpers across the folders that mirror the package (test file names are unique)
+for _folder in sorted(p for p in Path(__file__).parent.iterdir() if p.is_dir() and p.name != "bad"):
+    sys.path.insert(1, str(_folder))
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -103,7 +103,7 @@ def test_region_changes_become_proposals_the_planner_applies(tmp_path: Path) -> 
     )
     assert r.status_code == 200 and "Applied 2 changes" in r.text
     text = (w.ws.root / "scenario.yaml").read_text(encoding="utf-8")
-    assert "2027-W18" in text and "# Days this region cannot take part at all." in text  # comments kept
+    assert "2027-W18" in text and "# Days this region cannot take part at all" in text  # comments kept
     sc, _ = w.ws.scenario()
     assert lib.interest_by_theme(sc)["rymd"][w.a] == 60
     assert w.ws.current_id() == before_plan  # the plan already sent is not touched

@@ -28,86 +28,26 @@ in :mod:`arshjul.web.jobs`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import jobs, planner, regions, views
 from . import library as lib
-from .security import CSRF_SCOPE_KEY, Access, Guard, RegionAccess
+from .pages import DEFAULT_TIME_LIMIT, ENV, HERE, MAX_TIME_LIMIT, State, not_found, page, problem, state_of
+from .security import Access, Guard, RegionAccess
 from .strings import text
 from .workspace import REGION_CODE, SESSION_ID, Workspace
 
-HERE = Path(__file__).parent
-DEFAULT_TIME_LIMIT = 30.0
-MAX_TIME_LIMIT = 3600.0
-
-
-@dataclass
-class State:
-    """What the app holds besides the workspace folder: pictures and move options of
-    plans already seen (plans never change, so these never go stale)."""
-
-    ws: Workspace
-    time_limit: float = DEFAULT_TIME_LIMIT
-    cache: OrderedDict[tuple[str, ...], Any] = field(default_factory=OrderedDict)
-
-    def cached(self, key: tuple[str, ...], make: Any) -> Any:
-        if key in self.cache:
-            self.cache.move_to_end(key)
-            return self.cache[key]
-        value = make()
-        self.cache[key] = value
-        while len(self.cache) > 64:
-            self.cache.popitem(last=False)
-        return value
-
-
-_env = Environment(
-    loader=FileSystemLoader(HERE / "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.globals["_"] = text
-_env.globals["plan_label"] = views.plan_label
-
-
-def _state(request: Request) -> State:
-    state: State = request.app.state.arshjul
-    return state
-
-
-def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    st = _state(request)
-    current = st.ws.current_id()
-    context.setdefault("current_info", st.ws.info(current) if current else None)
-    html = _env.get_template(name).render(
-        csrf=request.scope.get(CSRF_SCOPE_KEY, ""),
-        root=str(st.ws.root),
-        nav=name.removesuffix(".html"),
-        **context,
-    )
-    return HTMLResponse(html, status_code=status)
-
-
-def problem(request: Request, message: str, status: int = 400) -> HTMLResponse:
-    return page(request, "message.html", status=status, message=message)
-
-
-def not_found(request: Request) -> HTMLResponse:
-    return problem(request, text("not_found"), 404)
+_state = state_of  # the app's State of a request (pages.py holds the shared page helpers)
 
 
 def _current(st: State) -> tuple[str, lib.Plan] | None:
@@ -542,7 +482,7 @@ def create_app(
     app = Starlette(routes=routes)
     app.state.arshjul = State(ws, time_limit=time_limit)
     app.state.store = store
-    app.state.env = _env
+    app.state.env = ENV
     app.state.page = page
     app.state.homework_days = homework_days
     return Guard(app, access, RegionAccess(store, access.cookie.replace("_session_", "_region_")))

@@ -38,9 +38,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from . import app as base
-from . import edits, jobs
+from . import edits, jobs, views
 from . import library as lib
+from . import pages as base
 from .strings import text
 from .workspace import PLAN_ID, REGION_CODE, SESSION_ID, Workspace
 
@@ -70,14 +70,14 @@ def _why_job(ws: Workspace) -> jobs.Job | None:
 
 
 def why_page(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     job = _why_job(st.ws)
     stale = job is not None and job.state == "done" and job.digest != edits.digest(st.ws)
     return base.page(request, "why.html", job=job, conflict=job.conflict if job else None, stale=stale)
 
 
 async def why_ask(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     try:
         await run_in_threadpool(lambda: jobs.start_why(st.ws, edits.digest(st.ws)))
     except jobs.AlreadyRunning:
@@ -86,7 +86,7 @@ async def why_ask(request: Request) -> Response:
 
 
 async def why_apply(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     form = await request.form()
     job = _why_job(st.ws)
     raw = str(form.get("fix", ""))
@@ -159,7 +159,7 @@ def _scenario_context(ws: Workspace) -> dict[str, Any]:
 
 
 def scenario_page(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     return base.page(request, "scenario.html", **_scenario_context(st.ws))
 
 
@@ -197,7 +197,7 @@ async def _save(
 
 
 async def edit_limits(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     form = await request.form()
     changes: list[tuple[str, Any]] = []
     for name in LIMIT_FIELDS:
@@ -218,7 +218,7 @@ async def edit_limits(request: Request) -> Response:
 
 
 async def edit_region(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     code = request.path_params["code"]
     doc = edits.tree(st.ws)
     item = _region_items(doc).get(code)
@@ -254,7 +254,7 @@ async def edit_region(request: Request) -> Response:
 
 
 async def edit_theme(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     theme = request.path_params["theme"]
     found = _theme_paths(edits.tree(st.ws)).get(theme) if SESSION_ID.match(theme) else None
     if found is None:
@@ -280,7 +280,7 @@ async def edit_theme(request: Request) -> Response:
 
 
 async def undo(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     await run_in_threadpool(edits.undo, st.ws)
     return RedirectResponse("/scenario", 303)
 
@@ -289,7 +289,7 @@ async def undo(request: Request) -> Response:
 
 
 def compare_page(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     plans = list(reversed(st.ws.plans()))
     a, b = request.query_params.get("a", ""), request.query_params.get("b", "")
     context: dict[str, Any] = {"plans": plans, "a": a, "b": b, "rows": None, "columns": []}
@@ -300,7 +300,7 @@ def compare_page(request: Request) -> Response:
             chosen = [(pid, st.ws.info(pid), st.ws.plan(pid)) for pid in (a, b)]
         except KeyError:
             return base.not_found(request)
-        named = [(base.views.plan_label(info.created, info.status), plan) for _, info, plan in chosen]
+        named = [(views.plan_label(info.created, info.status), plan) for _, info, plan in chosen]
         context["rows"] = st.cached(("compare", a, b), lambda: lib.compare_rows(named))
         context["columns"] = [
             (pid, label, Markup(st.cached(("wheel", pid), lambda p=plan: lib.wheel(p))))
@@ -340,7 +340,7 @@ def _out_bytes(ws: Workspace, pid: str, name: str) -> bytes | None:
 
 
 async def out(request: Request) -> Response:
-    st = base._state(request)
+    st = base.state_of(request)
     name = request.path_params["file"]
     pid = st.ws.current_id()
     if pid is None or not OUT_FILE.match(name):
