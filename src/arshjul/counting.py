@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .errors import ScenarioError
+from .i18n import plural as _plural
 from .instance import Instance, SessionSpec, build_instance
 from .scenario import Scenario, Theme, field_path
 
@@ -72,9 +73,6 @@ def _span(inst: Instance, days: list[int]) -> str:
     first, last = inst.date(days[0]), inst.date(days[-1])
     return f"{first}" if first == last else f"{first}..{last}"
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _dialogs_by_theme(s: Scenario, inst: Instance) -> list[tuple[FieldPath, Theme, list[SessionSpec]]]:

@@ -179,6 +179,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_cli).ngettext(singular, plural, n)
 
 
+def plural(n: int, word: str) -> str:
+    """``1 host``, ``2 hosts``: a count in the English messages that are not (yet) in the
+    catalogues (explanations, validate, counting checks)."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def cli_day(day: dt.date) -> str:
     """A date in the command line's tables: ``tis 2027-02-23`` / ``Tue 2027-02-23``."""
     return f"{format_date(day, format='EEE', locale=_cli).rstrip('.')} {day:%Y-%m-%d}"
@@ -200,6 +206,7 @@ __all__ = [
     "every_translation",
     "language_from_env",
     "ngettext",
+    "plural",
     "set_cli_language",
     "translations",
 ]

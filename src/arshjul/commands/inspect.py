@@ -23,6 +23,7 @@ from ..errors import ScenarioError, ScenarioWarning
 from ..exporters.report import ChromiumMissing, write_report
 from ..fileio import OWN, OutputFolderError, staged
 from ..i18n import _
+from ..i18n import plural as _count
 from . import (
     EXIT_BAD_INPUT,
     EXIT_NO_PLAN,
@@ -34,11 +35,6 @@ from . import (
 from . import fail_input as _fail_input
 from . import load_scenario as _load
 from . import read_plan as _read_plan
-
-
-def _count(n: int, word: str) -> str:
-    """``1 host``, ``2 hosts``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @click.command()

@@ -20,6 +20,7 @@ import yaml
 
 from ..errors import ScenarioError
 from ..fileio import write_atomic
+from ..i18n import plural
 from ..scenario import Scenario
 from ..workbook.writer import workbook_bytes
 from . import fail_input, load_scenario
@@ -78,8 +79,9 @@ def new(path: str, origin: str | None, force: bool) -> None:
         fail_input(err.located(source))
     _write(target, data)
     click.echo(
-        f"Wrote {target} from {source}: {len(sc.regions)} regions, {len(sc.hosts)} hosts, "
-        f"{sum(1 for _ in sc.themes())} themes.  Edit it, then: arshjul validate {target}"
+        f"Wrote {target} from {source}: {plural(len(sc.regions), 'region')}, "
+        f"{plural(len(sc.hosts), 'host')}, {plural(sum(1 for _ in sc.themes()), 'theme')}.  "
+        f"Edit it, then: arshjul validate {target}"
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import rules
 from ..check import Violation
+from ..i18n import plural as _plural
 from ..instance import Instance, RuleKey, SessionSpec
 from ..scenario import Scenario
 
@@ -31,9 +32,6 @@ CALENDAR_GROUPS = (
 
 rule_text = rules.rule_text
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _listed(items: Sequence[str], limit: int = 6) -> str:
