@@ -110,6 +110,11 @@ MESSAGES: dict[str, str] = {
     "bound_gap": W_("bound {bound}, gap {gap} %"),
     "status": W_("Status"),
     "plan_status_edited": W_("moved by hand; every rule holds"),
+    # TRANSLATORS: a plan's status as its label ends ("Mon 1 Feb 2027 09:15:00 · optimal")
+    "status_optimal": W_("optimal"),
+    "status_feasible": W_("feasible"),
+    "status_edited": W_("edited"),
+    "status_broken": W_("broken"),
     "plan_status_broken": W_("moved by hand, saved breaking {n} rule(s)"),
     "no_plan_yet": W_("This workspace has no plan yet."),
     "scenario_summary": W_("Scenario '{name}': {sessions} sessions, {regions} regions, {start} to {end}."),
@@ -411,6 +416,13 @@ def text(key: str, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def plan_status(status: str) -> str:
+    """A plan's status word (``optimal``, ``feasible``, ``edited``, ``broken``) in the page's
+    language; an unknown one as it is."""
+    key = f"status_{status}"
+    return text(key) if key in MESSAGES else status
+
+
 def kind_label(kind: str, labels: Mapping[str, str] | None = None) -> str:
     """A meeting kind as the page's language (and the agency's ``labels``) calls it:
     ``Snabbdialog`` / ``Strategic quick dialog``, the same word the calendars use."""
@@ -431,6 +443,7 @@ __all__ = [
     "Spoken",
     "kind_label",
     "language",
+    "plan_status",
     "speaking",
     "text",
 ]
