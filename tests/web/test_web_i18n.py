@@ -19,6 +19,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_f
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from icalendar import Calendar
 from starlette.testclient import TestClient
 
 import arshjul
@@ -183,7 +184,8 @@ def pages(
     plan = ws.plan(pid)
     code = sorted({c for s in plan.sessions if s.kind == "dialog" for c in s.presenting_regions})[0]
     store = Store.open(f"sqlite:///{root / 'ws' / 'arshjul.db'}")
-    _, link = store.create_link(code, "Åsa Öberg")
+    info, link = store.create_link(code, "Åsa Öberg")
+    feed = store.create_feed("region", code, link_id=info.id)
     app = create_app(ws, Access.make(token=TOKEN, host=HOST, port=PORT), time_limit=5, store=store)
     planner = TestClient(app, base_url=BASE)
     sign_in(planner)
@@ -200,6 +202,12 @@ def pages(
         r = c.get(path)
         assert r.status_code == 200, (path, r.text[:300])
         got[name] = r.text
+    homework = [
+        str(e["description"])
+        for e in Calendar.from_ical(region.get(f"/feed/{feed}.ics").content).walk("VEVENT")
+        if str(e["uid"]).startswith("homework-")
+    ]
+    got["feed"] = "\n".join(homework)
     return lang, got
 
 
@@ -220,6 +228,18 @@ def test_swedish_letters_round_trip_on_a_swedish_page(pages: tuple[str, Pages]) 
     assert "Åsa Öberg" in got["/r"]  # the person's name, as the store keeps it
     if lang == "sv":
         assert "Året för" in got["region"] and "Hemläxa inför era presentationer" in got["/r"]
+
+
+def test_a_regions_calendar_feed_gives_its_homework_in_the_scenarios_language(
+    pages: tuple[str, Pages],
+) -> None:
+    lang, got = pages
+    if lang == "sv":
+        assert "Hemläxa inför" in got["feed"] and "(att göra)" in got["feed"]
+        assert "- Vilka styrkor har er region inom området" in got["feed"]
+        assert "Homework" not in got["feed"] and "Which focus area" not in got["feed"]
+    else:
+        assert "Homework due (to do):" in got["feed"] and "- Which focus area" in got["feed"]
 
 
 def test_the_language_follows_an_edit_of_the_scenario(tmp_path: Path) -> None:

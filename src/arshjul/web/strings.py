@@ -380,6 +380,13 @@ MESSAGES: dict[str, str] = {
     "agenda_dialogs": W_("Dialogs due for follow-up"),
     "agenda_none": W_("No dialog is due for follow-up at this meeting."),
     "agenda_markdown": W_("Agenda as Markdown"),
+    # -- the agenda as Markdown and the homework in a region's calendar feed
+    "md_synergies": W_("Synergies: {synergies}"),
+    "md_no_outcome": W_("No outcome recorded yet"),
+    "md_due": W_(", due {date}"),
+    "homework_feed": W_("Homework due ({state}): {title} on {date}"),
+    "homework_state_done": W_("done"),
+    "homework_state_todo": W_("to do"),
     "no_outcome": W_("no outcome recorded yet"),
     "open_actions": W_("Open actions"),
     "results_heading": W_("Results: dialogs held and followed up"),
