@@ -14,6 +14,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 from babel.messages.frontend import parse_mapping_cfg
@@ -25,7 +26,7 @@ from starlette.testclient import TestClient
 import arshjul
 from arshjul.i18n import WEB_DOMAIN, web_translations
 from arshjul.store import Store
-from arshjul.web import Access, create_app, views
+from arshjul.web import Access, Workspace, create_app, jobs, views
 from arshjul.web.strings import (
     _HOMEWORK_QUESTIONS,
     HOMEWORK_QUESTIONS,
@@ -37,7 +38,8 @@ from arshjul.web.strings import (
     speaking,
     text,
 )
-from web_support import BASE, HOST, PORT, SESSION, TOKEN, sign_in, workspace_with_plan
+from conftest import base, merge
+from web_support import BASE, HOST, PORT, SESSION, TOKEN, client, sign_in, workspace_with_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "src" / "arshjul" / "locale"
@@ -122,7 +124,10 @@ def test_text_months_weekdays_and_questions_follow_the_language() -> None:
         assert kind_label("dialog") == "Snabbdialog"
         assert kind_label("dialog", {"dialog": "Dialogförmiddag"}) == "Dialogförmiddag"
         assert text("no_such_key") == "no_such_key"
+        assert views.plan_label("2027-02-01T09:00:00+00:00", "feasible").endswith(" · godtagbar")
+        assert views.plan_label("not a time", "edited") == "flyttad för hand"
     assert language() == "en" and text("pin") == "Pin this session"
+    assert views.plan_label("2027-02-01T09:00:00+00:00", "feasible").endswith(" · feasible")
 
 
 # -- the pages ----------------------------------------------------------------------------------
@@ -256,3 +261,17 @@ def test_the_language_follows_an_edit_of_the_scenario(tmp_path: Path) -> None:
     page = c.get(f"/session/{SESSION}").text
     assert '<html lang="sv">' in page and "Talarordning" in page and "Running order" not in page
     assert arshjul.load_scenario(path).language == "sv"
+
+
+def test_a_background_solve_writes_its_note_in_the_scenarios_language(tmp_path: Path) -> None:
+    """The solve runs in its own thread: it gets the language of the request that started it."""
+    data = merge(base(), language="sv")
+    data["hosts"][0]["themes"] = [{"id": "halsa", "name": "Hälsa", "interested": ["SE-E", "SE-M"]}]
+    (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws", tmp_path / "tiny.yaml")
+    c = client(ws, time_limit=5)
+    csrf = sign_in(c)
+    assert c.post("/solve", data={"csrf": csrf, "time_limit": "5"}).status_code == 200
+    job = jobs.wait(ws, 60)
+    assert job is not None and job.state == "done" and job.result, job and job.message
+    assert ws.info(job.result).note == "en helt ny plan"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import library as lib
-from .strings import MONTHS, WEEKDAYS, kind_label, text
+from .strings import MONTHS, WEEKDAYS, kind_label, plan_status, text
 
 
 def day_text(day: dt.date) -> str:
@@ -26,6 +26,7 @@ def slot_text(day: dt.date, slot: str) -> str:
 
 def plan_label(created: str, status: str) -> str:
     """A plan as a planner names it: when it was made (this machine's time) and its status."""
+    status = plan_status(status)
     try:
         at = dt.datetime.fromisoformat(created).astimezone()
     except ValueError:
