@@ -3,6 +3,7 @@ a client signed in the way a browser is (the printed address, then the cookie)."
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from starlette.testclient import TestClient
 
 import arshjul
 from arshjul.web import Access, Workspace, create_app
+from arshjul.web import library as lib
 
 HOST, PORT = "127.0.0.1", 8765
 BASE = f"http://{HOST}:{PORT}"
@@ -20,19 +22,37 @@ SESSION = "vinnova.dialog.precisionshalsa.1"
 """A dialog of the bundled year with four presenters."""
 
 
+def bundled_text(language: str = "en") -> str:
+    """The bundled year saying ``language: <language>``: the web tests read the pages' English
+    words (the bundled year itself leaves the language out, so its pages speak Swedish)."""
+    text = arshjul.bundled("sweden-2027").read_text(encoding="utf-8")
+    assert "\n# language: sv\n" in text
+    return text.replace("\n# language: sv\n", f"\nlanguage: {language}\n", 1)
+
+
+def open_workspace(root: Path, language: str = "en") -> Workspace:
+    """A workspace of the bundled year whose pages speak ``language`` (no plan yet)."""
+    root.parent.mkdir(parents=True, exist_ok=True)
+    source = root.parent / f"sweden-2027-{language}.yaml"
+    source.write_text(bundled_text(language), encoding="utf-8")
+    return Workspace.open(root, source)
+
+
 @functools.cache
 def bundled_plan_json() -> str:
-    """The bundled year solved once per test run (seconds; same seed, same plan)."""
-    sc = arshjul.load_scenario(arshjul.bundled("sweden-2027"))
+    """The bundled year (in English) solved once per test run (seconds; same seed, same plan)."""
+    sc, _ = lib.scenario_from_text(bundled_text("en"), "sweden-2027-en.yaml")
     plan = arshjul.solve(sc, time_limit=10, seed=0)
     assert plan.found, plan.status
     return plan.to_json()
 
 
-def workspace_with_plan(root: Path) -> tuple[Workspace, str]:
-    """A workspace of the bundled year whose current plan is the solved one."""
-    ws = Workspace.open(root)
-    info = ws.save_plan(arshjul.Plan.from_json(bundled_plan_json()), origin="solve")
+def workspace_with_plan(root: Path, language: str = "en") -> tuple[Workspace, str]:
+    """A workspace of the bundled year whose current plan is the solved one (both in
+    ``language``: the plan's own words, its wheel and heat map, follow the scenario's)."""
+    ws = open_workspace(root, language)
+    plan = arshjul.Plan.from_json(bundled_plan_json())
+    info = ws.save_plan(dataclasses.replace(plan, language=language), origin="solve")
     ws.set_current(info.id)
     return ws, info.id
 

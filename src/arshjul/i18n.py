@@ -210,3 +210,24 @@ __all__ = [
     "set_cli_language",
     "translations",
 ]
+
+
+# -- the web workspace ---------------------------------------------------------------------------
+# The workspace's pages have their own gettext domain, so their catalogue and the command line's
+# never touch: ``locale/<lang>/LC_MESSAGES/arshjul-web.po`` (msgids marked ``W_`` in
+# arshjul/web/strings.py; the commands are in babel.cfg).  A page speaks its scenario's language.
+
+WEB_DOMAIN = "arshjul-web"
+"""The workspace's gettext domain: ``locale/<lang>/LC_MESSAGES/arshjul-web.mo``."""
+
+
+@cache
+def web_translations(language: str) -> gettext.GNUTranslations:
+    """The compiled web catalogue of ``language`` (read once per process)."""
+    lang = _check(language)
+    mo = resources.files(__package__) / "locale" / lang / "LC_MESSAGES" / f"{WEB_DOMAIN}.mo"
+    with mo.open("rb") as fp:
+        return gettext.GNUTranslations(fp)
+
+
+__all__ += ["WEB_DOMAIN", "web_translations"]

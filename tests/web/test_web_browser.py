@@ -24,7 +24,7 @@ import arshjul
 from arshjul.web import Access, Workspace, create_app, jobs, new_token
 from arshjul.web import library as lib
 from arshjul.web.server import Background, free_port
-from web_support import SESSION
+from web_support import SESSION, open_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ WAIT = 90
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Workspace, str]]:
-    ws = Workspace.open(tmp_path / "ws")
+    ws = open_workspace(tmp_path / "ws")
     port, token = free_port(), new_token()
     app = create_app(ws, Access.make(token=token, host="127.0.0.1", port=port), time_limit=10)
     with Background(app, port):

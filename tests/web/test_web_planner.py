@@ -16,7 +16,7 @@ from icalendar import Calendar
 
 from arshjul.web import Workspace, edits, jobs
 from arshjul.web import library as lib
-from web_support import SESSION, client, sign_in, workspace_with_plan
+from web_support import SESSION, client, open_workspace, sign_in, workspace_with_plan
 
 DIFF = re.compile(r'<span class="(add|del)">([^<]*)</span>')
 
@@ -26,7 +26,7 @@ def _comments(text: str) -> list[str]:
 
 
 def test_infeasible_why_apply_a_fix_solve_and_undo(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "ws")
+    ws = open_workspace(tmp_path / "ws")
     c = client(ws)
     csrf = sign_in(c)
     original = (ws.root / "scenario.yaml").read_bytes()
@@ -101,7 +101,7 @@ def test_infeasible_why_apply_a_fix_solve_and_undo(tmp_path: Path) -> None:
 def test_a_bad_edit_is_one_line_next_to_its_field_and_saves_nothing(
     tmp_path: Path, url: str, form: dict[str, str], field: str, message: str
 ) -> None:
-    ws = Workspace.open(tmp_path / "ws")
+    ws = open_workspace(tmp_path / "ws")
     c = client(ws)
     csrf = sign_in(c)
     before = (ws.root / "scenario.yaml").read_bytes()
@@ -115,7 +115,7 @@ def test_a_bad_edit_is_one_line_next_to_its_field_and_saves_nothing(
 
 
 def test_edits_keep_the_files_style_and_comments(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "ws")
+    ws = open_workspace(tmp_path / "ws")
     c = client(ws)
     csrf = sign_in(c)
     before = (ws.root / "scenario.yaml").read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from icalendar import Calendar
 import arshjul
 from arshjul.web import Workspace, WorkspaceError, jobs
 from arshjul.web import library as lib
-from web_support import SESSION, client, sign_in, workspace_with_plan
+from web_support import SESSION, client, open_workspace, sign_in, workspace_with_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ def _session(plan: arshjul.Plan, sid: str) -> arshjul.Session:
 
 
 def test_solve_move_pin_resolve_accept_download(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "ws")
+    ws = open_workspace(tmp_path / "ws")
     assert (ws.root / "scenario.yaml").is_file() and ws.current_id() is None
     c = client(ws, time_limit=10)
     csrf = sign_in(c)  # the start page: no plan yet, a solve form
@@ -215,7 +215,7 @@ def test_stop_keeps_the_best_plan_of_a_real_search(tmp_path: Path) -> None:
     made = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "M"], capture_output=True, check=True
     )
-    (tmp_path / "m.yaml").write_bytes(made.stdout)
+    (tmp_path / "m.yaml").write_bytes(made.stdout + b"language: en\n")  # the note is read in English
     ws = Workspace.open(tmp_path / "ws", tmp_path / "m.yaml")
     c = client(ws)
     csrf = sign_in(c)

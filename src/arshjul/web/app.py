@@ -35,6 +35,7 @@ from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -42,9 +43,20 @@ from starlette.staticfiles import StaticFiles
 
 from . import jobs, planner, regions, views
 from . import library as lib
-from .pages import DEFAULT_TIME_LIMIT, ENV, HERE, MAX_TIME_LIMIT, State, not_found, page, problem, state_of
+from .pages import (
+    DEFAULT_TIME_LIMIT,
+    ENV,
+    HERE,
+    MAX_TIME_LIMIT,
+    SpeakTheScenario,
+    State,
+    not_found,
+    page,
+    problem,
+    state_of,
+)
 from .security import Access, Guard, RegionAccess
-from .strings import text
+from .strings import kind_label, text
 from .workspace import REGION_CODE, SESSION_ID, Workspace
 
 _state = state_of  # the app's State of a request (pages.py holds the shared page helpers)
@@ -144,7 +156,7 @@ def session_page(request: Request) -> Response:
         pid=pid,
         s=s,
         when=views.when(s),
-        kind_label=lib.KIND_LABELS.get(s.kind, s.kind),
+        kind_label=kind_label(s.kind, plan.labels),
         order=views.running_order(plan, s),
         invited=views.invited(plan, s),
         followup=views.linked(plan, [s.followup_on] if s.followup_on else []),
@@ -479,7 +491,7 @@ def create_app(
         *planner.ROUTES,
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, middleware=[Middleware(SpeakTheScenario)])
     app.state.arshjul = State(ws, time_limit=time_limit)
     app.state.store = store
     app.state.env = ENV

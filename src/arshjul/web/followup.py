@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import library as lib
-from .strings import HOMEWORK_QUESTIONS
+from .strings import HOMEWORK_QUESTIONS, text
 
 
 @dataclass
@@ -42,19 +42,19 @@ def agenda(plan: lib.Plan, store: lib.Store, network_id: str) -> list[AgendaItem
 
 def agenda_markdown(plan: lib.Plan, meeting: lib.Session, items: list[AgendaItem]) -> str:
     """The agenda as Markdown (also the text added to the meeting's DESCRIPTION in feeds)."""
-    lines = [f"# {meeting.title} {meeting.date.isoformat()}", "", "## Dialogs due for follow-up", ""]
+    lines = [f"# {meeting.title} {meeting.date.isoformat()}", "", f"## {text('agenda_dialogs')}", ""]
     if not items:
-        lines.append("No dialog is due for follow-up at this meeting.")
+        lines.append(text("agenda_none"))
     for item in items:
         d = item.dialog
         regions = ", ".join(plan.regions.get(c, c) for c in d.presenting_regions)
         lines.append(f"- **{d.title}** ({d.date.isoformat()}): {regions}")
         if item.outcome is not None:
-            lines.append(f"  - Synergies: {item.outcome.synergies}")
+            lines.append(f"  - {text('md_synergies', synergies=item.outcome.synergies)}")
         else:
-            lines.append("  - No outcome recorded yet")
+            lines.append(f"  - {text('md_no_outcome')}")
         for a in item.open_actions:
-            due = f", due {a.due.isoformat()}" if a.due else ""
+            due = text("md_due", date=a.due.isoformat()) if a.due else ""
             lines.append(f"  - [ ] {a.text} ({a.owner}{due})")
     return "\n".join(lines) + "\n"
 
@@ -73,11 +73,10 @@ def feed_extras(plan: lib.Plan, store: lib.Store, kind: str, subject: str, days:
     if kind == "region":
         done = store.state(subject).homework
         for s, deadline in homework(plan, subject, days):
-            state = "done" if done.get(s.id) else "to do"
+            state = text("homework_state_done" if done.get(s.id) else "homework_state_todo")
             body = "\n".join(f"- {q}" for q in HOMEWORK_QUESTIONS)
-            extras.homework.append(
-                (s, deadline, f"Homework due ({state}): {s.title} on {s.date.isoformat()}\n{body}")
-            )
+            due = text("homework_feed", state=state, title=s.title, date=s.date.isoformat())
+            extras.homework.append((s, deadline, f"{due}\n{body}"))
     return extras
 
 

@@ -9,6 +9,7 @@ checks (``SolveOptions.stop``); the search then ends and keeps the best plan fou
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import threading
 import time
@@ -99,7 +100,9 @@ def _start(ws: Workspace, job: Job, work: Callable[[Job], None]) -> Job:
         finally:
             job.finished = time.monotonic()
 
-    threading.Thread(target=run, name=f"arshjul-{job.kind}", daemon=True).start()
+    # the job's texts (plan notes) speak the language of the request that started it
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(run,), name=f"arshjul-{job.kind}", daemon=True).start()
     return job
 
 

@@ -1,5 +1,6 @@
-"""What every page of the workspace shares: the app's state, the templates, and the
-helpers that render a page or a one-line problem (app.py and planner.py both use them)."""
+"""What every page of the workspace shares: the app's state, the templates, the helpers
+that render a page or a one-line problem (app.py and planner.py both use them), and the
+middleware that makes every page of a request speak the scenario's language."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..errors import ScenarioError
+from ..i18n import DEFAULT_LANGUAGE, Language
 from . import views
 from .security import CSRF_SCOPE_KEY
-from .strings import text
+from .strings import language, speaking, text
 from .workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -48,7 +53,8 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.globals["_"] = text
+ENV.globals["_"] = text  # speaks the request's language (SpeakTheScenario)
+ENV.globals["lang"] = language  # <html lang="{{ lang() }}">
 ENV.globals["plan_label"] = views.plan_label
 
 
@@ -76,3 +82,31 @@ def problem(request: Request, message: str, status: int = 400) -> HTMLResponse:
 
 def not_found(request: Request) -> HTMLResponse:
     return problem(request, text("not_found"), 404)
+
+
+def scenario_language(ws: Workspace) -> Language:
+    """The language the workspace's pages speak: its scenario's ``language:`` (Swedish when
+    the file cannot be read now: the page that needs it will say what is wrong)."""
+    try:
+        return ws.scenario()[0].language
+    except (OSError, ScenarioError):
+        return DEFAULT_LANGUAGE
+
+
+class SpeakTheScenario:
+    """ASGI middleware: every text of a request (templates' ``_``, handlers' ``text``, months,
+    weekdays, homework questions) is in the language of the workspace's scenario, for a
+    planner's page and a region's page alike.  Starlette runs sync handlers in a thread pool
+    that copies the request's context, so the language reaches them too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        st: State = scope["app"].state.arshjul
+        lang = await run_in_threadpool(scenario_language, st.ws)  # may re-read scenario.yaml
+        with speaking(lang):
+            await self.app(scope, receive, send)

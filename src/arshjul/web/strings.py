@@ -1,328 +1,456 @@
-"""Every word the workspace shows, in one place.
+"""Every word the workspace shows, in one place, in the language of the workspace's scenario.
 
-Templates and handlers say ``_("key", name=value)``; the English text lives here.  A later
-translation step (gettext, Swedish first) changes only :func:`text`: look the English string
-up in a catalogue before formatting it.  Keys are short and stable; the texts may change.
+Templates and handlers say ``_("key", name=value)`` / ``text("key", name=value)``; the
+English text lives here (it is the gettext msgid) and the catalogue of the web's own domain
+(``arshjul-web``, see :func:`arshjul.i18n.web_translations`) gives it in Swedish.  Which
+language a request speaks is set once per request by :class:`arshjul.web.pages.SpeakTheScenario`
+from the scenario's ``language:`` (:func:`speaking`), so call sites never pass it.  Keys are
+short and stable; the texts may change.
+
+To add or change a text: put it here wrapped in ``W_(…)``, then run the extract / update /
+compile commands in ``babel.cfg`` for the ``arshjul-web`` domain and translate the new entry in
+``locale/sv/LC_MESSAGES/arshjul-web.po``; ``tests/web/test_web_i18n.py`` fails until every
+key has a Swedish text with the same ``{placeholders}``.
 """
 
 from __future__ import annotations
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+
+from babel.dates import get_day_names, get_month_names
+
+from ..i18n import Language, catalogue, web_translations
+
+WEB_DEFAULT_LANGUAGE: Language = "en"
+"""What :func:`text` speaks outside a request (a unit test, a thread started without the
+request's context): the msgids themselves."""
+
+_LANGUAGE: ContextVar[Language] = ContextVar("arshjul_web_language", default=WEB_DEFAULT_LANGUAGE)
+
+
+def W_(message: str) -> str:
+    """Marks a workspace text for extraction into the ``arshjul-web`` domain (``pybabel extract
+    -k W_``; not ``N_``, so the command line's catalogue never collects the web's words)."""
+    return message
+
+
+def language() -> Language:
+    """The language of the page being made (the workspace scenario's ``language:``)."""
+    return _LANGUAGE.get()
+
+
+@contextmanager
+def speaking(lang: Language) -> Iterator[None]:
+    """Every :func:`text`, month and weekday inside the block is in ``lang``."""
+    token = _LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+class Spoken:
+    """A fixed list of words (months, weekdays, questions) in the current page's language:
+    index or iterate it like the tuple it replaces."""
+
+    def __init__(self, words: Callable[[Language], tuple[str, ...]]) -> None:
+        self._words = words
+
+    def __getitem__(self, index: int) -> str:
+        return self._words(language())[index]
+
+    def __len__(self) -> int:
+        return len(self._words(language()))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words(language()))
+
+
+@cache
+def _months(lang: Language) -> tuple[str, ...]:
+    names = get_month_names("wide", locale=lang)
+    return tuple(str(names[m]) for m in range(1, 13))
+
+
+@cache
+def _weekdays(lang: Language) -> tuple[str, ...]:
+    names = get_day_names("abbreviated", locale=lang)
+    return tuple(str(names[d]).rstrip(".") for d in range(7))
+
+
+MONTHS = Spoken(_months)
+"""``January`` … / ``januari`` … (Babel's CLDR names)."""
+WEEKDAYS = Spoken(_weekdays)
+"""``Mon`` … ``Sun`` / ``mån`` … ``sön``, Monday first as :meth:`datetime.date.weekday`."""
 
 MESSAGES: dict[str, str] = {
     # -- frame
-    "app_title": "arshjul workspace",
-    "nav_year": "Year",
-    "nav_heatmap": "Invitations",
-    "nav_plans": "Plans",
-    "nav_job": "Solve",
-    "footer": "Workspace folder: {root}",
-    "current_plan": "Current plan",
-    "no_current_plan": "No plan yet",
+    "app_title": W_("arshjul workspace"),
+    "nav_year": W_("Year"),
+    "nav_heatmap": W_("Invitations"),
+    "nav_plans": W_("Plans"),
+    "nav_job": W_("Solve"),
+    "footer": W_("Workspace folder: {root}"),
+    "current_plan": W_("Current plan"),
+    "no_current_plan": W_("No plan yet"),
     # -- the year
-    "year_heading": "The year",
-    "wheel_caption": "The annual wheel: click a session to open it.",
-    "sessions_by_month": "Sessions, month by month",
-    "no_sessions_month": "No sessions.",
-    "presenters": "Presenters",
-    "pinned": "pinned",
-    "pinned_count": "{n} pinned",
-    "penalty": "Penalty",
-    "penalty_value": "penalty {value}",
-    "penalty_terms": "Penalty by rule",
-    "bound_gap": "bound {bound}, gap {gap} %",
-    "status": "Status",
-    "plan_status_edited": "moved by hand; every rule holds",
-    "plan_status_broken": "moved by hand, saved breaking {n} rule(s)",
-    "no_plan_yet": "This workspace has no plan yet.",
-    "scenario_summary": "Scenario '{name}': {sessions} sessions, {regions} regions, {start} to {end}.",
-    "solve_first": "Solve the year",
-    "solve_again": "Solve the whole year again",
-    "time_limit": "Time limit (seconds)",
-    "resolve_heading": "Re-solve the rest",
-    "resolve_help": (
+    "year_heading": W_("The year"),
+    "wheel_caption": W_("The annual wheel: click a session to open it."),
+    "sessions_by_month": W_("Sessions, month by month"),
+    "no_sessions_month": W_("No sessions."),
+    "presenters": W_("Presenters"),
+    "pinned": W_("pinned"),
+    "pinned_count": W_("{n} pinned"),
+    "penalty": W_("Penalty"),
+    "penalty_value": W_("penalty {value}"),
+    "penalty_terms": W_("Penalty by rule"),
+    "bound_gap": W_("bound {bound}, gap {gap} %"),
+    "status": W_("Status"),
+    "plan_status_edited": W_("moved by hand; every rule holds"),
+    # TRANSLATORS: a plan's status as its label ends ("Mon 1 Feb 2027 09:15:00 · optimal")
+    "status_optimal": W_("optimal"),
+    "status_feasible": W_("feasible"),
+    "status_edited": W_("edited"),
+    "status_broken": W_("broken"),
+    "plan_status_broken": W_("moved by hand, saved breaking {n} rule(s)"),
+    "no_plan_yet": W_("This workspace has no plan yet."),
+    "scenario_summary": W_("Scenario '{name}': {sessions} sessions, {regions} regions, {start} to {end}."),
+    "solve_first": W_("Solve the year"),
+    "solve_again": W_("Solve the whole year again"),
+    "time_limit": W_("Time limit (seconds)"),
+    "resolve_heading": W_("Re-solve the rest"),
+    "resolve_help": W_(
         "Keeps the pinned sessions exactly as they are and re-plans the rest with as few changes as possible."
     ),
-    "resolve_button": "Re-solve the rest ({n} pinned)",
-    "frozen_until": "Also keep everything before (optional)",
-    "downloads": "Download",
-    "download_master": "Master calendar (calendar.ics)",
-    "download_plan": "plan.json",
-    "download_region": "Calendar for {name}",
-    "download_regions": "One calendar per region",
+    "resolve_button": W_("Re-solve the rest ({n} pinned)"),
+    "frozen_until": W_("Also keep everything before (optional)"),
+    "downloads": W_("Download"),
+    "download_master": W_("Master calendar (calendar.ics)"),
+    "download_plan": W_("plan.json"),
+    "download_region": W_("Calendar for {name}"),
+    "download_regions": W_("One calendar per region"),
     # -- heatmap
-    "heatmap_heading": "Invitations per region and month",
-    "heatmap_caption": "Against each region's cap of invitations in any {days} days.",
-    "region": "Region",
-    "total": "Total",
-    "worst_window": "Worst {days} days",
-    "cap": "Cap",
-    "presents": "Presents",
-    "at_cap": "at cap",
+    "heatmap_heading": W_("Invitations per region and month"),
+    "heatmap_caption": W_("Against each region's cap of invitations in any {days} days."),
+    "region": W_("Region"),
+    "total": W_("Total"),
+    "worst_window": W_("Worst {days} days"),
+    "cap": W_("Cap"),
+    "presents": W_("Presents"),
+    "at_cap": W_("at cap"),
     # -- a session
-    "session_when": "When",
-    "session_kind": "Kind",
-    "session_host": "Host",
-    "running_order": "Running order",
-    "host_slot": "{host} (host)",
-    "invited": "Invited regions ({n})",
-    "invited_presenting": "presents",
-    "followup_on": "Followed up at",
-    "followups": "Follows up",
-    "none": "none",
-    "pin": "Pin this session",
-    "unpin": "Unpin",
-    "pin_help": "A pinned session stays exactly as it is when the rest is re-solved.",
-    "is_pinned": "This session is pinned.",
-    "move_heading": "Move this session",
-    "move_options": "Where else it could go (everything else fixed), best first",
-    "move_option": "{when} — penalty {objective} ({delta})",
-    "move_option_changes": "{when} — penalty {objective} ({delta}; {changes})",
-    "without": "without {names}",
-    "with": "with {names}",
-    "no_options": "No other slot keeps every rule with everything else fixed.",
-    "move_free": "Any day and slot of the period",
-    "date": "Date",
-    "slot": "Slot",
-    "check_move": "Check this move",
-    "blocked_heading": "Why not elsewhere",
-    "blocked_row": "{slots} slot(s): {rules}",
-    "blocked_example": "e.g. {example}",
+    "session_when": W_("When"),
+    "session_kind": W_("Kind"),
+    "session_host": W_("Host"),
+    "running_order": W_("Running order"),
+    "host_slot": W_("{host} (host)"),
+    "invited": W_("Invited regions ({n})"),
+    "invited_presenting": W_("presents"),
+    "followup_on": W_("Followed up at"),
+    "followups": W_("Follows up"),
+    "none": W_("none"),
+    "pin": W_("Pin this session"),
+    "unpin": W_("Unpin"),
+    "pin_help": W_("A pinned session stays exactly as it is when the rest is re-solved."),
+    "is_pinned": W_("This session is pinned."),
+    "move_heading": W_("Move this session"),
+    "move_options": W_("Where else it could go (everything else fixed), best first"),
+    "move_option": W_("{when} — penalty {objective} ({delta})"),
+    "move_option_changes": W_("{when} — penalty {objective} ({delta}; {changes})"),
+    "without": W_("without {names}"),
+    "with": W_("with {names}"),
+    "no_options": W_("No other slot keeps every rule with everything else fixed."),
+    "move_free": W_("Any day and slot of the period"),
+    "date": W_("Date"),
+    "slot": W_("Slot"),
+    "check_move": W_("Check this move"),
+    "blocked_heading": W_("Why not elsewhere"),
+    "blocked_row": W_("{slots} slot(s): {rules}"),
+    "blocked_example": W_("e.g. {example}"),
     # -- checking a move
-    "check_heading": "Checking a move",
-    "move_summary": "{title}: from {before} to {after}",
-    "presenters_change": "Presenters: {before} → {after}",
-    "penalty_change": "Penalty: {before} → {after} ({delta})",
-    "all_rules_hold": "Every rule holds. Nothing is saved until you save it.",
-    "rules_broken": "This move breaks {n} rule(s). Nothing is saved until you say so.",
-    "rule": "Rule",
-    "in_words": "In the planner's words",
-    "what_breaks": "What breaks it",
-    "save": "Save as a new plan",
-    "save_anyway": "Save anyway, breaking {n} rule(s)",
-    "back": "Back to the session",
-    "stale_plan": "The current plan changed since this move was checked. Check the move again.",
-    "confirm_needed": "This move breaks {n} rule(s): save it only with the 'save anyway' button.",
-    "bad_date": "'{value}' is not a date of the planning period.",
-    "bad_slot": "'{value}' is not a meeting slot.",
-    "not_a_slot": "{date} {slot} is not a meeting slot of the period.",
-    "moved_note": "moved {title} from {before} to {after}",
+    "check_heading": W_("Checking a move"),
+    "move_summary": W_("{title}: from {before} to {after}"),
+    "presenters_change": W_("Presenters: {before} → {after}"),
+    "penalty_change": W_("Penalty: {before} → {after} ({delta})"),
+    "all_rules_hold": W_("Every rule holds. Nothing is saved until you save it."),
+    "rules_broken": W_("This move breaks {n} rule(s). Nothing is saved until you say so."),
+    "rule": W_("Rule"),
+    "in_words": W_("In the planner's words"),
+    "what_breaks": W_("What breaks it"),
+    "save": W_("Save as a new plan"),
+    "save_anyway": W_("Save anyway, breaking {n} rule(s)"),
+    "back": W_("Back to the session"),
+    "stale_plan": W_("The current plan changed since this move was checked. Check the move again."),
+    "confirm_needed": W_("This move breaks {n} rule(s): save it only with the 'save anyway' button."),
+    "bad_date": W_("'{value}' is not a date of the planning period."),
+    "bad_slot": W_("'{value}' is not a meeting slot."),
+    "not_a_slot": W_("{date} {slot} is not a meeting slot of the period."),
+    "moved_note": W_("moved {title} from {before} to {after}"),
     # -- a region
-    "region_year": "{name}'s year",
-    "region_load": (
+    "region_year": W_("{name}'s year"),
+    "region_load": W_(
         "{invitations} invitations, {presentations} presentations; at most {worst} in any "
         "{days} days (cap {cap})"
     ),
-    "month": "Month",
-    "invitations": "Invitations",
-    "sessions": "Sessions",
-    "role_presents": "presents",
-    "role_listens": "listens",
+    "month": W_("Month"),
+    "invitations": W_("Invitations"),
+    "sessions": W_("Sessions"),
+    "role_presents": W_("presents"),
+    "role_listens": W_("listens"),
     # -- plans
-    "plans_heading": "Every plan of this workspace",
-    "created": "Created",
-    "origin": "Made by",
-    "origin_solve": "solve",
-    "origin_move": "moved by hand",
-    "origin_resolve": "re-solve",
-    "note": "Note",
-    "is_current": "current",
-    "view": "view",
-    "plan_heading": "Plan {id}",
-    "diff_heading": "Against the current plan",
-    "diff_parent": "Made from {parent}.",
-    "diff_none": "No difference from the current plan.",
-    "moved": "Moved ({n})",
-    "added": "Added ({n})",
-    "cancelled": "Cancelled ({n})",
-    "presenters_changed": "Other presenters ({n})",
-    "accept": "Accept: make this the current plan",
-    "accepted": "This is the current plan.",
-    "broken_warning": "This plan was saved breaking {n} rule(s): {rules}",
-    "report_lines": "What the re-solve says",
+    "plans_heading": W_("Every plan of this workspace"),
+    "created": W_("Created"),
+    "origin": W_("Made by"),
+    "origin_solve": W_("solve"),
+    "origin_move": W_("moved by hand"),
+    "origin_resolve": W_("re-solve"),
+    "note": W_("Note"),
+    "is_current": W_("current"),
+    "view": W_("view"),
+    "plan_heading": W_("Plan {id}"),
+    "diff_heading": W_("Against the current plan"),
+    "diff_parent": W_("Made from {parent}."),
+    "diff_none": W_("No difference from the current plan."),
+    "moved": W_("Moved ({n})"),
+    "added": W_("Added ({n})"),
+    "cancelled": W_("Cancelled ({n})"),
+    "presenters_changed": W_("Other presenters ({n})"),
+    "same_start": W_("same start, now ends {end} (was {was})"),
+    "accept": W_("Accept: make this the current plan"),
+    "accepted": W_("This is the current plan."),
+    "broken_warning": W_("This plan was saved breaking {n} rule(s): {rules}"),
+    "report_lines": W_("What the re-solve says"),
     # -- jobs
-    "job_heading": "Solving",
-    "job_none": "No solve has run since the workspace opened.",
-    "job_kind_solve": "Planning the whole year",
-    "job_kind_resolve": "Re-solving the rest ({n} pinned kept)",
-    "job_running": "Searching…",
-    "job_done": "Done.",
-    "job_failed": "No plan.",
-    "elapsed": "Seconds",
-    "of_limit": "of at most {limit}",
-    "best": "Best penalty",
-    "bound": "Proven bound",
-    "gap": "Gap",
-    "plans_found": "Plans found",
-    "stop": "Stop and keep the best plan",
-    "stopping": "Stopping (within a second or two)…",
-    "see_result": "See the result and the changes",
-    "already_running": "A solve is already running in this workspace; wait for it or stop it.",
-    "no_plan_to_resolve": "There is no current plan to re-solve yet.",
-    "bad_time_limit": "The time limit must be a number of seconds from 1 to 3600.",
-    "refresh": "Refresh",
-    "no_plan_infeasible": "No plan: the rules cannot all hold.",
-    "no_plan_invalid": "No plan: the model was invalid (a bug; please report it).",
-    "no_plan_in_time": "No plan was found within {limit} s.",
-    "note_solve": "a whole new plan",
-    "note_resolve": "re-solved with {n} session(s) kept",
-    "note_frozen_until": " (everything before {date} and the pinned ones)",
-    "note_stopped": "; stopped by the planner, best plan kept",
+    "job_heading": W_("Solving"),
+    "job_none": W_("No solve has run since the workspace opened."),
+    "job_kind_solve": W_("Planning the whole year"),
+    "job_kind_resolve": W_("Re-solving the rest ({n} pinned kept)"),
+    "job_running": W_("Searching…"),
+    "job_done": W_("Done."),
+    "job_failed": W_("No plan."),
+    "elapsed": W_("Seconds"),
+    "of_limit": W_("of at most {limit}"),
+    "best": W_("Best penalty"),
+    "bound": W_("Proven bound"),
+    "gap": W_("Gap"),
+    "plans_found": W_("Plans found"),
+    "stop": W_("Stop and keep the best plan"),
+    "stopping": W_("Stopping (within a second or two)…"),
+    "see_result": W_("See the result and the changes"),
+    "already_running": W_("A solve is already running in this workspace; wait for it or stop it."),
+    "no_plan_to_resolve": W_("There is no current plan to re-solve yet."),
+    "bad_time_limit": W_("The time limit must be a number of seconds from 1 to 3600."),
+    "refresh": W_("Refresh"),
+    "no_plan_infeasible": W_("No plan: the rules cannot all hold."),
+    "no_plan_invalid": W_("No plan: the model was invalid (a bug; please report it)."),
+    "no_plan_in_time": W_("No plan was found within {limit} s."),
+    "note_solve": W_("a whole new plan"),
+    "note_resolve": W_("re-solved with {n} session(s) kept"),
+    "note_frozen_until": W_(" (everything before {date} and the pinned ones)"),
+    "note_stopped": W_("; stopped by the planner, best plan kept"),
     # -- why there is no plan
-    "nav_why": "Why",
-    "why_heading": "Why there is no plan",
-    "why_none": "Nobody has asked yet. When a solve finds no plan, ask why here.",
-    "why_running": "Looking for the rules that collide…",
-    "why_feasible": "Every hard rule can hold together: the scenario has a plan. Solve it.",
-    "why_unknown": "Could not tell in time whether the rules can all hold.",
-    "why_minimal": "These rules of the scenario cannot all hold together (drop any one and the rest fits):",
-    "why_not_minimal": (
+    "nav_why": W_("Why"),
+    "why_heading": W_("Why there is no plan"),
+    "why_none": W_("Nobody has asked yet. When a solve finds no plan, ask why here."),
+    "why_running": W_("Looking for the rules that collide…"),
+    "why_feasible": W_("Every hard rule can hold together: the scenario has a plan. Solve it."),
+    "why_unknown": W_("Could not tell in time whether the rules can all hold."),
+    "why_minimal": W_(
+        "These rules of the scenario cannot all hold together (drop any one and the rest fits):"
+    ),
+    "why_not_minimal": W_(
         "These rules of the scenario cannot all hold together (perhaps not the smallest such set):"
     ),
-    "fields": "Fields",
-    "ways_out": "Ways out, each checked by solving the edited scenario",
-    "apply_fix": "Apply",
-    "no_fixes": "No single edit was found that gives a plan on its own.",
-    "tried": "Tried, not enough on its own",
-    "ask_why": "Why is there no plan?",
-    "why_stale": "The scenario changed since this answer: ask why again.",
-    "no_such_fix": "That way out is not in the latest answer: ask why again.",
-    "note_fix": "way out: {edit}",
+    "fields": W_("Fields"),
+    "ways_out": W_("Ways out, each checked by solving the edited scenario"),
+    "apply_fix": W_("Apply"),
+    "no_fixes": W_("No single edit was found that gives a plan on its own."),
+    "tried": W_("Tried, not enough on its own"),
+    "ask_why": W_("Why is there no plan?"),
+    "why_stale": W_("The scenario changed since this answer: ask why again."),
+    "no_such_fix": W_("That way out is not in the latest answer: ask why again."),
+    "note_fix": W_("way out: {edit}"),
     # -- editing the scenario
-    "nav_scenario": "Scenario",
-    "scenario_heading": "Scenario '{name}'",
-    "nothing_saved": "Nothing was saved.",
-    "last_edit": "Last edit: {note}",
-    "undo": "Undo this edit",
-    "edit_history": "Earlier versions kept ({n})",
-    "caps_heading": "Caps",
-    "field_window_days": "Window (days)",
-    "field_window_max": "Invitations per window at most",
-    "field_daily_max": "Invitations per day at most",
-    "field_max_presentations": "Presentations in the period at most",
-    "field_away": "Away (not invited, not presenting)",
-    "field_cannot_present": "Cannot present (still invited)",
-    "field_preferred_months": "preferred months",
-    "regions_heading": "Regions: days and their own caps",
-    "spans_help": (
+    "nav_scenario": W_("Scenario"),
+    "scenario_heading": W_("Scenario '{name}'"),
+    "nothing_saved": W_("Nothing was saved."),
+    "last_edit": W_("Last edit: {note}"),
+    "undo": W_("Undo this edit"),
+    "edit_history": W_("Earlier versions kept ({n})"),
+    "caps_heading": W_("Caps"),
+    "field_window_days": W_("Window (days)"),
+    "field_window_max": W_("Invitations per window at most"),
+    "field_daily_max": W_("Invitations per day at most"),
+    "field_max_presentations": W_("Presentations in the period at most"),
+    "field_away": W_("Away (not invited, not presenting)"),
+    "field_cannot_present": W_("Cannot present (still invited)"),
+    "field_preferred_months": W_("preferred months"),
+    "regions_heading": W_("Regions: days and their own caps"),
+    "spans_help": W_(
         "One span a line: 2027-05-03, 2027-05-03..2027-05-14, 2027-W44, W07..W08, or with a "
         "name: Almedalsveckan: 2027-06-28..2027-07-02. A blank cap uses the scenario's."
     ),
-    "themes_heading": "Themes: preferred months",
-    "save_edit": "Save to scenario.yaml",
-    "not_a_number": "'{value}' is not a whole number.",
-    "not_a_month": "'{value}' is not a month number (1 to 12).",
-    "note_limits": "caps",
-    "note_region": "days and caps of {code}",
-    "note_theme": "preferred months of {theme}",
+    "themes_heading": W_("Themes: preferred months"),
+    "save_edit": W_("Save to scenario.yaml"),
+    "not_a_number": W_("'{value}' is not a whole number."),
+    "not_a_month": W_("'{value}' is not a month number (1 to 12)."),
+    "note_limits": W_("caps"),
+    "note_region": W_("days and caps of {code}"),
+    "note_theme": W_("preferred months of {theme}"),
     # -- compare and files out
-    "nav_compare": "Compare",
-    "compare_heading": "Two plans side by side",
-    "compare_a": "Plan",
-    "compare_b": "against",
-    "compare_button": "Compare",
-    "out_invitations": "Invitations: only what changed (invitations.zip)",
-    "no_chromium": (
+    "nav_compare": W_("Compare"),
+    "compare_heading": W_("Two plans side by side"),
+    "compare_a": W_("Plan"),
+    "compare_b": W_("against"),
+    "compare_button": W_("Compare"),
+    "out_invitations": W_("Invitations: only what changed (invitations.zip)"),
+    "no_chromium": W_(
         "report.pdf needs headless Chromium and none was found (install it, e.g. apt-get "
         "install chromium, or set ARSHJUL_CHROMIUM); report.html has the same content."
     ),
-    "nothing_to_send": "No {file} for this plan: nothing to send.",
+    "nothing_to_send": W_("No {file} for this plan: nothing to send."),
     # -- errors
-    "not_found": "Not found.",
-    "error_heading": "That did not work",
-    "home": "Back to the year",
+    "not_found": W_("Not found."),
+    "error_heading": W_("That did not work"),
+    "home": W_("Back to the year"),
     # -- the regions' side
-    "nav_proposals": "From the regions",
-    "nav_followup": "Follow-up",
-    "nav_results": "Results",
-    "region_home": "{name}: your year",
-    "signed_in_as": "Signed in as {person} for {name}.",
-    "your_sessions": "Your invitations and presentations",
-    "your_load": "{invitations} invitations, {presentations} presentations; "
-    "at most {worst} in any {days} days (cap {cap}).",
-    "r_presents": "you present",
-    "r_invited": "invited",
-    "away_heading": "Days and weeks you are away",
-    "away_help": "A date (2027-05-03), a range (2027-05-03..2027-05-14) or an ISO week (2027-W18).",
-    "away_in_scenario": "Already in the plan's scenario",
-    "away_add": "Add",
-    "away_remove": "Withdraw",
-    "interest_heading": "Your interest per theme (0–100)",
-    "interest_save": "Save interest",
-    "signup_heading": "We want to present",
-    "signup_theme": "Theme",
-    "signup_focus": "S3 focus area we will present",
-    "signup_add": "Sign up",
-    "signup_remove": "Withdraw",
-    "homework_heading": "Homework before your presentations",
-    "homework_due": "Due {date} ({days} days before the dialog)",
-    "homework_done": "Done",
-    "homework_save": "Save",
-    "feed_heading": "Your calendar, always up to date",
-    "feed_make": "Make my calendar link",
-    "feed_help": "Subscribe to it in Outlook (Add calendar → From internet). "
-    "A new link replaces your previous one.",
-    "feed_link": "Your calendar link:",
-    "saved": "Saved; the planner sees it as a proposed change.",
-    "r_no_plan": "There is no published plan yet.",
-    "proposals_heading": "Proposed changes from the regions",
-    "proposals_none": "No region has proposed anything that differs from the scenario.",
-    "proposals_apply": "Apply the chosen changes to scenario.yaml",
-    "proposals_note": "Applying changes the scenario for the next solve or re-solve; "
-    "the current plan, which may already be sent, stays as it is.",
-    "proposals_applied": "Applied {n} changes to scenario.yaml. Re-solve to plan with them.",
-    "proposal_away": "away {key}",
-    "proposal_not_away": "no longer away {key}",
-    "proposal_interest": "interest in {key}: {value}",
-    "proposal_signup": "signs up to present on {key} ({value})",
-    "followup_heading": "Dialogs and their follow-up",
-    "followup_of": "Follow-up of {title}",
-    "synergies": "Synergies found",
-    "save_outcome": "Save the outcome",
-    "actions": "Actions",
-    "action_text": "Action",
-    "action_owner": "Owner",
-    "action_due": "Due",
-    "add_action": "Add the action",
-    "mark_done": "Done",
-    "mark_open": "Reopen",
-    "agenda_heading": "Agenda: {title}",
-    "agenda_dialogs": "Dialogs due for follow-up",
-    "agenda_none": "No dialog is due for follow-up at this meeting.",
-    "agenda_markdown": "Agenda as Markdown",
-    "no_outcome": "no outcome recorded yet",
-    "open_actions": "Open actions",
-    "results_heading": "Results: dialogs held and followed up",
-    "results_held": "held",
-    "results_followed": "followed up",
-    "results_open": "actions open",
-    "results_done": "actions done",
-    "by_region": "By region",
-    "by_theme": "By theme",
-    "bad_field": "{message}",
+    "nav_proposals": W_("From the regions"),
+    "nav_followup": W_("Follow-up"),
+    "nav_results": W_("Results"),
+    "region_home": W_("{name}: your year"),
+    "signed_in_as": W_("Signed in as {person} for {name}."),
+    "your_sessions": W_("Your invitations and presentations"),
+    "your_load": W_(
+        "{invitations} invitations, {presentations} presentations; "
+        "at most {worst} in any {days} days (cap {cap})."
+    ),
+    "r_presents": W_("you present"),
+    "r_invited": W_("invited"),
+    "away_heading": W_("Days and weeks you are away"),
+    "away_help": W_("A date (2027-05-03), a range (2027-05-03..2027-05-14) or an ISO week (2027-W18)."),
+    "away_in_scenario": W_("Already in the plan's scenario"),
+    "away_add": W_("Add"),
+    "away_remove": W_("Withdraw"),
+    "interest_heading": W_("Your interest per theme (0–100)"),
+    "interest_save": W_("Save interest"),
+    "signup_heading": W_("We want to present"),
+    "signup_theme": W_("Theme"),
+    "signup_focus": W_("S3 focus area we will present"),
+    "signup_add": W_("Sign up"),
+    "signup_remove": W_("Withdraw"),
+    "homework_heading": W_("Homework before your presentations"),
+    "homework_due": W_("Due {date} ({days} days before the dialog)"),
+    "homework_done": W_("Done"),
+    "homework_save": W_("Save"),
+    "feed_heading": W_("Your calendar, always up to date"),
+    "feed_make": W_("Make my calendar link"),
+    "feed_help": W_(
+        "Subscribe to it in Outlook (Add calendar → From internet). A new link replaces your previous one."
+    ),
+    "feed_link": W_("Your calendar link:"),
+    "saved": W_("Saved; the planner sees it as a proposed change."),
+    "r_no_plan": W_("There is no published plan yet."),
+    "proposals_heading": W_("Proposed changes from the regions"),
+    "proposals_none": W_("No region has proposed anything that differs from the scenario."),
+    "proposals_apply": W_("Apply the chosen changes to scenario.yaml"),
+    "proposals_note": W_(
+        "Applying changes the scenario for the next solve or re-solve; "
+        "the current plan, which may already be sent, stays as it is."
+    ),
+    "proposals_applied": W_("Applied {n} changes to scenario.yaml. Re-solve to plan with them."),
+    "proposal_away": W_("away {key}"),
+    "proposal_not_away": W_("no longer away {key}"),
+    "proposal_interest": W_("interest in {key}: {value}"),
+    "proposal_signup": W_("signs up to present on {key} ({value})"),
+    "followup_heading": W_("Dialogs and their follow-up"),
+    "followup_of": W_("Follow-up of {title}"),
+    "synergies": W_("Synergies found"),
+    "save_outcome": W_("Save the outcome"),
+    "actions": W_("Actions"),
+    "action_text": W_("Action"),
+    "action_owner": W_("Owner"),
+    "action_due": W_("Due"),
+    "add_action": W_("Add the action"),
+    "mark_done": W_("Done"),
+    "mark_open": W_("Reopen"),
+    "agenda_heading": W_("Agenda: {title}"),
+    "agenda_dialogs": W_("Dialogs due for follow-up"),
+    "agenda_none": W_("No dialog is due for follow-up at this meeting."),
+    "agenda_markdown": W_("Agenda as Markdown"),
+    # -- the agenda as Markdown and the homework in a region's calendar feed
+    "md_synergies": W_("Synergies: {synergies}"),
+    "md_no_outcome": W_("No outcome recorded yet"),
+    "md_due": W_(", due {date}"),
+    "homework_feed": W_("Homework due ({state}): {title} on {date}"),
+    "homework_state_done": W_("done"),
+    "homework_state_todo": W_("to do"),
+    "no_outcome": W_("no outcome recorded yet"),
+    "open_actions": W_("Open actions"),
+    "results_heading": W_("Results: dialogs held and followed up"),
+    "results_held": W_("held"),
+    "results_followed": W_("followed up"),
+    "results_open": W_("actions open"),
+    "results_done": W_("actions done"),
+    "by_region": W_("By region"),
+    "by_theme": W_("By theme"),
+    "bad_field": W_("{message}"),
 }
 
-HOMEWORK_QUESTIONS: tuple[str, ...] = (
-    "Which focus area of your smart specialisation strategy will you present, and why this one?",
-    "What are your region's strengths in it: actors, test beds, competence?",
-    "What challenges and needs do you see, and where do you want to collaborate with others?",
-    "What do you want from Vinnova and from the other regions after the dialog?",
+_HOMEWORK_QUESTIONS: tuple[str, ...] = (
+    W_("Which focus area of your smart specialisation strategy will you present, and why this one?"),
+    W_("What are your region's strengths in it: actors, test beds, competence?"),
+    W_("What challenges and needs do you see, and where do you want to collaborate with others?"),
+    W_("What do you want from Vinnova and from the other regions after the dialog?"),
 )
 """The template's questions a presenting region answers before its dialog (the seed's
-"mall" for VAD som ska presenteras och HUR; its "hemläxa")."""
+"mall" for VAD som ska presenteras och HUR; its "hemläxa"), in English."""
+HOMEWORK_QUESTIONS = Spoken(lambda lang: tuple(map(web_translations(lang).gettext, _HOMEWORK_QUESTIONS)))
+"""The homework questions in the current page's language."""
 HOMEWORK_DAYS = 14
 """The homework is due this many days before the dialog (by default)."""
 
 
 def text(key: str, /, **values: object) -> str:
     """The text for ``key`` with ``values`` filled in (the key itself when unknown, so a
-    missing text shows up on the page instead of failing it)."""
-    template = MESSAGES.get(key, key)
+    missing text shows up on the page instead of failing it), in the current page's language."""
+    english = MESSAGES.get(key)
+    if english is None:
+        return key
+    template = web_translations(language()).gettext(english)
     return template.format(**values) if values else template
 
 
-__all__ = ["HOMEWORK_DAYS", "HOMEWORK_QUESTIONS", "MESSAGES", "MONTHS", "WEEKDAYS", "text"]
+def plan_status(status: str) -> str:
+    """A plan's status word (``optimal``, ``feasible``, ``edited``, ``broken``) in the page's
+    language; an unknown one as it is."""
+    key = f"status_{status}"
+    return text(key) if key in MESSAGES else status
+
+
+def kind_label(kind: str, labels: Mapping[str, str] | None = None) -> str:
+    """A meeting kind as the page's language (and the agency's ``labels``) calls it:
+    ``Snabbdialog`` / ``Strategic quick dialog``, the same word the calendars use."""
+    try:
+        return catalogue(language(), labels).kind(kind)
+    except (KeyError, ValueError):
+        return kind
+
+
+__all__ = [
+    "HOMEWORK_DAYS",
+    "HOMEWORK_QUESTIONS",
+    "MESSAGES",
+    "MONTHS",
+    "WEB_DEFAULT_LANGUAGE",
+    "WEEKDAYS",
+    "W_",
+    "Spoken",
+    "kind_label",
+    "language",
+    "plan_status",
+    "speaking",
+    "text",
+]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import library as lib
-from .strings import MONTHS, WEEKDAYS
+from .strings import MONTHS, WEEKDAYS, kind_label, plan_status, text
 
 
 def day_text(day: dt.date) -> str:
@@ -26,6 +26,7 @@ def slot_text(day: dt.date, slot: str) -> str:
 
 def plan_label(created: str, status: str) -> str:
     """A plan as a planner names it: when it was made (this machine's time) and its status."""
+    status = plan_status(status)
     try:
         at = dt.datetime.fromisoformat(created).astimezone()
     except ValueError:
@@ -59,7 +60,7 @@ def row(plan: lib.Plan, s: lib.Session, pins: Iterable[str], role: str = "") -> 
         id=s.id,
         title=s.title,
         kind=s.kind,
-        kind_label=lib.KIND_LABELS.get(s.kind, s.kind),
+        kind_label=kind_label(s.kind, plan.labels),
         when=when(s),
         presenters=", ".join(p.name for p in s.presentations),
         pinned=s.id in set(pins),
@@ -221,7 +222,7 @@ def changes(before: lib.Plan, after: lib.Plan) -> Changes:
             f"{day_text(m.from_start.date())} {m.from_start:%H:%M} → {day_text(m.to_start.date())} "
             f"{m.to_start:%H:%M}"
             if m.from_start != m.to_start
-            else f"same start, now ends {m.to_end:%H:%M} (was {m.from_end:%H:%M})",
+            else text("same_start", end=f"{m.to_end:%H:%M}", was=f"{m.from_end:%H:%M}"),
         )
         for m in d.moved
     ]
