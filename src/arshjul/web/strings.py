@@ -304,6 +304,31 @@ MESSAGES: dict[str, str] = {
     "by_region": "By region",
     "by_theme": "By theme",
     "bad_field": "{message}",
+    # -- regions (part 2)
+    "cannot_present_heading": "Days and weeks you can listen but cannot present",
+    "cannot_present_help": "You stay invited on these days, but nobody from your region presents. "
+    "A date, a range or an ISO week, as above.",
+    "cannot_present_in_scenario": "Already in the plan's scenario",
+    "proposal_cannot_present": "can listen but not present {key}",
+    "proposal_can_present_again": "can present again {key}",
+    "nav_feeds": "Calendar feeds",
+    "feeds_heading": "Calendar feeds to send out",
+    "feeds_note": "Each region, theme and host can have its own subscription address "
+    "(Outlook: Add calendar → From internet). An address is shown only once, when it is made: "
+    "it is stored hashed. Make a new one when one is lost, and revoke the old one.",
+    "feeds_kind_region": "Region",
+    "feeds_kind_theme": "Theme",
+    "feeds_kind_host": "Host",
+    "feeds_live": "Live feeds",
+    "feeds_none": "none yet",
+    "feeds_made_on": "made {at}",
+    "feeds_via": "with {person}'s link",
+    "feeds_make": "Make a feed link",
+    "feeds_revoke": "Revoke",
+    "feeds_made": "New feed for {subject}. Send this address; it is not shown again:",
+    "feeds_https": "The same over the web:",
+    "feeds_revoked": "The feed is revoked; calendars subscribed to it get nothing more.",
+    "feeds_unknown": "There is no {kind} '{subject}' in the scenario.",
 }
 
 HOMEWORK_QUESTIONS: tuple[str, ...] = (
