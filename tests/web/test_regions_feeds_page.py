@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -98,7 +97,11 @@ def test_only_the_planner_opens_it(w: World, role: str, method: str, path: str) 
             assert c.get(f"/r/{token}", follow_redirects=False).status_code == 403
     live = next(f for f in before if f.revoked is None)
     data = {"csrf": csrf, "kind": "region", "subject": w.b, "feed": str(live.id)}
-    r = c.get(path, follow_redirects=False) if method == "GET" else c.post(path, data=data, follow_redirects=False)
+    r = (
+        c.get(path, follow_redirects=False)
+        if method == "GET"
+        else c.post(path, data=data, follow_redirects=False)
+    )
     assert r.status_code == 403, (role, path, r.status_code)
     assert "webcal://" not in r.text and "feed-region-" not in r.text
     assert w.store.feeds() == before  # nothing made, nothing revoked

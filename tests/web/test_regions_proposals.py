@@ -100,9 +100,7 @@ def test_signup_focus_reaches_the_scenario(tmp_path: Path) -> None:
     listed = lib.interest_by_theme(sc)["rymd"]
     assert listed.get(w.a) == 1
     for theme in ("livsmedel", "rymd"):
-        r = rc.post(
-            "/r/signup", data={"csrf": csrf, "theme": theme, "focus": focus}, follow_redirects=False
-        )
+        r = rc.post("/r/signup", data={"csrf": csrf, "theme": theme, "focus": focus}, follow_redirects=False)
         assert r.status_code == 303, r.text[:300]
     bad = rc.post("/r/signup", data={"csrf": csrf, "theme": "rymd", "focus": "Kärnkraft"})
     assert bad.status_code == 400 and "S3 focus areas" in bad.text

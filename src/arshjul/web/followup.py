@@ -1,17 +1,31 @@
 """After a dialog: its outcome and actions, each network meeting's follow-up agenda, the
 homework of presenting regions, and the results section (plain data; pages render it).
 
-:func:`results` is the report's results section as data: dialogs held, followed up, and
-actions open and done, per region and per theme.
+:func:`results` is the report's results section as data (:mod:`arshjul.followup_results`):
+dialogs held, followed up, and actions open and done, per region and per theme.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from arshjul.followup_results import Results, Tally, tally
 
 from . import library as lib
 from .strings import HOMEWORK_QUESTIONS
+
+__all__ = [
+    "AgendaItem",
+    "Results",
+    "Tally",
+    "agenda",
+    "agenda_markdown",
+    "agenda_text",
+    "feed_extras",
+    "homework",
+    "results",
+]
 
 
 @dataclass
@@ -90,38 +104,8 @@ def homework(plan: lib.Plan, code: str, days: int) -> list[tuple[lib.Session, dt
     ]
 
 
-@dataclass
-class Tally:
-    held: int = 0
-    followed_up: int = 0
-    actions_open: int = 0
-    actions_done: int = 0
-
-
-@dataclass
-class Results:
-    """The results section: totals, and the same per region and per theme."""
-
-    total: Tally = field(default_factory=Tally)
-    regions: dict[str, Tally] = field(default_factory=dict)
-    themes: dict[str, Tally] = field(default_factory=dict)
-
-
 def results(plan: lib.Plan, store: lib.Store, today: dt.date) -> Results:
     """Dialogs held (before ``today``), followed up (an outcome recorded), and their actions
-    open and done, in total, per presenting region and per theme."""
-    outcomes = store.outcomes()
-    actions = store.actions()
-    out = Results()
-    for s in plan.sessions:
-        if s.kind != "dialog" or s.date >= today:
-            continue
-        mine = [a for a in actions if a.session_id == s.id]
-        tallies = [out.total, out.themes.setdefault(s.theme or "", Tally())]
-        tallies += [out.regions.setdefault(c, Tally()) for c in s.presenting_regions]
-        for t in tallies:
-            t.held += 1
-            t.followed_up += s.id in outcomes
-            t.actions_open += sum(not a.done for a in mine)
-            t.actions_done += sum(a.done for a in mine)
-    return out
+    open and done, in total, per presenting region and per theme: the store's follow-up as
+    the plain numbers the report renders (:mod:`arshjul.followup_results`)."""
+    return tally(plan, set(store.outcomes()), [(a.session_id, a.done) for a in store.actions()], today)
