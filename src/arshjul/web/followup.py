@@ -24,6 +24,7 @@ __all__ = [
     "agenda_text",
     "feed_extras",
     "homework",
+    "report_results",
     "results",
 ]
 
@@ -109,3 +110,11 @@ def results(plan: lib.Plan, store: lib.Store, today: dt.date) -> Results:
     open and done, in total, per presenting region and per theme: the store's follow-up as
     the plain numbers the report renders (:mod:`arshjul.followup_results`)."""
     return tally(plan, set(store.outcomes()), [(a.session_id, a.done) for a in store.actions()], today)
+
+
+def report_results(plan: lib.Plan, store: lib.Store, today: dt.date) -> Results | None:
+    """The report's results section, or ``None`` while nothing is followed up yet (no outcome,
+    no action recorded): the report is then byte for byte the one without follow-up."""
+    if not store.outcomes() and not store.actions():
+        return None
+    return results(plan, store, today)
