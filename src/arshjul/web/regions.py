@@ -162,7 +162,7 @@ async def region_away(request: Request) -> Response:
 
 
 async def region_cannot_present(request: Request) -> Response:
-    """"We can listen but cannot present" on a day, range or week (or withdraw it)."""
+    """A day, range or week the region can listen but cannot present (or withdraw it)."""
     form = await request.form()
     span = _clean(form.get("span"), 60)
     on = str(form.get("action", "add")) != "remove"
