@@ -26,6 +26,7 @@ __all__ = [
     "homework",
     "report_results",
     "results",
+    "today",
 ]
 
 
@@ -112,9 +113,15 @@ def results(plan: lib.Plan, store: lib.Store, today: dt.date) -> Results:
     return tally(plan, set(store.outcomes()), [(a.session_id, a.done) for a in store.actions()], today)
 
 
-def report_results(plan: lib.Plan, store: lib.Store, today: dt.date) -> Results | None:
-    """The report's results section, or ``None`` while nothing is followed up yet (no outcome,
-    no action recorded): the report is then byte for byte the one without follow-up."""
+def today() -> dt.date:
+    """The day the workspace's report counts dialogs as held before (one place, for tests)."""
+    return dt.date.today()
+
+
+def report_results(plan: lib.Plan, store: lib.Store) -> Results | None:
+    """The report's results section as of :func:`today`, or ``None`` while nothing is
+    followed up yet (no outcome, no action recorded): the report is then byte for byte the
+    one without follow-up."""
     if not store.outcomes() and not store.actions():
         return None
-    return results(plan, store, today)
+    return results(plan, store, today())

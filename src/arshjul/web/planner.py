@@ -24,7 +24,6 @@ undoable byte for byte.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import tempfile
@@ -320,7 +319,7 @@ def _out_bytes(ws: Workspace, pid: str, name: str, store: lib.Store | None = Non
     with tempfile.TemporaryDirectory(prefix="arshjul-out-") as tmp:
         folder = Path(tmp)
         if name.startswith("report."):
-            results = followup.report_results(plan, store, dt.date.today()) if store else None
+            results = followup.report_results(plan, store) if store else None
             lib.export_report(plan, folder, pdf=name == "report.pdf", results=results)
             return (folder / name).read_bytes()
         parent = ws.info(pid).parent
