@@ -528,8 +528,11 @@ def _results_sections(plan: Plan, results: Results) -> list[_Section]:
     regions = [
         cells(_t(cat, "region_title", name=_region(plan, c), code=c), results.regions[c]) for c in order
     ]
-    titles = {s.theme: one_line(s.title) for s in plan.sessions if s.kind == "dialog" and s.theme}
-    themes = sorted(results.themes, key=lambda k: (titles.get(k, k).casefold(), k))
+    titles: dict[str, str] = {}
+    for s in plan.sessions:
+        if s.kind == "dialog" and s.theme:
+            titles.setdefault(s.theme, one_line(s.title))
+    themes = sorted(results.themes, key=lambda k: ((titles.get(k) or k).casefold(), k))
     numeric = frozenset(range(1, 5))
     for key, head, rows in (
         ("results_regions", _t(cat, "col_region"), regions),

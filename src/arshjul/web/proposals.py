@@ -140,13 +140,13 @@ def _apply(data: Any, sc: lib.Scenario, code: str, kind: str, key: str, value: A
             listed.append(_entry(code, weight))
         return
     if kind == "signup" and value:
-        at = next((k for k, item in enumerate(listed) if _entry_code(item) == code), None)
-        if at is None:
+        where = next((k for k, item in enumerate(listed) if _entry_code(item) == code), None)
+        if where is None:
             listed.append({"region": code, "focus": value})
-        elif isinstance(listed[at], dict):
-            listed[at]["focus"] = value
+        elif isinstance(listed[where], dict):
+            listed[where]["focus"] = value
         else:  # a plain code: becomes {region, focus}, in its place
-            listed[at] = {"region": code, "focus": value}
+            listed[where] = {"region": code, "focus": value}
 
 
 def check_change(path: Path, sc: lib.Scenario, code: str, kind: str, key: str, value: Any) -> str | None:
