@@ -4,8 +4,10 @@ next solve reads."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from icalendar import Calendar
 from ruamel.yaml import YAML
 
 import arshjul
@@ -134,3 +136,31 @@ def test_focus_is_a_documented_scenario_field() -> None:
     assert field.description and field.examples
     entry = arshjul.scenario.Interest.model_validate({"region": "SE-AB", "focus": "Hälsa och vård"})
     assert entry.focus == "Hälsa och vård"
+
+
+def test_the_focus_shows_with_the_homework_and_in_the_feed(tmp_path: Path) -> None:
+    w = world(tmp_path)
+    plan = w.ws.plan(w.pid)
+    mine = next(s for s in plan.sessions if s.kind == "dialog" and w.a in s.presenting_regions)
+    sc, _ = w.ws.scenario()
+    focus = next(r for r in sc.regions if r.code == w.a).s3[0].name
+    rc, csrf = region_client(w, w.a_token)
+    page = rc.get("/r").text
+    assert "You present your focus area" not in page
+    r = rc.post("/r/signup", data={"csrf": csrf, "theme": mine.theme, "focus": focus}, follow_redirects=False)
+    assert r.status_code == 303
+    _apply(w, [f"{w.a}|signup|{mine.theme}"])
+    article = rc.get("/r").text.split(f'id="hw-{mine.id}"', 1)[1].split("</article>", 1)[0]
+    assert f"You present your focus area {focus}." in article
+    # the homework reminder in the region's feed: on the deadline, with the focus area
+    events = Calendar.from_ical(rc.get(f"/feed/{w.a_feed}.ics").content).walk("VEVENT")
+    reminder = next(e for e in events if str(e["uid"]).startswith("homework-") and mine.id in str(e["uid"]))
+    assert reminder["dtstart"].dt == mine.date - dt.timedelta(days=14)
+    assert f"Your focus area: {focus}" in str(reminder["description"])
+    # region B's feed carries B's reminders only, and none with A's focus
+    b_feed = rc.get(f"/feed/{w.b_feed}.ics").content
+    b_homework = [
+        e for e in Calendar.from_ical(b_feed).walk("VEVENT") if str(e["uid"]).startswith("homework-")
+    ]
+    assert b_homework and all(str(e["uid"]).startswith(f"homework-{w.b}-") for e in b_homework)
+    assert focus not in b_feed.decode("utf-8")

@@ -23,6 +23,7 @@ __all__ = [
     "agenda_markdown",
     "agenda_text",
     "feed_extras",
+    "focus_areas",
     "homework",
     "report_results",
     "results",
@@ -80,8 +81,22 @@ def agenda_text(plan: lib.Plan, meeting: lib.Session, items: list[AgendaItem]) -
     return agenda_markdown(plan, meeting, items).replace("**", "").replace("# ", "")
 
 
-def feed_extras(plan: lib.Plan, store: lib.Store, kind: str, subject: str, days: int) -> lib.FeedExtras:
-    """Agendas of the feed's network meetings, and a region's homework deadlines."""
+def focus_areas(sc: lib.Scenario, code: str) -> dict[str, str]:
+    """Theme id → the focus area the region presents on it (the scenario's ``interested``
+    entry's ``focus``, which an accepted sign-up writes)."""
+    return {t.id: i.focus for _, t in sc.themes() for i in t.interest() if i.region == code and i.focus}
+
+
+def feed_extras(
+    plan: lib.Plan,
+    store: lib.Store,
+    kind: str,
+    subject: str,
+    days: int,
+    focus: dict[str, str] | None = None,
+) -> lib.FeedExtras:
+    """Agendas of the feed's network meetings, and a region's homework deadlines (with the
+    focus area it presents, theme id → area, when known)."""
     extras = lib.FeedExtras()
     for s in plan.sessions:
         if s.kind == "network" and s.followups:
@@ -91,6 +106,9 @@ def feed_extras(plan: lib.Plan, store: lib.Store, kind: str, subject: str, days:
         for s, deadline in homework(plan, subject, days):
             state = "done" if done.get(s.id) else "to do"
             body = "\n".join(f"- {q}" for q in HOMEWORK_QUESTIONS)
+            area = (focus or {}).get(s.theme or "")
+            if area:
+                body = f"Your focus area: {area}\n{body}"
             extras.homework.append(
                 (s, deadline, f"Homework due ({state}): {s.title} on {s.date.isoformat()}\n{body}")
             )

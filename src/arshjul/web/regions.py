@@ -107,9 +107,17 @@ def _region_context(
         year = views.region_year(plan, who.region, [])
         for s in plan.sessions_for(who.region):
             rows.append((s, views.when(s), who.region in s.presenting_regions))
+        focus = followup.focus_areas(sc, who.region)
         for s, deadline in followup.homework(plan, who.region, days):
             presenting.append(
-                (s, views.when(s), views.running_order(plan, s), deadline, state.homework.get(s.id, False))
+                (
+                    s,
+                    views.when(s),
+                    views.running_order(plan, s),
+                    deadline,
+                    state.homework.get(s.id, False),
+                    focus.get(s.theme or ""),
+                )
             )
     return {
         "who": who,
@@ -241,7 +249,14 @@ def feed(request: Request) -> Response:
     if pid is None:
         return PlainTextResponse("No published plan yet.\n", status_code=404)
     plan = st.ws.plan(pid)
-    extras = followup.feed_extras(plan, store, info.kind, info.subject, request.app.state.homework_days)
+    focus: dict[str, str] = {}
+    if info.kind == "region":
+        try:
+            focus = followup.focus_areas(st.ws.scenario()[0], info.subject)
+        except lib.ScenarioError:  # a scenario being edited: the feed still serves the plan
+            focus = {}
+    days = request.app.state.homework_days
+    extras = followup.feed_extras(plan, store, info.kind, info.subject, days, focus)
     try:
         body = lib.feed_calendar(plan, info.kind, info.subject, extras)
     except ValueError:

@@ -329,6 +329,7 @@ MESSAGES: dict[str, str] = {
     "feeds_https": "The same over the web:",
     "feeds_revoked": "The feed is revoked; calendars subscribed to it get nothing more.",
     "feeds_unknown": "There is no {kind} '{subject}' in the scenario.",
+    "r_focus": "You present your focus area {focus}.",
 }
 
 HOMEWORK_QUESTIONS: tuple[str, ...] = (
