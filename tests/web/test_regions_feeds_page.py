@@ -62,8 +62,11 @@ def test_make_subscribe_and_revoke_a_theme_feed(w: World) -> None:
     assert r.status_code == 303
     assert "revoked" in p.get(r.headers["location"]).text
     assert p.get(f"/feed/{token}.ics").status_code == 404
-    assert p.post("/feeds/revoke", data={"csrf": csrf, "feed": "999999"}).status_code == 404
-    assert p.post("/feeds/revoke", data={"csrf": csrf, "feed": "-1"}).status_code == 404
+    before = w.store.feeds()
+    for unknown in ("999999", "-1", "", "1" * 40):  # nothing to revoke: back to the list, nothing changed
+        r = p.post("/feeds/revoke", data={"csrf": csrf, "feed": unknown}, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (303, "/feeds")
+    assert w.store.feeds() == before
 
 
 def test_a_host_feed_and_unknown_subjects(w: World) -> None:

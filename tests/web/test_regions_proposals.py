@@ -121,7 +121,10 @@ def test_signup_focus_reaches_the_scenario(tmp_path: Path) -> None:
     assert proposals.focus_of(sc, "rymd", w.a) == focus
     assert lib.interest_by_theme(sc)["rymd"] == {**listed, w.a: 1}  # nobody else changed
     text = (w.ws.root / "scenario.yaml").read_text(encoding="utf-8")
-    assert "# Only Norrbotten has space as an S3 area" in text and f"focus: {focus}" in text
+    assert (
+        "# Only Norrbotten has space as an S3 area" in text
+        and f"  - {{region: {w.a}, focus: {focus}}}\n\n" in text
+    )  # one line, in its place
     assert 'id="no-proposals"' in p.get("/proposals").text
     # a later weight keeps the focus
     r = rc.post("/r/interest", data={"csrf": csrf, "w_rymd": "7"}, follow_redirects=False)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import library as lib
 from .workspace import write_atomic
@@ -72,10 +72,6 @@ def _theme(data: Any, theme_id: str) -> Any:
     raise KeyError(theme_id)
 
 
-def _entry(code: str, weight: int) -> Any:
-    return code if weight == 1 else {"region": code, "weight": weight}
-
-
 def _entry_code(item: Any) -> Any:
     return item.get("region") if isinstance(item, dict) else item
 
@@ -122,31 +118,48 @@ def _apply(data: Any, sc: lib.Scenario, code: str, kind: str, key: str, value: A
     theme = _theme(data, key)
     current = lib.interest_by_theme(sc).get(key, {})
     if theme.get("interested") is None:  # interest found by tags: written out, then changed
-        theme["interested"] = [_entry(c, w) for c, w in current.items()]
+        entries: Any = CommentedSeq() if hasattr(theme, "ca") else []
+        for c, w in current.items():
+            entries.append(c if w == 1 else _flow(entries, region=c, weight=w))
+        theme["interested"] = entries
     listed = theme["interested"]
-    if kind == "interest":
+    if kind == "interest":  # changed in its place (its comments stay where they were)
         weight = int(value)
         at = [k for k, item in enumerate(listed) if _entry_code(item) == code]
-        kept = next((listed[k] for k in at if isinstance(listed[k], dict) and listed[k].get("focus")), None)
-        for k in at[::-1]:
-            if listed[k] is not kept or weight == 0:
-                del listed[k]
-        if kept is not None and weight > 0:  # a sign-up's focus stays, with the new weight
+        for k in (at if weight == 0 else at[1:])[::-1]:
+            del listed[k]
+        if weight == 0:
+            return
+        if not at:
+            listed.append(code if weight == 1 else _flow(listed, region=code, weight=weight))
+            return
+        item = listed[at[0]]
+        if isinstance(item, dict) and item.get("focus"):  # a sign-up's focus stays
             if weight == 1:
-                kept.pop("weight", None)
+                item.pop("weight", None)
             else:
-                kept["weight"] = weight
-        elif weight > 0:
-            listed.append(_entry(code, weight))
+                item["weight"] = weight
+        else:
+            listed[at[0]] = code if weight == 1 else _flow(listed, region=code, weight=weight)
         return
     if kind == "signup" and value:
         where = next((k for k, item in enumerate(listed) if _entry_code(item) == code), None)
         if where is None:
-            listed.append({"region": code, "focus": value})
+            listed.append(_flow(listed, region=code, focus=value))
         elif isinstance(listed[where], dict):
             listed[where]["focus"] = value
         else:  # a plain code: becomes {region, focus}, in its place
-            listed[where] = {"region": code, "focus": value}
+            listed[where] = _flow(listed, region=code, focus=value)
+
+
+def _flow(listed: Any, **fields: Any) -> Any:
+    """A new ``interested`` entry, on one line like ``{region: SE-BD, weight: 5}`` when
+    written back into a round-trip list (a block mapping would sit under a bare ``-``)."""
+    if not isinstance(listed, CommentedSeq):
+        return fields
+    entry = CommentedMap(fields)
+    entry.fa.set_flow_style()
+    return entry
 
 
 def check_change(path: Path, sc: lib.Scenario, code: str, kind: str, key: str, value: Any) -> str | None:

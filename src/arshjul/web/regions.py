@@ -500,9 +500,8 @@ async def feeds_revoke(request: Request) -> Response:
     form = await request.form()
     raw = str(form.get("feed", ""))
     feed_id = int(raw) if raw.isdigit() and len(raw) < 12 else -1
-    if not await run_in_threadpool(_store(request).revoke_feed, feed_id):
-        return feeds_page(request, error=text("not_found"), status=404)
-    return RedirectResponse("/feeds?revoked=1", 303)
+    done = await run_in_threadpool(_store(request).revoke_feed, feed_id)
+    return RedirectResponse("/feeds?revoked=1" if done else "/feeds", 303)  # else nothing to revoke
 
 
 ROUTES = [
