@@ -43,6 +43,13 @@ def test_cannot_present_from_the_region_page_to_the_scenario(tmp_path: Path) -> 
     state = w.store.state(w.a)
     assert state.cannot_present_spans == ["2027-W40"] and state.away_spans == []
     assert "2027-W40" in rc.get("/r").text  # listed with a withdraw button
+    # another region neither sees it nor changes A's by naming A
+    rb, csrf_b = region_client(w, w.b_token)
+    assert "2027-W40" not in rb.get("/r").text
+    data = {"csrf": csrf_b, "span": "2027-W40", "action": "remove", "region": w.a}
+    assert rb.post("/r/cannot-present", data=data, follow_redirects=False).status_code == 303
+    assert w.store.state(w.a).cannot_present_spans == ["2027-W40"]
+    assert w.store.state(w.b).cannot_present == {"2027-W40": False}  # B's own (a no-op) answer
     # the planner sees it as its own kind, not as away
     p = client(w)
     sign_in(p)
