@@ -1,12 +1,18 @@
-"""Shared by the web tests: one solved bundled year per test run, a workspace holding it, and
-a client signed in the way a browser is (the printed address, then the cookie)."""
+"""Shared by the web tests: one solved bundled year per test run, a workspace holding it, a
+client signed in the way a browser is (the printed address, then the cookie), and the real
+browser of the browser tests (Debian's Chromium, headless, through its chromedriver)."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.testclient import TestClient
 
@@ -70,3 +76,39 @@ def sign_in(c: TestClient, token: str = TOKEN) -> str:
     found = CSRF.search(r.text)
     assert found, "no form on the first page"
     return found.group(1)
+
+
+# -- the real browser ------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver") or next(
+    (p for p in ("/usr/bin/chromedriver",) if os.access(p, os.X_OK)), None
+)
+NO_BROWSER = "needs Chromium and its chromedriver (Debian: apt-get install chromium chromium-driver)"
+"""Why a browser test is skipped: test modules call ``pytest.skip(NO_BROWSER, ...)`` when
+:data:`CHROMIUM` or :data:`CHROMEDRIVER` is ``None``."""
+BROWSER_WAIT = 90
+"""Seconds any one browser step may take at most (a solve is a few; a bound, not a goal)."""
+
+
+@contextmanager
+def chrome() -> Iterator[Any]:
+    """A headless Chromium driven by Selenium, its console log kept, quit afterwards.
+
+    Selenium is imported here, not at the top, so the many web tests that never open a
+    browser do not pay for it (and run where it is not installed)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    assert CHROMIUM is not None and CHROMEDRIVER is not None, NO_BROWSER
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(BROWSER_WAIT)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -654,6 +654,12 @@ class Interest(Strict):
         description="How much it matters that this region presents (1–100); the match penalty counts it.",
         examples=[5],
     )
+    focus: Name | None = Field(
+        default=None,
+        description="The focus area of its smart specialisation strategy the region will present on "
+        "this theme (what it wrote when it signed up to present).",
+        examples=["Life science och hälsa"],
+    )
 
 
 class Theme(Strict):

@@ -114,3 +114,34 @@ def test_concurrent_writers_lose_nothing(store: Store) -> None:
         t.join()
     assert len(store.changes()) == 8 * 20
     assert all(len(st.interest) == 20 for st in store.states().values())
+
+
+def test_cannot_present_is_its_own_kind(store: Store) -> None:
+    store.record("SE-E", "cannot_present", "2027-W40", True, who="Anna A")
+    store.record("SE-E", "away", "2027-W41", True, who="Anna A")
+    store.record("SE-E", "cannot_present", "2027-W42", True, who="Anna A")
+    store.record("SE-E", "cannot_present", "2027-W42", False, who="Bo B")
+    st = store.state("SE-E")
+    assert st.cannot_present_spans == ["2027-W40"] and st.away_spans == ["2027-W41"]
+    assert st.who[("cannot_present", "2027-W42")][0] == "Bo B"
+
+
+def test_the_planners_list_of_feeds_and_revoking_one(store: Store) -> None:
+    link, _ = store.create_link("SE-E", "Anna A")
+    region = store.create_feed("region", "SE-E", link_id=link.id)
+    theme = store.create_feed("theme", "rymd")
+    host = store.create_feed("host", "vinnova")
+    rows = store.feeds()
+    assert [(f.kind, f.subject, f.link_id) for f in rows] == [
+        ("region", "SE-E", link.id),
+        ("theme", "rymd", None),
+        ("host", "vinnova", None),
+    ]
+    assert all(f.revoked is None for f in rows)
+    assert not any(token in repr(rows) for token in (region, theme, host))  # only ids, never tokens
+    assert store.revoke_feed(rows[1].id)
+    assert store.revoke_feed(rows[1].id)  # again: still revoked, still there
+    assert store.feed_by_token(theme) is None
+    assert store.feed_by_token(region) is not None and store.feed_by_token(host) is not None
+    assert [f.revoked is not None for f in store.feeds()] == [False, True, False]
+    assert not store.revoke_feed(999)

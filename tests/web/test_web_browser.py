@@ -7,16 +7,12 @@ move it where it fits → save → pin → re-solve → accept → download a ca
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from icalendar import Calendar
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -24,19 +20,12 @@ import arshjul
 from arshjul.web import Access, Workspace, create_app, jobs, new_token
 from arshjul.web import library as lib
 from arshjul.web.server import Background, free_port
-from web_support import SESSION, open_workspace
+from web_support import CHROMEDRIVER, CHROMIUM, NO_BROWSER, SESSION, chrome, open_workspace
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver") or next(
-    (p for p in ("/usr/bin/chromedriver",) if os.access(p, os.X_OK)), None
-)
 if CHROMIUM is None or CHROMEDRIVER is None:
-    pytest.skip(
-        "needs Chromium and its chromedriver (Debian: apt-get install chromium chromium-driver)",
-        allow_module_level=True,
-    )
+    pytest.skip(NO_BROWSER, allow_module_level=True)
 
 WAIT = 90
 """Seconds any one step may take at most (a solve is a few; this is a bound, not a goal)."""
@@ -54,17 +43,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Workspace, str]]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(WAIT)
-    try:
+    with chrome() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _wait(driver: Any, until: Any) -> Any:

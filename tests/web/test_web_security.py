@@ -43,6 +43,7 @@ def _url(path: str, pid: str) -> str:
 def _form(path: str, csrf: str | None) -> dict[str, str]:
     data = {"time_limit": "1", "where": "", "date": "2027-02-02", "slot": "morning", "pinned": "1"}
     data |= {"text": "an action", "owner": "SE-E", "synergies": "a synergy"}
+    data |= {"kind": "theme", "subject": "rymd", "feed": "1"}  # /feeds/create, /feeds/revoke
     if csrf is not None:
         data["csrf"] = csrf
     return data

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import sys
 import warnings
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -22,8 +24,10 @@ from ..edited import read_plan_file
 from ..errors import ScenarioError, ScenarioWarning
 from ..exporters.report import ChromiumMissing, write_report
 from ..fileio import OWN, OutputFolderError, staged
+from ..followup_results import Results, tally
 from ..i18n import _
 from ..i18n import plural as _count
+from ..plan import Plan
 from . import (
     EXIT_BAD_INPUT,
     EXIT_NO_PLAN,
@@ -156,27 +160,42 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
 )
 @click.option("--png", is_flag=True, help="Also render wheel.png (needs Chromium).")
 @click.option("--pdf", is_flag=True, help="Also print report.pdf on A4 (needs Chromium).")
+@click.option(
+    "--followup",
+    metavar="WORKSPACE",
+    default=None,
+    help="Add the results of the dialogs (held before --today, else today; followed up; actions "
+    "open and done) from this workspace folder or its arshjul.db.",
+)
 def report_command(
-    plan_file: str, output: str | None, today: dt.datetime | None, png: bool, pdf: bool
+    plan_file: str,
+    output: str | None,
+    today: dt.datetime | None,
+    png: bool,
+    pdf: bool,
+    followup: str | None,
 ) -> None:
     """Rebuild the wheel, heatmap and report from a saved plan.
 
     \b
     Example:
       arshjul report out/sweden-2027/plan.json --today 2027-05-01
+      arshjul report out/sweden-2027/plan.json --followup ws-2027
     """
     plan = _read_plan(plan_file)
     out = Path(output) if output else Path(plan_file).parent
     day = today.date() if today else None
+    results = _followup_results(plan, followup, day or dt.date.today()) if followup else None
     try:
         if (out / OWN).is_dir() or not out.exists() or not any(out.iterdir()):
             # arshjul's folder (or a new one): a new version of the set, the rest carried over
             with staged(out, carry=True) as stage:
                 written = [
-                    out / p.relative_to(stage) for p in write_report(plan, stage, today=day, png=png, pdf=pdf)
+                    out / p.relative_to(stage)
+                    for p in write_report(plan, stage, today=day, png=png, pdf=pdf, results=results)
                 ]
         else:  # a folder of the planner's own: the report's files beside the plan, each whole
-            written = write_report(plan, out, today=day, png=png, pdf=pdf)
+            written = write_report(plan, out, today=day, png=png, pdf=pdf, results=results)
     except ChromiumMissing as err:  # checked before anything is written
         click.echo(_("error: {problem}").format(problem=err), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -186,6 +205,43 @@ def report_command(
     except (OutputFolderError, OSError) as err:
         fail_output(out, err)
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {out}/")
+
+
+WORKSPACE_DB = "arshjul.db"
+"""The workspace's embedded database file (``arshjul.store.DB_FILE``; a test keeps them equal)."""
+
+
+def _followup_results(plan: Plan, where: str, day: dt.date) -> Results:
+    """The follow-up recorded in a workspace's SQLite file, read-only with the standard
+    library: the store's SQLAlchemy and Alembic would add seconds to the start of every
+    command of this module, and a report must not migrate (or create) a database.  Only
+    the two columns the results count are read (``arshjul.store.models``: the outcomes' and
+    actions' ``session_id``, the actions' ``done``).  Exit 2 with one line when it is none."""
+    path = Path(where)
+    db = path / WORKSPACE_DB if path.is_dir() else path
+    if not db.is_file():
+        click.echo(
+            _(
+                "error: {file}: no arshjul database there (give the workspace folder that "
+                "'arshjul serve' uses, or its arshjul.db)"
+            ).format(file=db),
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
+            outcomes = {str(r[0]) for r in con.execute("SELECT session_id FROM dialog_outcomes")}
+            actions = [
+                (str(r[0]), bool(r[1])) for r in con.execute("SELECT session_id, done FROM dialog_actions")
+            ]
+    except sqlite3.Error as err:
+        problem = " ".join(str(err).split())
+        click.echo(
+            _("error: {file}: not an arshjul database ({problem})").format(file=db, problem=problem),
+            err=True,
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    return tally(plan, outcomes, actions, day)
 
 
 @click.command()

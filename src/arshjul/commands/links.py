@@ -53,6 +53,9 @@ def links() -> None:
       arshjul links create --workspace ws-2027 --region SE-E --person "Anna A" --days 90
       arshjul links list --workspace ws-2027
       arshjul links revoke --workspace ws-2027 3
+      arshjul links feed --workspace ws-2027 --theme rymd
+      arshjul links feeds --workspace ws-2027
+      arshjul links revoke-feed --workspace ws-2027 5
     """
 
 
@@ -98,9 +101,41 @@ def feed(workspace: str, db: str | None, base_url: str, theme: str | None, host_
     if (theme is None) == (host_id is None):
         click.echo("error: give exactly one of --theme or --host", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    token = _store(workspace, db).create_feed("theme" if theme else "host", theme or host_id or "")
-    host = base_url.rstrip("/").split("://", 1)[-1]
+    sc = load(Path(workspace) / "scenario.yaml")
+    kind, subject = ("theme", theme) if theme else ("host", host_id or "")
+    known = sorted(t.id for _, t in sc.themes()) if theme else sorted(h.id for h in sc.hosts)
+    if subject not in known:
+        click.echo(f"error: unknown {kind} '{subject}' (the scenario has {', '.join(known)})", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    token = _store(workspace, db).create_feed(kind, subject)
+    base = base_url.rstrip("/")
+    host = base.split("://", 1)[-1]
     click.echo(f"webcal://{host}/feed/{token}.ics")
+    click.echo(f"{base}/feed/{token}.ics")
+
+
+@links.command("feeds")
+@workspace_option
+@db_option
+def list_feeds(workspace: str, db: str | None) -> None:
+    """Every calendar feed: id, kind, subject, the link it came with, created, state (never a
+    token; the planner's Calendar feeds page shows the same)."""
+    for f in _store(workspace, db).feeds():
+        state = "active" if f.revoked is None else "revoked"
+        via = "" if f.link_id is None else str(f.link_id)
+        click.echo(f"{f.id}\t{f.kind}\t{f.subject}\t{via}\t{f.created:%Y-%m-%d}\t{state}")
+
+
+@links.command("revoke-feed")
+@workspace_option
+@db_option
+@click.argument("feed_id", type=int)
+def revoke_feed(workspace: str, db: str | None, feed_id: int) -> None:
+    """End one calendar feed at once (its link, if any, stays)."""
+    if not _store(workspace, db).revoke_feed(feed_id):
+        click.echo(f"error: no feed {feed_id}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"Feed {feed_id} revoked.")
 
 
 @links.command("list")

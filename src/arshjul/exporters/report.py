@@ -30,6 +30,7 @@ from pathlib import Path
 from babel.numbers import get_decimal_symbol
 
 from ..fileio import write_atomic
+from ..followup_results import Results, Tally
 from ..i18n import N_, Catalogue, catalogue
 from ..plan import Plan, Session
 from .heatmap import AT_CAP, cap_months, heatmap_svg
@@ -141,6 +142,20 @@ TEXT: dict[str, str] = {
     "col_share": N_("Share"),
     "sum": N_("Sum"),
     "footer": N_("Made with arshjul."),
+    # what the dialogs brought (only with follow-up data: arshjul report --followup)
+    "results": N_("Results of the dialogs"),
+    "results_intro": N_(
+        "Dialogs held before {day}: {held}, of them followed up (an outcome recorded): "
+        "{followed}. Their agreed actions: {open} open, {done} done."
+    ),
+    "results_none": N_("No dialog was held before {day}."),
+    "results_regions": N_("By presenting region"),
+    "results_themes": N_("By theme"),
+    "col_theme": N_("Theme"),
+    "col_held": N_("Held"),
+    "col_followed": N_("Followed up"),
+    "col_open": N_("Actions open"),
+    "col_done": N_("Actions done"),
     # solver statuses and objective terms, by their names in the plan
     "status.OPTIMAL": N_("Optimal: no better plan exists by the weights"),
     "status.FEASIBLE": N_("Feasible: every rule holds, but it is not proved that no better plan exists"),
@@ -287,8 +302,9 @@ def _shared(plan: Plan) -> tuple[str | None, str | None]:
     return place, link
 
 
-def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
-    """Everything the report says, in order, independent of HTML or Markdown."""
+def _sections(plan: Plan, today: dt.date | None, results: Results | None = None) -> list[_Section]:
+    """Everything the report says, in order, independent of HTML or Markdown (the results
+    of the dialogs only when follow-up data is given)."""
     cat = _cat(plan)
     out: list[_Section] = [_intro_section(plan, today)]
     if plan.sessions:
@@ -311,6 +327,8 @@ def _sections(plan: Plan, today: dt.date | None) -> list[_Section]:
             )
         )
         out += _region_sections(plan)
+    if results is not None:
+        out += _results_sections(plan, results)
     out.append(
         _Section(
             title=_t(cat, "wheel"),
@@ -473,6 +491,63 @@ def _region_sections(plan: Plan) -> list[_Section]:
                 paragraphs=paragraphs,
                 table=_Table(headers, rows, nowrap=frozenset({0, 1}), css_class="tasks") if rows else None,
                 css_class="region",
+            )
+        )
+    return out
+
+
+def _results_sections(plan: Plan, results: Results) -> list[_Section]:
+    """Dialogs held, followed up and their actions: the totals, then per presenting region
+    and per theme (in the plan's order of regions, themes by their dialogs' title)."""
+    cat = _cat(plan)
+    day = day_text(cat, results.today)
+    t = results.total
+    intro = (
+        _t(
+            cat,
+            "results_intro",
+            day=day,
+            held=t.held,
+            followed=t.followed_up,
+            open=t.actions_open,
+            done=t.actions_done,
+        )
+        if t.held
+        else _t(cat, "results_none", day=day)
+    )
+    out = [_Section(title=_t(cat, "results"), paragraphs=[intro], css_class="results", anchor="results")]
+    if not t.held:
+        return out
+    headers = [_t(cat, "col_held"), _t(cat, "col_followed"), _t(cat, "col_open"), _t(cat, "col_done")]
+
+    def cells(name: str, t: Tally) -> list[Cell]:
+        return [name, str(t.held), str(t.followed_up), str(t.actions_open), str(t.actions_done)]
+
+    order = [c for c in plan.regions if c in results.regions]
+    order += sorted(c for c in results.regions if c not in plan.regions)
+    regions = [
+        cells(_t(cat, "region_title", name=_region(plan, c), code=c), results.regions[c]) for c in order
+    ]
+    titles: dict[str, str] = {}
+    for s in plan.sessions:
+        if s.kind == "dialog" and s.theme:
+            titles.setdefault(s.theme, one_line(s.title))
+    themes = sorted(results.themes, key=lambda k: ((titles.get(k) or k).casefold(), k))
+    numeric = frozenset(range(1, 5))
+    for key, head, rows in (
+        ("results_regions", _t(cat, "col_region"), regions),
+        (
+            "results_themes",
+            _t(cat, "col_theme"),
+            [cells(titles.get(k, k), results.themes[k]) for k in themes],
+        ),
+    ):
+        out.append(
+            _Section(
+                title=_t(cat, key),
+                level=3,
+                table=_Table([head, *headers], rows, numeric),
+                css_class="results",
             )
         )
     return out
@@ -697,10 +772,11 @@ def _render_html(plan: Plan, sections: list[_Section], figures: dict[str, str]) 
     return "\n".join(out)
 
 
-def report_html(plan: Plan, *, today: dt.date | None = None) -> str:
-    """The whole report as one self-contained HTML page (no scripts, no loads, prints on A4)."""
+def report_html(plan: Plan, *, today: dt.date | None = None, results: Results | None = None) -> str:
+    """The whole report as one self-contained HTML page (no scripts, no loads, prints on A4);
+    with ``results``, the dialogs' follow-up results after the regions."""
     figures = {"wheel": wheel_svg(plan, today=today), "heatmap": heatmap_svg(plan)}
-    return _render_html(plan, _sections(plan, today), figures)
+    return _render_html(plan, _sections(plan, today, results), figures)
 
 
 # -- Markdown ---------------------------------------------------------------------------------
@@ -731,13 +807,13 @@ def _md_table(table: _Table) -> list[str]:
     return lines
 
 
-def report_markdown(plan: Plan, *, today: dt.date | None = None) -> str:
+def report_markdown(plan: Plan, *, today: dt.date | None = None, results: Results | None = None) -> str:
     """The report as Markdown, for pasting into documents; pictures link to ``wheel.svg`` and
     ``heatmap.svg`` beside it (as :func:`write_report` writes them)."""
     cat = _cat(plan)
     images = {"wheel": (_t(cat, "wheel_alt"), "wheel.svg"), "heatmap": (_t(cat, "load"), "heatmap.svg")}
     out: list[str] = []
-    for sec in _sections(plan, today):
+    for sec in _sections(plan, today, results):
         out.append(f"{'#' * sec.level} {md_escape(sec.title)}")
         out.append("")
         for para in sec.paragraphs:
@@ -760,22 +836,23 @@ def write_report(
     today: dt.date | None = None,
     png: bool = False,
     pdf: bool = False,
+    results: Results | None = None,
 ) -> list[Path]:
     """Write ``wheel.svg``, ``heatmap.svg``, ``report.html``, ``report.md`` (and ``wheel.png``,
     ``report.pdf`` when asked) into ``out_dir``, each atomically; returns the paths in that
-    order.  PNG and PDF need headless Chromium: without one, :class:`ChromiumMissing` is
-    raised before anything is written."""
+    order; ``results`` adds the dialogs' follow-up results.  PNG and PDF need headless
+    Chromium: without one, :class:`ChromiumMissing` is raised before anything is written."""
     if (png or pdf) and find_chromium() is None:
         raise ChromiumMissing("report.pdf" if pdf else "wheel.png")
     out_dir = Path(out_dir)
     wheel = wheel_svg(plan, today=today)
     heat = heatmap_svg(plan)
-    page = _render_html(plan, _sections(plan, today), {"wheel": wheel, "heatmap": heat})
+    page = _render_html(plan, _sections(plan, today, results), {"wheel": wheel, "heatmap": heat})
     written = [
         write_atomic(out_dir / "wheel.svg", wheel),
         write_atomic(out_dir / "heatmap.svg", heat),
         write_atomic(out_dir / "report.html", page),
-        write_atomic(out_dir / "report.md", report_markdown(plan, today=today)),
+        write_atomic(out_dir / "report.md", report_markdown(plan, today=today, results=results)),
     ]
     if png:
         written.append(write_atomic(out_dir / "wheel.png", wheel_png(wheel)))

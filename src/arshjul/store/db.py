@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from .models import DialogAction, DialogOutcome, FeedToken, RegionLink, Submission
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-KINDS = ("away", "interest", "signup", "homework")
-"""What a region submits: away spans, interest per theme, sign-ups to present, homework done."""
+KINDS = ("away", "cannot_present", "interest", "signup", "homework")
+"""What a region submits: away spans, spans it can listen but not present in, interest per
+theme, sign-ups to present, homework done.  ``kind`` is a free string column, so a new kind
+needs no migration (the longest, ``cannot_present``, fits its 16 characters)."""
 FEED_KINDS = ("region", "theme", "host")
 DB_FILE = "arshjul.db"
 
@@ -75,6 +77,18 @@ class FeedInfo:
 
 
 @dataclass(frozen=True)
+class FeedRow:
+    """A feed as the planner's list shows it (never its token: only the hash is kept)."""
+
+    id: int
+    kind: str
+    subject: str
+    link_id: int | None
+    created: dt.datetime
+    revoked: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class Change:
     """One row of the change log."""
 
@@ -93,6 +107,8 @@ class RegionState:
 
     away: dict[str, bool] = field(default_factory=dict)
     """Span text → away (``False`` once withdrawn)."""
+    cannot_present: dict[str, bool] = field(default_factory=dict)
+    """Span text → may listen but cannot present (``False`` once withdrawn)."""
     interest: dict[str, int] = field(default_factory=dict)
     """Theme id → weight 0–100."""
     signup: dict[str, str | None] = field(default_factory=dict)
@@ -105,6 +121,10 @@ class RegionState:
     @property
     def away_spans(self) -> list[str]:
         return [k for k, v in self.away.items() if v]
+
+    @property
+    def cannot_present_spans(self) -> list[str]:
+        return [k for k, v in self.cannot_present.items() if v]
 
 
 @dataclass(frozen=True)
@@ -270,6 +290,24 @@ class Store:
                 if link is None or not _link(link).valid(now_utc()):
                     return None
             return FeedInfo(row.id, row.kind, row.subject, row.link_id)
+
+    def feeds(self) -> list[FeedRow]:
+        """Every feed token ever made, oldest first (a revoked one says when)."""
+        with self._tx() as s:
+            return [
+                FeedRow(r.id, r.kind, r.subject, r.link_id, r.created, r.revoked)
+                for r in s.scalars(select(FeedToken).order_by(FeedToken.id))
+            ]
+
+    def revoke_feed(self, feed_id: int) -> bool:
+        """End one feed at once; ``False`` when there is no such feed."""
+        with self._tx() as s:
+            row = s.get(FeedToken, feed_id)
+            if row is None:
+                return False
+            if row.revoked is None:
+                row.revoked = now_utc()
+            return True
 
     # -- region submissions ---------------------------------------------------------------------
 

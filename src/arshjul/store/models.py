@@ -55,7 +55,7 @@ class Submission(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     region: Mapped[str] = mapped_column(String(32), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    """``away``, ``interest``, ``signup`` or ``homework``."""
+    """``away``, ``cannot_present``, ``interest``, ``signup`` or ``homework``."""
     key: Mapped[str] = mapped_column(String(200))
     """The away span as written, the theme id, or the session id."""
     value: Mapped[str] = mapped_column(Text)

@@ -472,6 +472,8 @@ def create_app(
         Route("/agenda/{sid}", regions.agenda_page),
         Route("/agenda/{sid}/md", regions.agenda_markdown),
         Route("/results", regions.results_page),
+        *regions.ROUTES,
+        *regions.REGION_ROUTES,
         Route("/", index),
         Route("/heatmap", heatmap),
         Route("/session/{sid}", session_page),
@@ -529,6 +531,7 @@ ROUTES = (
     ("GET", "/agenda/{nid}"),
     ("GET", "/agenda/{nid}/md"),
     ("GET", "/results"),
+    *regions.ROUTE_TABLE,
 )
 """Every planner route, for the security tests to walk."""
 
@@ -539,5 +542,6 @@ REGION_ROUTES = (
     ("POST", "/r/signup"),
     ("POST", "/r/homework"),
     ("POST", "/r/feed"),
+    *regions.REGION_ROUTE_TABLE,
 )
 """Every region route (a region session only)."""

@@ -1,17 +1,34 @@
 """After a dialog: its outcome and actions, each network meeting's follow-up agenda, the
 homework of presenting regions, and the results section (plain data; pages render it).
 
-:func:`results` is the report's results section as data: dialogs held, followed up, and
-actions open and done, per region and per theme.
+:func:`results` is the report's results section as data (:mod:`arshjul.followup_results`):
+dialogs held, followed up, and actions open and done, per region and per theme.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from arshjul.followup_results import Results, Tally, tally
 
 from . import library as lib
 from .strings import HOMEWORK_QUESTIONS, text
+
+__all__ = [
+    "AgendaItem",
+    "Results",
+    "Tally",
+    "agenda",
+    "agenda_markdown",
+    "agenda_text",
+    "feed_extras",
+    "focus_areas",
+    "homework",
+    "report_results",
+    "results",
+    "today",
+]
 
 
 @dataclass
@@ -64,8 +81,22 @@ def agenda_text(plan: lib.Plan, meeting: lib.Session, items: list[AgendaItem]) -
     return agenda_markdown(plan, meeting, items).replace("**", "").replace("# ", "")
 
 
-def feed_extras(plan: lib.Plan, store: lib.Store, kind: str, subject: str, days: int) -> lib.FeedExtras:
-    """Agendas of the feed's network meetings, and a region's homework deadlines."""
+def focus_areas(sc: lib.Scenario, code: str) -> dict[str, str]:
+    """Theme id → the focus area the region presents on it (the scenario's ``interested``
+    entry's ``focus``, which an accepted sign-up writes)."""
+    return {t.id: i.focus for _, t in sc.themes() for i in t.interest() if i.region == code and i.focus}
+
+
+def feed_extras(
+    plan: lib.Plan,
+    store: lib.Store,
+    kind: str,
+    subject: str,
+    days: int,
+    focus: dict[str, str] | None = None,
+) -> lib.FeedExtras:
+    """Agendas of the feed's network meetings, and a region's homework deadlines (with the
+    focus area it presents, theme id → area, when known)."""
     extras = lib.FeedExtras()
     for s in plan.sessions:
         if s.kind == "network" and s.followups:
@@ -75,6 +106,9 @@ def feed_extras(plan: lib.Plan, store: lib.Store, kind: str, subject: str, days:
         for s, deadline in homework(plan, subject, days):
             state = text("homework_state_done" if done.get(s.id) else "homework_state_todo")
             body = "\n".join(f"- {q}" for q in HOMEWORK_QUESTIONS)
+            area = (focus or {}).get(s.theme or "")
+            if area:
+                body = text("homework_focus", area=area) + "\n" + body
             due = text("homework_feed", state=state, title=s.title, date=s.date.isoformat())
             extras.homework.append((s, deadline, f"{due}\n{body}"))
     return extras
@@ -89,38 +123,22 @@ def homework(plan: lib.Plan, code: str, days: int) -> list[tuple[lib.Session, dt
     ]
 
 
-@dataclass
-class Tally:
-    held: int = 0
-    followed_up: int = 0
-    actions_open: int = 0
-    actions_done: int = 0
-
-
-@dataclass
-class Results:
-    """The results section: totals, and the same per region and per theme."""
-
-    total: Tally = field(default_factory=Tally)
-    regions: dict[str, Tally] = field(default_factory=dict)
-    themes: dict[str, Tally] = field(default_factory=dict)
-
-
 def results(plan: lib.Plan, store: lib.Store, today: dt.date) -> Results:
     """Dialogs held (before ``today``), followed up (an outcome recorded), and their actions
-    open and done, in total, per presenting region and per theme."""
-    outcomes = store.outcomes()
-    actions = store.actions()
-    out = Results()
-    for s in plan.sessions:
-        if s.kind != "dialog" or s.date >= today:
-            continue
-        mine = [a for a in actions if a.session_id == s.id]
-        tallies = [out.total, out.themes.setdefault(s.theme or "", Tally())]
-        tallies += [out.regions.setdefault(c, Tally()) for c in s.presenting_regions]
-        for t in tallies:
-            t.held += 1
-            t.followed_up += s.id in outcomes
-            t.actions_open += sum(not a.done for a in mine)
-            t.actions_done += sum(a.done for a in mine)
-    return out
+    open and done, in total, per presenting region and per theme: the store's follow-up as
+    the plain numbers the report renders (:mod:`arshjul.followup_results`)."""
+    return tally(plan, set(store.outcomes()), [(a.session_id, a.done) for a in store.actions()], today)
+
+
+def today() -> dt.date:
+    """The day the workspace's report counts dialogs as held before (one place, for tests)."""
+    return dt.date.today()
+
+
+def report_results(plan: lib.Plan, store: lib.Store) -> Results | None:
+    """The report's results section as of :func:`today`, or ``None`` while nothing is
+    followed up yet (no outcome, no action recorded): the report is then byte for byte the
+    one without follow-up."""
+    if not store.outcomes() and not store.actions():
+        return None
+    return results(plan, store, today())

@@ -55,6 +55,7 @@ from arshjul.exporters.report import write_report
 from arshjul.exporters.svg import strip_xml_declaration
 from arshjul.exporters.wheel import wheel_svg
 from arshjul.exporters.xlsx import plan_xlsx
+from arshjul.followup_results import Results
 from arshjul.instance import Assignment, Instance
 from arshjul.plan import KIND_LABELS, Plan, RegionLoad, Session
 from arshjul.realize import from_plan, to_plan
@@ -442,11 +443,12 @@ def export_xlsx(plan: Plan) -> bytes:
     return plan_xlsx(plan, dtstamp=_stamp(plan))
 
 
-def export_report(plan: Plan, folder: Path, *, pdf: bool) -> list[Path]:
+def export_report(plan: Plan, folder: Path, *, pdf: bool, results: Results | None = None) -> list[Path]:
     """report.html (and report.pdf with ``pdf``) into ``folder``
-    (``arshjul.exporters.report.write_report``); :class:`ChromiumMissing` when the PDF
-    needs a browser that is not there, before anything is written."""
-    return write_report(plan, folder, pdf=pdf)
+    (``arshjul.exporters.report.write_report``), with the dialogs' follow-up ``results``
+    when given; :class:`ChromiumMissing` when the PDF needs a browser that is not there,
+    before anything is written."""
+    return write_report(plan, folder, pdf=pdf, results=results)
 
 
 # -- comparing ----------------------------------------------------------------------------------

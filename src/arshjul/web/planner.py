@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from . import edits, jobs, views
+from . import edits, followup, jobs, views
 from . import library as lib
 from . import pages as base
 from .strings import text
@@ -312,14 +312,15 @@ def compare_page(request: Request) -> Response:
 # -- files out ----------------------------------------------------------------------------------
 
 
-def _out_bytes(ws: Workspace, pid: str, name: str) -> bytes | None:
+def _out_bytes(ws: Workspace, pid: str, name: str, store: lib.Store | None = None) -> bytes | None:
     plan = ws.plan(pid)
     if name == "plan.xlsx":
         return lib.export_xlsx(plan)
     with tempfile.TemporaryDirectory(prefix="arshjul-out-") as tmp:
         folder = Path(tmp)
         if name.startswith("report."):
-            lib.export_report(plan, folder, pdf=name == "report.pdf")
+            results = followup.report_results(plan, store) if store else None
+            lib.export_report(plan, folder, pdf=name == "report.pdf", results=results)
             return (folder / name).read_bytes()
         parent = ws.info(pid).parent
         previous = None
@@ -346,7 +347,7 @@ async def out(request: Request) -> Response:
     if pid is None or not OUT_FILE.match(name):
         return base.not_found(request)
     try:
-        body = await run_in_threadpool(_out_bytes, st.ws, pid, name)
+        body = await run_in_threadpool(_out_bytes, st.ws, pid, name, request.app.state.store)
     except lib.ChromiumMissing:
         return base.problem(request, text("no_chromium"), 503)
     if body is None:

@@ -1,7 +1,8 @@
 """What the regions submit, as changes to the planner's scenario.
 
-The scenario file stays the planner's copy.  A region's answers (away days and weeks,
-interest per theme, sign-ups to present) show up on the planner's ``/proposals`` page as
+The scenario file stays the planner's copy.  A region's answers (away days and weeks, days it
+can listen but cannot present, interest per theme, sign-ups to present with the focus area,
+written as the region's ``interested`` entry's ``focus``) show up on the planner's ``/proposals`` page as
 proposed changes; the planner applies the ones it wants, which writes ``scenario.yaml`` back
 with ruamel.yaml's round trip (comments and layout kept), for the next solve or re-solve.
 The current plan — which may already be sent — is never changed by that.
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import library as lib
 from .workspace import write_atomic
@@ -71,24 +72,42 @@ def _theme(data: Any, theme_id: str) -> Any:
     raise KeyError(theme_id)
 
 
-def _entry(code: str, weight: int) -> Any:
-    return code if weight == 1 else {"region": code, "weight": weight}
-
-
 def _entry_code(item: Any) -> Any:
     return item.get("region") if isinstance(item, dict) else item
 
 
+SPAN_KINDS = ("away", "cannot_present")
+"""The submission kinds that are a region's list of spans in the scenario, by the same name."""
+
+
+def _spans(region: Any, kind: str) -> tuple[Any, list[Any]]:
+    """The region's list of ``kind`` spans (made when missing) and, for ``away``, its older
+    name ``unavailable`` (read and withdrawn from, never added to)."""
+    spans = region.get(kind)
+    if spans is None:
+        spans = region[kind] = CommentedSeq() if hasattr(region, "ca") else []
+    older = (region.get("unavailable") or []) if kind == "away" else []
+    return spans, older
+
+
+def listed_spans(region: Any, kind: str) -> list[str]:
+    """The span texts a region's scenario data lists for ``kind``."""
+    older = (region.get("unavailable") or []) if kind == "away" else []
+    return [str(s) for s in [*(region.get(kind) or []), *older]]
+
+
+def focus_of(sc: lib.Scenario, theme_id: str, code: str) -> str | None:
+    """The focus area the scenario says ``code`` presents on the theme (``None``: not said)."""
+    for _, t in sc.themes():
+        if t.id == theme_id:
+            return next((i.focus for i in t.interest() if i.region == code), None)
+    return None
+
+
 def _apply(data: Any, sc: lib.Scenario, code: str, kind: str, key: str, value: Any) -> None:
     """One region change applied to scenario data (plain or ruamel round-trip)."""
-    if kind == "away":
-        region = _region(data, code)
-        spans = region.get("away")
-        if spans is None:
-            spans = region["away"] = (
-                CommentedSeq() if isinstance(region, dict) and hasattr(region, "ca") else []
-            )
-        older = region.get("unavailable") or []  # the older name of away
+    if kind in SPAN_KINDS:
+        spans, older = _spans(_region(data, code), kind)
         if value and key not in [str(s) for s in [*spans, *older]]:
             spans.append(key)
         if not value:
@@ -99,18 +118,48 @@ def _apply(data: Any, sc: lib.Scenario, code: str, kind: str, key: str, value: A
     theme = _theme(data, key)
     current = lib.interest_by_theme(sc).get(key, {})
     if theme.get("interested") is None:  # interest found by tags: written out, then changed
-        theme["interested"] = [_entry(c, w) for c, w in current.items()]
+        entries: Any = CommentedSeq() if hasattr(theme, "ca") else []
+        for c, w in current.items():
+            entries.append(c if w == 1 else _flow(entries, region=c, weight=w))
+        theme["interested"] = entries
     listed = theme["interested"]
-    if kind == "interest":
-        for k in [k for k, item in enumerate(listed) if _entry_code(item) == code][::-1]:
+    if kind == "interest":  # changed in its place (its comments stay where they were)
+        weight = int(value)
+        at = [k for k, item in enumerate(listed) if _entry_code(item) == code]
+        for k in (at if weight == 0 else at[1:])[::-1]:
             del listed[k]
-        if int(value) > 0:
-            listed.append(_entry(code, int(value)))
+        if weight == 0:
+            return
+        if not at:
+            listed.append(code if weight == 1 else _flow(listed, region=code, weight=weight))
+            return
+        item = listed[at[0]]
+        if isinstance(item, dict) and item.get("focus"):  # a sign-up's focus stays
+            if weight == 1:
+                item.pop("weight", None)
+            else:
+                item["weight"] = weight
+        else:
+            listed[at[0]] = code if weight == 1 else _flow(listed, region=code, weight=weight)
         return
-    if kind == "signup" and value and code not in current:
-        listed.append(code)
-        if isinstance(listed, CommentedSeq):
-            listed.yaml_add_eol_comment(f"sign-up: presents {value}", len(listed) - 1)
+    if kind == "signup" and value:
+        where = next((k for k, item in enumerate(listed) if _entry_code(item) == code), None)
+        if where is None:
+            listed.append(_flow(listed, region=code, focus=value))
+        elif isinstance(listed[where], dict):
+            listed[where]["focus"] = value
+        else:  # a plain code: becomes {region, focus}, in its place
+            listed[where] = _flow(listed, region=code, focus=value)
+
+
+def _flow(listed: Any, **fields: Any) -> Any:
+    """A new ``interested`` entry, on one line like ``{region: SE-BD, weight: 5}`` when
+    written back into a round-trip list (a block mapping would sit under a bare ``-``)."""
+    if not isinstance(listed, CommentedSeq):
+        return fields
+    entry = CommentedMap(fields)
+    entry.fa.set_flow_style()
+    return entry
 
 
 def check_change(path: Path, sc: lib.Scenario, code: str, kind: str, key: str, value: Any) -> str | None:
@@ -150,7 +199,6 @@ def proposals(path: Path, sc: lib.Scenario, states: dict[str, lib.RegionState]) 
         st = states[code]
         try:
             region = _region(data, code)
-            listed = [str(s) for s in [*(region.get("away") or []), *(region.get("unavailable") or [])]]
         except KeyError:
             continue
 
@@ -158,14 +206,16 @@ def proposals(path: Path, sc: lib.Scenario, states: dict[str, lib.RegionState]) 
             who, at = st.who[(kind, key)]
             out.append(Proposal(f"{code}|{kind}|{key}", code, kind, key, value, who, f"{at:%Y-%m-%d %H:%M}"))
 
-        for key, away in st.away.items():
-            if away != (key in listed):
-                add("away", key, away)
+        for kind in SPAN_KINDS:
+            listed = listed_spans(region, kind)
+            for key, on in getattr(st, kind).items():
+                if on != (key in listed):
+                    add(kind, key, on)
         for key, weight in st.interest.items():
             if key in interest and interest[key].get(code, 0) != weight:
                 add("interest", key, weight)
         for key, focus in st.signup.items():
-            if focus and key in interest and code not in interest[key]:
+            if focus and key in interest and (code not in interest[key] or focus_of(sc, key, code) != focus):
                 add("signup", key, focus)
     return out
 

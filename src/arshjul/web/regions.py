@@ -5,6 +5,7 @@ Region routes (a region session only; :class:`arshjul.web.security.Guard` checks
     GET  /r/<link token>            sign in (the token becomes a region-session cookie)
     GET  /r                         the region's year, load, away days, interest, sign-ups, homework
     POST /r/away                    add or withdraw an away day, range or week
+    POST /r/cannot-present          add or withdraw a day, range or week it can listen, not present
     POST /r/interest                interest per theme, 0–100
     POST /r/signup                  "we want to present" on a theme, with the S3 focus area
     POST /r/homework                homework of one presentation done (or not)
@@ -26,6 +27,12 @@ Planner routes (the planner's session only)::
     GET  /agenda/{sid}              a network meeting's follow-up agenda (HTML)
     GET  /agenda/{sid}/md           the same as Markdown
     GET  /results                   dialogs held, followed up, actions per region and theme
+    GET  /feeds                     every region's, theme's and host's calendar feeds
+    POST /feeds/create              a new feed link for one of them (shown once)
+    POST /feeds/revoke              end one feed at once
+
+The routes added since the first part are in :data:`ROUTES` (planner) and
+:data:`REGION_ROUTES` (region); their tables for the security tests beside them.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from . import followup, proposals, views
 from . import library as lib
@@ -99,9 +107,17 @@ def _region_context(
         year = views.region_year(plan, who.region, [])
         for s in plan.sessions_for(who.region):
             rows.append((s, views.when(s), who.region in s.presenting_regions))
+        focus = followup.focus_areas(sc, who.region)
         for s, deadline in followup.homework(plan, who.region, days):
             presenting.append(
-                (s, views.when(s), views.running_order(plan, s), deadline, state.homework.get(s.id, False))
+                (
+                    s,
+                    views.when(s),
+                    views.running_order(plan, s),
+                    deadline,
+                    state.homework.get(s.id, False),
+                    focus.get(s.theme or ""),
+                )
             )
     return {
         "who": who,
@@ -110,6 +126,9 @@ def _region_context(
         "themes": themes,
         "focus_areas": [a.name for a in region.s3] if region is not None else [],
         "scenario_away": [s.describe() for _, _, s in region.away_spans()] if region is not None else [],
+        "scenario_cannot_present": (
+            [s.describe() for _, _, s in region.cannot_present_spans()] if region is not None else []
+        ),
         "plan": plan,
         "year": year,
         "rows": rows,
@@ -148,6 +167,14 @@ async def region_away(request: Request) -> Response:
     if not span:
         return await _submit(request, "away", "away", "", True)
     return await _submit(request, "away", "away", span, str(form.get("action", "add")) != "remove")
+
+
+async def region_cannot_present(request: Request) -> Response:
+    """A day, range or week the region can listen but cannot present (or withdraw it)."""
+    form = await request.form()
+    span = _clean(form.get("span"), 60)
+    on = str(form.get("action", "add")) != "remove"
+    return await _submit(request, "cannot_present", "cannot_present", span, on if span else True)
 
 
 async def region_interest(request: Request) -> Response:
@@ -222,7 +249,14 @@ def feed(request: Request) -> Response:
     if pid is None:
         return PlainTextResponse("No published plan yet.\n", status_code=404)
     plan = st.ws.plan(pid)
-    extras = followup.feed_extras(plan, store, info.kind, info.subject, request.app.state.homework_days)
+    focus: dict[str, str] = {}
+    if info.kind == "region":
+        try:
+            focus = followup.focus_areas(st.ws.scenario()[0], info.subject)
+        except lib.ScenarioError:  # a scenario being edited: the feed still serves the plan
+            focus = {}
+    days = request.app.state.homework_days
+    extras = followup.feed_extras(plan, store, info.kind, info.subject, days, focus)
     try:
         body = lib.feed_calendar(plan, info.kind, info.subject, extras)
     except ValueError:
@@ -409,3 +443,74 @@ def results_page(request: Request) -> Response:
         today = dt.date.today()
     found = followup.results(plan, _store(request), today)
     return request.app.state.page(request, "results.html", results=found, plan=plan, today=today)
+
+
+# -- the planner's list of feeds --------------------------------------------------------------------
+
+
+def _subjects(sc: lib.Scenario) -> list[tuple[str, str, str]]:
+    """Every calendar a feed can serve: (kind, subject id, name), regions, themes, hosts."""
+    return (
+        [("region", r.code, r.name) for r in sc.regions]
+        + [("theme", t.id, t.name) for _, t in sc.themes()]
+        + [("host", h.id, h.name) for h in sc.hosts]
+    )
+
+
+def feed_urls(request: Request, token: str) -> tuple[str, str]:
+    """The ``webcal://`` address Outlook subscribes to and the same over the page's scheme."""
+    host = request.headers.get("host", "127.0.0.1")
+    return f"webcal://{host}/feed/{token}.ics", f"{request.url.scheme}://{host}/feed/{token}.ics"
+
+
+def feeds_page(
+    request: Request, made: tuple[str, str, str, str] | None = None, error: str = "", status: int = 200
+) -> Response:
+    """Every region, theme and host with its live feeds (when made, through whose link) and
+    a button for a new one; ``made`` is the one just made, its addresses shown this once."""
+    st = _app_state(request)
+    sc, _ = st.ws.scenario()
+    store = _store(request)
+    people = {link.id: link.person for link in store.links()}
+    live: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+    for f in store.feeds():
+        if f.revoked is None:
+            via = people.get(f.link_id, "") if f.link_id is not None else ""
+            live.setdefault((f.kind, f.subject), []).append((f.id, f"{f.created:%Y-%m-%d %H:%M}", via))
+    rows = [(kind, sid, name, live.get((kind, sid), [])) for kind, sid, name in _subjects(sc)]
+    revoked = request.method == "GET" and request.query_params.get("revoked") == "1"
+    return request.app.state.page(
+        request, "feeds.html", status=status, rows=rows, made=made, error=error, request_revoked=revoked
+    )
+
+
+async def feeds_create(request: Request) -> Response:
+    form = await request.form()
+    st = _app_state(request)
+    sc, _ = st.ws.scenario()
+    kind, subject = _clean(form.get("kind"), 16), _clean(form.get("subject"), 200)
+    if (kind, subject) not in {(k, s) for k, s, _ in _subjects(sc)}:
+        return feeds_page(request, error=text("feeds_unknown", kind=kind, subject=subject), status=400)
+    token = await run_in_threadpool(lambda: _store(request).create_feed(kind, subject))
+    webcal, web = feed_urls(request, token)
+    return feeds_page(request, made=(kind, subject, webcal, web))
+
+
+async def feeds_revoke(request: Request) -> Response:
+    form = await request.form()
+    raw = str(form.get("feed", ""))
+    feed_id = int(raw) if raw.isdigit() and len(raw) < 12 else -1
+    done = await run_in_threadpool(_store(request).revoke_feed, feed_id)
+    return RedirectResponse("/feeds?revoked=1" if done else "/feeds", 303)  # else nothing to revoke
+
+
+ROUTES = [
+    Route("/feeds", feeds_page),
+    Route("/feeds/create", feeds_create, methods=["POST"]),
+    Route("/feeds/revoke", feeds_revoke, methods=["POST"]),
+]
+"""The planner's routes of this part (mounted by :func:`arshjul.web.app.create_app`)."""
+ROUTE_TABLE = (("GET", "/feeds"), ("POST", "/feeds/create"), ("POST", "/feeds/revoke"))
+REGION_ROUTES = [Route("/r/cannot-present", region_cannot_present, methods=["POST"])]
+"""The region's routes of this part."""
+REGION_ROUTE_TABLE = (("POST", "/r/cannot-present"),)

@@ -397,6 +397,37 @@ MESSAGES: dict[str, str] = {
     "by_region": W_("By region"),
     "by_theme": W_("By theme"),
     "bad_field": W_("{message}"),
+    # -- regions (part 2)
+    "cannot_present_heading": W_("Days and weeks you can listen but cannot present"),
+    "cannot_present_help": W_(
+        "You stay invited on these days, but nobody from your region presents. "
+        "A date, a range or an ISO week, as above."
+    ),
+    "cannot_present_in_scenario": W_("Already in the plan's scenario"),
+    "proposal_cannot_present": W_("can listen but not present {key}"),
+    "proposal_can_present_again": W_("can present again {key}"),
+    "nav_feeds": W_("Calendar feeds"),
+    "feeds_heading": W_("Calendar feeds to send out"),
+    "feeds_note": W_(
+        "Each region, theme and host can have its own subscription address "
+        "(Outlook: Add calendar → From internet). An address is shown only once, when it is made: "
+        "it is stored hashed. Make a new one when one is lost, and revoke the old one."
+    ),
+    "feeds_kind_region": W_("Region"),
+    "feeds_kind_theme": W_("Theme"),
+    "feeds_kind_host": W_("Host"),
+    "feeds_live": W_("Live feeds"),
+    "feeds_none": W_("none yet"),
+    "feeds_made_on": W_("made {at}"),
+    "feeds_via": W_("with {person}'s link"),
+    "feeds_make": W_("Make a feed link"),
+    "feeds_revoke": W_("Revoke"),
+    "feeds_made": W_("New feed for {subject}. Send this address; it is not shown again:"),
+    "feeds_https": W_("The same over the web:"),
+    "feeds_revoked": W_("The feed is revoked; calendars subscribed to it get nothing more."),
+    "feeds_unknown": W_("There is no {kind} '{subject}' in the scenario."),
+    "r_focus": W_("You present your focus area {focus}."),
+    "homework_focus": W_("Your focus area: {area}"),
 }
 
 _HOMEWORK_QUESTIONS: tuple[str, ...] = (
