@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -113,6 +114,7 @@ __all__ = [
     "plan_from_json",
     "plan_to_json",
     "replan",
+    "scenario_copy",
     "scenario_data",
     "scenario_from_data",
     "scenario_from_text",
@@ -149,6 +151,108 @@ def scenario_text(path: Path) -> str:
     merged, _ = resolve(path)
     head = f"# {path.name} with its 'extends' chain merged by arshjul serve\n"
     return head + yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
+
+
+WORKSPACE_NAMES = frozenset(
+    {
+        "scenario.yaml",
+        "plans",
+        "current.json",
+        "pins.json",
+        "exports",
+        "scenarios",
+        "source",
+        "files",
+        "arshjul.db",
+        "serve.lock",
+    }
+)
+"""Names a workspace keeps for itself: a scenario's file by one of these names goes to files/."""
+
+
+def _kept_relative(ref: str) -> str | None:
+    """``ref`` as the same relative path inside a workspace, or ``None`` when it would leave
+    the folder (absolute, ``..``) or take a name the workspace keeps for itself."""
+    parts = ref.replace("\\", "/").split("/")
+    if not ref or ref.startswith(("/", "\\")) or ":" in parts[0] or any(p in ("", ".", "..") for p in parts):
+        return None
+    return None if parts[0] in WORKSPACE_NAMES else "/".join(parts)
+
+
+def _chain(path: Path) -> list[Path]:
+    """The scenario file and every file its ``extends`` chain reads, child first."""
+    out = [path]
+    while len(out) < 50:
+        data = yaml.safe_load(out[-1].read_text(encoding="utf-8-sig"))
+        target = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(target, str) or not target.strip():
+            break
+        out.append(out[-1].parent / target.strip())
+    return out
+
+
+def _yaml_plain(value: Any) -> Any:
+    """A scenario's model dump as YAML can write it: times as ``HH:MM``, tuples as lists."""
+    if isinstance(value, dict):
+        return {k: _yaml_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_yaml_plain(v) for v in value]
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M") if not value.second else value.isoformat()
+    return value
+
+
+def scenario_copy(path: Path) -> tuple[str, dict[str, Path]]:
+    """What a workspace keeps of the scenario ``path``, so that nothing it reads lies outside
+    the folder: the text of its ``scenario.yaml``, and the files to copy beside it (name in
+    the workspace → the file now).
+
+    - The availability files its regions name (``away_from``, ``cannot_present_from``) keep
+      their relative path; one outside the scenario's folder (``../x.ics``, absolute) goes to
+      ``files/<name>`` and the scenario names it there.
+    - A file that ``extends`` another is kept merged (the edit forms and the ways out write
+      one file), and the chain as it was under ``source/`` (relative paths kept).
+    - A workbook (``.xlsx``) is kept as YAML (what ``arshjul workbook export`` writes), the
+      workbook itself under ``source/``.
+    Otherwise the file is copied as it is, comments and all."""
+    sc = load_scenario(path)
+    files: dict[str, Path] = {}
+    moved: dict[str, str] = {}
+    for region in sc.regions:
+        for ref in [*region.away_from, *region.cannot_present_from]:
+            kept = _kept_relative(ref)
+            if kept is None:
+                name = Path(ref.replace("\\", "/")).name
+                kept, k = f"files/{name}", 1
+                while kept in files and files[kept] != path.parent / ref:
+                    k += 1
+                    kept = f"files/{k}-{name}"
+                moved[ref] = kept
+            files[kept] = path.parent / ref
+    if path.suffix.lower() == ".xlsx":
+        files[f"source/{path.name}"] = path
+        data = _yaml_plain(sc.model_dump(mode="python", by_alias=True, exclude_defaults=True))
+        head = f"# {sc.name}\n# {path.name} as YAML, made by arshjul serve (the workbook is in source/)\n\n"
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        chain = _chain(path)
+        if len(chain) == 1 and not moved:
+            return text, files
+        for k, link in enumerate(chain):
+            rel = Path(os.path.relpath(link, path.parent)).as_posix() if k else path.name
+            kept = _kept_relative(rel)
+            files[f"source/{kept or link.name}"] = link
+        data = resolve(path)[0] if len(chain) > 1 else yaml.safe_load(text)
+        head = (
+            f"# {path.name} with its 'extends' chain merged by arshjul serve (the chain is in source/)\n"
+            if len(chain) > 1
+            else f"# {path.name} as arshjul serve keeps it (its files outside its folder are in files/)\n"
+        )
+    for region in data.get("regions") or []:
+        for name in ("away_from", "cannot_present_from"):
+            if isinstance(region, dict) and isinstance(region.get(name), list):
+                region[name] = [moved.get(ref, ref) for ref in region[name]]
+    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), files
 
 
 def instance(scenario: Scenario) -> Instance:
