@@ -118,7 +118,6 @@ __all__ = [
     "scenario_data",
     "scenario_from_data",
     "scenario_from_text",
-    "scenario_text",
     "slot_names",
     "solve",
     "wheel",
@@ -138,19 +137,6 @@ def bundled_scenario() -> Path:
 def load_scenario(path: Path) -> Scenario:
     """A scenario file, validated (``arshjul.load_scenario``); ScenarioError names the problem."""
     return arshjul.load_scenario(path)
-
-
-def scenario_text(path: Path) -> str:
-    """The text a workspace keeps as its ``scenario.yaml``: the file as it is, or — when it
-    ``extends`` another file, which would not be beside the copy — the merged scenario
-    (``arshjul.variants.resolve``)."""
-    text = path.read_text(encoding="utf-8-sig")
-    data = yaml.safe_load(text)
-    if not (isinstance(data, dict) and "extends" in data):
-        return text
-    merged, _ = resolve(path)
-    head = f"# {path.name} with its 'extends' chain merged by arshjul serve\n"
-    return head + yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
 
 
 WORKSPACE_NAMES = frozenset(
