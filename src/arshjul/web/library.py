@@ -584,18 +584,33 @@ class Conflict:
     fixes: list[Fix]
     tried: list[Fix]
     wall_time: float
+    stopped: bool = False
+    """The planner stopped it: what was found by then."""
 
 
 WHY_TIME_LIMIT = 10.0
 """Deterministic time units for the conflict search (and again for the ways out)."""
 
 
-def why_not(scenario: Scenario, *, time_limit: float = WHY_TIME_LIMIT) -> Conflict:
+def why_not(
+    scenario: Scenario,
+    *,
+    time_limit: float = WHY_TIME_LIMIT,
+    stop: threading.Event | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Conflict:
     """Why the scenario has no plan, and verified edits that give one
     (``arshjul.explain.why_not`` with ``deterministic=True``: the same rules and fixes on a
-    busy machine as on a fast one)."""
+    busy machine as on a fast one).  ``stop`` ends it promptly with what was found so far;
+    ``progress`` hears the stage (``conflict``, ``ways_out``) and how far it got."""
     report = explain_mod.why_not(
-        scenario, time_limit=time_limit, step_limit=5.0, relax_limit=3.0, deterministic=True
+        scenario,
+        time_limit=time_limit,
+        step_limit=5.0,
+        relax_limit=3.0,
+        deterministic=True,
+        stop=stop,
+        progress=progress,
     )
 
     def fix(r: Any) -> Fix:
@@ -609,6 +624,7 @@ def why_not(scenario: Scenario, *, time_limit: float = WHY_TIME_LIMIT) -> Confli
         fixes=_distinct([fix(r) for r in report.fixes if r.changes]),
         tried=[fix(r) for r in report.tried],
         wall_time=report.wall_time,
+        stopped=report.stopped,
     )
 
 

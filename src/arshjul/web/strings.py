@@ -304,6 +304,20 @@ MESSAGES: dict[str, str] = {
     "by_region": "By region",
     "by_theme": "By theme",
     "bad_field": "{message}",
+    # -- timeline (and the why page's stop; the workspace folder)
+    "timeline_heading": "Timeline",
+    "timeline_help": "Drag a session onto another day (and slot) to check the move: nothing is saved "
+    "until you say so. Without a mouse, open the session and use its move form.",
+    "timeline_closed": "closed: {why}",
+    "timeline_drop": "Drop to check {title} on {when}",
+    "timeline_checking": "Checking the move…",
+    "why_stage_conflict": "Finding the rules that collide…",
+    "why_stage_ways_out": "Trying ways out: {done} of {total} colliding rules done…",
+    "why_stop": "Stop",
+    "why_stopping": "Stopping…",
+    "why_stopped": "Stopped by the planner before the answer was complete: what is shown is what "
+    "was found by then. Ask again to look further.",
+    "why_stopped_nothing": "Stopped by the planner before any rule was found to collide.",
 }
 
 HOMEWORK_QUESTIONS: tuple[str, ...] = (
