@@ -56,7 +56,7 @@ from arshjul.exporters.report import write_report
 from arshjul.exporters.svg import strip_xml_declaration
 from arshjul.exporters.wheel import wheel_svg
 from arshjul.exporters.xlsx import plan_xlsx
-from arshjul.instance import Assignment, Instance
+from arshjul.instance import Assignment, Instance, SlotTime
 from arshjul.plan import KIND_LABELS, Plan, RegionLoad, Session
 from arshjul.realize import from_plan, to_plan
 from arshjul.revision import PlanDiff, diff_plans
@@ -91,6 +91,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Session",
+    "SlotTime",
     "SolveProgress",
     "Store",
     "Verdict",

@@ -58,9 +58,10 @@ class MonthRow:
     days: list[Day] = field(default_factory=list)
 
 
-def _closed(inst: lib.Instance, index: int) -> str:
-    reasons = [why or rule for (rule, _), why in inst.closed_slots.get(index, [])]
-    return "; ".join(dict.fromkeys(reasons))
+def _closed(inst: lib.Instance, t: lib.SlotTime) -> str:
+    """Why the calendar closes the slot to every session, in the planner's words."""
+    closing = [*inst.closed_days.get(t.day, []), *inst.closed_slots.get(t.index, [])]
+    return "; ".join(dict.fromkeys(why or rule for (rule, _), why in closing))
 
 
 def timeline(plan: lib.Plan, inst: lib.Instance, pins: Iterable[str]) -> list[MonthRow]:
@@ -83,7 +84,7 @@ def timeline(plan: lib.Plan, inst: lib.Instance, pins: Iterable[str]) -> list[Mo
         if day is None:
             day = days[t.date] = Day(t.date.day, WEEKDAYS[t.date.weekday()][:1], t.date.weekday() >= 5)
             row.days.append(day)
-        closed = _closed(inst, t.index)
+        closed = _closed(inst, t)
         day.cells.append(
             Cell(
                 t.date.isoformat(),
