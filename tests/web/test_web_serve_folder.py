@@ -169,6 +169,7 @@ def _wait_open(proc: subprocess.Popen[str]) -> str:
     raise AssertionError(f"the server did not start: {proc.stderr.read() if proc.stderr else ''}")
 
 
+@pytest.mark.slow
 def test_a_second_serve_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "ws"
     first = _serve(folder, free_port())
