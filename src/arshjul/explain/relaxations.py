@@ -413,6 +413,8 @@ def _search_numeric(
     found: dict[int, Scenario] = {}
 
     def attempt(values: Sequence[int]) -> list[bool | None]:
+        if verifier.stopped:
+            return [None] * len(values)
         copies = [verifier.edited(num.at(v)) for v in values]
         results = verifier.works_many(copies)
         for v, c, r in zip(values, copies, results, strict=True):
@@ -422,6 +424,8 @@ def _search_numeric(
 
     def retry(v: int) -> bool | None:
         """One value again, with four times the time (proving "no plan" is what takes long)."""
+        if verifier.stopped:
+            return None
         copy = verifier.edited(num.at(v))
         outcome = verifier.works(copy, limit=4 * verifier.step)
         if outcome and copy is not None:
@@ -512,6 +516,8 @@ def relax(
             if bad is not None:
                 tried.append(bad)
 
+    if verifier.stopped:
+        return works, tried
     edits = _removals(w, item.rule, item.subjects)
     if item.rule == "presenter_available" and len(edits) > 1:
         # all at once first: if even that is not enough, no single one is (the last first,
@@ -558,6 +564,8 @@ def _try_edits(
 ) -> tuple[list[Relaxation], list[Relaxation]]:
     works: list[Relaxation] = []
     tried: list[Relaxation] = []
+    if verifier.stopped:
+        return works, tried
     copies = [verifier.edited(e.changes) for e in edits]
     results = verifier.works_many(copies)
     for e, copy, ok in zip(edits, copies, results, strict=True):

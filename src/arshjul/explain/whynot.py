@@ -124,7 +124,7 @@ def why_not(
     seed: int = 0,
     deterministic: bool = False,
     stop: threading.Event | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
 ) -> ConflictReport:
     """Why the scenario has no plan: a minimal set of its rules that collide, in its own
     words, and edits of the scenario file (each solved) that give a plan.
@@ -144,16 +144,17 @@ def why_not(
 
     ``stop`` (a :class:`threading.Event` set from another thread) ends it promptly: the solve
     running is stopped, no other starts, and the report says ``stopped``.  ``progress`` is
-    told the stage (``conflict``, then ``ways_out``), the colliding rules relaxed so far
-    and their number, and again each time an edit is decided (for a page that waits).
+    told the stage (``conflict``, then ``ways_out``), the colliding rules relaxed so far,
+    their number and the edits decided so far, each time one of them changes (for a page
+    that waits).
     """
     started = time.monotonic()
 
-    def tell(stage: str, done: int, total: int) -> None:
+    def tell(stage: str, done: int = 0, total: int = 0, edits: int = 0) -> None:
         if progress is not None:
-            progress(stage, done, total)
+            progress(stage, done, total, edits)
 
-    tell("conflict", 0, 0)
+    tell("conflict")
     inst = build_instance(scenario)
     conflict: Conflict = find_conflict(
         inst,
@@ -183,17 +184,18 @@ def why_not(
             workers,
             deterministic=deterministic,
             stop=stop,
-            checked=lambda _n: tell("ways_out", relaxed, total),
+            checked=lambda n: tell("ways_out", relaxed, total, n),
         )
         tell("ways_out", 0, total)
         for item in report.items:
             if verifier.stopped:
                 break
             ok, no = relax(scenario, inst, item, verifier)
-            report.fixes.extend(ok)
-            report.tried.extend(no)
+            report.fixes.extend(ok)  # each solved: true however the search ended
+            if not verifier.stopped:  # "not enough" from an interrupted item is undecided
+                report.tried.extend(no)
             relaxed += 1
-            tell("ways_out", relaxed, total)
+            tell("ways_out", relaxed, total, verifier.decided)
         report.fixes.sort(key=lambda r: r.cost)
         report.solves += verifier.solves
         report.stopped = verifier.stopped

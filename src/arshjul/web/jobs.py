@@ -52,8 +52,9 @@ class Job:
     """A ``why`` job's scenario file (SHA-256): its fixes apply to that version only."""
     stage: str = ""
     """A ``why`` job's stage: ``conflict`` (finding the rules that collide), ``ways_out``."""
-    relaxed: tuple[int, int] = (0, 0)
-    """A ``why`` job's colliding rules tried for ways out so far, of how many."""
+    relaxed: tuple[int, int, int] = (0, 0, 0)
+    """A ``why`` job's colliding rules tried for ways out so far, of how many, and the edits
+    decided (each solved or shown by the greedy)."""
 
     @property
     def elapsed(self) -> float:
@@ -75,7 +76,9 @@ class Job:
             "result": self.result,
             "message": self.message,
             "stage": self.stage,
-            "stage_text": text(f"why_stage_{self.stage}", done=self.relaxed[0], total=self.relaxed[1])
+            "stage_text": text(
+                f"why_stage_{self.stage}", done=self.relaxed[0], total=self.relaxed[1], edits=self.relaxed[2]
+            )
             if self.stage
             else "",
         }
@@ -167,8 +170,8 @@ def start_why(ws: Workspace, digest: str) -> Job:
     (``conflict.stopped``)."""
     job = Job("why", ws.current_id(), lib.WHY_TIME_LIMIT, digest=digest)
 
-    def progress(stage: str, done: int, total: int) -> None:
-        job.stage, job.relaxed = stage, (done, total)
+    def progress(stage: str, done: int, total: int, edits: int) -> None:
+        job.stage, job.relaxed = stage, (done, total, edits)
 
     def work(job: Job) -> None:
         sc, _ = ws.scenario()

@@ -598,12 +598,13 @@ def why_not(
     *,
     time_limit: float = WHY_TIME_LIMIT,
     stop: threading.Event | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
 ) -> Conflict:
     """Why the scenario has no plan, and verified edits that give one
     (``arshjul.explain.why_not`` with ``deterministic=True``: the same rules and fixes on a
     busy machine as on a fast one).  ``stop`` ends it promptly with what was found so far;
-    ``progress`` hears the stage (``conflict``, ``ways_out``) and how far it got."""
+    ``progress`` hears the stage (``conflict``, ``ways_out``) and how far it got
+    (colliding rules relaxed, of how many; edits decided)."""
     report = explain_mod.why_not(
         scenario,
         time_limit=time_limit,

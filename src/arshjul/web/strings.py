@@ -312,7 +312,7 @@ MESSAGES: dict[str, str] = {
     "timeline_drop": "Drop to check {title} on {when}",
     "timeline_checking": "Checking the move…",
     "why_stage_conflict": "Finding the rules that collide…",
-    "why_stage_ways_out": "Trying ways out: {done} of {total} colliding rules done…",
+    "why_stage_ways_out": "Trying ways out: {done} of {total} colliding rules done, {edits} edits decided…",
     "why_stop": "Stop",
     "why_stopping": "Stopping…",
     "why_stopped": "Stopped by the planner before the answer was complete: what is shown is what "
