@@ -169,6 +169,21 @@ def _wait_open(proc: subprocess.Popen[str]) -> str:
     raise AssertionError(f"the server did not start: {proc.stderr.read() if proc.stderr else ''}")
 
 
+def test_the_serve_lock_is_held_until_released(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "ws")
+    lock = ws.lock_for_serving("http://127.0.0.1:8765/")
+    with pytest.raises(WorkspaceError) as refused:
+        ws.lock_for_serving("http://127.0.0.1:8766/")
+    assert str(refused.value) == (
+        f"{ws.root} is already open in another arshjul serve (pid {os.getpid()}, http://127.0.0.1:8765/); "
+        "use that one, stop it first, or give another --workspace folder"
+    )
+    lock.release()
+    again = ws.lock_for_serving("http://127.0.0.1:8766/")
+    assert '"address": "http://127.0.0.1:8766/"' in (ws.root / "serve.lock").read_text(encoding="utf-8")
+    again.release()
+
+
 @pytest.mark.slow
 def test_a_second_serve_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "ws"

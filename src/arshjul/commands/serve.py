@@ -89,9 +89,10 @@ def serve(
     """Open the planner's workspace in the browser: see the year, move and check sessions,
     pin and re-solve, download calendars.
 
-    SCENARIO is copied into the workspace folder as scenario.yaml (the bundled Sweden 2027
-    year when the folder has none and none is given).  Every plan made is kept in the
-    folder's plans/.
+    SCENARIO (YAML or a planning workbook, .xlsx) is copied into the workspace folder as
+    scenario.yaml (the bundled Sweden 2027 year when the folder has none and none is
+    given), with the availability files it reads; an extends chain is merged.  Every plan
+    made is kept in the folder's plans/.  One serve per folder: a second is refused.
 
     \b
     Example:

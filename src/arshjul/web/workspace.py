@@ -23,7 +23,6 @@ served is resolved and checked to stay inside the workspace without following a 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import re
@@ -36,6 +35,19 @@ from pathlib import Path
 from typing import Any
 
 from . import library as lib
+
+try:  # POSIX: flock; Windows: msvcrt's byte lock (the system drops either with the process)
+    import fcntl
+
+    def _try_lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+except ImportError:  # pragma: no cover - Windows
+    import msvcrt
+
+    def _try_lock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
 
 PLAN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}\.[0-9]{6}Z-(optimal|feasible|unknown|edited|broken)$")
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -145,11 +157,12 @@ class ServeLock:
     def take(cls, path: Path, address: str) -> ServeLock:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _try_lock(fd)
         except OSError:
             try:
-                held = json.loads(os.pread(fd, 4096, 0).decode("utf-8") or "{}")
-            except ValueError:
+                os.lseek(fd, 0, os.SEEK_SET)
+                held = json.loads(os.read(fd, 4096).decode("utf-8") or "{}")
+            except (OSError, ValueError):
                 held = {}
             os.close(fd)
             pid = held.get("pid", "?") if isinstance(held, dict) else "?"
@@ -160,7 +173,8 @@ class ServeLock:
                 + "); use that one, stop it first, or give another --workspace folder"
             ) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, (json.dumps({"pid": os.getpid(), "address": address}) + "\n").encode(), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, (json.dumps({"pid": os.getpid(), "address": address}) + "\n").encode())
         return cls(path, fd)
 
     def release(self) -> None:
