@@ -261,6 +261,7 @@ def test_why_runs_off_the_request_thread_shows_its_stage_and_stops(tmp_path: Pat
     job = jobs.current(ws)
     assert job is not None and job.state == "done" and job.conflict is not None
     assert job.conflict.stopped and job.conflict.status == "INFEASIBLE"
+    assert job.conflict.tried == []  # nothing left undecided is reported as "not enough"
     page = c.get("/why").text
     assert 'id="why-stopped"' in page and "Stopped by the planner" in page
     assert 'data-rule="region_invitation_cap"' in page  # what it had found stays
