@@ -4,10 +4,10 @@
 
 Plans the bundled year in a temporary workspace, serves it on a free loopback port and
 drives headless Chromium through Selenium (Debian: ``apt-get install chromium
-chromium-driver``).  Writes workspace-year.png, workspace-session.png,
-workspace-check.png, workspace-heatmap.png, workspace-region.png, workspace-job.png and
-workspace-plan.png; shrinks them with pngquant when it is there (``apt-get install
-pngquant``).
+chromium-driver``).  Writes workspace-year.png, workspace-timeline.png (a session being
+dragged on the timeline), workspace-session.png, workspace-check.png, workspace-heatmap.png,
+workspace-region.png, workspace-job.png and workspace-plan.png; shrinks them with pngquant
+when it is there (``apt-get install pngquant``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -56,6 +57,19 @@ def shot(browser: webdriver.Chrome, out: Path, name: str, height: int | None = N
     print(path, f"{path.stat().st_size // 1024} KB")
 
 
+def shot_timeline(browser: webdriver.Chrome, out: Path) -> None:
+    """The timeline with the dialog held over 24 February (where it breaks the cap), let go
+    with Escape: nothing is checked or saved."""
+    browser.set_window_size(browser.get_window_size()["width"], 760)
+    browser.execute_script("document.getElementById('timeline').scrollIntoView();")
+    chip = browser.find_element(By.CSS_SELECTOR, f".chip[data-session='{SESSION}']")
+    target = browser.find_element(By.CSS_SELECTOR, ".tl-cell[data-date='2027-02-24'][data-slot='afternoon']")
+    actions = ActionChains(browser, duration=50)
+    actions.move_to_element(chip).click_and_hold().move_by_offset(8, 8).move_to_element(target).perform()
+    shot(browser, out, "timeline")
+    ActionChains(browser).send_keys("\ue00c").release().perform()  # Escape, then let go
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--out", type=Path, default=Path(__file__).parent, help="folder for the PNGs")
@@ -75,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             jobs.wait(ws, 60)
             browser.get(f"{base}/")
             shot(browser, args.out, "year", 1000)
+            shot_timeline(browser, args.out)
             browser.get(f"{base}/heatmap")
             shot(browser, args.out, "heatmap", 1000)
             browser.get(f"{base}/region/SE-I")

@@ -46,10 +46,12 @@ def open_workspace(root: Path, language: str = "en") -> Workspace:
 
 @functools.cache
 def bundled_plan_json() -> str:
-    """The bundled year (in English) solved once per test run (seconds; same seed, same plan)."""
+    """The bundled year (in English) solved once per test run (seconds; same seed, same plan).
+    Solved to its proven optimum: with a 10 s limit a heavily loaded machine sometimes stopped
+    at another plan, on which the tests' cap-breaking moves did not exist."""
     sc, _ = lib.scenario_from_text(bundled_text("en"), "sweden-2027-en.yaml")
-    plan = arshjul.solve(sc, time_limit=10, seed=0)
-    assert plan.found, plan.status
+    plan = arshjul.solve(sc, time_limit=120, seed=0)
+    assert plan.status == "OPTIMAL", plan.status
     return plan.to_json()
 
 

@@ -2,7 +2,8 @@
 /usr/bin/chromedriver, against the real server (uvicorn in a thread on a free loopback port).
 
 open → solve → see the year → move a session where it breaks a rule and read the warning →
-move it where it fits → save → pin → re-solve → accept → download a calendar and parse it.
+move it where it fits → save → pin → re-solve → accept → download a calendar and parse it;
+and the same moves by dragging a session on the year's timeline (real pointer input).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -20,7 +22,7 @@ import arshjul
 from arshjul.web import Access, Workspace, create_app, jobs, new_token
 from arshjul.web import library as lib
 from arshjul.web.server import Background, free_port
-from web_support import CHROMEDRIVER, CHROMIUM, NO_BROWSER, SESSION, chrome, open_workspace
+from web_support import CHROMEDRIVER, CHROMIUM, NO_BROWSER, SESSION, bundled_plan_json, chrome, open_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -192,5 +194,104 @@ def test_edit_to_no_plan_read_why_fix_in_one_click_and_solve(served: Any, browse
     assert "This is the current plan." in _text(browser, "accepted")
     browser.find_element(By.LINK_TEXT, "Year").click()
     assert browser.find_element(By.CSS_SELECTOR, ".wheel svg.arshjul-wheel").is_displayed()
+    blocked = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert blocked == []
+
+
+def _fits(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[str, str]:
+    """Another date and slot, nearest first, where ``sid`` (presenters kept) keeps every rule."""
+    sc, inst = ws.scenario()
+    s = plan.session(sid)
+    for t in sorted(inst.slots, key=lambda t: (abs((t.date - s.date).days), t.index)):
+        if (t.date, t.slot) == (s.date, s.slot):
+            continue
+        moved = lib.move(sc, inst, plan, sid, t.date, t.slot)
+        if moved is not None and moved.verdict.ok:
+            return t.date.isoformat(), t.slot
+    raise AssertionError("no other slot keeps every rule")
+
+
+def _breaks_the_cap(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[str, str, int]:
+    """A date and slot, nearest first, where moving ``sid`` breaks the invitation cap (alone
+    when some slot does: the bundled plan solved under heavy load may differ), and how many
+    rules it breaks there."""
+    sc, inst = ws.scenario()
+    here = plan.session(sid).date
+    found: tuple[str, str, int] | None = None
+    for t in sorted(inst.slots, key=lambda t: (abs((t.date - here).days), t.index)):
+        moved = lib.move(sc, inst, plan, sid, t.date, t.slot)
+        rules = {b.rule for b in moved.verdict.broken} if moved is not None else set()
+        if rules == {"region_invitation_cap"}:
+            return t.date.isoformat(), t.slot, 1
+        if found is None and moved is not None and "region_invitation_cap" in rules:
+            found = (t.date.isoformat(), t.slot, len(moved.verdict.broken))
+    assert found is not None, "no slot breaks the cap"
+    return found
+
+
+def _drag(driver: Any, sid: str, day: str, slot: str) -> None:
+    """Press on the session's chip on the timeline, drag it onto the day's slot, let go: the
+    pointer events a mouse makes (WebDriver input, not synthetic DOM events)."""
+    driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'});", driver.find_element(By.CLASS_NAME, "timeline-grid")
+    )
+    chip = driver.find_element(By.CSS_SELECTOR, f".chip[data-session='{sid}']")
+    target = driver.find_element(By.CSS_SELECTOR, f".tl-cell[data-date='{day}'][data-slot='{slot}']")
+    (
+        ActionChains(driver, duration=50)
+        .move_to_element(chip)
+        .click_and_hold()
+        .move_by_offset(8, 8)
+        .move_to_element(target)
+        .pause(0.2)
+        .release()
+        .perform()
+    )
+
+
+def test_drag_on_the_timeline_checks_the_move_then_saves_it(served: Any, browser: Any) -> None:
+    ws, address = served
+    info = ws.save_plan(arshjul.Plan.from_json(bundled_plan_json()), origin="solve")
+    ws.set_current(info.id)
+    plan = ws.plan(info.id)
+    browser.get(address)
+    here = plan.session(SESSION)
+    home = browser.find_element(By.CSS_SELECTOR, f".chip[data-session='{SESSION}']")
+    assert home.find_element(By.XPATH, "..").get_attribute("data-date") == here.date.isoformat()
+
+    # -- dragged onto a day that breaks the invitation cap: checked, the rule named, nothing saved
+    day, slot, n = _breaks_the_cap(ws, plan, SESSION)
+    _drag(browser, SESSION, day, slot)
+    _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}/check"))
+    assert f"breaks {n} rule(s)" in _text(browser, "verdict")
+    violations = browser.find_elements(By.CSS_SELECTOR, "tr.violation")
+    rows = {r.get_attribute("data-rule"): r.text for r in violations}
+    assert "invitations in any 28 days" in rows["region_invitation_cap"]
+    assert browser.find_element(By.ID, "save-anyway").is_displayed()
+    assert len(ws.plans()) == 1 and ws.current_id() == info.id  # nothing saved by checking
+
+    # -- cancel, back on the year: dragged where it fits, saved, and the timeline shows it there
+    browser.find_element(By.ID, "back").click()
+    browser.find_element(By.LINK_TEXT, "Year").click()
+    day, slot = _fits(ws, plan, SESSION)
+    _drag(browser, SESSION, day, slot)
+    _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}/check"))
+    assert "Every rule holds" in _text(browser, "verdict")
+    browser.find_element(By.ID, "save").click()
+    _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}"))
+    edited = ws.current_id()
+    assert edited is not None and edited.endswith("-edited") and ws.info(edited).parent == info.id
+    moved = ws.plan(edited).session(SESSION)
+    assert (moved.date.isoformat(), moved.slot) == (day, slot)
+    assert [p.presenter for p in moved.presentations] == [p.presenter for p in here.presentations]
+    browser.find_element(By.LINK_TEXT, "Year").click()
+    chip = browser.find_element(By.CSS_SELECTOR, f".chip[data-session='{SESSION}']")
+    cell = chip.find_element(By.XPATH, "..")
+    assert (cell.get_attribute("data-date"), cell.get_attribute("data-slot")) == (day, slot)
+
+    # -- a press without a drag is a click: it opens the session (the keyboard's way in too)
+    chip.click()
+    _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}"))
+    assert len(ws.plans()) == 2
     blocked = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert blocked == []

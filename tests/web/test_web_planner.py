@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -224,3 +225,44 @@ def test_no_out_path_leaves_the_workspace(tmp_path: Path, path: str) -> None:
     r = c.get(path)
     assert r.status_code in (400, 404, 405), (path, r.status_code)
     assert "limits:" not in r.text and "BEGIN:VCALENDAR" not in r.text
+
+
+def test_why_runs_off_the_request_thread_shows_its_stage_and_stops(tmp_path: Path) -> None:
+    """The bundled year with Gotland's cap at 0 takes about a minute to explain on a busy
+    machine (10 s to find the rules, the rest to try ways out): stop it while it tries them."""
+    ws = Workspace.open(tmp_path / "ws")
+    c = client(ws)
+    csrf = sign_in(c)
+    c.post("/scenario/region/SE-I", data={"csrf": csrf, "limit_window_max": "0"})
+    r = c.post("/why", data={"csrf": csrf})
+    assert r.status_code == 200 and 'id="stop-why"' in r.text  # the request is back at once
+    assert c.post("/solve", data={"csrf": csrf}).status_code == 409  # one job at a time
+    status = c.get("/job/status").json()
+    assert status["kind"] == "why" and status["state"] == "running"
+    stages = set()
+    for _ in range(1200):  # the conflict search is bounded by deterministic time, not by this
+        status = c.get("/job/status").json()
+        stages.add(status["stage_text"])
+        if status["stage"] == "ways_out" or status["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert status["state"] == "running" and status["stage"] == "ways_out", status
+    assert "Finding the rules that collide…" in stages
+    ways_out = r"Trying ways out: 0 of 2 colliding rules done, [0-9]+ edits decided…"
+    assert re.search(ways_out, c.get("/why").text)
+    r = c.post("/why/stop", data={"csrf": csrf})
+    assert str(r.url).endswith("/why")
+    polls = 0
+    while c.get("/job/status").json()["state"] == "running" and polls < 100:
+        polls += 1
+        time.sleep(0.1)
+    print(f"the why job ended {polls} polls (0.1 s apart) after stop")
+    assert polls < 100, "the why job did not end after stop"
+    job = jobs.current(ws)
+    assert job is not None and job.state == "done" and job.conflict is not None
+    assert job.conflict.stopped and job.conflict.status == "INFEASIBLE"
+    assert job.conflict.tried == []  # nothing left undecided is reported as "not enough"
+    page = c.get("/why").text
+    assert 'id="why-stopped"' in page and "Stopped by the planner" in page
+    assert 'data-rule="region_invitation_cap"' in page  # what it had found stays
+    assert 'id="ask-why"' in page and 'id="stop-why"' not in page

@@ -1,8 +1,10 @@
 """``arshjul serve``: open a workspace folder in the browser.
 
 Prints one address with a random access token and serves until Ctrl-C.  Listens on
-127.0.0.1 unless ``--host`` says otherwise.  Exit code 2 for a bad scenario or a folder
-that holds another scenario.
+127.0.0.1 unless ``--host`` says otherwise.  Exit code 2 for a bad scenario, a folder
+that holds another scenario, or a folder another ``arshjul serve`` has open: one server per
+workspace folder (its ``serve.lock`` names the process), so two never write plans or
+solve in the same folder at once.
 """
 
 from __future__ import annotations
@@ -87,9 +89,10 @@ def serve(
     """Open the planner's workspace in the browser: see the year, move and check sessions,
     pin and re-solve, download calendars.
 
-    SCENARIO is copied into the workspace folder as scenario.yaml (the bundled Sweden 2027
-    year when the folder has none and none is given).  Every plan made is kept in the
-    folder's plans/.
+    SCENARIO (YAML or a planning workbook, .xlsx) is copied into the workspace folder as
+    scenario.yaml (the bundled Sweden 2027 year when the folder has none and none is
+    given), with the availability files it reads; an extends chain is merged.  Every plan
+    made is kept in the folder's plans/.  One serve per folder: a second is refused.
 
     \b
     Example:
@@ -103,6 +106,21 @@ def serve(
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     token = new_token()
+    try:
+        # one server per workspace folder: a second one is refused before it serves or solves
+        lock = ws.lock_for_serving(address(host, port, "…").split("?")[0])
+    except WorkspaceError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        _serve(ws, token, host, port, time_limit, db, homework_days)
+    finally:
+        lock.release()
+
+
+def _serve(
+    ws: Workspace, token: str, host: str, port: int, time_limit: float, db: str | None, homework_days: int
+) -> None:
     try:
         store = Store.open(db or default_url(ws.root))
     except SQLAlchemyError as err:

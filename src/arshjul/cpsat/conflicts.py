@@ -22,9 +22,11 @@ once, the order of a theme's occurrences, and whatever ``extra_rules`` add) are 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -48,6 +50,9 @@ class ConflictOptions:
     deterministic: bool = False
     """Count both limits in CP-SAT's deterministic time (its measure of work done) instead of
     seconds: the same answer on a fast machine and a busy one, but no bound on wall time."""
+    stop: threading.Event | None = field(default=None, compare=False, repr=False)
+    """Set it from any thread to end the search at once (the running solve is stopped, no
+    other starts); the answer is then what was proven so far, like one out of time."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,29 @@ class Conflict:
     wall_time: float = 0.0
 
 
+def solve_stoppable(solver: cp_model.CpSolver, cp: cp_model.CpModel, stop: threading.Event | None) -> Any:
+    """``solver.solve(cp)``, ended by ``stop`` (checked every 0.1 s) as by its time limit:
+    what a search run in a background thread needs to end promptly on a stop button."""
+    if stop is None:
+        return solver.solve(cp)
+    if stop.is_set():
+        return cp_model.UNKNOWN
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.1):
+            if stop.is_set():
+                solver.stop_search()
+
+    watcher = threading.Thread(target=watch, name="cp-sat-stop", daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(cp)
+    finally:
+        done.set()
+        watcher.join()
+
+
 def closing_keys(inst: Instance) -> frozenset[RuleKey]:
     """Every rule key that closes some slot to some session (``SessionSpec.exclusions``)."""
     return frozenset(k for s in inst.sessions for keys in s.exclusions.values() for k in keys)
@@ -81,6 +109,8 @@ class _Search:
         self.solves = 0
 
     def left(self) -> float:
+        if self.options.stop is not None and self.options.stop.is_set():
+            return 0.0
         if self.options.deterministic:
             return self.options.time_limit - self.work
         return self.deadline - time.monotonic()
@@ -90,6 +120,8 @@ class _Search:
     ) -> tuple[SolveStatus, list[RuleKey] | None]:
         """Status with ``keys`` on and every other switch off; on INFEASIBLE also a core
         (a subset of ``keys``), or ``None`` when CP-SAT's core cannot be trusted."""
+        if self.options.stop is not None and self.options.stop.is_set():
+            return SolveStatus.UNKNOWN, None
         wanted = set(keys)
         m.cp.clear_assumptions()
         m.cp.add_assumptions(
@@ -107,7 +139,7 @@ class _Search:
         # costs seconds and proves nothing the search does not find at once.
         solver = solver_for(step, preset=False, cp_model_probing_level=0, max_presolve_iterations=1, **clock)
         self.solves += 1
-        status = feasibility(status_of(solver.solve(m.cp)))
+        status = feasibility(status_of(solve_stoppable(solver, m.cp, self.options.stop)))
         self.work += solver.deterministic_time
         m.cp.clear_assumptions()
         if status != SolveStatus.INFEASIBLE:
@@ -197,6 +229,8 @@ def find_conflict(
             **kw,
         )
 
+    if options.stop is not None and options.stop.is_set():
+        return done(SolveStatus.UNKNOWN)
     m1 = model_with_hard_closures(inst, disabled=off, extra_rules=extra_rules)
     status, core = search.solve(m1, list(m1.switches))
     if status != SolveStatus.INFEASIBLE:
@@ -205,6 +239,8 @@ def find_conflict(
     if not closures:
         return done(SolveStatus.INFEASIBLE, core1, minimal=proven1 == set(core1))
 
+    if options.stop is not None and options.stop.is_set():
+        return done(SolveStatus.INFEASIBLE, core1, minimal=False, complete=False)
     closing = closing_keys(inst) - off
     others_off = (frozenset(m1.switches) - frozenset(core1) - closing) | off
     m2 = model_all_switchable(inst, disabled=others_off, extra_rules=extra_rules)
@@ -250,16 +286,19 @@ def decide(
     disabled: frozenset[RuleKey] = frozenset(),
     extra_rules: Sequence[Rule] = (),
     deterministic: bool = False,
+    stop: threading.Event | None = None,
 ) -> tuple[SolveStatus, float]:
     """:func:`feasible`, and the deterministic time the solve took.  With ``deterministic``
     the limit counts CP-SAT's deterministic time instead of seconds: the same answer on a
-    fast machine and a busy one."""
+    fast machine and a busy one.  ``stop`` ends it at once (UNKNOWN)."""
+    if stop is not None and stop.is_set():
+        return SolveStatus.UNKNOWN, 0.0
     m = build_model(inst, disabled=disabled, objective=False, extra_rules=extra_rules)
     limit = max(0.05, time_limit)
     options = SolveOptions(time_limit=limit, seed=seed)
     clock = {"max_deterministic_time": limit, "max_time_in_seconds": float("inf")} if deterministic else {}
     solver = solver_for(options, preset=False, cp_model_probing_level=0, **clock)
-    status = feasibility(status_of(solver.solve(m.cp)))
+    status = feasibility(status_of(solve_stoppable(solver, m.cp, stop)))
     return status, solver.deterministic_time
 
 

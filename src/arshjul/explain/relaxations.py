@@ -79,7 +79,15 @@ class _Verifier:
     of seconds, so the same edits are decided on a fast machine and a busy one."""
 
     def __init__(
-        self, sc: Scenario, deadline: float, step: float, width: int, *, deterministic: bool = False
+        self,
+        sc: Scenario,
+        deadline: float,
+        step: float,
+        width: int,
+        *,
+        deterministic: bool = False,
+        stop: threading.Event | None = None,
+        checked: Callable[[int], None] | None = None,
     ) -> None:
         self.sc = sc
         self.data = scenario_data(sc)
@@ -93,8 +101,19 @@ class _Verifier:
         self.solves = 0
         self.undecided: set[int] = set()
         self._lock = threading.Lock()
+        self.stop = stop
+        """Set: no more edits are decided (each undecided from then on)."""
+        self.checked = checked
+        """Told how many edits have been decided so far (progress for a waiting page)."""
+        self.decided = 0
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
 
     def left(self) -> float:
+        if self.stopped:
+            return 0.0
         if self.deterministic:
             return self.budget - self.work
         return self.deadline - time.monotonic()
@@ -117,15 +136,28 @@ class _Verifier:
         except ScenarioError:
             return False
         if _greedy_keeps_every_rule(inst):
-            return True
+            return self._decided(True)
         with self._lock:
             self.solves += 1
         status, work = decide(
-            inst, time_limit=min(limit or self.step, self.left()), deterministic=self.deterministic
+            inst,
+            time_limit=min(limit or self.step, self.left()),
+            deterministic=self.deterministic,
+            stop=self.stop,
         )
         with self._lock:
             self.work += work
-        return True if status == "FEASIBLE" else False if status == "INFEASIBLE" else None
+        if self.stopped:
+            return None
+        return self._decided(True if status == "FEASIBLE" else False if status == "INFEASIBLE" else None)
+
+    def _decided(self, outcome: bool | None) -> bool | None:
+        with self._lock:
+            self.decided += 1
+            decided = self.decided
+        if self.checked is not None:
+            self.checked(decided)
+        return outcome
 
     def works_many(self, scenarios: Sequence[Scenario | None]) -> list[bool | None]:
         if self.width == 1 or len(scenarios) == 1:
@@ -381,6 +413,8 @@ def _search_numeric(
     found: dict[int, Scenario] = {}
 
     def attempt(values: Sequence[int]) -> list[bool | None]:
+        if verifier.stopped:
+            return [None] * len(values)
         copies = [verifier.edited(num.at(v)) for v in values]
         results = verifier.works_many(copies)
         for v, c, r in zip(values, copies, results, strict=True):
@@ -390,6 +424,8 @@ def _search_numeric(
 
     def retry(v: int) -> bool | None:
         """One value again, with four times the time (proving "no plan" is what takes long)."""
+        if verifier.stopped:
+            return None
         copy = verifier.edited(num.at(v))
         outcome = verifier.works(copy, limit=4 * verifier.step)
         if outcome and copy is not None:
@@ -480,6 +516,8 @@ def relax(
             if bad is not None:
                 tried.append(bad)
 
+    if verifier.stopped:
+        return works, tried
     edits = _removals(w, item.rule, item.subjects)
     if item.rule == "presenter_available" and len(edits) > 1:
         # all at once first: if even that is not enough, no single one is (the last first,
@@ -526,6 +564,8 @@ def _try_edits(
 ) -> tuple[list[Relaxation], list[Relaxation]]:
     works: list[Relaxation] = []
     tried: list[Relaxation] = []
+    if verifier.stopped:
+        return works, tried
     copies = [verifier.edited(e.changes) for e in edits]
     results = verifier.works_many(copies)
     for e, copy, ok in zip(edits, copies, results, strict=True):

@@ -3,9 +3,10 @@ the edits (each solved) that give a plan."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,9 @@ class ConflictReport:
     """Edits that were solved and are not enough on their own."""
     solves: int = 0
     wall_time: float = 0.0
+    stopped: bool = False
+    """Stopped from outside (``why_not(stop=...)``) before it had finished: the answer is
+    what was found by then (``UNKNOWN``, a set not yet minimal, fewer ways out)."""
 
     def lines(self) -> list[str]:
         """Plain English for the terminal."""
@@ -119,6 +123,8 @@ def why_not(
     workers: int = 1,
     seed: int = 0,
     deterministic: bool = False,
+    stop: threading.Event | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
 ) -> ConflictReport:
     """Why the scenario has no plan: a minimal set of its rules that collide, in its own
     words, and edits of the scenario file (each solved) that give a plan.
@@ -135,12 +141,26 @@ def why_not(
     instead of seconds (the relaxations then one at a time), so which rules it names,
     whether it proves the set minimal and which edits it offers do not depend on how fast
     or busy the machine is.
+
+    ``stop`` (a :class:`threading.Event` set from another thread) ends it promptly: the solve
+    running is stopped, no other starts, and the report says ``stopped``.  ``progress`` is
+    told the stage (``conflict``, then ``ways_out``), the colliding rules relaxed so far,
+    their number and the edits decided so far, each time one of them changes (for a page
+    that waits).
     """
     started = time.monotonic()
+
+    def tell(stage: str, done: int = 0, total: int = 0, edits: int = 0) -> None:
+        if progress is not None:
+            progress(stage, done, total, edits)
+
+    tell("conflict")
     inst = build_instance(scenario)
     conflict: Conflict = find_conflict(
         inst,
-        ConflictOptions(time_limit=time_limit, step_limit=step_limit, seed=seed, deterministic=deterministic),
+        ConflictOptions(
+            time_limit=time_limit, step_limit=step_limit, seed=seed, deterministic=deterministic, stop=stop
+        ),
     )
     report = ConflictReport(
         status=conflict.status,
@@ -148,20 +168,36 @@ def why_not(
         minimal=conflict.minimal,
         complete=conflict.complete,
         solves=conflict.solves,
+        stopped=stop is not None and stop.is_set(),
     )
     if conflict.status != "INFEASIBLE":
         report.wall_time = round(time.monotonic() - started, 3)
         return report
     report.items = [describe(scenario, inst, rule, subjects) for rule, subjects in group_keys(conflict.keys)]
-    if relax_rules:
+    if relax_rules and not report.stopped:
+        relaxed = 0
+        total = len(report.items)
         verifier = _Verifier(
-            scenario, time.monotonic() + time_limit, relax_limit, workers, deterministic=deterministic
+            scenario,
+            time.monotonic() + time_limit,
+            relax_limit,
+            workers,
+            deterministic=deterministic,
+            stop=stop,
+            checked=lambda n: tell("ways_out", relaxed, total, n),
         )
+        tell("ways_out", 0, total)
         for item in report.items:
+            if verifier.stopped:
+                break
             ok, no = relax(scenario, inst, item, verifier)
-            report.fixes.extend(ok)
-            report.tried.extend(no)
+            report.fixes.extend(ok)  # each solved: true however the search ended
+            if not verifier.stopped:  # "not enough" from an interrupted item is undecided
+                report.tried.extend(no)
+            relaxed += 1
+            tell("ways_out", relaxed, total, verifier.decided)
         report.fixes.sort(key=lambda r: r.cost)
         report.solves += verifier.solves
+        report.stopped = verifier.stopped
     report.wall_time = round(time.monotonic() - started, 3)
     return report

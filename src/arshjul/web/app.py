@@ -2,7 +2,8 @@
 
 Routes (every one behind :class:`arshjul.web.security.Guard`)::
 
-    GET  /                          the wheel and the sessions month by month (or: solve)
+    GET  /                          the wheel, the sessions month by month and the timeline
+                                    a session is dragged on to check a move (or: solve)
     GET  /heatmap                   invitations per region and month against the cap
     GET  /session/{id}              running order, invited regions, follow-up; move and pin
     POST /session/{id}/check        the move applied to a copy and re-checked; nothing saved
@@ -41,7 +42,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import jobs, planner, regions, views
+from . import jobs, planner, regions, timeline, views
 from . import library as lib
 from .pages import (
     DEFAULT_TIME_LIMIT,
@@ -94,6 +95,7 @@ def index(request: Request) -> Response:
         pid=pid,
         wheel=Markup(wheel),
         months=views.months(plan, pins),
+        timeline=timeline.timeline(plan, inst, pins),
         pins=[p for p in pins if any(s.id == p for s in plan.sessions)],
         time_limit=st.time_limit,
         regions=plan.regions,

@@ -51,6 +51,11 @@ class Job:
     """A ``why`` job's answer."""
     digest: str = ""
     """A ``why`` job's scenario file (SHA-256): its fixes apply to that version only."""
+    stage: str = ""
+    """A ``why`` job's stage: ``conflict`` (finding the rules that collide), ``ways_out``."""
+    relaxed: tuple[int, int, int] = (0, 0, 0)
+    """A ``why`` job's colliding rules tried for ways out so far, of how many, and the edits
+    decided (each solved or shown by the greedy)."""
 
     @property
     def elapsed(self) -> float:
@@ -71,6 +76,12 @@ class Job:
             "stopping": self.stopping,
             "result": self.result,
             "message": self.message,
+            "stage": self.stage,
+            "stage_text": text(
+                f"why_stage_{self.stage}", done=self.relaxed[0], total=self.relaxed[1], edits=self.relaxed[2]
+            )
+            if self.stage
+            else "",
         }
 
 
@@ -157,12 +168,17 @@ def start_resolve(ws: Workspace, *, time_limit: float, frozen_until: dt.date | N
 
 def start_why(ws: Workspace, digest: str) -> Job:
     """Ask why the scenario has no plan (``why_not``, deterministic limits); the answer stays
-    on the job (``conflict``) for the why page."""
+    on the job (``conflict``) for the why page.  It can take most of a minute: its stage is
+    on the job for the page to show, and :func:`request_stop` ends it with what was found
+    (``conflict.stopped``)."""
     job = Job("why", ws.current_id(), lib.WHY_TIME_LIMIT, digest=digest)
+
+    def progress(stage: str, done: int, total: int, edits: int) -> None:
+        job.stage, job.relaxed = stage, (done, total, edits)
 
     def work(job: Job) -> None:
         sc, _ = ws.scenario()
-        job.conflict = lib.why_not(sc)
+        job.conflict = lib.why_not(sc, stop=job.stop, progress=progress)
         job.state = "done"
 
     return _start(ws, job, work)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -56,7 +57,7 @@ from arshjul.exporters.svg import strip_xml_declaration
 from arshjul.exporters.wheel import wheel_svg
 from arshjul.exporters.xlsx import plan_xlsx
 from arshjul.followup_results import Results
-from arshjul.instance import Assignment, Instance
+from arshjul.instance import Assignment, Instance, SlotTime
 from arshjul.plan import KIND_LABELS, Plan, RegionLoad, Session
 from arshjul.realize import from_plan, to_plan
 from arshjul.revision import PlanDiff, diff_plans
@@ -91,6 +92,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Session",
+    "SlotTime",
     "SolveProgress",
     "Store",
     "Verdict",
@@ -114,10 +116,10 @@ __all__ = [
     "plan_from_json",
     "plan_to_json",
     "replan",
+    "scenario_copy",
     "scenario_data",
     "scenario_from_data",
     "scenario_from_text",
-    "scenario_text",
     "slot_names",
     "solve",
     "wheel",
@@ -139,17 +141,106 @@ def load_scenario(path: Path) -> Scenario:
     return arshjul.load_scenario(path)
 
 
-def scenario_text(path: Path) -> str:
-    """The text a workspace keeps as its ``scenario.yaml``: the file as it is, or — when it
-    ``extends`` another file, which would not be beside the copy — the merged scenario
-    (``arshjul.variants.resolve``)."""
-    text = path.read_text(encoding="utf-8-sig")
-    data = yaml.safe_load(text)
-    if not (isinstance(data, dict) and "extends" in data):
-        return text
-    merged, _ = resolve(path)
-    head = f"# {path.name} with its 'extends' chain merged by arshjul serve\n"
-    return head + yaml.safe_dump(merged, allow_unicode=True, sort_keys=False)
+WORKSPACE_NAMES = frozenset(
+    {
+        "scenario.yaml",
+        "plans",
+        "current.json",
+        "pins.json",
+        "exports",
+        "scenarios",
+        "source",
+        "files",
+        "arshjul.db",
+        "serve.lock",
+    }
+)
+"""Names a workspace keeps for itself: a scenario's file by one of these names goes to files/."""
+
+
+def _kept_relative(ref: str) -> str | None:
+    """``ref`` as the same relative path inside a workspace, or ``None`` when it would leave
+    the folder (absolute, ``..``) or take a name the workspace keeps for itself."""
+    parts = ref.replace("\\", "/").split("/")
+    if not ref or ref.startswith(("/", "\\")) or ":" in parts[0] or any(p in ("", ".", "..") for p in parts):
+        return None
+    return None if parts[0] in WORKSPACE_NAMES else "/".join(parts)
+
+
+def _chain(path: Path) -> list[Path]:
+    """The scenario file and every file its ``extends`` chain reads, child first."""
+    out = [path]
+    while len(out) < 50:
+        data = yaml.safe_load(out[-1].read_text(encoding="utf-8-sig"))
+        target = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(target, str) or not target.strip():
+            break
+        out.append(out[-1].parent / target.strip())
+    return out
+
+
+def _yaml_plain(value: Any) -> Any:
+    """A scenario's model dump as YAML can write it: times as ``HH:MM``, tuples as lists."""
+    if isinstance(value, dict):
+        return {k: _yaml_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_yaml_plain(v) for v in value]
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M") if not value.second else value.isoformat()
+    return value
+
+
+def scenario_copy(path: Path) -> tuple[str, dict[str, Path]]:
+    """What a workspace keeps of the scenario ``path``, so that nothing it reads lies outside
+    the folder: the text of its ``scenario.yaml``, and the files to copy beside it (name in
+    the workspace → the file now).
+
+    - The availability files its regions name (``away_from``, ``cannot_present_from``) keep
+      their relative path; one outside the scenario's folder (``../x.ics``, absolute) goes to
+      ``files/<name>`` and the scenario names it there.
+    - A file that ``extends`` another is kept merged (the edit forms and the ways out write
+      one file), and the chain as it was under ``source/`` (relative paths kept).
+    - A workbook (``.xlsx``) is kept as YAML (what ``arshjul workbook export`` writes), the
+      workbook itself under ``source/``.
+    Otherwise the file is copied as it is, comments and all."""
+    sc = load_scenario(path)
+    files: dict[str, Path] = {}
+    moved: dict[str, str] = {}
+    for region in sc.regions:
+        for ref in [*region.away_from, *region.cannot_present_from]:
+            kept = _kept_relative(ref)
+            if kept is None:
+                name = Path(ref.replace("\\", "/")).name
+                kept, k = f"files/{name}", 1
+                while kept in files and files[kept] != path.parent / ref:
+                    k += 1
+                    kept = f"files/{k}-{name}"
+                moved[ref] = kept
+            files[kept] = path.parent / ref
+    if path.suffix.lower() == ".xlsx":
+        files[f"source/{path.name}"] = path
+        data = _yaml_plain(sc.model_dump(mode="python", by_alias=True, exclude_defaults=True))
+        head = f"# {sc.name}\n# {path.name} as YAML, made by arshjul serve (the workbook is in source/)\n\n"
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        chain = _chain(path)
+        if len(chain) == 1 and not moved:
+            return text, files
+        for k, link in enumerate(chain):
+            rel = Path(os.path.relpath(link, path.parent)).as_posix() if k else path.name
+            kept = _kept_relative(rel)
+            files[f"source/{kept or link.name}"] = link
+        data = resolve(path)[0] if len(chain) > 1 else yaml.safe_load(text)
+        head = (
+            f"# {path.name} with its 'extends' chain merged by arshjul serve (the chain is in source/)\n"
+            if len(chain) > 1
+            else f"# {path.name} as arshjul serve keeps it (its files outside its folder are in files/)\n"
+        )
+    for region in data.get("regions") or []:
+        for name in ("away_from", "cannot_present_from"):
+            if isinstance(region, dict) and isinstance(region.get(name), list):
+                region[name] = [moved.get(ref, ref) for ref in region[name]]
+    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), files
 
 
 def instance(scenario: Scenario) -> Instance:
@@ -496,18 +587,34 @@ class Conflict:
     fixes: list[Fix]
     tried: list[Fix]
     wall_time: float
+    stopped: bool = False
+    """The planner stopped it: what was found by then."""
 
 
 WHY_TIME_LIMIT = 10.0
 """Deterministic time units for the conflict search (and again for the ways out)."""
 
 
-def why_not(scenario: Scenario, *, time_limit: float = WHY_TIME_LIMIT) -> Conflict:
+def why_not(
+    scenario: Scenario,
+    *,
+    time_limit: float = WHY_TIME_LIMIT,
+    stop: threading.Event | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
+) -> Conflict:
     """Why the scenario has no plan, and verified edits that give one
     (``arshjul.explain.why_not`` with ``deterministic=True``: the same rules and fixes on a
-    busy machine as on a fast one)."""
+    busy machine as on a fast one).  ``stop`` ends it promptly with what was found so far;
+    ``progress`` hears the stage (``conflict``, ``ways_out``) and how far it got
+    (colliding rules relaxed, of how many; edits decided)."""
     report = explain_mod.why_not(
-        scenario, time_limit=time_limit, step_limit=5.0, relax_limit=3.0, deterministic=True
+        scenario,
+        time_limit=time_limit,
+        step_limit=5.0,
+        relax_limit=3.0,
+        deterministic=True,
+        stop=stop,
+        progress=progress,
     )
 
     def fix(r: Any) -> Fix:
@@ -521,6 +628,7 @@ def why_not(scenario: Scenario, *, time_limit: float = WHY_TIME_LIMIT) -> Confli
         fixes=_distinct([fix(r) for r in report.fixes if r.changes]),
         tried=[fix(r) for r in report.tried],
         wall_time=report.wall_time,
+        stopped=report.stopped,
     )
 
 

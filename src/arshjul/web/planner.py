@@ -5,6 +5,7 @@ Routes (mounted by :func:`arshjul.web.app.create_app`, behind the same guard)::
 
     GET  /why                       why_not's answer: the colliding rules, the ways out
     POST /why                       ask why (a background job, deterministic limits)
+    POST /why/stop                  stop asking: the page shows what was found by then
     POST /why/apply                 apply one way out to scenario.yaml (``fix``, ``digest``)
     GET  /scenario                  away / cannot-present days, preferred months, caps;
                                     the last edit as a diff, undo
@@ -82,6 +83,15 @@ async def why_ask(request: Request) -> Response:
         await run_in_threadpool(lambda: jobs.start_why(st.ws, edits.digest(st.ws)))
     except jobs.AlreadyRunning:
         return base.problem(request, text("already_running"), 409)
+    return RedirectResponse("/why", 303)
+
+
+async def why_stop(request: Request) -> Response:
+    """Stop the why job (it ends within a solve's 0.1 s check and keeps what it found)."""
+    st = base.state_of(request)
+    await request.form()
+    if _why_job(st.ws) is not None:
+        jobs.request_stop(st.ws)
     return RedirectResponse("/why", 303)
 
 
@@ -363,6 +373,7 @@ async def out(request: Request) -> Response:
 ROUTES = [
     Route("/why", why_page),
     Route("/why", why_ask, methods=["POST"]),
+    Route("/why/stop", why_stop, methods=["POST"]),
     Route("/why/apply", why_apply, methods=["POST"]),
     Route("/scenario", scenario_page),
     Route("/scenario/limits", edit_limits, methods=["POST"]),
@@ -375,6 +386,7 @@ ROUTES = [
 ROUTE_TABLE = (
     ("GET", "/why"),
     ("POST", "/why"),
+    ("POST", "/why/stop"),
     ("POST", "/why/apply"),
     ("GET", "/scenario"),
     ("POST", "/scenario/limits"),

@@ -428,6 +428,26 @@ MESSAGES: dict[str, str] = {
     "feeds_unknown": W_("There is no {kind} '{subject}' in the scenario."),
     "r_focus": W_("You present your focus area {focus}."),
     "homework_focus": W_("Your focus area: {area}"),
+    # -- timeline
+    "timeline_heading": W_("Timeline"),
+    "timeline_help": W_(
+        "Drag a session onto another day (and slot) to check the move: nothing is saved "
+        "until you say so. Without a mouse, open the session and use its move form."
+    ),
+    "timeline_closed": W_("closed: {why}"),
+    "timeline_drop": W_("Drop to check {title} on {when}"),
+    "timeline_checking": W_("Checking the move…"),
+    "why_stage_conflict": W_("Finding the rules that collide…"),
+    "why_stage_ways_out": W_(
+        "Trying ways out: {done} of {total} colliding rules done, {edits} edits decided…"
+    ),
+    "why_stop": W_("Stop"),
+    "why_stopping": W_("Stopping…"),
+    "why_stopped": W_(
+        "Stopped by the planner before the answer was complete: what is shown is what was "
+        "found by then. Ask again to look further."
+    ),
+    "why_stopped_nothing": W_("Stopped by the planner before any rule was found to collide."),
 }
 
 _HOMEWORK_QUESTIONS: tuple[str, ...] = (

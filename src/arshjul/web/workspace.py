@@ -3,6 +3,10 @@
 ::
 
     scenario.yaml                      the scenario (copied in by ``arshjul serve FILE``)
+    <its files>                        availability files it names, at the same relative paths
+    files/, source/                    its files from outside its folder; an extends chain or
+                                       a workbook as it was (scenario.yaml is it merged/as YAML)
+    serve.lock                         pid and address of the ``arshjul serve`` using the folder
     plans/<id>.json                    every plan ever made here, never changed afterwards
     plans/<id>.meta.json               how it came about: solve, move, re-solve; broken rules
     current.json                       {"plan": "<id>"}: the plan the workspace shows
@@ -31,6 +35,19 @@ from pathlib import Path
 from typing import Any
 
 from . import library as lib
+
+try:  # POSIX: flock; Windows: msvcrt's byte lock (the system drops either with the process)
+    import fcntl
+
+    def _try_lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+except ImportError:  # pragma: no cover - Windows
+    import msvcrt
+
+    def _try_lock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
 
 PLAN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}\.[0-9]{6}Z-(optimal|feasible|unknown|edited|broken)$")
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -71,13 +88,13 @@ class PlanInfo:
         return dt.datetime.fromisoformat(self.created)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write beside ``path`` and rename into place: readers see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -124,6 +141,49 @@ def inside(root: Path, relative: str) -> Path | None:
     return here if real.is_relative_to(real_root) else None
 
 
+LOCK_FILE = "serve.lock"
+
+
+@dataclass
+class ServeLock:
+    """An exclusive lock on the workspace's ``serve.lock`` (``flock``: the system drops it
+    when the process ends, however it ends, so a killed server never leaves the folder
+    locked); the file says which process holds it."""
+
+    path: Path
+    fd: int
+
+    @classmethod
+    def take(cls, path: Path, address: str) -> ServeLock:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            _try_lock(fd)
+        except OSError:
+            try:
+                os.lseek(fd, 0, os.SEEK_SET)
+                held = json.loads(os.read(fd, 4096).decode("utf-8") or "{}")
+            except (OSError, ValueError):
+                held = {}
+            os.close(fd)
+            pid = held.get("pid", "?") if isinstance(held, dict) else "?"
+            where = held.get("address", "") if isinstance(held, dict) else ""
+            raise WorkspaceError(
+                f"{path.parent} is already open in another arshjul serve (pid {pid}"
+                + (f", {where}" if where else "")
+                + "); use that one, stop it first, or give another --workspace folder"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, (json.dumps({"pid": os.getpid(), "address": address}) + "\n").encode())
+        return cls(path, fd)
+
+    def release(self) -> None:
+        if self.fd >= 0:
+            os.ftruncate(self.fd, 0)
+            os.close(self.fd)  # closing drops the flock
+            self.fd = -1
+
+
 @dataclass
 class _Loaded:
     stamp: tuple[int, int]
@@ -145,27 +205,46 @@ class Workspace:
     @classmethod
     def open(cls, root: Path, scenario: Path | None = None) -> Workspace:
         """The workspace in ``root`` (made when missing), with ``scenario`` copied in as its
-        ``scenario.yaml`` (the bundled year when the folder has none and none is given).
-        A folder whose scenario differs from the one given is refused, never overwritten."""
+        ``scenario.yaml`` (the bundled year when the folder has none and none is given), and
+        every file the scenario reads with it (:func:`arshjul.web.library.scenario_copy`):
+        nothing the workspace plans with lies outside the folder.  A folder whose scenario (or
+        one of its files) differs from the one given is refused, never overwritten."""
         root = Path(root).absolute()
         if root.exists() and not root.is_dir():
             raise WorkspaceError(f"{root} is a file, not a workspace folder")
-        (root / "plans").mkdir(parents=True, exist_ok=True)
         target = root / "scenario.yaml"
         source = scenario if scenario is not None else (None if target.exists() else lib.bundled_scenario())
         if source is not None:
-            lib.load_scenario(source)  # a bad file is refused before anything is copied
-            text = lib.scenario_text(source)
+            # a bad file is refused before anything is copied
+            text, files = lib.scenario_copy(Path(source))
+            kept = {name: from_.read_bytes() for name, from_ in files.items()}
             if target.exists() and target.read_text(encoding="utf-8-sig") != text:
                 raise WorkspaceError(
                     f"{root} already holds another scenario.yaml; use another --workspace "
                     "folder, or open this one without a scenario file"
                 )
+            for name, data in kept.items():
+                here = root / name
+                if here.exists() and (not here.is_file() or here.read_bytes() != data):
+                    raise WorkspaceError(
+                        f"{root} already holds another {name}; use another --workspace folder"
+                    )
+            (root / "plans").mkdir(parents=True, exist_ok=True)
+            for name, data in kept.items():
+                if not (root / name).exists():
+                    write_atomic(root / name, data)
             if not target.exists():
                 write_atomic(target, text)
+        (root / "plans").mkdir(parents=True, exist_ok=True)
         ws = cls(root)
         ws.scenario()  # the copy must load too
         return ws
+
+    def lock_for_serving(self, address: str) -> ServeLock:
+        """Hold ``serve.lock`` while this process serves the workspace: a second ``arshjul
+        serve`` on the same folder is refused (WorkspaceError naming the first one's pid and
+        address) instead of two processes writing plans and solving at once."""
+        return ServeLock.take(self.root / LOCK_FILE, address)
 
     # -- the scenario ---------------------------------------------------------------------------
 
