@@ -43,3 +43,23 @@ def test_an_unset_event_changes_nothing() -> None:
     plan = arshjul.solve(sc, SolveOptions(time_limit=20, stop=threading.Event()))
     assert plan.found and not plan.interrupted
     assert SolveOptions(stop=threading.Event()) == SolveOptions()  # not part of what a solve is
+
+
+def test_a_stop_set_just_before_a_conflict_solve_reads_no_missing_response() -> None:
+    """A stop that lands between the search's own check and the solve: CP-SAT never ran, so
+    there is no response to read the work from (it raised 'solve() has not been called' and
+    failed the workspace's why job instead of ending it as stopped)."""
+    from ortools.sat.python import cp_model
+
+    from arshjul.cpsat.conflicts import solve_stoppable
+
+    cp = cp_model.CpModel()
+    x = cp.new_bool_var("x")
+    cp.add(x == 1)
+    stop = threading.Event()
+    stop.set()
+    assert solve_stoppable(cp_model.CpSolver(), cp, stop) == (cp_model.UNKNOWN, 0.0)
+    status, work = solve_stoppable(cp_model.CpSolver(), cp, threading.Event())
+    assert status == cp_model.OPTIMAL and work >= 0.0
+    status, work = solve_stoppable(cp_model.CpSolver(), cp, None)
+    assert status == cp_model.OPTIMAL and work >= 0.0

@@ -271,14 +271,14 @@ def test_drag_on_the_timeline_checks_the_move_then_saves_it(served: Any, browser
     assert len(ws.plans()) == 1 and ws.current_id() == info.id  # nothing saved by checking
 
     # -- cancel, back on the year: dragged where it fits, saved, and the timeline shows it there
-    browser.find_element(By.ID, "back").click()
-    browser.find_element(By.LINK_TEXT, "Year").click()
+    browser.find_element(By.ID, "back").click()  # a drop's check goes back to the timeline
+    _wait(browser, lambda d: d.current_url.endswith("/#timeline"))
     day, slot = _fits(ws, plan, SESSION)
     _drag(browser, SESSION, day, slot)
     _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}/check"))
     assert "Every rule holds" in _text(browser, "verdict")
     browser.find_element(By.ID, "save").click()
-    _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}"))
+    _wait(browser, lambda d: d.current_url.endswith("/#timeline"))
     edited = ws.current_id()
     assert edited is not None and edited.endswith("-edited") and ws.info(edited).parent == info.id
     moved = ws.plan(edited).session(SESSION)

@@ -230,7 +230,7 @@ def test_no_out_path_leaves_the_workspace(tmp_path: Path, path: str) -> None:
 def test_why_runs_off_the_request_thread_shows_its_stage_and_stops(tmp_path: Path) -> None:
     """The bundled year with Gotland's cap at 0 takes about a minute to explain on a busy
     machine (10 s to find the rules, the rest to try ways out): stop it while it tries them."""
-    ws = Workspace.open(tmp_path / "ws")
+    ws = open_workspace(tmp_path / "ws")
     c = client(ws)
     csrf = sign_in(c)
     c.post("/scenario/region/SE-I", data={"csrf": csrf, "limit_window_max": "0"})
@@ -259,7 +259,7 @@ def test_why_runs_off_the_request_thread_shows_its_stage_and_stops(tmp_path: Pat
     print(f"the why job ended {polls} polls (0.1 s apart) after stop")
     assert polls < 100, "the why job did not end after stop"
     job = jobs.current(ws)
-    assert job is not None and job.state == "done" and job.conflict is not None
+    assert job is not None and job.state == "done" and job.conflict is not None, job and job.message
     assert job.conflict.stopped and job.conflict.status == "INFEASIBLE"
     assert job.conflict.tried == []  # nothing left undecided is reported as "not enough"
     page = c.get("/why").text

@@ -246,3 +246,29 @@ def test_a_workspace_keeps_its_scenario(tmp_path: Path) -> None:
         bad.write_text("id: x\nperiod: 3\n")
         Workspace.open(tmp_path / "other", bad)
     assert not (tmp_path / "other" / "scenario.yaml").exists()
+
+
+def test_a_move_dropped_on_the_timeline_goes_back_to_the_timeline(tmp_path: Path) -> None:
+    ws, first = workspace_with_plan(tmp_path / "ws")
+    c = client(ws)
+    csrf = sign_in(c)
+    r = c.get(f"/session/{SESSION}")
+    where = re.search(r'<option value="([0-9-]+ [a-z]+)">', r.text)
+    assert where, "no alternative offered"
+    day, slot = where.group(1).split(" ")
+    dropped = {"csrf": csrf, "date": day, "slot": slot, "from": "timeline"}
+    r = c.post(f"/session/{SESSION}/check", data=dropped)
+    assert r.status_code == 200 and "Every rule holds" in r.text
+    assert 'href="/#timeline" id="back"' in r.text and 'name="from" value="timeline"' in r.text
+    r = c.post(f"/session/{SESSION}/save", data={**dropped, "base": first}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/#timeline"
+    # from the session page (or any other 'from'), back to the session: no open redirect
+    edited = ws.current_id()
+    r = c.post(f"/session/{SESSION}/check", data={**dropped, "from": "https://evil.example/"})
+    assert f'href="/session/{SESSION}" id="back"' in r.text and 'name="from"' not in r.text
+    r = c.post(
+        f"/session/{SESSION}/save",
+        data={**dropped, "base": edited, "from": "https://evil.example/"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == f"/session/{SESSION}"

@@ -71,13 +71,17 @@ class Conflict:
     wall_time: float = 0.0
 
 
-def solve_stoppable(solver: cp_model.CpSolver, cp: cp_model.CpModel, stop: threading.Event | None) -> Any:
+def solve_stoppable(
+    solver: cp_model.CpSolver, cp: cp_model.CpModel, stop: threading.Event | None
+) -> tuple[Any, float]:
     """``solver.solve(cp)``, ended by ``stop`` (checked every 0.1 s) as by its time limit:
-    what a search run in a background thread needs to end promptly on a stop button."""
+    what a search run in a background thread needs to end promptly on a stop button.
+    Returns the status and the deterministic work done (0 when stopped before it began: the
+    solver then has no response to read)."""
+    if stop is not None and stop.is_set():
+        return cp_model.UNKNOWN, 0.0
     if stop is None:
-        return solver.solve(cp)
-    if stop.is_set():
-        return cp_model.UNKNOWN
+        return solver.solve(cp), solver.deterministic_time
     done = threading.Event()
 
     def watch() -> None:
@@ -88,7 +92,7 @@ def solve_stoppable(solver: cp_model.CpSolver, cp: cp_model.CpModel, stop: threa
     watcher = threading.Thread(target=watch, name="cp-sat-stop", daemon=True)
     watcher.start()
     try:
-        return solver.solve(cp)
+        return solver.solve(cp), solver.deterministic_time
     finally:
         done.set()
         watcher.join()
@@ -139,8 +143,9 @@ class _Search:
         # costs seconds and proves nothing the search does not find at once.
         solver = solver_for(step, preset=False, cp_model_probing_level=0, max_presolve_iterations=1, **clock)
         self.solves += 1
-        status = feasibility(status_of(solve_stoppable(solver, m.cp, self.options.stop)))
-        self.work += solver.deterministic_time
+        raw, work = solve_stoppable(solver, m.cp, self.options.stop)
+        status = feasibility(status_of(raw))
+        self.work += work
         m.cp.clear_assumptions()
         if status != SolveStatus.INFEASIBLE:
             return status, None
@@ -298,8 +303,8 @@ def decide(
     options = SolveOptions(time_limit=limit, seed=seed)
     clock = {"max_deterministic_time": limit, "max_time_in_seconds": float("inf")} if deterministic else {}
     solver = solver_for(options, preset=False, cp_model_probing_level=0, **clock)
-    status = feasibility(status_of(solve_stoppable(solver, m.cp, stop)))
-    return status, solver.deterministic_time
+    raw, work = solve_stoppable(solver, m.cp, stop)
+    return feasibility(status_of(raw)), work
 
 
 # -- one session moved, everything else pinned -------------------------------------------

@@ -226,7 +226,13 @@ def _proposal(st: State, pid: str, plan: lib.Plan, s: lib.Session, form: FormDat
     return Proposal(pid, date, slot, where, moved)
 
 
-def _check_context(plan: lib.Plan, s: lib.Session, p: Proposal) -> dict[str, Any]:
+def _from_timeline(form: Any) -> bool:
+    """A move dropped on the year's timeline goes back there (the only other origin is the
+    session page; nothing else is accepted, so no form can redirect anywhere else)."""
+    return str(form.get("from", "")) == "timeline"
+
+
+def _check_context(plan: lib.Plan, s: lib.Session, p: Proposal, timeline: bool = False) -> dict[str, Any]:
     after = p.moved.plan.session(s.id)
     before_pen = plan.objective if plan.objective is not None else 0
     names = dict(plan.regions)
@@ -243,6 +249,8 @@ def _check_context(plan: lib.Plan, s: lib.Session, p: Proposal) -> dict[str, Any
         "penalty_after": p.moved.verdict.objective,
         "delta": f"{p.moved.verdict.objective - before_pen:+d}",
         "verdict": p.moved.verdict,
+        "from_timeline": timeline,
+        "back": "/#timeline" if timeline else f"/session/{s.id}",
     }
 
 
@@ -255,7 +263,7 @@ async def check_move(request: Request) -> Response:
     p = await run_in_threadpool(_proposal, st, pid, plan, s, form)
     if isinstance(p, str):
         return problem(request, p)
-    return page(request, "check.html", **_check_context(plan, s, p))
+    return page(request, "check.html", **_check_context(plan, s, p, _from_timeline(form)))
 
 
 async def save_move(request: Request) -> Response:
@@ -271,7 +279,7 @@ async def save_move(request: Request) -> Response:
         return problem(request, p)
     broken = p.moved.verdict.broken
     if broken and str(form.get("confirm_broken", "")) != str(len(broken)):
-        context = _check_context(plan, s, p)
+        context = _check_context(plan, s, p, _from_timeline(form))
         context["error"] = text("confirm_needed", n=len(broken))
         return page(request, "check.html", status=400, **context)
     note = text(
@@ -288,7 +296,7 @@ async def save_move(request: Request) -> Response:
         )
     )
     st.ws.set_current(info.id)
-    return RedirectResponse(f"/session/{s.id}", 303)
+    return RedirectResponse("/#timeline" if _from_timeline(form) else f"/session/{s.id}", 303)
 
 
 async def pin(request: Request) -> Response:

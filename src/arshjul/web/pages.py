@@ -19,7 +19,7 @@ from ..errors import ScenarioError
 from ..i18n import DEFAULT_LANGUAGE, Language
 from . import views
 from .security import CSRF_SCOPE_KEY
-from .strings import language, speaking, text
+from .strings import language, plan_status, speaking, text
 from .workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -56,6 +56,7 @@ ENV = Environment(
 ENV.globals["_"] = text  # speaks the request's language (SpeakTheScenario)
 ENV.globals["lang"] = language  # <html lang="{{ lang() }}">
 ENV.globals["plan_label"] = views.plan_label
+ENV.globals["plan_status"] = plan_status
 
 
 def state_of(request: Request) -> State:

@@ -247,7 +247,7 @@ def feed(request: Request) -> Response:
     store = _store(request)
     pid = st.ws.current_id()
     if pid is None:
-        return PlainTextResponse("No published plan yet.\n", status_code=404)
+        return PlainTextResponse(text("feed_no_plan") + "\n", status_code=404)
     plan = st.ws.plan(pid)
     focus: dict[str, str] = {}
     if info.kind == "region":
@@ -260,7 +260,7 @@ def feed(request: Request) -> Response:
     try:
         body = lib.feed_calendar(plan, info.kind, info.subject, extras)
     except ValueError:
-        return PlainTextResponse("This calendar has nothing in the current plan.\n", status_code=404)
+        return PlainTextResponse(text("feed_empty") + "\n", status_code=404)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     stamps = [st.ws.info(pid).created_at]
     last = store.last_change()

@@ -428,6 +428,8 @@ MESSAGES: dict[str, str] = {
     "feeds_unknown": W_("There is no {kind} '{subject}' in the scenario."),
     "r_focus": W_("You present your focus area {focus}."),
     "homework_focus": W_("Your focus area: {area}"),
+    "feed_no_plan": W_("No published plan yet."),
+    "feed_empty": W_("This calendar has nothing in the current plan."),
     # -- timeline
     "timeline_heading": W_("Timeline"),
     "timeline_help": W_(
