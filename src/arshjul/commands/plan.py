@@ -15,6 +15,7 @@ import click
 from ..api import solve
 from ..changes import ChangeWeights
 from ..errors import ScenarioError
+from ..exporters.ics import what_to_send
 from ..i18n import _, cli_day, ngettext
 from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
@@ -256,4 +257,22 @@ def plan(
             "Wrote {count} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)",
             len(written),
         ).format(count=len(written), out=out)
+    )
+    if invitations:
+        click.echo(_invitations_line(result, before, previous))
+
+
+def _invitations_line(plan: Plan, before: Plan | None, previous: str | None) -> str:
+    """What ``invitations/`` holds: only what changed since the plan sent before, so the
+    planner knows how many meetings to send (and that none need sending)."""
+    sending = what_to_send(plan, before)
+    if sending.nothing and before is not None:
+        return _("invitations/: nothing changed since {previous}; no invitation was written").format(
+            previous=previous
+        )
+    return _("invitations/: {moved} moved, {changed} changed, {new} new, {cancelled} cancelled").format(
+        moved=len(sending.moved),
+        changed=len(sending.changed),
+        new=len(sending.new),
+        cancelled=len(sending.cancelled),
     )
