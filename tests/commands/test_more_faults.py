@@ -9,12 +9,14 @@ written or the previous set is intact.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -197,3 +199,46 @@ def test_a_full_disk_under_report_leaves_the_previous_set(
         assert leftovers(out) == []
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def _previous(data: dict[str, Any], case: str) -> dict[str, Any]:
+    """A plan sent before, edited by hand or by another tool, that invitations cannot honour."""
+    data = json.loads(json.dumps(data))
+    gone = json.loads(json.dumps(data["sessions"][0]))
+    gone.update(id="other.hybrid.gone", host="other")
+    if case == "cancelled host without e-mail":
+        data["sessions"].append(gone)
+        data["hosts"]["other"] = "Other"
+    elif case == "cancelled host with a header in its e-mail":
+        data["sessions"].append(gone)
+        data["hosts"]["other"] = "Other"
+        data["host_emails"]["other"] = "x@example.se\r\nATTENDEE:mailto:evil@example.se"
+    elif case == "region contact with a header":
+        data["contacts"][data["sessions"][0]["invited"][0]] = "a@b.se\nATTENDEE:mailto:evil@example.se"
+    elif case == "a session listed twice":
+        data["sessions"].append(data["sessions"][0])
+    return data
+
+
+@pytest.mark.parametrize(
+    ("case", "field"),
+    [
+        ("cancelled host without e-mail", "hosts[other].email"),
+        ("cancelled host with a header in its e-mail", "hosts[other].email"),
+        ("region contact with a header", "].contact"),
+        ("a session listed twice", "sessions[3]"),
+    ],
+)
+def test_a_previous_plan_invitations_cannot_honour_is_one_line_before_solving(
+    planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, case: str, field: str
+) -> None:
+    sc, out, before = planned
+    sent = tmp_path / "sent.json"
+    sent.write_text(
+        json.dumps(_previous(json.loads((out / "plan.json").read_text(encoding="utf-8")), case)),
+        encoding="utf-8",
+    )
+    args = [str(sc), "-o", str(out), "--invitations", "--previous", str(sent), "--allow-moves"]
+    line = refused(plan(*args))
+    assert line.startswith(f"error: {sent}: ") and field in line, line
+    assert visible(out) == before and leftovers(out) == []

@@ -9,14 +9,14 @@ same meetings.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...fileio import write_atomic
 from ...plan import Plan, Session
 from ...revision import carry_sequences, diff_plans
-from .events import Itip, calendar_bytes, host_email
+from .events import Itip, _mailto, calendar_bytes, host_email
 from .files import inside, safe_name
 from .text import words
 
@@ -94,6 +94,20 @@ def what_to_send(plan: Plan, previous: Plan | None) -> Sending:
         changed=tuple(sid for sid in diff.changed if sid not in moved),
         cancelled=diff.removed,
     )
+
+
+def check_previous(previous: Plan, host_emails: Mapping[str, str], contacts: Mapping[str, str]) -> None:
+    """Every address a cancellation of ``previous``'s sessions could carry: the organizers and
+    the invited regions' contacts (the current scenario's ``host_emails`` and ``contacts``
+    first, as :func:`write_invitations` takes them).  A plan sent before with a host that
+    has no usable address is then one line before solving, not a failure while writing."""
+    emails = {**previous.host_emails, **host_emails}
+    known = {**previous.contacts, **contacts}
+    for host in sorted({s.host for s in previous.sessions}):
+        host_email(emails, host)
+    for code in sorted({c for s in previous.sessions for c in s.invited}):
+        if known.get(code):
+            _mailto(known[code], f"regions[{code}].contact")
 
 
 def write_invitations(
@@ -218,4 +232,4 @@ def write_invitations(
     return [write_atomic(path, data) for path, data in jobs]
 
 
-__all__ = ["Sending", "what_to_send", "write_invitations"]
+__all__ = ["Sending", "check_previous", "what_to_send", "write_invitations"]
