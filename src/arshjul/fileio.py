@@ -168,8 +168,11 @@ def staged(out: Path, *, inputs: Iterable[Path] = (), carry: bool = False) -> It
     ``os.replace`` of ``current`` switches every path under ``out`` from the old set to the
     new one.  Then links the new set no longer has and the old version are removed.  A crash
     or kill at any point leaves ``out`` showing the old set or the new one, whole; the next
-    run clears the leftovers.  Ctrl-C while publishing is held back until it is done and
-    then raised as :class:`InterruptedAfterWrite`.  ``carry`` starts the new version from a
+    run clears the leftovers.  One run writes a folder at a time: a second one waits for
+    the lock (:data:`LOCK_WAIT`), so of two concurrent runs the later set wins, whole.  A
+    reader wanting several files of one set resolves ``current`` once and reads under that
+    version.  Ctrl-C while publishing is held back until it is done and then raised as
+    :class:`InterruptedAfterWrite`.  ``carry`` starts the new version from a
     copy of the current one (to replace some files of a set, e.g. the report).
     """
     own = prepare(out, inputs)

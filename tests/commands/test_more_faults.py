@@ -242,3 +242,42 @@ def test_a_previous_plan_invitations_cannot_honour_is_one_line_before_solving(
     line = refused(plan(*args))
     assert line.startswith(f"error: {sent}: ") and field in line, line
     assert visible(out) == before and leftovers(out) == []
+
+
+def test_ctrl_c_before_anything_is_loaded_is_one_line(tmp_path: Path) -> None:
+    """Ctrl-C at the very first moment the entry point can catch it (before fileio, click,
+    pydantic load): exit 130, one line, no traceback, nothing written — every time, not only
+    when a sleep happens to land there."""
+    sc = write(tmp_path / "in", year())
+    out = tmp_path / "out"
+    early = (
+        "import os, signal, sys\n"
+        "import arshjul._entry as entry\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.argv = ['arshjul', *sys.argv[1:]]\n"
+        "entry.run()\n"
+    )
+    args = [sys.executable, "-c", early, "plan", str(sc), "-o", str(out), "--quiet"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 130, done.stderr
+    assert one_line(done.stderr) == "Interrupted; nothing was changed in the output folder."
+    assert not out.exists()
+
+
+def test_after_loading_ctrl_c_is_a_keyboard_interrupt_again() -> None:
+    """The start-up guard hands SIGINT back, so Ctrl-C still stops a search (and keeps the
+    best plan) instead of being swallowed."""
+    probe = (
+        "import signal\n"
+        "import arshjul._entry as entry\n"
+        "class Cli:\n"
+        "    @staticmethod\n"
+        "    def run():\n"
+        "        print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+        "entry.importlib.import_module = lambda name: Cli\n"
+        "entry.run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "True", done.stdout + done.stderr
