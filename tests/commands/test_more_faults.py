@@ -281,3 +281,27 @@ def test_after_loading_ctrl_c_is_a_keyboard_interrupt_again() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("target", ["link loop", "/dev/zero", "folder", "fifo"])
+def test_extends_that_is_no_regular_file_is_one_line(tmp_path: Path, target: str) -> None:
+    """``extends:`` naming a loop of links (a RuntimeError traceback before), a device, a
+    folder or a named pipe (which would block)."""
+    if target == "link loop":
+        (tmp_path / "a.yaml").symlink_to("b.yaml")
+        (tmp_path / "b.yaml").symlink_to("a.yaml")
+        name = "a.yaml"
+    elif target == "folder":
+        (tmp_path / "base").mkdir()
+        name = "base"
+    elif target == "fifo":
+        os.mkfifo(tmp_path / "base.yaml")
+        name = "base.yaml"
+    else:
+        name = target
+    sc = tmp_path / "year.yaml"
+    sc.write_text(f"extends: {name}\nid: x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(sc)])
+    assert result.exit_code == 2, result.output
+    line = one_line(result.stderr)
+    assert line.startswith(f"error: {sc}: extends: '{name}' is "), line
