@@ -1,20 +1,32 @@
 """The ``arshjul`` command's entry point: Ctrl-C while the command line is still loading
 (click, pydantic, OR-Tools: the first second) ends in one line and exit code 130, never in a
 traceback.  Ctrl-C while a module loads is held back until it has loaded (an import cut short can
-fail in odd ways inside other libraries), then ends the run."""
+fail in odd ways inside other libraries), then ends the run.
+
+The holding back starts before this module imports anything that takes time: the C module
+``_signal`` is built in, so installing the handler needs no import Ctrl-C could cut short
+(``import signal`` alone builds enums for milliseconds, long enough on a busy machine).
+"""
 
 from __future__ import annotations
 
-import importlib
 import sys
+from typing import Any
 
-from .fileio import sigint_deferred
+_signal: Any = __import__("_signal")
+_early: list[int] = []
+_signal.signal(_signal.SIGINT, lambda signum, _frame: _early.append(signum))
+
+import importlib  # noqa: E402  (after the handler: see above)
+
+from .fileio import sigint_deferred  # noqa: E402
 
 
 def run() -> None:
     with sigint_deferred() as caught:  # an import cut short by Ctrl-C can fail in odd ways
         cli = importlib.import_module("arshjul.cli")
-    if caught:
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)  # Ctrl-C is KeyboardInterrupt again
+    if caught or _early:
         sys.stderr.write("Interrupted; nothing was changed in the output folder.\n")
         sys.exit(130)
     cli.run()

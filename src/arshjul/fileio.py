@@ -9,6 +9,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,9 +90,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _symlink_atomic(target: str, path: Path) -> None:
-    """``path`` → ``target``, replacing a link that is there in one rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.link")
+def _symlink_atomic(target: str, path: Path, own: Path) -> None:
+    """``path`` → ``target``, replacing a link that is there in one rename.  The new link is
+    made in ``own`` (``.arshjul``) first, so a kill between the two steps leaves nothing in
+    the output folder itself: the next run clears it with the other leftovers."""
+    tmp = own / f"link-{path.name}"
     tmp.unlink(missing_ok=True)
     os.symlink(target, tmp)
     os.replace(tmp, path)
@@ -101,8 +104,9 @@ def prepare(out: Path, inputs: Iterable[Path] = ()) -> Path:
     """Check that ``out`` can hold arshjul's set of outputs and make its ``.arshjul`` folder.
 
     Refuses (:class:`OutputFolderError`) an output path that is a file, a folder holding
-    anything arshjul did not write there, a link inside it that arshjul did not make, and an
-    input file inside it (an output could replace it).
+    anything arshjul did not write there, and an input file inside it (an output could
+    replace it).  What is inside a folder arshjul writes is checked under the lock
+    (:func:`_check_entries`), where no other run is changing it.
     """
     if out.exists() and not out.is_dir():
         raise OutputFolderError(f"{out}: the output path is a file, not a folder")
@@ -126,17 +130,21 @@ def prepare(out: Path, inputs: Iterable[Path] = ()) -> Path:
             f"{out}: the folder holds files arshjul did not write (e.g. {entries[0]}); "
             "choose an empty or new folder, or one arshjul wrote"
         )
-    version = _current_version(out)
-    for name in entries:
-        if name == OWN or (name == CURRENT and version is not None) or _is_ours(out, name):
-            continue
-        kind = "a link arshjul did not make" if (out / name).is_symlink() else "not arshjul's"
-        raise OutputFolderError(f"{out / name}: {kind}; move it out of the output folder")
     try:
         own.mkdir(exist_ok=True)
     except OSError as err:
         raise OutputFolderError(f"{out}: cannot write in the output folder: {err.strerror}") from err
     return own
+
+
+def _check_entries(out: Path) -> None:
+    """Everything in ``out`` is arshjul's: its folder, ``current`` and links into it."""
+    version = _current_version(out)
+    for name in sorted(p.name for p in out.iterdir()):
+        if name == OWN or (name == CURRENT and version is not None) or _is_ours(out, name):
+            continue
+        kind = "a link arshjul did not make" if (out / name).is_symlink() else "not arshjul's"
+        raise OutputFolderError(f"{out / name}: {kind}; move it out of the output folder")
 
 
 def _clear_leftovers(own: Path, version: str | None) -> None:
@@ -160,16 +168,21 @@ def staged(out: Path, *, inputs: Iterable[Path] = (), carry: bool = False) -> It
     ``os.replace`` of ``current`` switches every path under ``out`` from the old set to the
     new one.  Then links the new set no longer has and the old version are removed.  A crash
     or kill at any point leaves ``out`` showing the old set or the new one, whole; the next
-    run clears the leftovers.  Ctrl-C while publishing is held back until it is done and
-    then raised as :class:`InterruptedAfterWrite`.  ``carry`` starts the new version from a
+    run clears the leftovers.  One run writes a folder at a time: a second one waits for
+    the lock (:data:`LOCK_WAIT`), so of two concurrent runs the later set wins, whole.  A
+    reader wanting several files of one set resolves ``current`` once and reads under that
+    version.  Ctrl-C while publishing is held back until it is done and then raised as
+    :class:`InterruptedAfterWrite`.  ``carry`` starts the new version from a
     copy of the current one (to replace some files of a set, e.g. the report).
     """
     own = prepare(out, inputs)
     with _locked(own):
+        _check_entries(out)
         version = _current_version(out)
         try:
             _clear_leftovers(own, version)
             stage = Path(tempfile.mkdtemp(prefix="tmp-", dir=own))
+            os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700; outputs are meant to be shared
         except OSError as err:
             raise OutputFolderError(f"{out}: cannot write in the output folder: {err.strerror}") from err
         try:
@@ -197,10 +210,10 @@ def _publish(out: Path, own: Path, stage: Path, old: str | None) -> None:
     names = sorted(p.name for p in (own / new).iterdir())
     for name in names:
         if not _is_ours(out, name):
-            _symlink_atomic(f"{CURRENT}/{name}", out / name)
+            _symlink_atomic(f"{CURRENT}/{name}", out / name, own)
             _pause(f"link {name}")
     _fsync_dir(out)
-    _symlink_atomic(f"{OWN}/{new}", out / CURRENT)  # the switch: old set → new set
+    _symlink_atomic(f"{OWN}/{new}", out / CURRENT, own)  # the switch: old set → new set
     _fsync_dir(out)
     _pause("switched")
     for entry in sorted(out.iterdir()):
@@ -212,15 +225,29 @@ def _publish(out: Path, own: Path, stage: Path, old: str | None) -> None:
         _pause("removed old")
 
 
+LOCK_WAIT = 30.0
+"""Seconds a run waits for another one to finish publishing into the same folder (that takes
+well under a second for a year's files) before it gives up with one line."""
+
+
 @contextmanager
 def _locked(own: Path) -> Iterator[None]:
-    """One writer at a time per output folder."""
+    """One writer at a time per output folder; a second one waits for the first to finish
+    (so both runs' work counts: the later set wins, whole), at most :data:`LOCK_WAIT` s."""
     fd = os.open(own / "lock", os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            raise OutputFolderError(f"{own.parent}: another arshjul is writing this folder") from err
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as err:
+                if time.monotonic() >= deadline:
+                    raise OutputFolderError(
+                        f"{own.parent}: another arshjul is writing this folder "
+                        f"(waited {LOCK_WAIT:g} s); try again when it is done"
+                    ) from err
+                time.sleep(0.05)
         yield
     finally:
         os.close(fd)

@@ -1920,13 +1920,23 @@ def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
     parent_path = path.parent / target.strip()
     here = path.resolve()
     seen = [*chain, here]
-    if parent_path.resolve() in seen:
-        loop = " → ".join(p.name for p in [*seen[seen.index(parent_path.resolve()) :], parent_path.resolve()])
+    try:
+        resolved = parent_path.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+        raise ScenarioError(
+            f"'{target}' is a loop of symbolic links", source=source, field="extends"
+        ) from None
+    if resolved in seen:
+        loop = " → ".join(p.name for p in [*seen[seen.index(resolved) :], resolved])
         raise ScenarioError(
             f"'{target}' is already in the chain, a cycle: {loop}", source=source, field="extends"
         )
     if len(seen) >= MAX_CHAIN:
         raise ScenarioError(f"more than {MAX_CHAIN} files extend each other", source=source, field="extends")
+    if parent_path.exists() and not parent_path.is_file():
+        raise ScenarioError(
+            f"'{target}' is not a regular file (a folder, device or pipe)", source=source, field="extends"
+        )
     if not parent_path.is_file():
         raise ScenarioError(
             f"no such file '{target}' (looked for {parent_path}; the path is relative to this file)",

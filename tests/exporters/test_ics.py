@@ -537,14 +537,10 @@ def test_two_generations_update_and_cancel(tmp_path: Path) -> None:
     old, new = vevent_blocks(g1), vevent_blocks(g2)
     moved = session_uid(plan, plan.session(str(ids["moved"])))
     removed = session_uid(plan, plan.session(str(ids["removed"])))
-    assert set(new) == set(old) - {removed}
-    for uid in new:
-        if uid == moved:
-            assert events(g2)[uid].decoded("sequence") == 1
-            assert events(g2)[uid].decoded("dtstart") == at(dt.date(2027, 3, 31), 13)
-        else:
-            assert new[uid] == old[uid], uid  # unchanged meetings: the very same bytes
-            assert events(g2)[uid].decoded("sequence") == 0
+    # only what changed goes out: the moved meeting; the unchanged ones are not sent again
+    assert set(new) == {moved}
+    assert events(g2)[moved].decoded("sequence") == 1
+    assert events(g2)[moved].decoded("dtstart") == at(dt.date(2027, 3, 31), 13)
     cancel = (tmp_path / "g2" / "cancel.ics").read_bytes()
     assert b"METHOD:CANCEL" in cancel
     (ev,) = events(cancel).values()
@@ -559,8 +555,8 @@ def test_two_generations_update_and_cancel(tmp_path: Path) -> None:
     )
     for path in paths:
         assert outlook_problems(path.read_bytes()) == [], path
-    # A later DTSTAMP changes only the DTSTAMP line of an unchanged meeting.
-    write_invitations(second, plan, tmp_path / "g3", dtstamp=LATER)
+    # A later DTSTAMP changes only the DTSTAMP line of a meeting.
+    write_invitations(plan, None, tmp_path / "g3", dtstamp=LATER)
     g3 = vevent_blocks((tmp_path / "g3" / "calendar.ics").read_bytes())
     learning = "vinnova.learning@sample-2027.arshjul"
     assert g3[learning].replace(b"DTSTAMP:20270115T073000Z", b"DTSTAMP:20261201T080000Z") == old[learning]

@@ -46,6 +46,7 @@ from arshjul.commands import write_outputs
 from arshjul.errors import ScenarioError
 from arshjul.plan import Plan, Session
 from arshjul.scenario import Scenario, from_data, json_schema
+from arshjul.workbook.files import text_of
 from conftest import base, merge
 
 DTSTAMP = dt.datetime(2027, 8, 1, tzinfo=dt.UTC)
@@ -355,7 +356,8 @@ def _check_markdown(text: str) -> None:
 
 def _check_xlsx(plan: Plan, path: Path) -> None:
     wb = openpyxl.load_workbook(path)
-    cells = {c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    # as Excel reads them: OOXML's _xHHHH_ escapes undone (arshjul writes '_x0041_' escaped)
+    cells = {text_of(c.value) for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert wb.properties.title == plan.scenario_name
     for name in [*plan.regions.values(), *plan.hosts.values(), *(s.title for s in plan.sessions)]:
         assert name in cells, name

@@ -144,9 +144,11 @@ def test_frozen_and_pinned_sessions_stay_byte_identical(
     sent, update = vevents(tmp_path / "sent" / "calendar.ics"), vevents(tmp_path / "update" / "calendar.ics")
     for sid in frozen_ids:
         uid = session_uid(plan, plan.session(sid))
-        assert update[uid] == sent[uid]  # same UID, same SEQUENCE, same everything
-        assert b"\r\nSEQUENCE:0\r\n" in update[uid]
+        assert b"\r\nSEQUENCE:0\r\n" in sent[uid]
+        assert uid not in update  # unchanged: nothing to send (the update holds only changes)
     assert b"\r\nSEQUENCE:1\r\n" in update[session_uid(plan, plan.session(free.id))]
+    changed = {s.id for s in plan.sessions if s.sequence > prev.session(s.id).sequence}
+    assert set(update) == {session_uid(plan, plan.session(sid)) for sid in changed}
 
 
 def test_frozen_presenter_away_is_infeasible_and_names_the_session(
@@ -268,6 +270,11 @@ def test_replan_command_writes_plan_report_and_invitations(
     plan = Plan.from_json((out / "plan.json").read_text(encoding="utf-8"))
     assert plan.session(a.id).sequence == 1  # moved: SEQUENCE raised for Outlook
     assert (out / "changes.txt").is_file() and (out / "invitations" / "calendar.ics").is_file()
+    # the invitations hold only what changed: the moved session (and any other whose entry changed)
+    raised = {s.id for s in plan.sessions if s.sequence > prev.session(s.id).sequence}
+    assert a.id in raised and len(raised) < len(plan.sessions)
+    sent = vevents(out / "invitations" / "calendar.ics")
+    assert set(sent) == {session_uid(plan, plan.session(sid)) for sid in raised}
     assert json.loads((out / "changes.json").read_text(encoding="utf-8"))["changes"]["moved"] == 1
 
     # the same answer when the search starts from nothing, stopping once it stops improving

@@ -267,6 +267,8 @@ def write_outputs(
                 written += extra(stage)
     except (OutputFolderError, OSError) as err:
         fail_output(out, err)
+    except ScenarioError as err:  # data a file cannot carry: one line, and nothing was published
+        fail_input(err)
     return [out / p.relative_to(stage) for p in written]
 
 

@@ -15,6 +15,7 @@ import click
 from ..api import solve
 from ..changes import ChangeWeights
 from ..errors import ScenarioError
+from ..exporters.ics.itip import check_previous, what_to_send
 from ..i18n import _, cli_day, ngettext
 from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
@@ -185,6 +186,24 @@ def plan(
                 field="scenario_id",
             )
         )
+    if before is not None:
+        ids = [s.id for s in before.sessions]
+        twice = next((k for k, sid in enumerate(ids) if sid in ids[:k]), None)
+        if twice is not None:  # one UID, two meetings: which one was sent?
+            _fail_input(
+                ScenarioError(
+                    f"session '{ids[twice]}' is listed twice", source=previous, field=f"sessions[{twice}]"
+                )
+            )
+    if invitations and before is not None:
+        try:  # a cancellation may need any of the previous plan's addresses
+            check_previous(
+                before,
+                {h.id: h.email for h in sc.hosts if h.email},
+                {r.code: r.contact for r in sc.regions if r.contact},
+            )
+        except ScenarioError as err:
+            _fail_input(err.located(str(previous)))
     if invitations:
         missing = [h.id for h in sc.hosts if not h.email]
         if missing:
@@ -256,4 +275,22 @@ def plan(
             "Wrote {count} files to {out}/ (plan.json, calendar.ics, regions/*.ics, …)",
             len(written),
         ).format(count=len(written), out=out)
+    )
+    if invitations:
+        click.echo(_invitations_line(result, before, previous))
+
+
+def _invitations_line(plan: Plan, before: Plan | None, previous: str | None) -> str:
+    """What ``invitations/`` holds: only what changed since the plan sent before, so the
+    planner knows how many meetings to send (and that none need sending)."""
+    sending = what_to_send(plan, before)
+    if sending.nothing and before is not None:
+        return _("invitations/: nothing changed since {previous}; no invitation was written").format(
+            previous=previous
+        )
+    return _("invitations/: {moved} moved, {changed} changed, {new} new, {cancelled} cancelled").format(
+        moved=len(sending.moved),
+        changed=len(sending.changed),
+        new=len(sending.new),
+        cancelled=len(sending.cancelled),
     )

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.text import Text
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -70,12 +75,82 @@ def illegal_text(value: str) -> bool:
     return bool(ILLEGAL_CHARACTERS_RE.search(value))
 
 
+# -- text as a cell stores it ---------------------------------------------------------------
+#
+# OOXML text (ST_Xstring) has its own escape: ``_xHHHH_`` is the character U+HHHH, which is how
+# Excel stores characters XML cannot carry.  So a name that merely contains ``_x0041_`` would
+# come back from Excel as "A", unless its underscore is written as ``_x005F_``; and a carriage
+# return or a control character must be written as its escape (XML turns CR into LF and cannot
+# hold the rest).  Text that starts like a formula (= + - @) is marked "quote prefix", so
+# Excel shows it as text and keeps it text when the cell is edited.  openpyxl does neither,
+# and reads inline strings verbatim but shared strings (what Excel saves) half-unescaped, so
+# both directions are done here: :func:`cell_text` when writing, :func:`load_book` +
+# :func:`text_of` when reading.
+
+_UNDERSCORE = re.compile(r"_(?=x[0-9A-Fa-f]{4})")
+"""An underscore that would start an escape: written as ``_x005F_`` (even without the closing
+underscore, so no escape written after it can complete a false one)."""
+_UNSTORABLE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|\r")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Text starting with one of these is what Excel (or a CSV export) takes for a formula."""
+
+
+def cell_text(text: str) -> str:
+    """``text`` as a cell stores it, so that Excel (and :func:`text_of`) reads it back exactly."""
+    text = _UNDERSCORE.sub("_x005F_", text)
+    return _UNSTORABLE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+
+
+def text_of(stored: str) -> str:
+    """The text a cell holds, its ``_xHHHH_`` escapes undone (UTF-16 pairs joined, as Excel
+    writes a character beyond U+FFFF)."""
+    if "_x" not in stored:
+        return stored
+    text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), stored)
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def _verbatim_strings(source: Any) -> list[str]:
+    """The shared strings as stored (openpyxl's own reader drops every ``x005F_``, so a
+    further unescape would undo the text twice)."""
+    tag = f"{{{SHEET_MAIN_NS}}}si"
+    strings = []
+    for _, node in iterparse(source):
+        if node.tag == tag:
+            strings.append(Text.from_tree(node).content)
+            node.clear()
+    return strings
+
+
+class _Reader(ExcelReader):
+    def read_strings(self) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as src:
+                self.shared_strings = _verbatim_strings(src)
+
+
+def load_book(raw: bytes, *, read_only: bool = True) -> Any:
+    """openpyxl's ``load_workbook`` (values, not formulas) with every string as stored: each
+    text cell's value goes through :func:`text_of`, whether inline (as arshjul writes) or
+    shared (as Excel saves)."""
+    reader = _Reader(io.BytesIO(raw), read_only=read_only, data_only=True)
+    reader.read()
+    return reader.wb
+
+
 def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> Any:
-    """Set one cell; text is always stored as text (a leading '=' is not a formula)."""
+    """Set one cell; text is always stored as text, exactly (:func:`cell_text`), and text
+    that starts like a formula is marked as text (quote prefix), never run as one."""
     cell = ws.cell(row=row, column=column)
-    cell.value = value
     if isinstance(value, str):
+        cell.value = cell_text(value)
         cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
     if number_format:
         cell.number_format = number_format
     return cell

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from ..errors import ScenarioError
 from . import layout as L
+from .files import load_book, text_of
 
 T = TypeVar("T")
 
@@ -151,7 +151,7 @@ def workbook_sheets(raw: bytes, source: str) -> dict[str, list[list[Any]]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel features it drops
-            wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            wb = load_book(raw)  # strings exactly as stored (OOXML escapes undone in _grid)
             try:
                 sheets = {name: _grid(source, name, wb[name]) for name in wb.sheetnames}
             finally:
@@ -172,7 +172,7 @@ def _grid(source: str, name: str, ws: Any) -> list[list[Any]]:
         ws.reset_dimensions()  # a wrong (or huge) stated size must not decide what is read
     rows: list[list[Any]] = []
     for k, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        row = list(values)
+        row = [text_of(v) if isinstance(v, str) else v for v in values]
         while row and (row[-1] is None or row[-1] == ""):
             row.pop()
         if len(row) > MAX_COLUMNS:

@@ -16,7 +16,7 @@ keeps working for all of them.
 
 from .events import PRODID, UID_DOMAIN, UID_MAX_BYTES, closure_uid, session_uid
 from .files import safe_name
-from .itip import write_invitations
+from .itip import Sending, what_to_send, write_invitations
 from .lint import outlook_problems
 from .publish import host_calendar, master_calendar, region_calendar, theme_calendar, write_calendars
 from .read import SESSION_UID, SessionEvent, read_ics_sessions, session_events, session_ids
@@ -27,6 +27,7 @@ __all__ = [
     "SESSION_UID",
     "UID_DOMAIN",
     "UID_MAX_BYTES",
+    "Sending",
     "SessionEvent",
     "closure_uid",
     "event_description",
@@ -42,6 +43,7 @@ __all__ = [
     "session_uid",
     "summary",
     "theme_calendar",
+    "what_to_send",
     "write_calendars",
     "write_invitations",
 ]

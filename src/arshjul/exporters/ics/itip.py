@@ -9,13 +9,14 @@ same meetings.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ...fileio import write_atomic
 from ...plan import Plan, Session
-from ...revision import carry_sequences
-from .events import Itip, calendar_bytes, host_email
+from ...revision import carry_sequences, diff_plans
+from .events import Itip, _mailto, calendar_bytes, host_email
 from .files import inside, safe_name
 from .text import words
 
@@ -56,19 +57,76 @@ def _uninvited(plan: Plan, code: str, current: dict[str, Session]) -> Callable[[
     return note
 
 
+@dataclass(frozen=True)
+class Sending:
+    """What a set of invitations sends against the plan sent before: the sessions to request
+    (new, moved, otherwise changed) and the ones to cancel.  Without a previous plan (the
+    first sending) every session is new."""
+
+    new: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    """Still at the same time, but something its calendar entry shows changed (title,
+    presenters, who is invited, a contact …)."""
+    cancelled: tuple[str, ...] = ()
+
+    @property
+    def requested(self) -> frozenset[str]:
+        """The sessions whose REQUEST goes out (SEQUENCE raised for all but the new)."""
+        return frozenset((*self.new, *self.moved, *self.changed))
+
+    @property
+    def nothing(self) -> bool:
+        """Nothing to send: not one file is written."""
+        return not (self.requested or self.cancelled)
+
+
+def what_to_send(plan: Plan, previous: Plan | None) -> Sending:
+    """The sessions :func:`write_invitations` sends, by kind: one answer for the command
+    line's ``invitations/`` folder, its summary line and the web's ``invitations.zip``."""
+    if previous is None:
+        return Sending(new=tuple(s.id for s in plan.sessions))
+    diff = diff_plans(previous, plan)
+    moved = tuple(m.session_id for m in diff.moved)
+    return Sending(
+        new=diff.added,
+        moved=moved,
+        changed=tuple(sid for sid in diff.changed if sid not in moved),
+        cancelled=diff.removed,
+    )
+
+
+def check_previous(previous: Plan, host_emails: Mapping[str, str], contacts: Mapping[str, str]) -> None:
+    """Every address a cancellation of ``previous``'s sessions could carry: the organizers and
+    the invited regions' contacts (the current scenario's ``host_emails`` and ``contacts``
+    first, as :func:`write_invitations` takes them).  A plan sent before with a host that
+    has no usable address is then one line before solving, not a failure while writing."""
+    emails = {**previous.host_emails, **host_emails}
+    known = {**previous.contacts, **contacts}
+    for host in sorted({s.host for s in previous.sessions}):
+        host_email(emails, host)
+    for code in sorted({c for s in previous.sessions for c in s.invited}):
+        if known.get(code):
+            _mailto(known[code], f"regions[{code}].contact")
+
+
 def write_invitations(
     plan: Plan, previous: Plan | None, out_dir: Path, *, dtstamp: dt.datetime
 ) -> list[Path]:
-    """iTIP files that *update* calendars people already imported, instead of duplicating.
+    """iTIP files that *update* calendars people already imported, instead of duplicating:
+    only what changed since ``previous`` (every session when there is none).
 
     ``calendar.ics`` and ``regions/<CODE>.ics`` are METHOD:REQUEST with ORGANIZER (the host,
-    also listed as CHAIR attendee) and the regions' contacts as ATTENDEEs.  ``cancel.ics``
-    and ``regions/<CODE>-cancel.ics`` are METHOD:CANCEL for sessions of ``previous`` that
-    are gone (a region's cancel file also covers sessions it is no longer invited to).
-    SEQUENCE is carried over from ``previous`` and raised on every session whose calendar
-    entry changed, so Outlook applies the update.
+    also listed as CHAIR attendee) and the regions' contacts as ATTENDEEs, for the sessions
+    that are new, moved or otherwise changed (:func:`what_to_send`): a planner imports the
+    three meetings that changed, not the 26 of the year.  ``cancel.ics`` and
+    ``regions/<CODE>-cancel.ics`` are METHOD:CANCEL for sessions of ``previous`` that are
+    gone (a region's cancel file also covers sessions it is no longer invited to).  SEQUENCE
+    is carried over from ``previous`` and raised on every session whose calendar entry
+    changed, so Outlook applies the update.  When nothing changed, nothing is written.
     """
     out_dir = Path(out_dir)
+    sending = what_to_send(plan, previous)
     if previous is not None:
         plan = carry_sequences(plan, previous)
     emails = {**(previous.host_emails if previous else {}), **plan.host_emails}
@@ -76,13 +134,14 @@ def write_invitations(
         host_email(emails, host)  # every problem before the first file is written
     request = Itip("REQUEST", _all_invited)
     jobs: list[tuple[Path, bytes]] = []
-    if plan.sessions:
+    sent = [s for s in plan.sessions if s.id in sending.requested]
+    if sent:
         jobs.append(
             (
                 inside(out_dir, "calendar.ics"),
                 calendar_bytes(
                     plan,
-                    plan.sessions,
+                    sent,
                     dtstamp=dtstamp,
                     name=plan.scenario_name,
                     itip=request,
@@ -91,7 +150,7 @@ def write_invitations(
             )
         )
     for code in plan.regions:
-        mine = plan.sessions_for(code)
+        mine = [s for s in sent if code in s.invited]
         if not mine:
             continue  # a REQUEST must carry at least one event
         only_me = Itip("REQUEST", _only(code))
@@ -173,4 +232,4 @@ def write_invitations(
     return [write_atomic(path, data) for path, data in jobs]
 
 
-__all__ = ["write_invitations"]
+__all__ = ["Sending", "check_previous", "what_to_send", "write_invitations"]

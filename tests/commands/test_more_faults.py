@@ -1,0 +1,307 @@
+"""Faults the first fault suite (``test_cli_faults.py``) did not reach: Ctrl-C while waiting
+for another run, a full disk under ``report``, a tampered ``current`` link, inputs that are
+links into the output folder or to devices, and the ends of the calendar in CLI options.
+
+Each asserts the exit code, one line on stderr and no traceback, and that nothing was
+written or the previous set is intact.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+from test_cli_faults import leftovers, one_line, plan, refused, visible, write, year
+
+from arshjul.cli import main
+from arshjul.fileio import CURRENT, OWN
+
+
+@pytest.fixture
+def planned(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """A scenario (outside the output folder) planned once into out/: (scenario, out, set)."""
+    sc = write(tmp_path / "in", year(regions=5))
+    out = tmp_path / "out"
+    result = plan(str(sc), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return sc, out, visible(out)
+
+
+WAITING = """
+import fcntl, sys
+real = fcntl.flock
+said = []
+def flock(fd, op):
+    try:
+        return real(fd, op)
+    except BlockingIOError:
+        if not said:
+            said.append(1)
+            print("WAITING", flush=True)
+        raise
+fcntl.flock = flock
+from arshjul.cli import run
+sys.argv = ["arshjul", *sys.argv[1:]]
+run()
+"""
+
+
+def test_ctrl_c_while_waiting_for_another_run_changes_nothing(
+    planned: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    sc, out, before = planned
+    with open(out / OWN / "lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another run is publishing, and takes its time
+        args = [
+            sys.executable,
+            "-c",
+            WAITING,
+            "plan",
+            str(sc),
+            "-o",
+            str(out),
+            "--quiet",
+            "--time-limit",
+            "10",
+        ]
+        with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "WAITING"
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert one_line(err) == "Interrupted; nothing was changed in the output folder."
+    assert visible(out) == before and leftovers(out) == []
+
+
+def test_a_tampered_current_link_is_refused_and_never_followed(
+    planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+) -> None:
+    sc, out, _ = planned
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / CURRENT).unlink()
+    (out / CURRENT).symlink_to(elsewhere)
+    line = refused(
+        CliRunner().invoke(main, ["plan", str(sc), "-o", str(out), "--quiet", "--time-limit", "10"])
+    )
+    assert "current" in line and "link arshjul did not make" in line
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_scenario_linked_from_inside_the_output_folder_is_refused(
+    planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+) -> None:
+    """A link outside whose target lies inside the output folder: an output could replace it."""
+    _, out, before = planned
+    real = out / OWN / "year.yaml"
+    shutil.copy(tmp_path / "in" / "year.yaml", real)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    line = refused(CliRunner().invoke(main, ["plan", str(link), "-o", str(out), "--quiet"]))
+    assert "lies inside the output folder" in line
+    real.unlink()
+    assert visible(out) == before
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo", "folder"])
+def test_a_previous_plan_that_is_no_regular_file_is_one_line(tmp_path: Path, target: str) -> None:
+    sc = write(tmp_path / "in", year())
+    if target == "fifo":
+        os.mkfifo(tmp_path / "fifo")
+        path = str(tmp_path / "fifo")
+    elif target == "folder":
+        (tmp_path / "folder").mkdir()
+        path = str(tmp_path / "folder")
+    else:
+        path = target
+    out = tmp_path / "out"
+    args = ["plan", str(sc), "-o", str(out), "--previous", path, "--allow-moves", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert path in one_line(result.stderr)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("today", ["0001-01-01", "9999-12-31"])
+def test_report_on_the_first_and_last_day_of_the_calendar(
+    planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, today: str
+) -> None:
+    _, out, _ = planned
+    elsewhere = tmp_path / "report"
+    result = CliRunner().invoke(
+        main, ["report", str(out / "plan.json"), "-o", str(elsewhere), "--today", today]
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("wheel.svg", "heatmap.svg"):
+        ElementTree.parse(elsewhere / name)
+
+
+@pytest.mark.parametrize("until", ["0001-01-01", "9999-12-31"])
+def test_replan_frozen_until_the_ends_of_the_calendar(
+    planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, until: str
+) -> None:
+    sc, out, _ = planned
+    sent = tmp_path / "sent.json"
+    shutil.copy(out / "plan.json", sent)
+    re = tmp_path / "re"
+    args = [
+        "replan",
+        str(sc),
+        "--previous",
+        str(sent),
+        "--frozen-until",
+        until,
+        "-o",
+        str(re),
+        "--time-limit",
+        "10",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    checked = CliRunner().invoke(main, ["check", str(sc), str(re / "plan.json")])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_full_disk_under_report_leaves_the_previous_set(
+    planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+) -> None:
+    """``report`` into a plan's folder writes a new version carrying the rest over; on a disk
+    with room for one set only, that fails with one line and the set stays as it was."""
+    _, template, before = planned
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root and mount(8)")
+    size = sum(len(b) for b in before.values())
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size + 64 * 1024}", "tmpfs", str(disk)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        out = disk / "out"
+        shutil.copytree(template, out, symlinks=True)
+        result = CliRunner().invoke(main, ["report", str(out / "plan.json"), "--today", "2027-09-20"])
+        line = refused(result)
+        assert "No space left on device" in line and "previous outputs are as they were" in line
+        assert visible(out) == before
+        assert leftovers(out) == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def _previous(data: dict[str, Any], case: str) -> dict[str, Any]:
+    """A plan sent before, edited by hand or by another tool, that invitations cannot honour."""
+    data = json.loads(json.dumps(data))
+    gone = json.loads(json.dumps(data["sessions"][0]))
+    gone.update(id="other.hybrid.gone", host="other")
+    if case == "cancelled host without e-mail":
+        data["sessions"].append(gone)
+        data["hosts"]["other"] = "Other"
+    elif case == "cancelled host with a header in its e-mail":
+        data["sessions"].append(gone)
+        data["hosts"]["other"] = "Other"
+        data["host_emails"]["other"] = "x@example.se\r\nATTENDEE:mailto:evil@example.se"
+    elif case == "region contact with a header":
+        data["contacts"][data["sessions"][0]["invited"][0]] = "a@b.se\nATTENDEE:mailto:evil@example.se"
+    elif case == "a session listed twice":
+        data["sessions"].append(data["sessions"][0])
+    return data
+
+
+@pytest.mark.parametrize(
+    ("case", "field"),
+    [
+        ("cancelled host without e-mail", "hosts[other].email"),
+        ("cancelled host with a header in its e-mail", "hosts[other].email"),
+        ("region contact with a header", "].contact"),
+        ("a session listed twice", "sessions[3]"),
+    ],
+)
+def test_a_previous_plan_invitations_cannot_honour_is_one_line_before_solving(
+    planned: tuple[Path, Path, dict[str, bytes]], tmp_path: Path, case: str, field: str
+) -> None:
+    sc, out, before = planned
+    sent = tmp_path / "sent.json"
+    sent.write_text(
+        json.dumps(_previous(json.loads((out / "plan.json").read_text(encoding="utf-8")), case)),
+        encoding="utf-8",
+    )
+    args = [str(sc), "-o", str(out), "--invitations", "--previous", str(sent), "--allow-moves"]
+    line = refused(plan(*args))
+    assert line.startswith(f"error: {sent}: ") and field in line, line
+    assert visible(out) == before and leftovers(out) == []
+
+
+def test_ctrl_c_before_anything_is_loaded_is_one_line(tmp_path: Path) -> None:
+    """Ctrl-C at the very first moment the entry point can catch it (before fileio, click,
+    pydantic load): exit 130, one line, no traceback, nothing written — every time, not only
+    when a sleep happens to land there."""
+    sc = write(tmp_path / "in", year())
+    out = tmp_path / "out"
+    early = (
+        "import os, signal, sys\n"
+        "import arshjul._entry as entry\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.argv = ['arshjul', *sys.argv[1:]]\n"
+        "entry.run()\n"
+    )
+    args = [sys.executable, "-c", early, "plan", str(sc), "-o", str(out), "--quiet"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 130, done.stderr
+    assert one_line(done.stderr) == "Interrupted; nothing was changed in the output folder."
+    assert not out.exists()
+
+
+def test_after_loading_ctrl_c_is_a_keyboard_interrupt_again() -> None:
+    """The start-up guard hands SIGINT back, so Ctrl-C still stops a search (and keeps the
+    best plan) instead of being swallowed."""
+    probe = (
+        "import signal\n"
+        "import arshjul._entry as entry\n"
+        "class Cli:\n"
+        "    @staticmethod\n"
+        "    def run():\n"
+        "        print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+        "entry.importlib.import_module = lambda name: Cli\n"
+        "entry.run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "True", done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("target", ["link loop", "/dev/zero", "folder", "fifo"])
+def test_extends_that_is_no_regular_file_is_one_line(tmp_path: Path, target: str) -> None:
+    """``extends:`` naming a loop of links (a RuntimeError traceback before), a device, a
+    folder or a named pipe (which would block)."""
+    if target == "link loop":
+        (tmp_path / "a.yaml").symlink_to("b.yaml")
+        (tmp_path / "b.yaml").symlink_to("a.yaml")
+        name = "a.yaml"
+    elif target == "folder":
+        (tmp_path / "base").mkdir()
+        name = "base"
+    elif target == "fifo":
+        os.mkfifo(tmp_path / "base.yaml")
+        name = "base.yaml"
+    else:
+        name = target
+    sc = tmp_path / "year.yaml"
+    sc.write_text(f"extends: {name}\nid: x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(sc)])
+    assert result.exit_code == 2, result.output
+    line = one_line(result.stderr)
+    assert line.startswith(f"error: {sc}: extends: '{name}' is "), line
