@@ -73,6 +73,27 @@ KIND_LABELS: dict[str, str] = {
 
 _WEEKDAY_DATE: dict[str, str] = {"sv": "EEEE d MMMM y", "en": "EEEE, MMMM d, y"}
 
+_LONG_DATE: dict[str, dict[tuple[bool, bool], str]] = {
+    # (with the year, with the weekday) → CLDR pattern
+    "sv": {
+        (True, True): "EEEE d MMMM y",
+        (True, False): "d MMMM y",
+        (False, True): "EEEE d MMMM",
+        (False, False): "d MMMM",
+    },
+    "en": {
+        (True, True): "EEEE, MMMM d, y",
+        (True, False): "MMMM d, y",
+        (False, True): "EEEE, MMMM d",
+        (False, False): "MMMM d",
+    },
+}
+
+LONG_DATES: frozenset[str] = frozenset({"sv"})
+"""Languages whose documents write a date in full (``tisdag 23 februari 2027``) where the
+short table form would do in another (``Tue, Feb 23, 2027``): Swedish letters and notices
+spell the month and weekday out, English ones keep the short form."""
+
 
 def _check(language: str) -> Language:
     for known in LANGUAGES:
@@ -125,6 +146,16 @@ class Catalogue:
     def weekday_date(self, day: dt.date) -> str:
         """``måndag 3 maj 2027`` / ``Monday, May 3, 2027``."""
         return format_date(day, format=_WEEKDAY_DATE[self.language], locale=self.language)
+
+    @property
+    def long_dates(self) -> bool:
+        """Whether this language's documents write dates in full (:data:`LONG_DATES`)."""
+        return self.language in LONG_DATES
+
+    def long_date(self, day: dt.date, *, year: bool = True, weekday: bool = True) -> str:
+        """A date written out by CLDR (Babel): ``tisdag 23 februari 2027``, ``23 februari``;
+        ``Tuesday, February 23, 2027``, ``February 23``."""
+        return format_date(day, format=_LONG_DATE[self.language][(year, weekday)], locale=self.language)
 
 
 @lru_cache(maxsize=64)
@@ -196,6 +227,7 @@ __all__ = [
     "DOMAIN",
     "KIND_LABELS",
     "LANGUAGES",
+    "LONG_DATES",
     "N_",
     "Catalogue",
     "Language",
