@@ -28,7 +28,9 @@ when a message in the code is missing from a catalogue.  After changing a messag
     pybabel compile -d src/arshjul/locale -D arshjul
 
 Dates are Babel's (CLDR): ``3 maj 2027`` and ``måndag 3 maj 2027`` in Swedish,
-``May 3, 2027`` and ``Monday, May 3, 2027`` in English.  Times are always 24-hour.
+``May 3, 2027`` and ``Monday, May 3, 2027`` in English; a Swedish document writes its dates
+in full (:data:`LONG_DATES`, :meth:`Catalogue.long_date`: ``tisdag 23 februari 2027``) where an
+English one keeps the short form.  Times are always 24-hour.
 """
 
 from __future__ import annotations
@@ -212,7 +214,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def plural(n: int, word: str) -> str:
     """``1 host``, ``2 hosts``: a count in the English messages that are not (yet) in the
-    catalogues (explanations, validate, counting checks)."""
+    catalogues (the explanations, the counting checks); a translated message counts with
+    :func:`ngettext`."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -50,6 +50,14 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         if line.startswith("UID:") and ".dialog." in line
     )
     return SimpleNamespace(folder=folder, scenario=scenario, plan=out / "plan.json", session=session)
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """The command line's language is the process's: what a test here chose ends with it, so a
+    later test that calls the library directly finds the default English."""
+    yield
+    i18n.set_cli_language(i18n.CLI_DEFAULT_LANGUAGE)
 
 
 def run(lang: str | None, args: list[str]) -> Result:
