@@ -167,3 +167,20 @@ def test_calendar_shows_the_base_files_days(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["calendar", str(child), "--region", "SE-W"])
     assert result.exit_code == 0, result.output
     assert "2027-09-08" in result.output and "dalarna.csv" in result.output
+
+
+def test_a_workbooks_availability_files_are_found_beside_the_workbook(tmp_path: Path) -> None:
+    # the workbook (with its Regioner sheet naming dalarna.csv) lives in base/, the child above
+    _chain(tmp_path)
+    (tmp_path / "base" / "dalarna.csv").write_text(CSV, encoding="utf-8")
+    write_workbook(load(tmp_path / "base" / "common.yaml"), tmp_path / "base" / "bas.xlsx")
+    child = _yaml(tmp_path / "år.yaml", {"extends": "base/bas.xlsx", "id": "barn"})
+    inst = build_instance(load(child))
+    assert sorted(inst.regions["SE-W"].away) == [inst.day(dt.date(2027, 9, 8))]
+    (tmp_path / "base" / "dalarna.csv").unlink()
+    (tmp_path / "dalarna.csv").write_text(CSV, encoding="utf-8")  # beside the child: not the one meant
+    with pytest.raises(ScenarioError) as err:
+        load(child)
+    assert err.value.line().startswith(
+        f"{tmp_path / 'base' / 'bas.xlsx'}: regions[SE-W].away_from[0]: dalarna.csv:"
+    )
