@@ -163,6 +163,16 @@ COMMANDS: list[tuple[str, Args, list[str], list[str]]] = [
         ],
     ),
     (
+        "sweep of too many",
+        lambda y, tmp: [
+            "sweep", str(y.scenario), "-o", str(tmp / "many"),
+            "--vary", "limits.window_max=" + ",".join(str(n) for n in range(1, 34)),
+            "--vary", "limits.daily_max=" + ",".join(str(n) for n in range(1, 34)),
+        ],
+        [r"^fel: --vary/--variants: 1089 varianter skulle lösas \(fler än 1\s000\); lägg till --yes "],
+        [r"^error: --vary/--variants: 1089 variants would be solved \(more than 1,000\); add --yes "],
+    ),
+    (
         "replan",
         lambda y, tmp: [
             "replan", str(y.scenario), "--previous", str(y.plan), "--frozen-until", "2027-09-13",

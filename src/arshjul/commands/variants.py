@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from babel.numbers import format_decimal
 
 from .. import compare as cmp
 from .. import sweep as sw
@@ -27,7 +28,7 @@ from ..check import check
 from ..errors import ScenarioError
 from ..exporters.ics import write_invitations
 from ..fileio import write_atomic
-from ..i18n import _, ngettext
+from ..i18n import _, cli_language, ngettext
 from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
 from ..replan import replan as run_replan
@@ -202,7 +203,7 @@ def sweep(
         _fail_input(
             ScenarioError(
                 _("{count} variants would be solved (more than {most}); add --yes to run them all").format(
-                    count=len(variants), most=f"{MANY_VARIANTS:,}"
+                    count=len(variants), most=format_decimal(MANY_VARIANTS, locale=cli_language())
                 ),
                 field="--vary/--variants",
             )
