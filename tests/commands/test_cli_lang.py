@@ -49,7 +49,10 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         for line in (out / "calendar.ics").read_text(encoding="utf-8").splitlines()
         if line.startswith("UID:") and ".dialog." in line
     )
-    return SimpleNamespace(folder=folder, scenario=scenario, plan=out / "plan.json", session=session)
+    tight = write(folder, merge(small(), **{"limits.window_max": 1}), "tight.yaml")  # no plan
+    return SimpleNamespace(
+        folder=folder, scenario=scenario, tight=tight, plan=out / "plan.json", session=session
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +121,22 @@ COMMANDS: list[tuple[str, Args, list[str], list[str]]] = [
         lambda y, tmp: ["explain", str(y.scenario), "--time-limit", "10"],
         [r"^Löste 'Tiny': OPTIMAL, straff \d+\.$"],
         [r"^Solved 'Tiny': OPTIMAL, penalty \d+\.$"],
+    ),
+    (
+        "explain without a plan",
+        lambda y, tmp: ["explain", str(y.tight), "--time-limit", "10"],
+        [
+            r"^Ingen plan: de här reglerna i scenariot kan inte hålla samtidigt ",
+            r"^  1\. Region \w+: högst 1 inbjudan under 28 dagar i följd \(limits\.window_max\); \d+ möten? ",
+            r"^     \[region_invitation_cap SE-\w+\]$",
+            r"^Vägar ut, var och en prövad genom att lösa det ändrade scenariot:$",
+        ],
+        [
+            r"^No plan: these rules of the scenario cannot all hold together ",
+            r"^  1\. Region \w+: at most 1 invitation in any 28 days \(limits\.window_max\); \d+ sessions? ",
+            r"^     \[region_invitation_cap SE-\w+\]$",
+            r"^Ways out, each checked by solving the edited scenario:$",
+        ],
     ),
     (
         "alternatives",
