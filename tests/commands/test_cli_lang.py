@@ -119,8 +119,18 @@ COMMANDS: list[tuple[str, Args, list[str], list[str]]] = [
     (
         "explain",
         lambda y, tmp: ["explain", str(y.scenario), "--time-limit", "10"],
-        [r"^Löste 'Tiny': OPTIMAL, straff \d+\.$"],
-        [r"^Solved 'Tiny': OPTIMAL, penalty \d+\.$"],
+        [
+            r"^Löste 'Tiny': OPTIMAL, straff \d+\.$",
+            r"^Straff \d+ = match \d+ \+ coverage \d+ ",
+            r"^term +rått +vikt +straff  vad$",
+            r"^balance .* (?:fullast \d+ talare|en enda dialog)",
+        ],
+        [
+            r"^Solved 'Tiny': OPTIMAL, penalty \d+\.$",
+            r"^Penalty \d+ = match \d+ \+ coverage \d+ ",
+            r"^term +raw +weight +penalty  what$",
+            r"^balance .* (?:fullest \d+ presenters|a single dialog)",
+        ],
     ),
     (
         "explain without a plan",
