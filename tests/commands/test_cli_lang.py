@@ -29,7 +29,7 @@ ENGLISH_ENV = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8", "LANGUAGE
 SWEDISH_UI = re.compile(
     r"\b(?:straff|löst|Löste|giltigt|värd|teman|dialoger|öppet|stängt|borta|öppna dagar|Skrev|Löser|"
     r"varianter|klara|Resultat|BRUTEN|hårda regler|föreslagen|fel|varning|bästa|söker|gräns|Länk|"
-    r"länken|mötet|okänd|ange|återkallad|kalendrar|planer|möten|regioner|mån|tis|ons|tor|fre|lör|sön)\b"
+    r"länken|mötet|okänd|ange|återkallad|kalendrar|planer|möten|regioner|mån|tis|ons|tors|tor|fre|lör|sön)\b"
 )
 """arshjul's own Swedish words in what the commands print (none is in the tiny year's names)."""
 
@@ -146,6 +146,36 @@ COMMANDS: list[tuple[str, Args, list[str], list[str]]] = [
             r"^  1\. Region \w+: at most 1 invitation in any 28 days \(limits\.window_max\); \d+ sessions? ",
             r"^     \[region_invitation_cap SE-\w+\]$",
             r"^Ways out, each checked by solving the edited scenario:$",
+        ],
+    ),
+    (
+        "alternatives of a session",
+        lambda y, tmp: ["alternatives", str(y.scenario), str(y.plan), y.session, "--time-limit", "10"],
+        [
+            r"^'.+' \(vinnova\.dialog\.\w+\.1\) ligger (?:mån|tis|ons|tors|fre) 2027-\d\d-\d\d \(morning\); "
+            r"planens straff \d+\.$",
+            r"^Talare: ",
+            r"^(?:1 annat mötespass är möjligt|\d+ andra mötespass är möjliga); bästa först:$",
+            r"^\d+ mötespass är inte möjliga?:$",
+        ],
+        [
+            r"^'.+' \(vinnova\.dialog\.\w+\.1\) is on (?:Mon|Tue|Wed|Thu|Fri) 2027-\d\d-\d\d \(morning\); "
+            r"plan penalty \d+\.$",
+            r"^Presenters: ",
+            r"^\d+ other slots? (?:is|are) possible; best first:$",
+            r"^\d+ slots? (?:is|are) not possible:$",
+        ],
+    ),
+    (
+        "alternatives of a region",
+        lambda y, tmp: ["alternatives", str(y.scenario), str(y.plan), "--region", "SE-I"],
+        [
+            r"^.+ \(SE-I\) presenterar i \d+ dialoger?\b.*; planens straff \d+\.$",
+            r"^Den kan läggas till i \d+ dialog",
+        ],
+        [
+            r"^.+ \(SE-I\) presents in \d+ dialogs?\b.*; plan penalty \d+\.$",
+            r"^It could be added to \d+ dialog",
         ],
     ),
     (

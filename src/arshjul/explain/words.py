@@ -18,7 +18,7 @@ from typing import Any
 from .. import rules
 from ..check import Violation
 from ..i18n import _, cli_day, ngettext
-from ..i18n import plural as _plural  # noqa: F401  (scores and moves still count in English with it)
+from ..i18n import plural as _plural  # noqa: F401  (scores still counts in English with it)
 from ..instance import Instance, RuleKey, SessionSpec
 from ..scenario import Scenario
 
