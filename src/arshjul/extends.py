@@ -57,6 +57,8 @@ class Origin:
     children: dict[str | int, Origin] = field(default_factory=dict)
     removed: dict[str, str] = field(default_factory=dict)
     """Id removed with ``remove: true`` → the file that removed it (gathered upwards)."""
+    cell: str | None = None
+    """Where a planning workbook (.xlsx) in the chain wrote this node: ``Regioner!B3``."""
 
     def find(self, path: list[str | int]) -> str:
         """The file responsible for ``path``: the deepest node on it that has an origin."""
@@ -67,6 +69,47 @@ class Origin:
                 break
             node = child
         return node.source
+
+    def cell_of(self, path: list[str | int], problem: str = "") -> str | None:
+        """The workbook cell the field at ``path`` was read from, or the nearest one above it
+        in the same workbook (``None`` when a YAML file set it).  A rule on a whole row (the
+        path ends at the row) names the cell of the first of its fields that ``problem`` names."""
+        nodes = [self]
+        for part in path:
+            child = nodes[-1].children.get(part)
+            if child is None:
+                break
+            nodes.append(child)
+        last = nodes[-1]
+        if len(nodes) == len(path) + 1:
+            named = [
+                (m.start(), cell)
+                for m in re.finditer(r"[a-z_]+", problem)
+                if (sub := last.children.get(m.group())) is not None
+                and sub.source == last.source
+                and (cell := sub.cell) is not None
+            ]
+            if named and last.cell is not None:
+                return min(named)[1]
+        for node in reversed(nodes):
+            if node.source != last.source:
+                break
+            if node.cell is not None:
+                return node.cell
+        return None
+
+
+def workbook_origin(data: Any, source: str, where: dict[tuple[str | int, ...], str]) -> Origin:
+    """Origin of a planning workbook's data: every node from ``source``, with the cell
+    ``where`` says it stands in, so an error in a scenario extending it names the cell."""
+    origin = _leaf(data, source)
+    for path, cell in where.items():
+        node: Origin | None = origin
+        for part in path:
+            node = node.children.get(part) if node is not None else None
+        if node is not None:
+            node.cell = cell
+    return origin
 
 
 def _leaf(value: Any, source: str) -> Origin:
@@ -235,7 +278,8 @@ def locate(
         if f"'{ident}'" in problem:
             problem += f" (removed by {source})"
             break
-    return ScenarioError(problem, source=origin.find(parts), field=name(data, parts))
+    cell = origin.cell_of(parts, problem)
+    return ScenarioError(problem, source=origin.find(parts), field=cell or name(data, parts))
 
 
-__all__ = ["Origin", "locate", "merge", "parse_field", "unmerged"]
+__all__ = ["Origin", "locate", "merge", "parse_field", "unmerged", "workbook_origin"]

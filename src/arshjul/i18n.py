@@ -28,7 +28,9 @@ when a message in the code is missing from a catalogue.  After changing a messag
     pybabel compile -d src/arshjul/locale -D arshjul
 
 Dates are Babel's (CLDR): ``3 maj 2027`` and ``måndag 3 maj 2027`` in Swedish,
-``May 3, 2027`` and ``Monday, May 3, 2027`` in English.  Times are always 24-hour.
+``May 3, 2027`` and ``Monday, May 3, 2027`` in English; a Swedish document writes its dates
+in full (:data:`LONG_DATES`, :meth:`Catalogue.long_date`: ``tisdag 23 februari 2027``) where an
+English one keeps the short form.  Times are always 24-hour.
 """
 
 from __future__ import annotations
@@ -72,6 +74,27 @@ KIND_LABELS: dict[str, str] = {
 """Meeting kind → its English name (the msgid of its label in the catalogues)."""
 
 _WEEKDAY_DATE: dict[str, str] = {"sv": "EEEE d MMMM y", "en": "EEEE, MMMM d, y"}
+
+_LONG_DATE: dict[str, dict[tuple[bool, bool], str]] = {
+    # (with the year, with the weekday) → CLDR pattern
+    "sv": {
+        (True, True): "EEEE d MMMM y",
+        (True, False): "d MMMM y",
+        (False, True): "EEEE d MMMM",
+        (False, False): "d MMMM",
+    },
+    "en": {
+        (True, True): "EEEE, MMMM d, y",
+        (True, False): "MMMM d, y",
+        (False, True): "EEEE, MMMM d",
+        (False, False): "MMMM d",
+    },
+}
+
+LONG_DATES: frozenset[str] = frozenset({"sv"})
+"""Languages whose documents write a date in full (``tisdag 23 februari 2027``) where the
+short table form would do in another (``Tue, Feb 23, 2027``): Swedish letters and notices
+spell the month and weekday out, English ones keep the short form."""
 
 
 def _check(language: str) -> Language:
@@ -125,6 +148,16 @@ class Catalogue:
     def weekday_date(self, day: dt.date) -> str:
         """``måndag 3 maj 2027`` / ``Monday, May 3, 2027``."""
         return format_date(day, format=_WEEKDAY_DATE[self.language], locale=self.language)
+
+    @property
+    def long_dates(self) -> bool:
+        """Whether this language's documents write dates in full (:data:`LONG_DATES`)."""
+        return self.language in LONG_DATES
+
+    def long_date(self, day: dt.date, *, year: bool = True, weekday: bool = True) -> str:
+        """A date written out by CLDR (Babel): ``tisdag 23 februari 2027``, ``23 februari``;
+        ``Tuesday, February 23, 2027``, ``February 23``."""
+        return format_date(day, format=_LONG_DATE[self.language][(year, weekday)], locale=self.language)
 
 
 @lru_cache(maxsize=64)
@@ -181,7 +214,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def plural(n: int, word: str) -> str:
     """``1 host``, ``2 hosts``: a count in the English messages that are not (yet) in the
-    catalogues (explanations, validate, counting checks)."""
+    catalogues (the explanations, the counting checks); a translated message counts with
+    :func:`ngettext`."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
@@ -196,6 +230,7 @@ __all__ = [
     "DOMAIN",
     "KIND_LABELS",
     "LANGUAGES",
+    "LONG_DATES",
     "N_",
     "Catalogue",
     "Language",

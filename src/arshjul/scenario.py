@@ -41,7 +41,7 @@ from pydantic import (
 
 from . import availability, swedish
 from .errors import ScenarioError, ScenarioWarning
-from .extends import Origin, locate, merge, unmerged
+from .extends import Origin, locate, merge, unmerged, workbook_origin
 from .i18n import DEFAULT_LANGUAGE, Language
 from .workbook.reader import read_workbook
 
@@ -1806,7 +1806,8 @@ def load(path: str | Path) -> Scenario:
     data = parse_yaml(read_text(p), str(p))
     # `extends: other.yaml` never reaches pydantic: the chain is merged first (arshjul.extends)
     if isinstance(data, dict) and "extends" in data:
-        return read_availability(from_merged(*resolve(p, data)), p)
+        merged, origin = resolve(p, data)
+        return read_availability(from_merged(merged, origin), p, (merged, origin))
     return read_availability(from_data(data, str(p)), p)
 
 
@@ -1856,25 +1857,41 @@ def _file_spans(ref: str, path: Path, sc: Scenario) -> list[Span]:
     return spans
 
 
-def read_availability(sc: Scenario, path: str | Path) -> Scenario:
+def read_availability(
+    sc: Scenario, path: str | Path, chain: tuple[Any, Origin] | None = None
+) -> Scenario:
     """``sc`` with the files of each region's ``away_from`` and ``cannot_present_from`` read
-    (paths relative to the scenario file ``path``) into spans named by the file and the
-    note they came with (``dalarna-busy.ics: "Regionfullmäktige"``).  A file that cannot
-    be read is one ``ScenarioError`` naming the scenario, the field, the file and its line."""
-    base = Path(path).parent
+    into spans named by the file and the note they came with (``dalarna-busy.ics:
+    "Regionfullmäktige"``).  A path is relative to the file that wrote it: the scenario file
+    ``path``, or in an ``extends`` chain (``chain``: the merged data and its origins) the
+    base file that set the list, as the planner who wrote it there meant.  A file that cannot
+    be read is one ``ScenarioError`` naming that scenario file, the field, the file and its line."""
     for region in sc.regions:
         read: dict[str, list[tuple[int, Span]]] = {}
         for name in ("away_from", "cannot_present_from"):
             for k, ref in enumerate(getattr(region, name)):
+                written_in = _written_in(chain, region.code, name, k) or str(path)
                 try:
-                    spans = _file_spans(ref, base / ref, sc)
+                    spans = _file_spans(ref, Path(written_in).parent / ref, sc)
                 except ScenarioError as err:
                     raise ScenarioError(
-                        err.problem, source=str(path), field=f"regions[{region.code}].{name}[{k}]"
+                        err.problem, source=written_in, field=f"regions[{region.code}].{name}[{k}]"
                     ) from None
                 read.setdefault(name, []).extend((k, span) for span in spans)
         region._read = read
     return sc
+
+
+def _written_in(chain: tuple[Any, Origin] | None, code: str, name: str, k: int) -> str | None:
+    """The file of an ``extends`` chain that wrote ``regions[code].name[k]`` (``None``: no chain)."""
+    if chain is None:
+        return None
+    data, origin = chain
+    regions = data.get("regions") if isinstance(data, dict) else None
+    for i, item in enumerate(regions if isinstance(regions, list) else []):
+        if isinstance(item, dict) and str(item.get("code", "")).strip().upper() == code:
+            return origin.find(["regions", i, name, k])
+    return None
 
 
 def keep_availability(source: Scenario, copy: Scenario) -> Scenario:
@@ -1903,6 +1920,9 @@ def resolve(path: str | Path, data: Any = None) -> tuple[Any, Origin]:
 
 def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
     source = str(path)
+    if data is None and path.suffix.lower() == ".xlsx":  # a planning workbook: the chain ends here
+        book = read_workbook(path, MAX_FILE_BYTES)
+        return book.data, workbook_origin(book.data, source, book.where)
     if data is None:
         data = parse_yaml(read_text(path), source)
     if not isinstance(data, dict) or "extends" not in data:
@@ -1913,7 +1933,7 @@ def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
         return unmerged(data, source)
     if not isinstance(target, str) or not target.strip():
         raise ScenarioError(
-            "give the file to extend as a path, e.g. 'extends: base.yaml'",
+            "give the file to extend as a path, e.g. 'extends: base.yaml' (or a workbook, base.xlsx)",
             source=source,
             field="extends",
         )

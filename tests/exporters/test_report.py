@@ -71,8 +71,8 @@ def test_html_says_what_the_planner_needs() -> None:
         "83,3 %",  # match: 100 of 120
         "09:10–09:20 Region Östergötland",
         "09:20–09:30 Norra Mellansverige (Region Värmland, Region Dalarna, Region Gävleborg)",
-        "Följs upp på RND-nätverksmöte (20 apr 2027)",
-        "Följer upp Hållbar precisionshälsa (23 feb 2027)",
+        "Följs upp på RND-nätverksmöte (20 april 2027)",
+        "Följer upp Hållbar precisionshälsa (23 februari 2027)",
         "gemensamt som Norra Mellansverige, med Region Dalarna, Region Gävleborg",
         "Läge 12 maj 2027",
         "Långfredagen",
@@ -132,7 +132,7 @@ def test_meetings_come_month_by_month_with_the_running_order() -> None:
     # each meeting sits under its own month, in date order, with kind and presenters in order
     feb = md[md.index("### Februari 2027") : md.index("### Mars 2027")]
     rows = [line for line in feb.splitlines() if line.startswith("| ") and "2027" not in line[:4]]
-    assert [r.split(" | ")[0] for r in rows[2:]] == ["| tis 2 feb", "| tis 23 feb"]
+    assert [r.split(" | ")[0] for r in rows[2:]] == ["| tisdag 2 februari", "| tisdag 23 februari"]
     health = rows[3]
     assert "Snabbdialog" in health and "Hållbar precisionshälsa" in health
     order = ["09:00–09:10 Vinnova (värd)", "09:10–09:20 Region Östergötland", "09:30–09:40 Region Skåne"]

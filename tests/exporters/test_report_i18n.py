@@ -85,6 +85,42 @@ def test_short_dates_in_both_languages() -> None:
             assert labels.day_text(EN, d, year=year, weekday=weekday) == format_date(d, pattern, locale="en")
 
 
+def test_long_dates_where_swedish_is_chosen() -> None:
+    day = dt.date(2027, 2, 23)
+    assert SV.long_date(day) == "tisdag 23 februari 2027"
+    assert SV.long_date(day, year=False) == "tisdag 23 februari"
+    assert SV.long_date(day, weekday=False) == "23 februari 2027"
+    assert SV.long_date(day, year=False, weekday=False) == "23 februari"
+    assert EN.long_date(day) == "Tuesday, February 23, 2027"
+    assert SV.long_dates and not EN.long_dates
+    for n in range(365):  # CLDR's names, every day of a year: no abbreviation, no period
+        d = dt.date(2027, 1, 1) + dt.timedelta(days=n)
+        weekday, number, month, year = SV.long_date(d).split()
+        assert (weekday, month) == (
+            get_day_names("wide", locale="sv")[d.weekday()],
+            labels.month_names(SV)[d.month - 1],
+        )
+        assert (int(number), int(year)) == (d.day, d.year)
+
+
+def test_the_swedish_report_writes_dates_in_full_the_english_keeps_its_short_form() -> None:
+    plan = sample_plan()
+    # the wheel and the heat map inside the page keep the short form their labels have room for
+    page = re.sub(r"<svg.*?</svg>", "", report_html(plan), flags=re.DOTALL)
+    md = report_markdown(plan)
+    for text in (page, md):
+        assert "tisdag 23 februari" in text  # the meetings of February, and what follows them up
+        assert "(23 februari 2027)" in text and "(20 april 2027)" in text
+        assert not re.search(
+            r"\b(?:mån|tis|ons|tor|fre) \d{1,2} (?:jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b", text
+        )
+    english = dataclasses.replace(plan, language="en")
+    page, md = report_html(english), report_markdown(english)
+    for text in (page, md):
+        assert "Tue, Feb 23" in text and "(Feb 23, 2027)" in text
+        assert "Tuesday" not in text and "February 23" not in text
+
+
 def test_kinds_in_short_in_full_and_the_agencys_own() -> None:
     assert [labels.kind_short(SV, k) for k in labels.KINDS] == [
         "Snabbdialog", "Hybridmöte", "Lärmöte", "Nätverksmöte",

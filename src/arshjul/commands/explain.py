@@ -3,6 +3,10 @@ penalty is made of, and where else a session (or a region) could go.
 
 Exit codes as everywhere: 0 answered, 1 no plan (the rules collide, or out of time),
 2 bad input (one line naming file, field and problem).
+
+The command's own lines come through the message catalogues (``--lang``, as ``plan``'s do);
+the explanations themselves (:mod:`arshjul.explain`) and every ``--json`` answer stay
+English: the rule names and field paths they quote are the scenario file's.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ..edited import read_plan_file
 from ..errors import ScenarioError
 from ..explain import alternatives as find_alternatives
 from ..explain import breakdown, region_alternatives, why_not
+from ..i18n import _
 from . import EXIT_NO_PLAN, EXIT_OK, Finite, fail_input, load_instance
 
 
@@ -57,7 +62,7 @@ def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: flo
       arshjul explain my-year.yaml                      solve, then explain
       arshjul explain my-year.yaml --plan out/plan.json explain a plan you have
     """
-    sc, inst, _ = load_instance(scenario)
+    sc, inst, _source = load_instance(scenario)
     if plan_file is not None:
         try:
             plan = read_plan_file(plan_file, inst)
@@ -85,7 +90,11 @@ def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: flo
                 }
             )
         else:
-            click.echo(f"Solved '{sc.name}': {plan.status}, penalty {plan.objective}.")
+            click.echo(
+                _("Solved '{name}': {status}, penalty {objective}.").format(
+                    name=sc.name, status=plan.status, objective=plan.objective
+                )
+            )
             for line in result.lines():
                 click.echo(line)
         sys.exit(EXIT_OK)
@@ -94,7 +103,12 @@ def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: flo
         if as_json:
             _emit({"kind": "unknown", "status": plan.status, "message": message})
         else:
-            click.echo(message, err=True)
+            click.echo(
+                _("No plan found within {seconds} s (status {status}). Try a longer --time-limit.").format(
+                    seconds=f"{time_limit:g}", status=plan.status
+                ),
+                err=True,
+            )
         sys.exit(EXIT_NO_PLAN)
     report = why_not(sc, time_limit=time_limit, workers=workers)
     if as_json:
@@ -136,8 +150,8 @@ def alternatives(
       arshjul alternatives my-year.yaml out/plan.json --region SE-I
     """
     if session_id is None and region is None:
-        raise click.UsageError("give a SESSION_ID, or --region CODE (or both)")
-    _, inst, _ = load_instance(scenario)
+        raise click.UsageError(_("give a SESSION_ID, or --region CODE (or both)"))
+    _sc, inst, _source = load_instance(scenario)
     try:
         plan = read_plan_file(plan_file, inst)
     except ScenarioError as err:
@@ -147,7 +161,9 @@ def alternatives(
         known = ", ".join(sorted(ids)[:5])
         fail_input(
             ScenarioError(
-                f"session '{session_id}' is not in the plan (e.g. {known})",
+                _("session '{session}' is not in the plan (e.g. {known})").format(
+                    session=session_id, known=known
+                ),
                 source=plan_file,
                 field="SESSION_ID",
             )
@@ -155,7 +171,9 @@ def alternatives(
     if region is not None and region not in inst.regions:
         fail_input(
             ScenarioError(
-                f"unknown region '{region}' (regions are: {', '.join(inst.regions)})",
+                _("unknown region '{region}' (regions are: {codes})").format(
+                    region=region, codes=", ".join(inst.regions)
+                ),
                 source=scenario,
                 field="--region",
             )

@@ -1,7 +1,9 @@
 """``arshjul validate``, ``check``, ``report``, ``schema`` and ``calendar``: the commands
 that read a scenario or a plan and never solve (so they never load OR-Tools).
 
-Moved here from :mod:`arshjul.cli` unchanged.
+What they print comes through the message catalogues (:func:`arshjul.i18n._`), as
+``plan``'s does: English by default, Swedish with ``--lang sv`` or a Swedish locale.  The
+problems and reasons the library words (a broken rule, a closed day's reason) stay English.
 """
 
 from __future__ import annotations
@@ -25,8 +27,7 @@ from ..errors import ScenarioError, ScenarioWarning
 from ..exporters.report import ChromiumMissing, write_report
 from ..fileio import OWN, OutputFolderError, staged
 from ..followup_results import Results, tally
-from ..i18n import _
-from ..i18n import plural as _count
+from ..i18n import _, cli_day, ngettext
 from ..plan import Plan
 from . import (
     EXIT_BAD_INPUT,
@@ -54,22 +55,29 @@ def validate(scenario: str) -> None:
         warnings.simplefilter("always", ScenarioWarning)
         sc, source = _load(scenario)
     for warning in caught:
-        click.echo(f"warning: {warning.message}", err=True)
+        click.echo(_("warning: {problem}").format(problem=warning.message), err=True)
     inst = instance_of(sc, source)
     for err in counting.problems(sc, inst)[:1]:
         _fail_input(err.located(source))
     counts = ", ".join(
-        _count(n, word)
-        for n, word in [
-            (len(inst.regions), "region"),
-            (len(inst.hosts), "host"),
-            (len(inst.themes), "theme"),
-            (len(inst.sessions), "session"),
+        [
+            ngettext("{count} region", "{count} regions", len(inst.regions)).format(count=len(inst.regions)),
+            ngettext("{count} host", "{count} hosts", len(inst.hosts)).format(count=len(inst.hosts)),
+            ngettext("{count} theme", "{count} themes", len(inst.themes)).format(count=len(inst.themes)),
+            ngettext("{count} session", "{count} sessions", len(inst.sessions)).format(
+                count=len(inst.sessions)
+            ),
         ]
     )
-    click.echo(f"{source}: valid — {counts} ({_count(len(inst.dialogs()), 'dialog')})")
+    dialogs = ngettext("{count} dialog", "{count} dialogs", len(inst.dialogs())).format(
+        count=len(inst.dialogs())
+    )
+    # TRANSLATORS: "year.yaml: valid — 21 regions, 1 host, 12 themes, 26 sessions (24 dialogs)"
+    click.echo(
+        _("{source}: valid — {counts} ({dialogs})").format(source=source, counts=counts, dialogs=dialogs)
+    )
     for advice in advice_mod.warnings(sc):
-        click.echo(f"warning: {source}: {advice}")
+        click.echo(_("warning: {problem}").format(problem=f"{source}: {advice}"))
 
 
 # -- check: plan JSON or an edited calendar (.ics); see arshjul.edited --------------------
@@ -131,18 +139,30 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
         )
     else:
         for v in report.violations:
-            click.echo(f"BROKEN {v}")
-            touched = [f"sessions: {', '.join(v.sessions)}"] if v.sessions else []
-            touched += [f"regions: {', '.join(v.regions)}"] if v.regions else []
+            # TRANSLATORS: a hard rule the plan breaks, then the checker's own (English) words
+            click.echo(_("BROKEN {violation}").format(violation=v))
+            touched = [_("sessions: {ids}").format(ids=", ".join(v.sessions))] if v.sessions else []
+            touched += [_("regions: {codes}").format(codes=", ".join(v.regions))] if v.regions else []
             if touched:
                 click.echo(f"       ({'; '.join(touched)})")
-        verdict = "every hard rule holds" if report.ok else f"{len(report.violations)} broken rule(s)"
+        n = len(report.violations)
+        verdict = (
+            _("every hard rule holds")
+            if report.ok
+            else ngettext("{count} broken rule", "{count} broken rules", n).format(count=n)
+        )
+        terms = ", ".join(f"{k} {v}" for k, v in report.weighted.items())
         click.echo(
-            f"{plan_file}: {verdict}; penalty {report.objective} "
-            f"({', '.join(f'{k} {v}' for k, v in report.weighted.items())})"
+            _("{plan}: {verdict}; penalty {objective} ({terms})").format(
+                plan=plan_file, verdict=verdict, objective=report.objective, terms=terms
+            )
         )
         if proposed is not None:
-            click.echo(f"proposed plan: penalty {proposed} (edited {report.objective - proposed:+d})")
+            click.echo(
+                _("proposed plan: penalty {objective} (edited {change})").format(
+                    objective=proposed, change=f"{report.objective - proposed:+d}"
+                )
+            )
     sys.exit(EXIT_OK if report.ok else EXIT_NO_PLAN)
 
 
@@ -204,7 +224,7 @@ def report_command(
         sys.exit(EXIT_NO_PLAN)
     except (OutputFolderError, OSError) as err:
         fail_output(out, err)
-    click.echo(f"Wrote {', '.join(p.name for p in written)} to {out}/")
+    click.echo(_("Wrote {files} to {out}/").format(files=", ".join(p.name for p in written), out=out))
 
 
 WORKSPACE_DB = "arshjul.db"
@@ -270,7 +290,9 @@ def calendar(scenario: str | None, closed_only: bool, region: str | None) -> Non
     inst = instance_of(sc, source)
     if region is not None:  # each day the region is out, and the file or field that says so
         try:
-            click.echo("\n".join(inst.region_days(region)) or f"{region}: no days away")
+            click.echo(
+                "\n".join(inst.region_days(region)) or _("{region}: no days away").format(region=region)
+            )
         except ScenarioError as err:
             _fail_input(err.located(source))
         return
@@ -285,9 +307,11 @@ def calendar(scenario: str | None, closed_only: bool, region: str | None) -> Non
             kinds: dict[str, list[str]] = {}
             for name, why in away:
                 kinds.setdefault(why.split(" (")[0], []).append(name)
-            away_text = "; away: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items())
+            away_text = "; " + _("away: {regions}").format(
+                regions="; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items())
+            )
         if reasons:
-            click.echo(f"{date:%a %Y-%m-%d}  closed: {', '.join(reasons)}")
+            click.echo(f"{cli_day(date)}  " + _("closed: {what}").format(what=", ".join(reasons)))
             continue
         slots = inst.slots[day * per_day : (day + 1) * per_day]
         shut = [
@@ -295,12 +319,18 @@ def calendar(scenario: str | None, closed_only: bool, region: str | None) -> Non
         ]
         open_slots = [t.slot for t in slots if t.index not in inst.closed_slots]
         open_days += 1
+        opened = _("open: {slots}").format(slots=", ".join(open_slots))
+        closed = _("closed: {what}").format(what=", ".join(shut))
         if shut and closed_only:  # only what is closed: the slots, not the day's open ones
-            click.echo(f"{date:%a %Y-%m-%d}  closed: {', '.join(shut)}")
+            click.echo(f"{cli_day(date)}  {closed}")
         elif shut:
-            click.echo(
-                f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}; closed: {', '.join(shut)}{away_text}"
-            )
+            click.echo(f"{cli_day(date)}  {opened}; {closed}{away_text}")
         elif not closed_only:
-            click.echo(f"{date:%a %Y-%m-%d}  open: {', '.join(open_slots)}{away_text}")
-    click.echo(f"{open_days} open days of {inst.n_days} in {inst.period_start}..{inst.period_end}")
+            click.echo(f"{cli_day(date)}  {opened}{away_text}")
+    click.echo(
+        ngettext(
+            "{count} open day of {days} in {start}..{end}",
+            "{count} open days of {days} in {start}..{end}",
+            open_days,
+        ).format(count=open_days, days=inst.n_days, start=inst.period_start, end=inst.period_end)
+    )

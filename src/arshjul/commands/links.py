@@ -2,7 +2,8 @@
 
 ``links create`` prints the address to mail to one person of one region (and the region's
 calendar feed); the token is shown once and stored only as its SHA-256, so a lost link is
-revoked and made anew, never looked up.  Nothing here logs a token.
+revoked and made anew, never looked up.  Nothing here logs a token.  What it says comes
+through the message catalogues (``--lang``); ``links list`` prints data, tab-separated.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import _
 from ..scenario import load
 from ..store import Store, default_url
 from . import EXIT_BAD_INPUT
@@ -75,19 +77,26 @@ def create(
     """Make a link for one person of one region and print it for mailing."""
     names = _regions(workspace)
     if region not in names:
-        click.echo(
-            f"error: unknown region '{region}' (the scenario has {', '.join(sorted(names))})", err=True
+        problem = _("unknown region '{region}' (the scenario has {codes})").format(
+            region=region, codes=", ".join(sorted(names))
         )
+        click.echo(_("error: {problem}").format(problem=problem), err=True)
         sys.exit(EXIT_BAD_INPUT)
     store = _store(workspace, db)
     link, token = store.create_link(region, " ".join(person.split())[:200], email=email, days=days)
     feed = store.create_feed("region", region, link_id=link.id)
     base = base_url.rstrip("/")
     host = base.split("://", 1)[-1]
-    click.echo(f"Link {link.id} for {link.person} ({names[region]}), valid until {link.expires:%Y-%m-%d}:")
-    click.echo(f"  page:     {base}/r/{token}")
-    click.echo(f"  calendar: webcal://{host}/feed/{feed}.ics")
-    click.echo("The link is shown only now; it is stored hashed. 'arshjul links revoke ID' ends it.")
+    click.echo(
+        _("Link {id} for {person} ({region}), valid until {day}:").format(
+            id=link.id, person=link.person, region=names[region], day=f"{link.expires:%Y-%m-%d}"
+        )
+    )
+    page, calendar = _("page:"), _("calendar:")
+    width = max(len(page), len(calendar))
+    click.echo(f"  {page:<{width}} {base}/r/{token}")
+    click.echo(f"  {calendar:<{width}} webcal://{host}/feed/{feed}.ics")
+    click.echo(_("The link is shown only now; it is stored hashed. 'arshjul links revoke ID' ends it."))
 
 
 @links.command("feed")
@@ -99,7 +108,7 @@ def create(
 def feed(workspace: str, db: str | None, base_url: str, theme: str | None, host_id: str | None) -> None:
     """Make a calendar feed for a theme or a host (regions get theirs with their link)."""
     if (theme is None) == (host_id is None):
-        click.echo("error: give exactly one of --theme or --host", err=True)
+        click.echo(_("error: {problem}").format(problem=_("give exactly one of --theme or --host")), err=True)
         sys.exit(EXIT_BAD_INPUT)
     sc = load(Path(workspace) / "scenario.yaml")
     kind, subject = ("theme", theme) if theme else ("host", host_id or "")
@@ -157,6 +166,6 @@ def list_links(workspace: str, db: str | None) -> None:
 def revoke(workspace: str, db: str | None, link_id: int) -> None:
     """End a link (and the calendar feed made through it) at once."""
     if not _store(workspace, db).revoke_link(link_id):
-        click.echo(f"error: no link {link_id}", err=True)
+        click.echo(_("error: {problem}").format(problem=_("no link {id}").format(id=link_id)), err=True)
         sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"Link {link_id} revoked.")
+    click.echo(_("Link {id} revoked.").format(id=link_id))

@@ -49,15 +49,21 @@ class _ProgressLine:
         if not self.enabled:
             return
         if p.objective is None:
-            bound = "" if p.bound is None else f", bound {p.bound:.0f}"
-            text = f"  searching… {p.elapsed:5.1f}s, no plan yet{bound}"
+            bound = "" if p.bound is None else ", " + _("bound {bound}").format(bound=f"{p.bound:.0f}")
+            text = "  " + _("searching… {seconds}s, no plan yet").format(seconds=f"{p.elapsed:5.1f}") + bound
         else:
             if p.bound is None:
-                bound = "  bound not yet known"
+                bound = "  " + _("bound not yet known")
             else:
                 gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective))
-                bound = f"  bound {p.bound:.0f}, gap {100 * gap:.1f}%"
-            text = f"  {p.elapsed:5.1f}s  best {p.objective:.0f}{bound}  ({p.solutions} plans)"
+                bound = "  " + _("bound {bound}, gap {gap}%").format(
+                    bound=f"{p.bound:.0f}", gap=f"{100 * gap:.1f}"
+                )
+            best = _("{seconds}s  best {objective}").format(
+                seconds=f"{p.elapsed:5.1f}", objective=f"{p.objective:.0f}"
+            )
+            plans = ngettext("({count} plan)", "({count} plans)", p.solutions).format(count=p.solutions)
+            text = f"  {best}{bound}  {plans}"
         if self.tty:
             click.echo("\r" + text.ljust(78), nl=False, err=True)
             self.shown = True

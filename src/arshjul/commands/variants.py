@@ -4,6 +4,10 @@ A thin shell over :mod:`arshjul.compare`, :mod:`arshjul.sweep` and :mod:`arshjul
 Exit codes as elsewhere: 0 done, 1 no plan (replan) or an interrupted sweep, 2 bad input
 (one line naming file, field and problem).  Registered in ``arshjul.cli`` with
 ``main.add_command``.
+
+What the commands say comes through the message catalogues (``--lang``, as ``plan``'s
+does); the tables and change reports the library builds (:mod:`arshjul.compare`,
+:mod:`arshjul.replan_report`) and the files written stay as they are.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from babel.numbers import format_decimal
 
 from .. import compare as cmp
 from .. import sweep as sw
@@ -23,6 +28,7 @@ from ..check import check
 from ..errors import ScenarioError
 from ..exporters.ics import write_invitations
 from ..fileio import write_atomic
+from ..i18n import _, cli_language, ngettext
 from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
 from ..replan import replan as run_replan
@@ -57,9 +63,9 @@ def _read_plan(path: str | None) -> Plan | None:
 # -- compare ---------------------------------------------------------------------------------------
 
 
-
 MANY_VARIANTS = 1000
 """A sweep larger than this needs ``--yes``: 10,000 variants can run for days."""
+
 
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True)  # read_text refuses folders, pipes, NUL in one line
@@ -87,7 +93,7 @@ def compare(
       arshjul compare scenarios/sweden-2027.yaml scenarios/variant-tight-cap.yaml --time-limit 30
     """
     if as_json and as_csv:
-        _fail_input(ScenarioError("give --json or --csv, not both", field="--json/--csv"))
+        _fail_input(ScenarioError(_("give --json or --csv, not both"), field="--json/--csv"))
     loaded = [(path, _load(path)) for path in scenarios]
     instances = [_instance(sc, path) for path, sc in loaded]
     previous = _read_plan(last_year)
@@ -95,8 +101,12 @@ def compare(
     names = stems if len(set(stems)) == len(stems) else list(scenarios)
 
     def progress(name: str, plan: Plan) -> None:
-        what = f"penalty {plan.objective}" if plan.found else "no plan"
-        click.echo(f"  {name}: {plan.status}, {what} in {plan.wall_time:.1f}s", err=True)
+        what = _("penalty {objective}").format(objective=plan.objective) if plan.found else _("no plan")
+        # TRANSLATORS: one scenario of a comparison solved: "  tight: OPTIMAL, penalty 40 in 3.2s"
+        line = _("{name}: {status}, {what} in {seconds}s").format(
+            name=name, status=plan.status, what=what, seconds=f"{plan.wall_time:.1f}"
+        )
+        click.echo(f"  {line}", err=True)
 
     result = cmp.compare(
         list(zip(names, instances, strict=True)),
@@ -172,7 +182,7 @@ def sweep(
       arshjul sweep scenarios/sweden-2027.yaml --variants what-if.yaml --cluster tcp://scheduler:8786
     """
     if varies and variants_file:
-        _fail_input(ScenarioError("give --vary or --variants, not both", field="--vary/--variants"))
+        _fail_input(ScenarioError(_("give --vary or --variants, not both"), field="--vary/--variants"))
     try:
         data, origin = resolve(base)
         sc = validate(data, origin)
@@ -192,19 +202,33 @@ def sweep(
     if len(variants) > MANY_VARIANTS and not yes:
         _fail_input(
             ScenarioError(
-                f"{len(variants)} variants would be solved (more than {MANY_VARIANTS:,}); "
-                "add --yes to run them all",
+                _("{count} variants would be solved (more than {most}); add --yes to run them all").format(
+                    count=len(variants), most=format_decimal(MANY_VARIANTS, locale=cli_language())
+                ),
                 field="--vary/--variants",
             )
         )
-    where = f"cluster {cluster}" if cluster else f"{jobs or 'all'} local process(es)"
+    if cluster:
+        where = _("cluster {address}").format(address=cluster)
+    elif jobs:
+        where = ngettext("{count} local process", "{count} local processes", jobs).format(count=jobs)
+    else:
+        where = _("all local processes")
     click.echo(
-        f"Sweeping {len(variants)} variant(s) of '{sc.name}' on {where}, {options.time_limit:g} s each",
+        ngettext(
+            "Sweeping {count} variant of '{name}' on {where}, {seconds} s each",
+            "Sweeping {count} variants of '{name}' on {where}, {seconds} s each",
+            len(variants),
+        ).format(count=len(variants), name=sc.name, where=where, seconds=f"{options.time_limit:g}"),
         err=True,
     )
 
     def progress(row: dict[str, Any], done: int, total: int) -> None:
-        objective = "" if row.get("objective") is None else f" penalty {row['objective']}"
+        objective = (
+            ""
+            if row.get("objective") is None
+            else " " + _("penalty {objective}").format(objective=row["objective"])
+        )
         message = f" — {row['message']}" if row.get("message") else ""
         click.echo(
             f"  [{done}/{total}] {row['status']:<10}{objective:<14} {row['variant']} "
@@ -228,19 +252,34 @@ def sweep(
         _fail_input(err)
     except OSError as err:  # an unreachable scheduler, or the results folder
         if cluster:
-            _fail_input(ScenarioError(f"cannot reach the cluster: {err}", field="--cluster"))
-        _fail_input(ScenarioError(f"cannot write the results: {err.strerror or err}", source=str(out)))
+            _fail_input(
+                ScenarioError(_("cannot reach the cluster: {problem}").format(problem=err), field="--cluster")
+            )
+        _fail_input(
+            ScenarioError(
+                _("cannot write the results: {problem}").format(problem=err.strerror or err), source=str(out)
+            )
+        )
     counts: dict[str, int] = {}
     for row in result.rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-    click.echo(f"{len(result.rows)} of {len(variants)} variant(s) finished: {summary}")
-    click.echo(f"Results: {result.csv_path} and {result.jsonl_path}")
+    click.echo(
+        ngettext(
+            "{done} of {count} variant finished: {summary}",
+            "{done} of {count} variants finished: {summary}",
+            len(variants),
+        ).format(done=len(result.rows), count=len(variants), summary=summary)
+    )
+    click.echo(_("Results: {csv} and {jsonl}").format(csv=result.csv_path, jsonl=result.jsonl_path))
     if result.interrupted:
-        click.echo("Interrupted: the files hold the variants that finished.", err=True)
+        click.echo(_("Interrupted: the files hold the variants that finished."), err=True)
         sys.exit(EXIT_INTERRUPTED)
     if result.rows and all(row["status"] == sw.BAD_INPUT for row in result.rows):
-        click.echo(f"error: every variant is bad input; the first: {result.rows[0]['message']}", err=True)
+        first = _("every variant is bad input; the first: {message}").format(
+            message=result.rows[0]["message"]
+        )
+        click.echo(_("error: {problem}").format(problem=first), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -333,7 +372,9 @@ def replan(
     if previous.scenario_id != sc.id:
         _fail_input(
             ScenarioError(
-                f"is a plan of scenario '{previous.scenario_id}', not of '{sc.id}' ({scenario})",
+                _("is a plan of scenario '{plan}', not of '{scenario}' ({source})").format(
+                    plan=previous.scenario_id, scenario=sc.id, source=scenario
+                ),
                 source=previous_file,
                 field="scenario_id",
             )
@@ -368,7 +409,7 @@ def replan(
     report = check(result.instance, plan)
     if not report.ok:  # pragma: no cover - the model and the checker agree
         for v in report.violations:
-            click.echo(f"BROKEN {v}", err=True)
+            click.echo(_("BROKEN {violation}").format(violation=v), err=True)
     out = Path(output) if output else Path("out") / f"{sc.id}-replan"
     stamp = _dtstamp(dtstamp, plan)
     lines = report_lines(result)
@@ -390,18 +431,24 @@ def replan(
         written = write_outputs(plan, out, dtstamp=stamp, inputs=inputs, extra=change_report)
     except ScenarioError as err:
         _fail_input(err)
+    terms = ", ".join(f"{k} {v}" for k, v in plan.terms.items())
     click.echo(
-        f"Status: {plan.status}   penalty {plan.objective} ("
-        + ", ".join(f"{k} {v}" for k, v in plan.terms.items())
-        + f")   solved in {plan.wall_time:.1f}s"
+        _("Status: {status}").format(status=plan.status)
+        + "   "
+        + _("penalty {objective}").format(objective=plan.objective)
+        + f" ({terms})   "
+        + _("solved in {seconds}s").format(seconds=f"{plan.wall_time:.1f}")
     )
     for line in lines:
         echo(line)
     echo("")
+    files = (
+        "plan.json, changes.txt, changes.json, " + _("calendars") + (", invitations/" if invitations else "")
+    )
     click.echo(
-        f"Wrote {len(written)} files to {out}/ (plan.json, changes.txt, changes.json, calendars"
-        + (", invitations/" if invitations else "")
-        + ")"
+        ngettext(
+            "Wrote {count} file to {out}/ ({files})", "Wrote {count} files to {out}/ ({files})", len(written)
+        ).format(count=len(written), out=out, files=files)
     )
 
 

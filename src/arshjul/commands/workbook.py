@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import ScenarioError
 from ..fileio import write_atomic
-from ..i18n import plural
+from ..i18n import _, ngettext
 from ..scenario import Scenario
 from ..workbook.writer import workbook_bytes
 from . import fail_input, load_scenario
@@ -41,14 +41,18 @@ def workbook() -> None:
 
 def _refuse_existing(target: Path, force: bool) -> None:
     if target.exists() and not force:
-        fail_input(ScenarioError("exists already; add --force to replace it", source=str(target)))
+        fail_input(ScenarioError(_("exists already; add --force to replace it"), source=str(target)))
 
 
 def _write(target: Path, data: bytes | str) -> None:
     try:
         write_atomic(target, data)
     except OSError as exc:
-        fail_input(ScenarioError(f"cannot write: {exc.strerror or exc}", source=str(target)))
+        fail_input(
+            ScenarioError(
+                _("cannot write: {problem}").format(problem=exc.strerror or exc), source=str(target)
+            )
+        )
 
 
 @workbook.command("new")
@@ -70,7 +74,7 @@ def new(path: str, origin: str | None, force: bool) -> None:
     """
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
-        fail_input(ScenarioError("a workbook's name must end in .xlsx", source=path))
+        fail_input(ScenarioError(_("a workbook's name must end in .xlsx"), source=path))
     _refuse_existing(target, force)
     sc, source = load_scenario(origin)
     try:
@@ -78,10 +82,18 @@ def new(path: str, origin: str | None, force: bool) -> None:
     except ScenarioError as err:
         fail_input(err.located(source))
     _write(target, data)
+    themes = sum(1 for _theme in sc.themes())
+    counts = ", ".join(
+        [
+            ngettext("{count} region", "{count} regions", len(sc.regions)).format(count=len(sc.regions)),
+            ngettext("{count} host", "{count} hosts", len(sc.hosts)).format(count=len(sc.hosts)),
+            ngettext("{count} theme", "{count} themes", themes).format(count=themes),
+        ]
+    )
     click.echo(
-        f"Wrote {target} from {source}: {plural(len(sc.regions), 'region')}, "
-        f"{plural(len(sc.hosts), 'host')}, {plural(sum(1 for _ in sc.themes()), 'theme')}.  "
-        f"Edit it, then: arshjul validate {target}"
+        _("Wrote {target} from {source}: {counts}.  Edit it, then: arshjul validate {target}").format(
+            target=target, source=source, counts=counts
+        )
     )
 
 
@@ -111,7 +123,7 @@ def export(path: str, output: str | None, force: bool) -> None:
         click.echo(text, nl=False)
         return
     _write(target, text)
-    click.echo(f"Wrote {target} from {source}")
+    click.echo(_("Wrote {target} from {source}").format(target=target, source=source))
 
 
 def scenario_yaml(sc: Scenario, source: str) -> str:

@@ -12,10 +12,11 @@ from typing import Any
 
 from ..check import Violation, check
 from ..cpsat.conflicts import MoveProbe, best_move
+from ..i18n import _, cli_day, ngettext
 from ..instance import Assignment, Instance, RuleKey, SessionSpec, SlotTime
 from ..plan import Plan
 from ..realize import from_plan, to_plan
-from .words import _listed, _plural, _violation_dict, rule_text
+from .words import _listed, _violation_dict, rule_text
 
 PRESENTER_RULES = frozenset(
     {
@@ -85,41 +86,65 @@ class Alternatives:
     wall_time: float = 0.0
 
     def lines(self, limit: int = 15) -> list[str]:
+        """For the terminal, in the command line's language (the policy and the checker's
+        reasons stay English)."""
         out = [
-            f"'{self.title}' ({self.session_id}) is on {self.current[0]:%a %Y-%m-%d} ({self.current[1]}); "
-            f"plan penalty {self.objective}.",
-            f"Presenters: {self.presenters_policy}.",
+            _("'{title}' ({session}) is on {day} ({slot}); plan penalty {objective}.").format(
+                title=self.title,
+                session=self.session_id,
+                day=cli_day(self.current[0]),
+                slot=self.current[1],
+                objective=self.objective,
+            ),
+            _("Presenters: {policy}.").format(policy=self.presenters_policy),
             "",
-            f"{len(self.options)} other slots are possible; best first:",
+            ngettext(
+                "{count} other slot is possible; best first:",
+                "{count} other slots are possible; best first:",
+                len(self.options),
+            ).format(count=len(self.options)),
         ]
         for o in sorted(self.options, key=lambda o: (o.delta, o.start))[:limit]:
             change = []
             if o.dropped:
-                change.append(f"without {', '.join(o.dropped)}")
+                change.append(_("without {regions}").format(regions=", ".join(o.dropped)))
             if o.added:
-                change.append(f"with {', '.join(o.added)}")
+                change.append(_("with {regions}").format(regions=", ".join(o.added)))
             extra = f" ({'; '.join(change)})" if change else ""
-            out.append(f"  {o.date:%a %Y-%m-%d} {o.slot_id:<10} penalty {o.objective} ({o.delta:+d}){extra}")
+            penalty = _("penalty {objective}").format(objective=o.objective)
+            out.append(f"  {cli_day(o.date)} {o.slot_id:<10} {penalty} ({o.delta:+d}){extra}")
         if len(self.options) > limit:
-            out.append(f"  … and {len(self.options) - limit} more (--json lists them all)")
+            out.append(
+                "  " + _("… and {count} more (--json lists them all)").format(count=len(self.options) - limit)
+            )
         out.append("")
-        out.append(f"{len(self.blocked)} slots are not possible:")
+        out.append(
+            ngettext(
+                "{count} slot is not possible:", "{count} slots are not possible:", len(self.blocked)
+            ).format(count=len(self.blocked))
+        )
         by_rule: dict[str, list[Blocked]] = defaultdict(list)
         for b in self.blocked:
-            label = ", ".join(sorted({r for r, _ in b.rules}))
+            label = ", ".join(sorted({r for r, _subject in b.rules}))
             by_rule[label].append(b)
         groups = sorted(by_rule.items(), key=lambda kv: -len(kv[1]))
         for label, items in groups[:limit]:
-            subjects = sorted({s for b in items for _, s in b.rules})
+            subjects = sorted({s for b in items for _rule, s in b.rules})
             example = items[0]
             message = example.message if len(example.message) <= 160 else example.message[:159] + "…"
-            out.append(
-                f"  {label} ({_plural(len(items), 'slot')}): {_listed(subjects, 4)}\n"
-                f"      e.g. {example.date} {example.slot_id}: {message}"
-            )
+            slots = ngettext("{count} slot", "{count} slots", len(items)).format(count=len(items))
+            example_text = _("e.g. {example}").format(example=f"{example.date} {example.slot_id}: {message}")
+            out.append(f"  {label} ({slots}): {_listed(subjects, 4)}\n      {example_text}")
         if len(groups) > limit:
-            rest = sum(len(items) for _, items in groups[limit:])
-            out.append(f"  … {rest} more slots by other combinations of rules (--json lists them all)")
+            rest = sum(len(items) for _label, items in groups[limit:])
+            out.append(
+                "  "
+                + ngettext(
+                    "… {count} more slot by other combinations of rules (--json lists them all)",
+                    "… {count} more slots by other combinations of rules (--json lists them all)",
+                    rest,
+                ).format(count=rest)
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -446,23 +471,42 @@ class RegionAlternatives:
     """Dialogs of themes the region is not interested in (presenter_eligible)."""
 
     def lines(self) -> list[str]:
+        """For the terminal, in the command line's language (the checker's reasons stay English)."""
+        n = len(self.presents_in)
+        dialogs = ngettext("{count} dialog", "{count} dialogs", n).format(count=n)
+        if self.presents_in:
+            dialogs += ": " + ", ".join(self.presents_in)
         out = [
-            f"{self.name} ({self.code}) presents in {len(self.presents_in)} dialog(s)"
-            + (f": {', '.join(self.presents_in)}" if self.presents_in else "")
-            + f"; plan penalty {self.objective}.",
+            _("{region} ({code}) presents in {dialogs}; plan penalty {objective}.").format(
+                region=self.name, code=self.code, dialogs=dialogs, objective=self.objective
+            )
         ]
         ok = [o for o in self.options if o.ok]
-        out.append(f"It could be added to {len(ok)} dialog(s) without breaking a rule:")
+        out.append(
+            ngettext(
+                "It could be added to {count} dialog without breaking a rule:",
+                "It could be added to {count} dialogs without breaking a rule:",
+                len(ok),
+            ).format(count=len(ok))
+        )
         for o in sorted(ok, key=lambda o: o.delta):
-            out.append(f"  {o.date} {o.title} ({o.session_id}): penalty {o.objective} ({o.delta:+d})")
+            penalty = _("penalty {objective}").format(objective=o.objective)
+            out.append(f"  {o.date} {o.title} ({o.session_id}): {penalty} ({o.delta:+d})")
         bad = [o for o in self.options if not o.ok]
         if bad:
-            out.append("Adding it elsewhere breaks a rule:")
+            out.append(_("Adding it elsewhere breaks a rule:"))
             for o in bad:
                 rules = "; ".join(str(v) for v in o.broken)
                 out.append(f"  {o.date} {o.title} ({o.session_id}): {rules}")
         if self.not_interested:
-            out.append(f"Not interested (presenter_eligible) in {len(self.not_interested)} other dialog(s).")
+            m = len(self.not_interested)
+            out.append(
+                ngettext(
+                    "Not interested (presenter_eligible) in {count} other dialog.",
+                    "Not interested (presenter_eligible) in {count} other dialogs.",
+                    m,
+                ).format(count=m)
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:

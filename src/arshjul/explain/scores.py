@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..check import TERM_NAMES, Violation, check, host_neighbours
+from ..i18n import _, ngettext
 from ..instance import Instance
 from ..plan import Plan, worst_window
 from ..realize import slot_of
@@ -84,32 +85,47 @@ class Breakdown:
     violations: list[Violation] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"Penalty {self.objective} = " + " + ".join(f"{t.name} {t.weighted}" for t in self.terms)]
+        """For the terminal, in the command line's language (:func:`arshjul.i18n._`)."""
+        total = " + ".join(f"{t.name} {t.weighted}" for t in self.terms)
+        out = [_("Penalty {objective} = {terms}").format(objective=self.objective, terms=total)]
         if self.violations:
-            out.append(f"Warning: the plan breaks {_plural(len(self.violations), 'hard rule')}:")
-            out.extend(f"  BROKEN {v}" for v in self.violations)
+            n = len(self.violations)
+            out.append(
+                ngettext(
+                    "Warning: the plan breaks {count} hard rule:",
+                    "Warning: the plan breaks {count} hard rules:",
+                    n,
+                ).format(count=n)
+            )
+            out.extend("  " + _("BROKEN {violation}").format(violation=v) for v in self.violations)
         out.append("")
-        out.append(f"{'term':<16} {'raw':>5} {'weight':>7} {'penalty':>8}  what")
+        # TRANSLATORS: the heads of explain's table of objective terms
+        heads = (_("term"), _("raw"), _("weight"), _("penalty"), _("what"))
+        out.append(f"{heads[0]:<16} {heads[1]:>5} {heads[2]:>7} {heads[3]:>8}  {heads[4]}")
         for t in self.terms:
             out.append(f"{t.name:<16} {t.raw:>5} {t.weight:>7} {t.weighted:>8}  {t.detail}")
         charged = [r for r in self.regions if r.penalty]
         if charged:
             out.append("")
-            out.append("By region (match, coverage):")
+            out.append(_("By region (match, coverage):"))
             for r in sorted(charged, key=lambda r: -sum(r.penalty.values())):
                 parts = ", ".join(f"{k} {v}" for k, v in r.penalty.items())
-                themes = f" — not presenting on: {', '.join(r.unmatched)}" if r.unmatched else ""
+                themes = (
+                    " — " + _("not presenting on: {themes}").format(themes=", ".join(r.unmatched))
+                    if r.unmatched
+                    else ""
+                )
                 out.append(f"  {r.name} ({r.code}): {parts}{themes}")
         missed = [s for s in self.sessions if s.penalty]
         if missed:
             out.append("")
-            out.append("By session (preferred_month):")
+            out.append(_("By session (preferred_month):"))
             for s in missed:
                 terms = ", ".join(f"{k} {v}" for k, v in s.penalty.items())
                 out.append(f"  {s.date} {s.title}: {terms}; {'; '.join(s.notes)}")
         if self.bindings:
             out.append("")
-            out.append("Hard rules the plan sits exactly at (one more and they break):")
+            out.append(_("Hard rules the plan sits exactly at (one more and they break):"))
             by_rule: dict[str, list[Binding]] = defaultdict(list)
             for bind in self.bindings:
                 by_rule[bind.rule].append(bind)
@@ -118,8 +134,9 @@ class Breakdown:
                     out.extend(f"  {rule} [{b.subject}]: {b.message}" for b in items)
                 else:
                     subjects = list(dict.fromkeys(b.subject for b in items))
-                    out.append(f"  {rule}: {_plural(len(items), 'time')}, {_listed(subjects, 8)}")
-                    out.append(f"      e.g. {items[0].message}")
+                    times = ngettext("{count} time", "{count} times", len(items)).format(count=len(items))
+                    out.append(f"  {rule}: {times}, {_listed(subjects, 8)}")
+                    out.append("      " + _("e.g. {example}").format(example=items[0].message))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -229,27 +246,41 @@ def breakdown(inst: Instance, plan: Plan) -> Breakdown:
     def names(codes: Iterable[str]) -> str:
         return _listed([inst.regions[c].name if c in inst.regions else c for c in codes], 5)
 
+    unmet = sum(len(v) for v in unmatched.values())
     detail = {
         "match": (
-            f"{sum(len(v) for v in unmatched.values())} unmet interests of "
-            f"{_plural(len(unmatched), 'region')}"
+            ngettext(
+                "{count} unmet interest of {regions}", "{count} unmet interests of {regions}", unmet
+            ).format(
+                count=unmet,
+                regions=ngettext("{count} region", "{count} regions", len(unmatched)).format(
+                    count=len(unmatched)
+                ),
+            )
             if unmatched
-            else "every interest met"
+            else _("every interest met")
         ),
-        "coverage": f"presenting nowhere: {names(uncovered)}"
+        "coverage": _("presenting nowhere: {regions}").format(regions=names(uncovered))
         if uncovered
-        else "every interested region presents",
-        "spread": f"busiest month(s) {', '.join(busiest)} with {_plural(peak, 'session')}"
+        else _("every interested region presents"),
+        "spread": _("busiest month(s) {months} with {sessions}").format(
+            months=", ".join(busiest),
+            sessions=ngettext("{count} session", "{count} sessions", peak).format(count=peak),
+        )
         if busiest
-        else "no sessions",
-        "preferred_month": f"outside their preferred months: {_listed(missed, 4)}"
+        else _("no sessions"),
+        "preferred_month": _("outside their preferred months: {dialogs}").format(dialogs=_listed(missed, 4))
         if missed
-        else "every dialog in a preferred month",
+        else _("every dialog in a preferred month"),
         "balance": (
-            f"fullest {top} presenters ({_listed([a for a, _ in fullest], 3)}), emptiest {low} "
-            f"({_listed([a for a, _ in emptiest], 3)})"
+            _("fullest {top} presenters ({fullest}), emptiest {low} ({emptiest})").format(
+                top=top,
+                fullest=_listed([a for a, _n in fullest], 3),
+                low=low,
+                emptiest=_listed([a for a, _n in emptiest], 3),
+            )
             if len(dialogs) >= 2
-            else "a single dialog"
+            else _("a single dialog")
         ),
     }
     terms = [

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..cpsat.conflicts import Conflict, ConflictOptions, find_conflict
+from ..i18n import _
 from ..instance import RuleKey, build_instance
 from ..scenario import WEEKDAYS, Scenario
 from .relaxations import Relaxation, _Verifier, relax
@@ -38,33 +39,44 @@ class ConflictReport:
     what was found by then (``UNKNOWN``, a set not yet minimal, fewer ways out)."""
 
     def lines(self) -> list[str]:
-        """Plain English for the terminal."""
+        """For the terminal, in the command line's language (:func:`arshjul.i18n._`)."""
         if self.status == "FEASIBLE":
-            return ["Every hard rule can hold together: the scenario has a plan."]
+            return [_("Every hard rule can hold together: the scenario has a plan.")]
         if self.status != "INFEASIBLE":
             return [
-                "Could not tell within the time limit whether the rules can all hold; "
-                "try a longer --time-limit."
+                _(
+                    "Could not tell within the time limit whether the rules can all hold; "
+                    "try a longer --time-limit."
+                )
             ]
-        out = ["No plan: these rules of the scenario cannot all hold together"]
         if self.minimal and self.complete:
-            out[0] += " (drop any one of them and the rest fits):"
+            out = [
+                _(
+                    "No plan: these rules of the scenario cannot all hold together "
+                    "(drop any one of them and the rest fits):"
+                )
+            ]
         else:
-            out[0] += " (out of time before the set was made as small as possible):"
+            out = [
+                _(
+                    "No plan: these rules of the scenario cannot all hold together (out of time before "
+                    "the set was made as small as possible):"
+                )
+            ]
         for k, item in enumerate(self.items, 1):
             out.append(f"  {k}. {item.text}")
             out.append(f"     [{item.rule} {', '.join(item.subjects)}]")
         if not self.items:
-            out.append("  the built-in rules alone (each session once, one theme's dialogs in order)")
+            out.append("  " + _("the built-in rules alone (each session once, one theme's dialogs in order)"))
         if not self.complete:
-            out.append("  … together with the calendar as written (holidays, weekdays, windows).")
+            out.append("  " + _("… together with the calendar as written (holidays, weekdays, windows)."))
         if self.fixes:
-            out.append("Ways out, each checked by solving the edited scenario:")
+            out.append(_("Ways out, each checked by solving the edited scenario:"))
             out.extend(f"  - {r.edit}" + (f" ({r.note})" if r.note else "") for r in self.fixes)
         else:
-            out.append("No single edit found that gives a plan on its own.")
+            out.append(_("No single edit found that gives a plan on its own."))
         if self.tried:
-            out.append("Tried, not enough on its own (edit and run explain again to see what remains):")
+            out.append(_("Tried, not enough on its own (edit and run explain again to see what remains):"))
             out.extend(f"  - {r.edit}: {r.note}" for r in self.tried)
         return out
 

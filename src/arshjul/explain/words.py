@@ -2,7 +2,10 @@
 conflict said in the scenario's own words, with its numbers and field path (:func:`describe`,
 one small function per rule in :data:`DESCRIBERS`).
 
-The bottom of :mod:`arshjul.explain`: every other part says things with these helpers."""
+The bottom of :mod:`arshjul.explain`: every other part says things with these helpers.
+The sentences come through the message catalogues in the command line's language
+(:func:`arshjul.i18n._`: English unless ``--lang sv`` or a Swedish locale); the rule names,
+field paths and the scenario's own names in them stay as the scenario file writes them."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from typing import Any
 
 from .. import rules
 from ..check import Violation
-from ..i18n import plural as _plural
+from ..i18n import _, cli_day, ngettext
+from ..i18n import plural as _plural  # noqa: F401  (scores still counts in English with it)
 from ..instance import Instance, RuleKey, SessionSpec
 from ..scenario import Scenario
 
@@ -33,11 +37,10 @@ CALENDAR_GROUPS = (
 rule_text = rules.rule_text
 
 
-
 def _listed(items: Sequence[str], limit: int = 6) -> str:
     if len(items) <= limit:
         return ", ".join(items)
-    return ", ".join(items[:limit]) + f" … and {len(items) - limit} more"
+    return ", ".join(items[:limit]) + " " + _("… and {count} more").format(count=len(items) - limit)
 
 
 class _Where:
@@ -66,14 +69,19 @@ class _Where:
         theme id, a hybrid id, ``learning`` or a network session id."""
         for host, theme in self.sc.themes():
             if theme.id == key:
-                return f"hosts[{host.id}].themes[{theme.id}]", f"theme '{theme.name}'", theme
+                return (
+                    f"hosts[{host.id}].themes[{theme.id}]",
+                    _("theme '{name}'").format(name=theme.name),
+                    theme,
+                )
         for hybrid in self.sc.hybrids:
             if hybrid.id == key:
-                return f"hybrids[{hybrid.id}]", f"hybrid '{hybrid.topic}'", hybrid
+                return f"hybrids[{hybrid.id}]", _("hybrid '{topic}'").format(topic=hybrid.topic), hybrid
         if key == "learning" and self.sc.learning_meeting is not None:
-            return "learning_meeting", "the learning meeting", self.sc.learning_meeting
+            return "learning_meeting", _("the learning meeting"), self.sc.learning_meeting
         if self.sc.network is not None and ".network." in key:
-            return "network", f"the network meeting of {key.rsplit('.', 1)[-1]}", self.sc.network
+            day = key.rsplit(".", 1)[-1]
+            return "network", _("the network meeting of {day}").format(day=day), self.sc.network
         return key, f"'{key}'", None
 
     def dialog(self, session_id: str) -> tuple[str, Any, SessionSpec]:
@@ -151,38 +159,59 @@ def _invitation_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> st
     cap, f = w.region_limit(subject, "window_max")
     fields.append(f)
     n = _invited_always(inst, subject)
-    unless = " (unless held on a day it is away)" if inst.regions[subject].away else ""
-    return (
-        f"{_region_name(w, subject)}: at most {_plural(cap, 'invitation')} in any "
-        f"{inst.window_days} days ({f}); {n} sessions of the {inst.n_days}-day period invite it "
-        f"whoever presents{unless}"
-    )
+    unless = " " + _("(unless held on a day it is away)") if inst.regions[subject].away else ""
+    # TRANSLATORS: a region's invitation cap in a conflict; {field} is the scenario's field path
+    cap_text = ngettext(
+        "{region}: at most {count} invitation in any {days} days ({field})",
+        "{region}: at most {count} invitations in any {days} days ({field})",
+        cap,
+    ).format(region=_region_name(w, subject), count=cap, days=inst.window_days, field=f)
+    invited = ngettext(
+        "{count} session of the {days}-day period invites it whoever presents",
+        "{count} sessions of the {days}-day period invite it whoever presents",
+        n,
+    ).format(count=n, days=inst.n_days)
+    return f"{cap_text}; {invited}{unless}"
 
 
 def _daily_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     cap, f = w.region_limit(subjects[0], "daily_max")
     fields.append(f)
-    return f"{_region_name(w, subjects[0])}: at most {_plural(cap, 'invitation')} on one day ({f})"
+    return ngettext(
+        "{region}: at most {count} invitation on one day ({field})",
+        "{region}: at most {count} invitations on one day ({field})",
+        cap,
+    ).format(region=_region_name(w, subjects[0]), count=cap, field=f)
 
 
 def _presentation_cap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     cap, f = w.region_limit(subjects[0], "max_presentations")
     fields.append(f)
-    return f"{_region_name(w, subjects[0])}: at most {_plural(cap, 'presentation')} in the period ({f})"
+    return ngettext(
+        "{region}: at most {count} presentation in the period ({field})",
+        "{region}: at most {count} presentations in the period ({field})",
+        cap,
+    ).format(region=_region_name(w, subjects[0]), count=cap, field=f)
 
 
 def _presentation_gap(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     gap, f = w.region_limit(subjects[0], "presentation_gap_days")
     fields.append(f)
-    return f"{_region_name(w, subjects[0])}: at least {gap} days between two of its presentations ({f})"
+    return _("{region}: at least {days} days between two of its presentations ({field})").format(
+        region=_region_name(w, subjects[0]), days=gap, field=f
+    )
 
 
 def _theme_once(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
-    return f"{_region_name(w, subjects[0])} presents at most once on each theme (built-in rule)"
+    return _("{region} presents at most once on each theme (built-in rule)").format(
+        region=_region_name(w, subjects[0])
+    )
 
 
 def _double_booking(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
-    return f"{_region_name(w, subjects[0])} is never invited to two sessions in the same slot (built-in rule)"
+    return _("{region} is never invited to two sessions in the same slot (built-in rule)").format(
+        region=_region_name(w, subjects[0])
+    )
 
 
 def _presenter_available(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
@@ -194,42 +223,63 @@ def _presenter_available(w: _Where, subjects: Sequence[str], fields: list[str]) 
         names = [n for n in ("away", "unavailable") if getattr(written, n)]
         fields.extend(f"regions[{subject}].{n}" for n in names)
         where = ", ".join(f"regions[{subject}].{n}" for n in names)
-        parts.append(f"it is away (not invited either): {_listed(away, 8)} ({where})")
+        parts.append(
+            _("it is away (not invited either): {days} ({fields})").format(
+                days=_listed(away, 8), fields=where
+            )
+        )
     unable = _periods(region.cannot_present)
     if unable:
         fields.extend([f"regions[{subject}].cannot_present", f"regions[{subject}].school_holidays"])
         parts.append(
-            f"it cannot present, though it may listen: {_listed(unable, 8)} "
-            f"(regions[{subject}].cannot_present, school holidays)"
+            _("it cannot present, though it may listen: {days} ({field}, school holidays)").format(
+                days=_listed(unable, 8), field=f"regions[{subject}].cannot_present"
+            )
         )
-    return f"{_region_name(w, subject)} presents only on days it is there: " + "; ".join(parts)
+    return _("{region} presents only on days it is there: {why}").format(
+        region=_region_name(w, subject), why="; ".join(parts)
+    )
 
 
 def _joint_presentation(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     subject = subjects[0]
     group = next(g for g in w.sc.groups if g.id == subject)
     fields.append(f"groups[{subject}]")
-    return f"a region of '{group.name}' presents alone or with the group, not both (groups[{subject}])"
+    return _("a region of '{group}' presents alone or with the group, not both ({field})").format(
+        group=group.name, field=f"groups[{subject}]"
+    )
 
 
 def _min_presenters(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     path, theme, spec = w.dialog(subjects[0])
     fields.append(f"{path}.min_presenters")
     able = sorted({c for u in spec.units for c in w.inst.units[u].regions})
-    need = _plural(spec.min_presenters, "presenter")
-    return (
-        f"dialog {spec.occurrence} of '{theme.name}' needs at least {need} "
-        f"({path}.min_presenters); {_plural(len(able), 'region')} may present: {_listed(able, 8)}"
+    need = ngettext(
+        "dialog {number} of '{theme}' needs at least {count} presenter ({field})",
+        "dialog {number} of '{theme}' needs at least {count} presenters ({field})",
+        spec.min_presenters,
+    ).format(
+        number=spec.occurrence, theme=theme.name, count=spec.min_presenters, field=f"{path}.min_presenters"
     )
+    may = ngettext(
+        "{count} region may present: {regions}", "{count} regions may present: {regions}", len(able)
+    ).format(count=len(able), regions=_listed(able, 8))
+    return f"{need}; {may}"
 
 
 def _max_presenters(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     path, theme, spec = w.dialog(subjects[0])
     fields.append(f"{path}.max_presenters")
-    return (
-        f"dialog {spec.occurrence} of '{theme.name}' takes at most {spec.max_presenters} presenters "
-        f"({path}.max_presenters), and only as many as fit the slot after the host's "
-        f"{spec.host_minutes} minutes ({spec.presenter_minutes} minutes each)"
+    return _(
+        "dialog {number} of '{theme}' takes at most {count} presenters ({field}), and only as many "
+        "as fit the slot after the host's {host} minutes ({each} minutes each)"
+    ).format(
+        number=spec.occurrence,
+        theme=theme.name,
+        count=spec.max_presenters,
+        field=f"{path}.max_presenters",
+        host=spec.host_minutes,
+        each=spec.presenter_minutes,
     )
 
 
@@ -240,45 +290,56 @@ def _host_tempo(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     f = f"hosts[{subject}].gap_days" if own is not None else "limits.host_gap_days"
     fields.append(f)
     n = sum(1 for s in inst.sessions if s.host == subject)
-    return f"{host.name}: its sessions at least {host.gap_days} days apart ({f}); it holds {n} sessions"
+    return ngettext(
+        "{host}: its sessions at least {days} days apart ({field}); it holds {count} session",
+        "{host}: its sessions at least {days} days apart ({field}); it holds {count} sessions",
+        n,
+    ).format(host=host.name, days=host.gap_days, field=f, count=n)
 
 
 def _learning_first(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     fields.append("learning_meeting.days_before_first_dialog")
-    return (
-        f"the learning meeting at least {w.inst.learning_gap_days} days before every dialog "
-        "(learning_meeting.days_before_first_dialog)"
+    return _("the learning meeting at least {days} days before every dialog ({field})").format(
+        days=w.inst.learning_gap_days, field="learning_meeting.days_before_first_dialog"
     )
 
 
 def _session_pinned(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
-    return f"'{subjects[0]}' was already sent and keeps its date and presenters"
+    return _("'{session}' was already sent and keeps its date and presenters").format(session=subjects[0])
 
 
 def _weekday(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     fields.append("weekdays")
     closed = list(subjects)
-    label = "weekends" if set(closed) == {"sat", "sun"} else "closed weekdays"
-    return f"{label} ({', '.join(closed)}) are not meeting days (weekdays: [{', '.join(w.sc.weekdays)}])"
+    label = _("weekends") if set(closed) == {"sat", "sun"} else _("closed weekdays")
+    return _("{which} ({days}) are not meeting days (weekdays: [{open}])").format(
+        which=label, days=", ".join(closed), open=", ".join(w.sc.weekdays)
+    )
 
 
 def _holiday(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     fields.append("calendar.holidays")
-    return f"{_plural(len(subjects), 'holiday')} closed (calendar.holidays): {_listed(list(subjects))}"
+    return ngettext(
+        "{count} holiday closed ({field}): {days}", "{count} holidays closed ({field}): {days}", len(subjects)
+    ).format(count=len(subjects), field="calendar.holidays", days=_listed(list(subjects)))
 
 
 def _bridge_day(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     fields.append("calendar.close_bridge_days")
-    days = _listed(list(subjects))
-    return f"{_plural(len(subjects), 'bridge day')} closed (calendar.close_bridge_days): {days}"
+    return ngettext(
+        "{count} bridge day closed ({field}): {days}",
+        "{count} bridge days closed ({field}): {days}",
+        len(subjects),
+    ).format(count=len(subjects), field="calendar.close_bridge_days", days=_listed(list(subjects)))
 
 
 def _half_day(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     fields.append("calendar.close_half_day_afternoons")
-    return (
-        f"afternoons from 14:00 closed on {_plural(len(subjects), 'half day')} "
-        f"(calendar.close_half_day_afternoons): {_listed(list(subjects))}"
-    )
+    return ngettext(
+        "afternoons from 14:00 closed on {count} half day ({field}): {days}",
+        "afternoons from 14:00 closed on {count} half days ({field}): {days}",
+        len(subjects),
+    ).format(count=len(subjects), field="calendar.close_half_day_afternoons", days=_listed(list(subjects)))
 
 
 def _blackout(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
@@ -287,23 +348,27 @@ def _blackout(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     span = w.sc.calendar.blackouts[k]
     fields.append(f"calendar.blackouts[{k}]")
     what = span.describe().strip()
-    return f"blackout '{subject}' (calendar.blackouts[{k}], {what.removeprefix(subject).strip(' ()')})"
+    return _("blackout '{name}' ({field}, {when})").format(
+        name=subject, field=f"calendar.blackouts[{k}]", when=what.removeprefix(subject).strip(" ()")
+    )
 
 
 def _lead_time(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     sc = w.sc
     fields.append("limits.lead_time_days")
     pub = sc.publication_date or sc.period.start
-    return (
-        f"no session before {sc.first_open_day}: invitations go out {pub} and need "
-        f"{sc.limits.lead_time_days} days of lead time (publication_date, limits.lead_time_days)"
-    )
+    return _(
+        "no session before {first}: invitations go out {published} and need {days} days of lead "
+        "time (publication_date, limits.lead_time_days)"
+    ).format(first=sc.first_open_day, published=pub, days=sc.limits.lead_time_days)
 
 
 def _session_slots(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     path, label, obj = w.owner(subjects[0])
     fields.append(f"{path}.slots")
-    return f"{label} may only use the slots {', '.join(obj.slots)} ({path}.slots)"
+    return _("{what} may only use the slots {slots} ({field})").format(
+        what=label, slots=", ".join(obj.slots), field=f"{path}.slots"
+    )
 
 
 def _fits_slot(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
@@ -311,29 +376,38 @@ def _fits_slot(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     if path.startswith("hosts["):
         need = obj.host_minutes + obj.min_presenters * obj.presenter_minutes
         fields.append(f"{path}.min_presenters")
-        return (
-            f"{label} needs {need} minutes ({obj.host_minutes} for the host and "
-            f"{obj.min_presenters} × {obj.presenter_minutes} for presenters), more than some slots give"
+        return _(
+            "{what} needs {minutes} minutes ({host} for the host and {count} × {each} for "
+            "presenters), more than some slots give"
+        ).format(
+            what=label,
+            minutes=need,
+            host=obj.host_minutes,
+            count=obj.min_presenters,
+            each=obj.presenter_minutes,
         )
     fields.append(f"{path}.duration_minutes")
-    return (
-        f"{label} lasts {obj.duration_minutes} minutes, longer than some meeting slots "
-        f"({path}.duration_minutes)"
+    return _("{what} lasts {minutes} minutes, longer than some meeting slots ({field})").format(
+        what=label, minutes=obj.duration_minutes, field=f"{path}.duration_minutes"
     )
 
 
 def _session_window(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     path, label, obj = w.owner(subjects[0])
     fields.append(f"{path}.window")
-    return f"{label} must be held within {obj.window.describe().strip()} ({path}.window)"
+    return _("{what} must be held within {span} ({field})").format(
+        what=label, span=obj.window.describe().strip(), field=f"{path}.window"
+    )
 
 
 def _theme_forbidden(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
-    theme_id, _, nth = subjects[0].partition("#")
+    theme_id, _sep, nth = subjects[0].partition("#")
     path, theme = w.theme(theme_id)
     span = theme.forbidden[int(nth)]
     fields.append(f"{path}.forbidden[{nth}]")
-    return f"theme '{theme.name}' may not be held in {span.describe().strip()} ({path}.forbidden[{nth}])"
+    return _("theme '{theme}' may not be held in {span} ({field})").format(
+        theme=theme.name, span=span.describe().strip(), field=f"{path}.forbidden[{nth}]"
+    )
 
 
 def _followup(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
@@ -342,11 +416,10 @@ def _followup(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
     fields.append("network.followup_weeks")
     last = max(network.dates)
     weeks = network.followup_weeks or 0
-    return (
-        f"each dialog is followed up at a network meeting at least {weeks} weeks later; the last "
-        f"meeting is {last}, so no dialog after {last - dt.timedelta(weeks=weeks)} "
-        "(network.followup_weeks)"
-    )
+    return _(
+        "each dialog is followed up at a network meeting at least {weeks} weeks later; the last "
+        "meeting is {last}, so no dialog after {latest} ({field})"
+    ).format(weeks=weeks, last=last, latest=last - dt.timedelta(weeks=weeks), field="network.followup_weeks")
 
 
 def _network_fixed(w: _Where, subjects: Sequence[str], fields: list[str]) -> str:
@@ -354,7 +427,9 @@ def _network_fixed(w: _Where, subjects: Sequence[str], fields: list[str]) -> str
     network = w.sc.network
     assert network is not None
     fields.append(f"network.dates[{k}]")
-    return f"the network meeting on {day:%a %Y-%m-%d} ({network.slot}) is fixed (network.dates[{k}])"
+    return _("the network meeting on {day} ({slot}) is fixed ({field})").format(
+        day=cli_day(day), slot=network.slot, field=f"network.dates[{k}]"
+    )
 
 
 DESCRIBERS: dict[str, Describer] = {

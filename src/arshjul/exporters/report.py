@@ -17,7 +17,9 @@ of sections, so they cannot drift apart.
 
 Every word the report shows is in :data:`TEXT` (English msgids) or an ``ngettext`` beside its
 use, said in the plan's ``language`` through the message catalogues (:mod:`arshjul.i18n`);
-months, weekdays, kinds and dates come from :mod:`.labels`.
+months, weekdays and kinds come from :mod:`.labels`.  Dates are written in full where the
+language writes them so (Swedish: ``tisdag 23 februari 2027``, Babel's CLDR names), else in
+the short form the wheel and the tables share (``Tue, Feb 23, 2027``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,16 @@ from .pdf import html_pdf
 from .png import ChromiumMissing, find_chromium, wheel_png
 from .svg import FONT_STACK, one_line, strip_xml_declaration
 from .wheel import wheel_svg
+
+
+def _day(cat: Catalogue, day: dt.date, *, year: bool = True, weekday: bool = False) -> str:
+    """A date as the report writes it: in full where the language writes dates so (Swedish:
+    ``tisdag 23 februari 2027``, ``23 februari 2027``), else the tables' short form
+    (``Tue, Feb 23, 2027``)."""
+    if cat.long_dates:
+        return cat.long_date(day, year=year, weekday=weekday)
+    return day_text(cat, day, year=year, weekday=weekday)
+
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 """Forbids every load: a report that needed the network would show it as a console error."""
@@ -266,7 +278,7 @@ def _ref(plan: Plan, session_id: str) -> str:
         s = plan.session(session_id)
     except KeyError:
         return session_id
-    return f"{one_line(s.title)} ({day_text(_cat(plan), s.date)})"
+    return f"{one_line(s.title)} ({_day(_cat(plan), s.date)})"
 
 
 def _followup(plan: Plan, s: Session) -> list[str]:
@@ -357,8 +369,8 @@ def _intro_section(plan: Plan, today: dt.date | None) -> _Section:
             cat,
             "intro",
             id=plan.scenario_id,
-            start=day_text(cat, plan.period_start),
-            end=day_text(cat, plan.period_end),
+            start=_day(cat, plan.period_start),
+            end=_day(cat, plan.period_end),
             tz=plan.timezone,
         )
     )
@@ -375,7 +387,7 @@ def _intro_section(plan: Plan, today: dt.date | None) -> _Section:
     if where:
         paragraphs.append(_t(cat, "everywhere", where=" · ".join(where)))
     if today is not None:
-        paragraphs.append(_t(cat, "frozen", day=day_text(cat, today)))
+        paragraphs.append(_t(cat, "frozen", day=_day(cat, today)))
     return _Section(
         title=_t(cat, "doc_title", name=one_line(plan.scenario_name)),
         level=1,
@@ -406,7 +418,7 @@ def _month_sections(plan: Plan, today: dt.date | None) -> list[_Section]:
     for (year, month), sessions in by_month.items():
         rows: list[list[Cell]] = []
         for s in sessions:
-            day = day_text(cat, s.date, weekday=True, year=False)
+            day = _day(cat, s.date, weekday=True, year=False)
             if today is not None and s.date < today:
                 day = _t(cat, "frozen_mark", day=day)
             what = [one_line(s.title)]
@@ -461,7 +473,7 @@ def _region_sections(plan: Plan) -> list[_Section]:
             worst=worst,
         )
         if load.worst_window_start is not None and load.worst_window:
-            stats += _t(cat, "from_day", day=day_text(cat, load.worst_window_start, year=years))
+            stats += _t(cat, "from_day", day=_day(cat, load.worst_window_start, year=years))
         busy = [f"{month_abbreviations(cat)[int(m[5:]) - 1]} {n}" for m, n in load.by_month.items() if n]
         paragraphs = [stats]
         if busy:
@@ -482,7 +494,7 @@ def _region_sections(plan: Plan) -> list[_Section]:
                     others = [_region(plan, c) for c in slot.regions if c != code]
                     task.append(_t(cat, "jointly", name=one_line(slot.name), others=", ".join(others)))
             title = one_line(s.title) + (f" ({s.host_name})" if several_hosts else "")
-            rows.append([day_text(cat, s.date, weekday=True, year=years), when, task, title])
+            rows.append([_day(cat, s.date, weekday=True, year=years), when, task, title])
         headers = [_t(cat, "col_date"), _t(cat, "col_time"), _t(cat, "col_task"), _t(cat, "col_meeting")]
         out.append(
             _Section(
@@ -594,7 +606,7 @@ def _closures_section(plan: Plan) -> _Section:
     cat = _cat(plan)
     rows: list[list[Cell]] = []
     for c in sorted(plan.closures, key=lambda c: (c.start, c.end, c.name)):
-        start, end = day_text(cat, c.start), day_text(cat, c.end)
+        start, end = _day(cat, c.start), _day(cat, c.end)
         when = start if c.start == c.end else _t(cat, "span", start=start, end=end)
         rows.append([when, one_line(c.name), _t(cat, "blackout" if c.kind == "blackout" else "holiday")])
     table = _Table(
@@ -615,7 +627,7 @@ def _solver_section(plan: Plan) -> _Section:
     rows.append([_t(cat, "sessions"), str(len(plan.sessions))])
     rows.append([_t(cat, "region_count"), str(len(plan.regions))])
     if plan.publication_date is not None:
-        rows.append([_t(cat, "published"), day_text(cat, plan.publication_date)])
+        rows.append([_t(cat, "published"), _day(cat, plan.publication_date)])
     return _Section(
         title=_t(cat, "solver"),
         paragraphs=[_t(cat, "solver_intro")],

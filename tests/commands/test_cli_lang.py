@@ -1,0 +1,384 @@
+"""Every command's own lines in the planner's language: Swedish with ``--lang sv`` (or a
+Swedish locale), English by default, with no Swedish word of arshjul's left in English.
+
+One tiny year is planned once (English) and every other command runs against it twice, in
+Swedish and in English; the scenario's own names (regions, themes) are Swedish in both, so
+the words looked for are arshjul's, never the scenario's.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner, Result
+from test_cli import small, write
+
+from arshjul import i18n
+from arshjul.cli import main
+from arshjul.commands.plan import _ProgressLine
+from conftest import merge
+
+ENGLISH_ENV = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8", "LANGUAGE": None}
+"""A terminal that says nothing about Swedish: the default, English."""
+
+SWEDISH_UI = re.compile(
+    r"\b(?:straff|löst|Löste|giltigt|värd|teman|dialoger|öppet|stängt|borta|öppna dagar|Skrev|Löser|"
+    r"varianter|klara|Resultat|BRUTEN|hårda regler|föreslagen|fel|varning|bästa|söker|gräns|Länk|"
+    r"länken|mötet|okänd|ange|återkallad|kalendrar|planer|möten|regioner|mån|tis|ons|tors|tor|fre|lör|sön)\b"
+)
+"""arshjul's own Swedish words in what the commands print (none is in the tiny year's names)."""
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """The tiny year of ``test_cli.small`` and its plan, planned once."""
+    folder = tmp_path_factory.mktemp("lang")
+    scenario = write(folder, small())
+    out = folder / "out"
+    done = CliRunner(env=ENGLISH_ENV).invoke(
+        main, ["plan", str(scenario), "-o", str(out), "--time-limit", "10", "--no-report"]
+    )
+    assert done.exit_code == 0, done.output
+    session = next(
+        line.split("UID:")[1].split("@")[0]
+        for line in (out / "calendar.ics").read_text(encoding="utf-8").splitlines()
+        if line.startswith("UID:") and ".dialog." in line
+    )
+    tight = write(folder, merge(small(), **{"limits.window_max": 1}), "tight.yaml")  # no plan
+    return SimpleNamespace(
+        folder=folder, scenario=scenario, tight=tight, plan=out / "plan.json", session=session
+    )
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """The command line's language is the process's: what a test here chose ends with it, so a
+    later test that calls the library directly finds the default English."""
+    yield
+    i18n.set_cli_language(i18n.CLI_DEFAULT_LANGUAGE)
+
+
+def run(lang: str | None, args: list[str]) -> Result:
+    """The command, in ``lang`` (``None``: no --lang, an English terminal)."""
+    return CliRunner(env=ENGLISH_ENV).invoke(main, [*(["--lang", lang] if lang else []), *args])
+
+
+Args = Callable[[SimpleNamespace, Path], list[str]]
+
+COMMANDS: list[tuple[str, Args, list[str], list[str]]] = [
+    # (name, arguments, Swedish that must be printed, the English it stands for)
+    (
+        "validate",
+        lambda y, tmp: ["validate", str(y.scenario)],
+        [r": giltigt — 3 regioner, 1 värd, 2 teman, \d+ möten \(\d+ dialoger\)$"],
+        [r": valid — 3 regions, 1 host, 2 themes, \d+ sessions \(\d+ dialogs\)$"],
+    ),
+    (
+        "check",
+        lambda y, tmp: ["check", str(y.scenario), str(y.plan)],
+        [r"plan\.json: alla hårda regler håller; straff \d+ \("],
+        [r"plan\.json: every hard rule holds; penalty \d+ \("],
+    ),
+    (
+        "check --plan",
+        lambda y, tmp: ["check", str(y.scenario), str(y.plan), "--plan", str(y.plan)],
+        [r"^föreslagen plan: straff \d+ \(redigerad \+0\)$"],
+        [r"^proposed plan: penalty \d+ \(edited \+0\)$"],
+    ),
+    (
+        "report",
+        lambda y, tmp: ["report", str(y.plan), "-o", str(tmp / "report")],
+        [r"^Skrev wheel\.svg, heatmap\.svg, report\.html, report\.md till "],
+        [r"^Wrote wheel\.svg, heatmap\.svg, report\.html, report\.md to "],
+    ),
+    (
+        "calendar",
+        lambda y, tmp: ["calendar", str(y.scenario)],
+        [
+            r"^mån 2027-09-06  öppet: ",
+            r"^lör 2027-09-11  stängt: ",
+            r"^\d+ öppna dagar av 26 under 2027-09-06\.\.2027-10-01$",
+        ],
+        [
+            r"^Mon 2027-09-06  open: ",
+            r"^Sat 2027-09-11  closed: ",
+            r"^\d+ open days of 26 in 2027-09-06\.\.2027-10-01$",
+        ],
+    ),
+    (
+        "calendar --region",
+        lambda y, tmp: ["calendar", str(y.scenario), "--region", "SE-M"],
+        [r"^SE-M: inga dagar borta$"],
+        [r"^SE-M: no days away$"],
+    ),
+    (
+        "explain",
+        lambda y, tmp: ["explain", str(y.scenario), "--time-limit", "10"],
+        [
+            r"^Löste 'Tiny': OPTIMAL, straff \d+\.$",
+            r"^Straff \d+ = match \d+ \+ coverage \d+ ",
+            r"^term +rått +vikt +straff  vad$",
+            r"^balance .* (?:fullast \d+ talare|en enda dialog)",
+        ],
+        [
+            r"^Solved 'Tiny': OPTIMAL, penalty \d+\.$",
+            r"^Penalty \d+ = match \d+ \+ coverage \d+ ",
+            r"^term +raw +weight +penalty  what$",
+            r"^balance .* (?:fullest \d+ presenters|a single dialog)",
+        ],
+    ),
+    (
+        "explain without a plan",
+        lambda y, tmp: ["explain", str(y.tight), "--time-limit", "10"],
+        [
+            r"^Ingen plan: de här reglerna i scenariot kan inte hålla samtidigt ",
+            r"^  1\. Region \w+: högst 1 inbjudan under 28 dagar i följd \(limits\.window_max\); \d+ möten? ",
+            r"^     \[region_invitation_cap SE-\w+\]$",
+            r"^Vägar ut, var och en prövad genom att lösa det ändrade scenariot:$",
+        ],
+        [
+            r"^No plan: these rules of the scenario cannot all hold together ",
+            r"^  1\. Region \w+: at most 1 invitation in any 28 days \(limits\.window_max\); \d+ sessions? ",
+            r"^     \[region_invitation_cap SE-\w+\]$",
+            r"^Ways out, each checked by solving the edited scenario:$",
+        ],
+    ),
+    (
+        "alternatives of a session",
+        lambda y, tmp: ["alternatives", str(y.scenario), str(y.plan), y.session, "--time-limit", "10"],
+        [
+            r"^'.+' \(vinnova\.dialog\.\w+\.1\) ligger (?:mån|tis|ons|tors|fre) 2027-\d\d-\d\d \(morning\); "
+            r"planens straff \d+\.$",
+            r"^Talare: ",
+            r"^(?:1 annat mötespass är möjligt|\d+ andra mötespass är möjliga); bästa först:$",
+            r"^\d+ mötespass är inte möjliga?:$",
+        ],
+        [
+            r"^'.+' \(vinnova\.dialog\.\w+\.1\) is on (?:Mon|Tue|Wed|Thu|Fri) 2027-\d\d-\d\d \(morning\); "
+            r"plan penalty \d+\.$",
+            r"^Presenters: ",
+            r"^\d+ other slots? (?:is|are) possible; best first:$",
+            r"^\d+ slots? (?:is|are) not possible:$",
+        ],
+    ),
+    (
+        "alternatives of a region",
+        lambda y, tmp: ["alternatives", str(y.scenario), str(y.plan), "--region", "SE-I"],
+        [
+            r"^.+ \(SE-I\) presenterar i \d+ dialoger?\b.*; planens straff \d+\.$",
+            r"^Den kan läggas till i \d+ dialog",
+        ],
+        [
+            r"^.+ \(SE-I\) presents in \d+ dialogs?\b.*; plan penalty \d+\.$",
+            r"^It could be added to \d+ dialog",
+        ],
+    ),
+    (
+        "alternatives",
+        lambda y, tmp: ["alternatives", str(y.scenario), str(y.plan), "vinnova.dialog.nej.1"],
+        [r"^fel: .*plan\.json: SESSION_ID: mötet 'vinnova\.dialog\.nej\.1' finns inte i planen \(t\.ex\. "],
+        [r"^error: .*plan\.json: SESSION_ID: session 'vinnova\.dialog\.nej\.1' is not in the plan \(e\.g\. "],
+    ),
+    (
+        "alternatives --region",
+        lambda y, tmp: ["alternatives", str(y.scenario), str(y.plan), "--region", "SE-QQ"],
+        [r"^fel: .*year\.yaml: --region: okänd region 'SE-QQ' \(regionerna är: SE-E, SE-M, SE-I\)$"],
+        [r"^error: .*year\.yaml: --region: unknown region 'SE-QQ' \(regions are: SE-E, SE-M, SE-I\)$"],
+    ),
+    (
+        "compare",
+        lambda y, tmp: ["compare", str(y.scenario), str(y.scenario), "--time-limit", "10"],
+        [r"^  .*year\.yaml: OPTIMAL, straff \d+ på [\d.]+ s$"],
+        [r"^  .*year\.yaml: OPTIMAL, penalty \d+ in [\d.]+s$"],
+    ),
+    (
+        "compare --json --csv",
+        lambda y, tmp: ["compare", str(y.scenario), "--json", "--csv"],
+        [r"^fel: --json/--csv: ange --json eller --csv, inte båda$"],
+        [r"^error: --json/--csv: give --json or --csv, not both$"],
+    ),
+    (
+        "sweep",
+        lambda y, tmp: [
+            "sweep", str(y.scenario), "--vary", "limits.window_max=3,4", "--jobs", "1",
+            "--time-limit", "5", "-o", str(tmp / "sweep"),
+        ],
+        [
+            r"^Löser 2 varianter av 'Tiny' på 1 lokal process, 5 s vardera$",
+            r"^  \[\d/2\] OPTIMAL +straff \d+ ",
+            r"^2 av 2 varianter klara: ",
+            r"^Resultat: .*results\.csv och .*results\.jsonl$",
+        ],
+        [
+            r"^Sweeping 2 variants of 'Tiny' on 1 local process, 5 s each$",
+            r"^  \[\d/2\] OPTIMAL +penalty \d+ ",
+            r"^2 of 2 variants finished: ",
+            r"^Results: .*results\.csv and .*results\.jsonl$",
+        ],
+    ),
+    (
+        "sweep of too many",
+        lambda y, tmp: [
+            "sweep", str(y.scenario), "-o", str(tmp / "many"),
+            "--vary", "limits.window_max=" + ",".join(str(n) for n in range(1, 34)),
+            "--vary", "limits.daily_max=" + ",".join(str(n) for n in range(1, 34)),
+        ],
+        [r"^fel: --vary/--variants: 1089 varianter skulle lösas \(fler än 1\s000\); lägg till --yes "],
+        [r"^error: --vary/--variants: 1089 variants would be solved \(more than 1,000\); add --yes "],
+    ),
+    (
+        "replan",
+        lambda y, tmp: [
+            "replan", str(y.scenario), "--previous", str(y.plan), "--frozen-until", "2027-09-13",
+            "--time-limit", "10", "-o", str(tmp / "replan"), "--quiet",
+        ],
+        [
+            r"^Status: OPTIMAL   straff \d+ \(.*\)   löst på [\d.]+ s$",
+            r"^Skrev \d+ filer till .*, kalendrar\)$",
+        ],
+        [
+            r"^Status: OPTIMAL   penalty \d+ \(.*\)   solved in [\d.]+s$",
+            r"^Wrote \d+ files to .*, calendars\)$",
+        ],
+    ),
+    (
+        "workbook new",
+        lambda y, tmp: ["workbook", "new", str(tmp / "år.xlsx"), "--from", str(y.scenario)],
+        [r"^Skrev .*år\.xlsx från .*year\.yaml: 3 regioner, 1 värd, 2 teman\.  Redigera den och kör sedan: "],
+        [r"^Wrote .*år\.xlsx from .*year\.yaml: 3 regions, 1 host, 2 themes\.  Edit it, then: "],
+    ),
+    (
+        "workbook export",
+        lambda y, tmp: ["workbook", "export", str(y.scenario), "-o", str(y.scenario)],
+        [r"year\.yaml: finns redan; lägg till --force för att ersätta den$"],
+        [r"year\.yaml: exists already; add --force to replace it$"],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "swedish", "english"), [c[1:] for c in COMMANDS], ids=[c[0] for c in COMMANDS]
+)
+def test_each_command_speaks_swedish_with_lang_sv_and_english_without(
+    year: SimpleNamespace, tmp_path: Path, args: Args, swedish: list[str], english: list[str]
+) -> None:
+    sv = run("sv", args(year, tmp_path / "sv"))
+    en = run(None, args(year, tmp_path / "en"))
+    assert sv.exit_code == en.exit_code, (sv.output, en.output)
+    for pattern in swedish:
+        assert re.search(pattern, sv.output, flags=re.M), (pattern, sv.output)
+    for pattern in english:
+        assert re.search(pattern, en.output, flags=re.M), (pattern, en.output)
+    assert not SWEDISH_UI.findall(en.output), en.output
+
+    # and --lang en says the same as the English terminal (solve times aside)
+    def steady(text: str) -> str:
+        return re.sub(r"[\d.]+ ?s\b", "_s", text).replace(str(tmp_path / "en2"), str(tmp_path / "en"))
+
+    again = run("en", args(year, tmp_path / "en2"))
+    assert steady(again.output) == steady(en.output)
+
+
+def test_a_swedish_locale_is_swedish_without_lang(year: SimpleNamespace) -> None:
+    result = CliRunner(env={**ENGLISH_ENV, "LANG": "sv_SE.UTF-8"}).invoke(
+        main, ["validate", str(year.scenario)]
+    )
+    assert result.exit_code == 0 and ": giltigt — 3 regioner" in result.output
+
+
+def test_check_names_a_broken_rule_in_both_languages(year: SimpleNamespace, tmp_path: Path) -> None:
+    # every session in one slot breaks the daily cap and more: BROKEN / BRUTEN, with counts
+    plan = year.plan.read_text(encoding="utf-8")
+    dates = sorted(set(re.findall(r'"date": "(2027-\d\d-\d\d)"', plan)))
+    broken = tmp_path / "broken.json"
+    broken.write_text(plan.replace(f'"date": "{dates[-1]}"', f'"date": "{dates[0]}"'), encoding="utf-8")
+    sv = run("sv", ["check", str(year.scenario), str(broken)])
+    en = run(None, ["check", str(year.scenario), str(broken)])
+    assert sv.exit_code == en.exit_code == 1
+    assert re.search(r"^BRUTEN \w", sv.output, flags=re.M) and re.search(r"^BROKEN \w", en.output, flags=re.M)
+    assert re.search(r": (?:1 bruten regel|\d+ brutna regler);", sv.output)
+    assert re.search(r": \d+ broken rules?;", en.output)
+    assert not SWEDISH_UI.findall(en.output)
+
+
+def test_links_in_both_languages(year: SimpleNamespace, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    shutil.copy(year.scenario, workspace / "scenario.yaml")
+    ws = ["--workspace", str(workspace)]
+    sv = run("sv", ["links", "create", *ws, "--region", "SE-E", "--person", "Åsa Öberg"])
+    assert sv.exit_code == 0, sv.output
+    assert re.search(
+        r"^Länk 1 för Åsa Öberg \(Region Östergötland\), giltig till \d{4}-\d\d-\d\d:$", sv.output, flags=re.M
+    )
+    assert re.search(r"^  sida:     http://127\.0\.0\.1:8765/r/\S+$", sv.output, flags=re.M)
+    assert re.search(r"^  kalender: webcal://", sv.output, flags=re.M)
+    assert "Länken visas bara nu" in sv.output
+    en = run(None, ["links", "create", *ws, "--region", "SE-E", "--person", "Åsa Öberg"])
+    assert re.search(r"^Link 2 for Åsa Öberg \(Region Östergötland\), valid until ", en.output, flags=re.M)
+    assert re.search(r"^  page:     http://", en.output, flags=re.M) and "  calendar: webcal://" in en.output
+    assert not SWEDISH_UI.findall(en.output.replace("Åsa Öberg", "").replace("Region Östergötland", ""))
+    assert run("sv", ["links", "revoke", *ws, "1"]).output == "Länk 1 återkallad.\n"
+    assert run(None, ["links", "revoke", *ws, "2"]).output == "Link 2 revoked.\n"
+    assert run("sv", ["links", "revoke", *ws, "9"]).stderr == "fel: ingen länk 9\n"
+    assert run(None, ["links", "revoke", *ws, "9"]).stderr == "error: no link 9\n"
+    assert run("sv", ["links", "feed", *ws]).stderr == "fel: ange exakt en av --theme och --host\n"
+    assert run("sv", ["links", "create", *ws, "--region", "SE-X", "--person", "A"]).stderr == (
+        "fel: okänd region 'SE-X' (scenariot har SE-E, SE-I, SE-M)\n"
+    )
+
+
+def _progress(objective: float | None, bound: float | None, solutions: int) -> SimpleNamespace:
+    return SimpleNamespace(objective=objective, bound=bound, elapsed=2.5, solutions=solutions)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "sv",
+            [
+                "  söker…   2.5 s, ingen plan ännu, gräns 10",
+                "    2.5 s  bästa 40  gräns 30, gap 25.0 %  (1 plan)",
+                "    2.5 s  bästa 40  gränsen ännu okänd  (3 planer)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "  searching…   2.5s, no plan yet, bound 10",
+                "    2.5s  best 40  bound 30, gap 25.0%  (1 plan)",
+                "    2.5s  best 40  bound not yet known  (3 plans)",
+            ],
+        ),
+    ],
+)
+def test_the_progress_line_in_both_languages(
+    lang: str, expected: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    was = i18n.cli_language()
+    i18n.set_cli_language(lang)
+    try:
+        line = _ProgressLine(enabled=True)
+        line.tty = True  # one rewritten line: each state is printed, solutions or not
+        for p in (_progress(None, 10, 0), _progress(40, 30, 1), _progress(40, None, 3)):
+            line(p)
+        line.done()
+    finally:
+        i18n.set_cli_language(was)
+    shown = [part.rstrip() for part in capsys.readouterr().err.split("\r") if part.strip()]
+    assert shown == expected
+
+
+def test_default_is_english_whatever_the_scenarios_language(tmp_path: Path) -> None:
+    # a scenario in English for its regions, a terminal that says nothing: English; with
+    # --lang sv the command line is Swedish while the calendars stay in the scenario's English
+    scenario = write(tmp_path, merge(small(), language="en"))
+    en = run(None, ["validate", str(scenario)])
+    sv = run("sv", ["validate", str(scenario)])
+    assert ": valid — " in en.output and ": giltigt — " in sv.output
