@@ -5,6 +5,7 @@ browser of the browser tests (Debian's Chromium, headless, through its chromedri
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import os
 import re
@@ -114,3 +115,16 @@ def chrome() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
+
+
+def cap_breaking_move(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[dt.date, str]:
+    """A date and slot where moving ``sid`` (presenters kept) breaks only the invitation cap."""
+    sc, inst = ws.scenario()
+    here = plan.session(sid).date
+    for t in sorted(inst.slots, key=lambda t: (abs((t.date - here).days), t.index)):  # nearest first
+        moved = lib.move(sc, inst, plan, sid, t.date, t.slot)
+        assert moved is not None
+        rules = {b.rule for b in moved.verdict.broken}
+        if rules == {"region_invitation_cap"}:
+            return t.date, t.slot
+    raise AssertionError("no slot breaks the cap alone")

@@ -38,7 +38,9 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -198,18 +200,36 @@ def set_cli_language(language: str | None = None, environ: Mapping[str, str] | N
     return _cli
 
 
+_speaking: ContextVar[Language | None] = ContextVar("arshjul_speaking", default=None)
+"""The language of one context (a workspace request and the jobs it starts), over the
+command line's: a Swedish workspace's pages show the library's sentences (a broken rule, an
+explanation) in Swedish whatever language the server process was started with."""
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Every message of this module inside the block (and in threads that copy its context)
+    is in ``language``."""
+    token = _speaking.set(_check(language))
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
+
+
 def cli_language() -> Language:
-    return _cli
+    """The language messages are in now: a context's (:func:`speaking`), else the command line's."""
+    return _speaking.get() or _cli
 
 
 def _(message: str) -> str:
-    """``message`` in the command line's language."""
-    return translations(_cli).gettext(message)
+    """``message`` in the command line's language (or the current context's)."""
+    return translations(cli_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """The singular or plural form for ``n``, in the command line's language."""
-    return translations(_cli).ngettext(singular, plural, n)
+    """The singular or plural form for ``n``, in the command line's language (or the context's)."""
+    return translations(cli_language()).ngettext(singular, plural, n)
 
 
 def plural(n: int, word: str) -> str:
@@ -221,7 +241,7 @@ def plural(n: int, word: str) -> str:
 
 def cli_day(day: dt.date) -> str:
     """A date in the command line's tables: ``tis 2027-02-23`` / ``Tue 2027-02-23``."""
-    return f"{format_date(day, format='EEE', locale=_cli).rstrip('.')} {day:%Y-%m-%d}"
+    return f"{format_date(day, format='EEE', locale=cli_language()).rstrip('.')} {day:%Y-%m-%d}"
 
 
 __all__ = [
@@ -243,6 +263,7 @@ __all__ = [
     "ngettext",
     "plural",
     "set_cli_language",
+    "speaking",
     "translations",
 ]
 

@@ -39,8 +39,8 @@ from .fileio import write_atomic
 from .instance import build_instance
 from .options import SolveOptions, SolveStatus, options_from
 from .plan import Plan
-from .scenario import from_data, parse_yaml, read_text
-from .variants import apply
+from .scenario import Scenario, from_data, keep_availability, parse_yaml, read_text
+from .variants import apply, data_of
 
 TIMEOUT, BAD_INPUT, ERROR = "TIMEOUT", "BAD_INPUT", "ERROR"
 STATUSES = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.INFEASIBLE, TIMEOUT, BAD_INPUT, ERROR)
@@ -96,6 +96,9 @@ class Task:
     last_year: Mapping[str, Any] | None = None
     """Last year's plan as JSON data, for the same-month pull and measure."""
     same_month_weight: int = 15
+    read_from: Scenario | None = None
+    """The base as loaded, with the days its regions' availability files gave (read once,
+    here, where the files are: a worker on a cluster may not have them)."""
 
 
 # -- building the list of variants ---------------------------------------------------------------
@@ -201,6 +204,8 @@ def run_task(task: Task) -> dict[str, Any]:
         try:
             data = apply(task.base, task.variant.changes)
             scenario = from_data(data)
+            if task.read_from is not None:  # the base's availability files stay with it
+                scenario = keep_availability(task.read_from, scenario)
             inst = build_instance(scenario)
         except ScenarioError as err:
             return _row(row, status=BAD_INPUT, message=err.line(), started=started)
@@ -339,8 +344,18 @@ Progress = Callable[[dict[str, Any], int, int], None]
 """Called after each finished row with (row, finished so far, total)."""
 
 
+def _files_named(data: Mapping[str, Any]) -> str | None:
+    """The first ``regions[CODE].away_from``/``cannot_present_from`` that names files."""
+    regions = data.get("regions")
+    for region in regions if isinstance(regions, list) else []:
+        for name in ("away_from", "cannot_present_from"):
+            if isinstance(region, Mapping) and region.get(name):
+                return f"regions[{region.get('code', '?')}].{name}"
+    return None
+
+
 def sweep(
-    base: Mapping[str, Any],
+    base: Mapping[str, Any] | Scenario,
     variants: Sequence[Variant],
     out_dir: Path,
     options: SolveOptions | None = None,
@@ -352,7 +367,10 @@ def sweep(
     progress: Progress | None = None,
     **overrides: Any,
 ) -> SweepResult:
-    """Solve every variant of ``base`` (plain scenario data) and write the results table.
+    """Solve every variant of ``base`` and write the results table.  ``base`` is a loaded
+    scenario (:func:`arshjul.load_scenario`: its regions' availability files already read,
+    and kept in every variant that names the same files) or plain scenario data (which then
+    cannot name availability files: nothing would say where they are).
 
     ``options`` (default: :data:`DEFAULT_OPTIONS`, ten seconds a variant) and keyword
     overrides as for :func:`arshjul.solve`.  Locally a process pool of ``jobs`` processes
@@ -361,11 +379,22 @@ def sweep(
     so far stay.
     """
     options = options_from(options or DEFAULT_OPTIONS, overrides)
+    read_from = base if isinstance(base, Scenario) else None
+    data = data_of(base)
+    named = None if read_from is not None else _files_named(data)
+    if named is not None:
+        raise ScenarioError(
+            "availability files are read relative to the scenario file: sweep the loaded "
+            "scenario (arshjul.load_scenario) rather than its data",
+            source="sweep",
+            field=named,
+        )
     tasks = [
         Task(
             index=i,
             variant=v,
-            base=base,
+            base=data,
+            read_from=read_from,
             options=options,
             last_year=None if last_year is None else last_year.to_dict(),
             same_month_weight=same_month_weight,

@@ -40,7 +40,7 @@ from typing import Any
 
 from .errors import ScenarioError
 from .extends import Origin, locate, merge, parse_field
-from .scenario import Scenario, field_path, from_data, keep_availability, resolve
+from .scenario import Scenario, field_path, from_data, keep_availability, read_availability, resolve
 from .scenario import from_merged as validate
 
 
@@ -197,8 +197,10 @@ def variant(
 
         variant(s, {"limits.window_max": 3, "regions[SE-H].unavailable": ["2027-W18..2027-W21"]})
     """
+    read: tuple[Path, Any] | None = None  # a file's path and the origins of its chain
     if isinstance(base, str | Path):
-        data, _ = resolve(base)
+        data, origin = resolve(base)
+        read = (Path(base), origin)
         if not isinstance(data, dict):
             raise ScenarioError("a scenario must be a mapping of fields", source=str(base))
     else:
@@ -217,8 +219,13 @@ def variant(
         if culprit is None:
             raise ScenarioError(err.problem, source="variant", field=where) from None
         raise ScenarioError(err.problem, source=f"change '{culprit}'", field=where) from None
-    # the days a region's availability files gave stay with it (they are read at load)
-    return keep_availability(base, changed) if isinstance(base, Scenario) else changed
+    # the days a region's availability files gave stay with it (they are read at load); a
+    # file's are read now, beside the file (or the base of its chain) that names them
+    if isinstance(base, Scenario):
+        return keep_availability(base, changed)
+    if read is not None:
+        return read_availability(changed, read[0], (data, read[1]))
+    return changed
 
 
 def _touches(change: str, field: str, data: Any) -> bool:

@@ -209,6 +209,45 @@ def test_a_variant_keeps_what_the_files_gave(tmp_path: Path) -> None:
     assert _days(build_instance(tight).regions["SE-E"].away) == ICS_DAYS
 
 
+def test_a_variant_of_a_file_reads_its_files(tmp_path: Path) -> None:
+    """``variant(path)`` reads the availability files beside the file, as ``load`` does
+    (it validated the data alone, and the files' days were silently gone)."""
+    tight = arshjul.variant(_write(tmp_path), {"limits.window_max": 3})
+    assert _days(build_instance(tight).regions["SE-E"].away) == ICS_DAYS
+    assert _days(build_instance(tight).regions["SE-I"].cannot_present) == XLSX_DAYS
+
+
+def test_every_sweep_variant_keeps_what_the_files_gave(tmp_path: Path) -> None:
+    """A sweep's variants are validated again in workers, from plain data: the days the base's
+    files gave travel with the task (read once, where the files are)."""
+    from arshjul import sweep as sw
+    from arshjul.scenario import from_data
+
+    sc = load(_write(tmp_path))
+    (variant,) = sw.grid([sw.parse_vary("limits.window_max=3")])
+    captured: list[Any] = []
+    real = sw.build_instance
+
+    def spy(scenario: Any) -> Any:
+        inst = real(scenario)
+        captured.append(inst)
+        return inst
+
+    sw.build_instance = spy  # type: ignore[assignment]
+    try:
+        row = sw.run_task(sw.Task(0, variant, sw.data_of(sc), sw.SolveOptions(time_limit=5), read_from=sc))
+    finally:
+        sw.build_instance = real  # type: ignore[assignment]
+    assert row["status"] != sw.BAD_INPUT, row
+    assert _days(captured[0].regions["SE-E"].away) == ICS_DAYS
+    assert _days(captured[0].regions["SE-I"].cannot_present) == XLSX_DAYS
+    assert _days(build_instance(from_data(sw.data_of(sc))).regions["SE-E"].away) == []  # data alone has none
+    # plain data that names files cannot be swept: nothing says where the files are
+    with pytest.raises(ScenarioError, match=r"regions\[SE-E\]\.away_from.*load_scenario"):
+        sw.sweep(sw.data_of(sc), [variant], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_workbook_carries_the_file_references(tmp_path: Path) -> None:
     path = _write(tmp_path)
     book = tmp_path / "year.xlsx"

@@ -24,6 +24,7 @@ from icalendar import Calendar
 from starlette.testclient import TestClient
 
 import arshjul
+from arshjul import i18n
 from arshjul.i18n import WEB_DOMAIN, web_translations
 from arshjul.store import Store
 from arshjul.web import Access, Workspace, create_app, jobs, views
@@ -39,7 +40,17 @@ from arshjul.web.strings import (
     text,
 )
 from conftest import base, merge
-from web_support import BASE, HOST, PORT, SESSION, TOKEN, client, sign_in, workspace_with_plan
+from web_support import (
+    BASE,
+    HOST,
+    PORT,
+    SESSION,
+    TOKEN,
+    cap_breaking_move,
+    client,
+    sign_in,
+    workspace_with_plan,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "src" / "arshjul" / "locale"
@@ -275,3 +286,22 @@ def test_a_background_solve_writes_its_note_in_the_scenarios_language(tmp_path: 
     job = jobs.wait(ws, 60)
     assert job is not None and job.state == "done" and job.result, job and job.message
     assert ws.info(job.result).note == "en helt ny plan"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_broken_rule_on_the_check_page_is_in_the_pages_language(tmp_path: Path, language: str) -> None:
+    """The library's own sentence for a broken rule follows the page, not the language the
+    server process was started with (the command line's, English here)."""
+    ws, _ = workspace_with_plan(tmp_path / "ws", language)
+    c = client(ws)
+    csrf = sign_in(c)
+    day, slot = cap_breaking_move(ws, ws.plan(ws.current_id() or ""), SESSION)
+    r = c.post(f"/session/{SESSION}/check", data={"csrf": csrf, "date": day.isoformat(), "slot": slot})
+    assert r.status_code == 200
+    row = re.search(r'<tr class="violation" data-rule="region_invitation_cap">(.*?)</tr>', r.text, re.S)
+    assert row, r.text[:2000]
+    words = {"sv": "inbjudningar", "en": "invitations"}[language]
+    other = {"sv": "invitations", "en": "inbjudningar"}[language]
+    sentence = re.findall(r"<td>(.*?)</td>", row.group(1), re.S)[1]
+    assert words in sentence and other not in sentence, sentence
+    assert i18n.cli_language() == "en"  # the process's own language is untouched

@@ -4,7 +4,6 @@ and take the calendars out."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import subprocess
@@ -20,22 +19,9 @@ from icalendar import Calendar
 import arshjul
 from arshjul.web import Workspace, WorkspaceError, jobs
 from arshjul.web import library as lib
-from web_support import SESSION, client, open_workspace, sign_in, workspace_with_plan
+from web_support import SESSION, cap_breaking_move, client, open_workspace, sign_in, workspace_with_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _cap_breaking_move(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[dt.date, str]:
-    """A date and slot where moving ``sid`` (presenters kept) breaks only the invitation cap."""
-    sc, inst = ws.scenario()
-    here = plan.session(sid).date
-    for t in sorted(inst.slots, key=lambda t: (abs((t.date - here).days), t.index)):  # nearest first
-        moved = lib.move(sc, inst, plan, sid, t.date, t.slot)
-        assert moved is not None
-        rules = {b.rule for b in moved.verdict.broken}
-        if rules == {"region_invitation_cap"}:
-            return t.date, t.slot
-    raise AssertionError("no slot breaks the cap alone")
 
 
 def _session(plan: arshjul.Plan, sid: str) -> arshjul.Session:
@@ -62,7 +48,7 @@ def test_solve_move_pin_resolve_accept_download(tmp_path: Path) -> None:
     plan = ws.plan(first)
 
     # -- a move onto a day where the invitation cap breaks: shown, named, not saved
-    day, slot = _cap_breaking_move(ws, plan, SESSION)
+    day, slot = cap_breaking_move(ws, plan, SESSION)
     r = c.post(f"/session/{SESSION}/check", data={"csrf": csrf, "date": day.isoformat(), "slot": slot})
     assert r.status_code == 200
     assert re.findall(r'data-rule="([a-z_]+)"', r.text) == ["region_invitation_cap"]
@@ -143,7 +129,7 @@ def test_saving_a_move_that_breaks_rules_marks_the_plan(tmp_path: Path) -> None:
     ws, pid = workspace_with_plan(tmp_path / "ws")
     c = client(ws)
     csrf = sign_in(c)
-    day, slot = _cap_breaking_move(ws, ws.plan(pid), SESSION)
+    day, slot = cap_breaking_move(ws, ws.plan(pid), SESSION)
     form = {"csrf": csrf, "base": pid, "date": day.isoformat(), "slot": slot, "confirm_broken": "1"}
     r = c.post(f"/session/{SESSION}/save", data=form)
     assert r.status_code == 200

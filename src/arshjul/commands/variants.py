@@ -33,6 +33,7 @@ from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
 from ..replan import replan as run_replan
 from ..replan_report import conflict_lines, report_data, report_lines
+from ..scenario import read_availability
 from ..variants import resolve, validate
 from . import (
     EXIT_BAD_INPUT,
@@ -185,7 +186,8 @@ def sweep(
         _fail_input(ScenarioError(_("give --vary or --variants, not both"), field="--vary/--variants"))
     try:
         data, origin = resolve(base)
-        sc = validate(data, origin)
+        # the regions' availability files are read here, beside the scenario that names them
+        sc = read_availability(validate(data, origin), base, (data, origin))
     except ScenarioError as err:
         _fail_input(err)
     _instance(sc, base)
@@ -238,7 +240,7 @@ def sweep(
 
     try:
         result = sw.sweep(
-            data,
+            sc,
             variants,
             out,
             options,

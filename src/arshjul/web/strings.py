@@ -23,6 +23,7 @@ from functools import cache
 from babel.dates import get_day_names, get_month_names
 
 from ..i18n import Language, catalogue, web_translations
+from ..i18n import speaking as i18n_speaking
 
 WEB_DEFAULT_LANGUAGE: Language = "en"
 """What :func:`text` speaks outside a request (a unit test, a thread started without the
@@ -44,10 +45,12 @@ def language() -> Language:
 
 @contextmanager
 def speaking(lang: Language) -> Iterator[None]:
-    """Every :func:`text`, month and weekday inside the block is in ``lang``."""
+    """Every :func:`text`, month and weekday inside the block is in ``lang``, and so are the
+    library's own sentences shown on the page (a broken rule, an explanation)."""
     token = _LANGUAGE.set(lang)
     try:
-        yield
+        with i18n_speaking(lang):
+            yield
     finally:
         _LANGUAGE.reset(token)
 
