@@ -23,7 +23,7 @@ from icalendar import Calendar
 from .errors import PlanFileError
 from .exporters.ics.events import UID_DOMAIN
 from .exporters.ics.read import read_ics_sessions, session_events, session_ids
-from .exporters.ics.text import HOST_MARK, RUNNING_ORDER
+from .exporters.ics.text import FOCUS_MARK, HOST_MARK, RUNNING_ORDER
 from .i18n import every_translation
 from .instance import Instance, SlotTime
 from .plan import Plan
@@ -105,6 +105,7 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
             label = hit.group("label")
             if label in host_lines:
                 continue
+            label = _without_focus(label, labels)
             if label not in labels:
                 raise PlanFileError(
                     f"running order names '{label}', which is no region or group of the scenario "
@@ -115,6 +116,16 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
             units.append(labels[label])
         out[sid] = tuple(units)
     return out
+
+
+def _without_focus(label: str, labels: dict[str, str]) -> str:
+    """A running-order label less the focus area written after it ("Region Stockholm —
+    Life science" → "Region Stockholm"): the longest known label the line starts with and
+    the focus mark follows.  The focus itself is not read back; it comes from the scenario."""
+    if label in labels:
+        return label
+    known = [k for k in labels if label.startswith(k + FOCUS_MARK.rstrip())]
+    return max(known, key=len) if known else label
 
 
 def _slot_containing(inst: Instance, start: dt.datetime, end: dt.datetime) -> SlotTime | None:
