@@ -89,7 +89,7 @@ def test_plan_json_has_the_focus_and_reads_it_back(solved: tuple[Scenario, Insta
 
 
 def test_a_plan_json_from_before_the_focus_still_loads(solved: tuple[Scenario, Instance, Plan]) -> None:
-    _, inst, plan = solved
+    _, _, plan = solved
     data: dict[str, Any] = json.loads(plan.to_json())
     for s in data["sessions"]:
         for p in s["presentations"]:
@@ -147,7 +147,9 @@ def _with_focus(plan: Plan, focus: str | None) -> Plan:
     out = Plan.from_dict(plan.to_dict())
     k = next(k for k, s in enumerate(out.sessions) if s.id == HALSA)
     s = out.sessions[k]
-    slots = tuple(dataclasses.replace(p, focus=focus) if p.presenter == "SE-E" else p for p in s.presentations)
+    slots = tuple(
+        dataclasses.replace(p, focus=focus) if p.presenter == "SE-E" else p for p in s.presentations
+    )
     out.sessions[k] = dataclasses.replace(s, presentations=slots)
     return out
 
