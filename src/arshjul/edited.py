@@ -6,7 +6,8 @@ machine-readable form, who presents.  Presenters therefore come from a *base pla
 plan JSON the calendar was exported from — when one is given; without it they are read back
 from the running order arshjul writes into each dialog's DESCRIPTION ("Talarordning:" or
 "Running order:", in whichever language the calendar was written), matching the region and
-group names exactly.  Everything else (running order times, invitations,
+group names exactly; a focus area written after a name ("Region Stockholm — Life science") is
+passed over.  Everything else (running order times, focus areas, invitations,
 follow-ups) is derived again from the scenario, so the checker judges what the calendar
 now says.  Sessions missing from the calendar (deleted or cancelled there) are missing from
 the plan, and the checker reports them.  No solver import.

@@ -7,12 +7,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from click.testing import CliRunner
 from icalendar import Calendar, vText
 
 from arshjul.check import check
+from arshjul.cli import main
 from arshjul.edited import plan_from_ics, running_orders
 from arshjul.exporters.ics import master_calendar
 from arshjul.instance import Instance, build_instance
@@ -167,3 +171,52 @@ def test_a_plan_json_whose_focus_disagrees_with_the_scenario_breaks_the_running_
     assert "Region Östergötland" in message and FOCUS in message
     assert f"'{focus or ''}'" in message
     assert check(inst, _with_focus(plan, FOCUS)).ok
+
+
+def _plan_file(tmp_path: Path, plan: Plan, focus: object) -> Path:
+    data = json.loads(plan.to_json())
+    dialog = next(s for s in data["sessions"] if s["id"] == HALSA)
+    next(p for p in dialog["presentations"] if p["presenter"] == "SE-E")["focus"] = focus
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _scenario_file(tmp_path: Path, sc: Scenario) -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(
+        yaml.safe_dump(sc.model_dump(mode="json", exclude_none=True), allow_unicode=True), "utf-8"
+    )
+    return path
+
+
+def test_cli_check_names_a_hand_edited_focus_and_report_draws_it(
+    tmp_path: Path, solved: tuple[Scenario, Instance, Plan]
+) -> None:
+    sc, _, plan = solved
+    scenario_file = _scenario_file(tmp_path, sc)
+    assert (
+        CliRunner()
+        .invoke(main, ["check", str(scenario_file), str(_plan_file(tmp_path, plan, FOCUS))])
+        .exit_code
+        == 0
+    )
+    edited = _plan_file(tmp_path, plan, "Rymd\nteknik")
+    checked = CliRunner().invoke(main, ["check", str(scenario_file), str(edited)])
+    assert checked.exit_code == 1 and "running_order" in checked.stdout, checked.output
+    out = tmp_path / "out"
+    drawn = CliRunner().invoke(main, ["report", str(edited), "-o", str(out)])
+    assert drawn.exit_code == 0, drawn.output
+    assert "Region Östergötland — Rymd teknik" in (out / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("focus", [42, ["Rymd"], {"a": 1}])
+def test_a_focus_that_is_no_text_is_one_line_and_exit_2(
+    tmp_path: Path, solved: tuple[Scenario, Instance, Plan], focus: object
+) -> None:
+    sc, _, plan = solved
+    path = _plan_file(tmp_path, plan, focus)
+    result = CliRunner().invoke(main, ["check", str(_scenario_file(tmp_path, sc)), str(path)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path}"), result.stderr
+    assert "Traceback" not in result.output
