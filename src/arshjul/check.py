@@ -13,6 +13,7 @@ checks in the order they are registered below: that order is the order of the re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections import Counter
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 from . import realize, rules
 from .instance import HostSpec, Instance, SessionSpec, SlotTime
-from .plan import Plan, Session, worst_window
+from .plan import Plan, Presentation, Session, worst_window
 
 TERM_NAMES: tuple[str, ...] = tuple(rules.TERMS)
 """The objective terms, in the order a plan reports them."""
@@ -370,14 +371,21 @@ def running_order(j: _Judged, sid: str) -> Iterator[Violation]:
             return  # reported as presenter_eligible
         _, end, order = realize.running_order(j.inst, spec, slot.start, units)
         if s.start != slot.start or s.end != end or tuple(s.presentations) != order:
-            yield Violation(
-                rules.RUNNING_ORDER,
-                s.id,
-                "times do not follow the running order (host first, then each presenter in turn)",
-                (s.id,),
-            )
+            problem = _order_problem(s, order, s.start == slot.start and s.end == end)
+            yield Violation(rules.RUNNING_ORDER, s.id, problem, (s.id,))
     elif s.end - s.start != dt.timedelta(minutes=spec.duration):
         yield Violation(rules.RUNNING_ORDER, s.id, f"should last {spec.duration} minutes", (s.id,))
+
+
+def _order_problem(s: Session, order: tuple[Presentation, ...], times_right: bool) -> str:
+    """What is wrong with a running order: its times, or (times right) the focus area a slot
+    says it presents, which must be the scenario's: calendars show it to every invitee."""
+    if times_right and len(s.presentations) == len(order):
+        for p, want in zip(s.presentations, order, strict=True):
+            if p.focus != want.focus and dataclasses.replace(p, focus=want.focus) == want:
+                says = f"'{want.focus}'" if want.focus else "no focus area"
+                return f"{p.name} presents '{p.focus or ''}' by the plan, but the scenario says {says}"
+    return "times do not follow the running order (host first, then each presenter in turn)"
 
 
 # -- each session's presenters ------------------------------------------------------------------

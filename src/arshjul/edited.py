@@ -6,7 +6,8 @@ machine-readable form, who presents.  Presenters therefore come from a *base pla
 plan JSON the calendar was exported from — when one is given; without it they are read back
 from the running order arshjul writes into each dialog's DESCRIPTION ("Talarordning:" or
 "Running order:", in whichever language the calendar was written), matching the region and
-group names exactly.  Everything else (running order times, invitations,
+group names exactly; a focus area written after a name ("Region Stockholm — Life science") is
+passed over.  Everything else (running order times, focus areas, invitations,
 follow-ups) is derived again from the scenario, so the checker judges what the calendar
 now says.  Sessions missing from the calendar (deleted or cancelled there) are missing from
 the plan, and the checker reports them.  No solver import.
@@ -23,7 +24,7 @@ from icalendar import Calendar
 from .errors import PlanFileError
 from .exporters.ics.events import UID_DOMAIN
 from .exporters.ics.read import read_ics_sessions, session_events, session_ids
-from .exporters.ics.text import HOST_MARK, RUNNING_ORDER
+from .exporters.ics.text import FOCUS_MARK, HOST_MARK, RUNNING_ORDER
 from .i18n import every_translation
 from .instance import Instance, SlotTime
 from .plan import Plan
@@ -105,6 +106,7 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
             label = hit.group("label")
             if label in host_lines:
                 continue
+            label = _without_focus(label, labels)
             if label not in labels:
                 raise PlanFileError(
                     f"running order names '{label}', which is no region or group of the scenario "
@@ -115,6 +117,16 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
             units.append(labels[label])
         out[sid] = tuple(units)
     return out
+
+
+def _without_focus(label: str, labels: dict[str, str]) -> str:
+    """A running-order label less the focus area written after it ("Region Stockholm —
+    Life science" → "Region Stockholm"): the longest known label the line starts with and
+    the focus mark follows.  The focus itself is not read back; it comes from the scenario."""
+    if label in labels:
+        return label
+    known = [k for k in labels if label.startswith(k + FOCUS_MARK.rstrip())]
+    return max(known, key=len) if known else label
 
 
 def _slot_containing(inst: Instance, start: dt.datetime, end: dt.datetime) -> SlotTime | None:

@@ -93,6 +93,15 @@ class ThemeSpec:
     """Region code → interest weight."""
     sessions: list[str] = field(default_factory=list)
     preferred_months: frozenset[int] = frozenset()
+    focus: dict[str, str] = field(default_factory=dict)
+    """Region code → the S3 focus area it presents on this theme (its ``interested`` entry's
+    ``focus``), where the scenario says; the running order shows it, the model ignores it."""
+
+    def focus_of(self, regions: Iterable[str]) -> str | None:
+        """What a slot speaking for ``regions`` presents: its regions' focus areas in order,
+        each once, joined with "; " (``None`` when none has one)."""
+        areas = list(dict.fromkeys(self.focus[c] for c in regions if self.focus.get(c)))
+        return "; ".join(areas) or None
 
 
 @dataclass
@@ -228,6 +237,15 @@ def _interest(scenario: Scenario) -> dict[str, dict[str, int]]:
         else:
             out[theme.id] = {r.code: theme.interest_weight for r in scenario.regions}
     return out
+
+
+def _focus(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """Theme id → region code → focus area, from explicit ``interested`` entries only."""
+    return {
+        theme.id: {i.region: i.focus for i in theme.interest() if i.focus}
+        for _, theme in scenario.themes()
+        if theme.interested is not None
+    }
 
 
 def build_instance(scenario: Scenario) -> Instance:
@@ -407,6 +425,7 @@ def build_instance(scenario: Scenario) -> Instance:
     sessions: list[SessionSpec] = []
     themes: dict[str, ThemeSpec] = {}
     interest = _interest(s)
+    focus = _focus(s)
     for host, theme in s.themes():
         wanted = interest[theme.id]
         unit_ids = tuple(
@@ -426,6 +445,7 @@ def build_instance(scenario: Scenario) -> Instance:
             host=host.id,
             interest=dict(wanted),
             preferred_months=frozenset(theme.preferred_months),
+            focus=dict(focus.get(theme.id, {})),
         )
         excl = exclusions_for(
             theme.id,

@@ -26,6 +26,10 @@ SessionKind = Literal["dialog", "hybrid", "learning", "network"]
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
 """The names of :class:`~arshjul.options.SolveStatus`, for callers that write them as text."""
 PLAN_FORMAT = 1
+FOCUS_MARK = " — "
+"""Between a presenter and the focus area it presents wherever a running order is written,
+in every language: "09:10–09:20 Region Stockholm — Life science" (:mod:`arshjul.edited`
+splits a calendar's running order on it)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,10 @@ class Presentation:
     """The region codes this slot speaks for (one, or a group's members)."""
     start: dt.datetime
     end: dt.datetime
+    focus: str | None = None
+    """The S3 focus area this slot presents (the scenario's ``interested`` entry's ``focus``;
+    a group's members' areas joined with "; "); ``None`` when the scenario names none.  Left
+    out of plan.json when ``None``, so plans without focus areas keep their bytes."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +213,10 @@ class Plan:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["wall_time"], data["interrupted"], data["stalled"]
+        for session in data["sessions"]:
+            for p in session["presentations"]:
+                if p["focus"] is None:  # optional (format 1 files from before it load too)
+                    del p["focus"]
         data = {"format": PLAN_FORMAT, **data}
         return _jsonable(data)
 
@@ -463,6 +475,7 @@ def _session_from(s: dict[str, Any], tz: ZoneInfo) -> Session:
                 regions=tuple(_str(r) for r in p["regions"]),
                 start=_time(p["start"], tz),
                 end=_time(p["end"], tz),
+                focus=_opt_str(p.get("focus")),
             )
             for p in s.get("presentations", [])
         ),

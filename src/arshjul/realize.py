@@ -30,14 +30,19 @@ def invited_regions(
 def running_order(
     inst: Instance, spec: SessionSpec, start: dt.datetime, units: tuple[str, ...]
 ) -> tuple[dt.datetime, dt.datetime, tuple[Presentation, ...]]:
-    """Host first, then presenters in scenario order, each in its own minutes, from ``start``."""
+    """Host first, then presenters in scenario order, each in its own minutes, from ``start``;
+    each slot carries the focus area its regions present on the theme (the scenario's)."""
     host_end = start + dt.timedelta(minutes=spec.host_minutes)
     t = host_end
     out = []
+    theme = inst.themes.get(spec.theme) if spec.theme is not None else None
     for u in sorted(units, key=lambda u: (inst.units[u].order, u)):
         unit = inst.units[u]
         end = t + dt.timedelta(minutes=spec.presenter_minutes)
-        out.append(Presentation(presenter=u, name=unit.name, regions=unit.regions, start=t, end=end))
+        focus = theme.focus_of(unit.regions) if theme is not None else None
+        out.append(
+            Presentation(presenter=u, name=unit.name, regions=unit.regions, start=t, end=end, focus=focus)
+        )
         t = end
     return host_end, t, tuple(out)
 

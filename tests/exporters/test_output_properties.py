@@ -462,7 +462,7 @@ FULL: dict[str, Any] = merge(
                         "description": "Om hälsa.",
                         "slots": ["morning"],
                         "tags": ["hälsa"],
-                        "interested": ["SE-E", {"region": "SE-M", "weight": 2}],
+                        "interested": ["SE-E", {"region": "SE-M", "weight": 2, "focus": "Life science"}],
                         "invite": "interested",
                         "forbidden": ["2027-09-20"],
                         "window": "2027-09-06..2027-09-30",

@@ -34,7 +34,7 @@ from babel.numbers import get_decimal_symbol
 from ..fileio import write_atomic
 from ..followup_results import Results, Tally
 from ..i18n import N_, Catalogue, catalogue
-from ..plan import Plan, Session
+from ..plan import FOCUS_MARK, Plan, Session
 from .heatmap import AT_CAP, cap_months, heatmap_svg
 from .labels import clock, day_text, kind_short, month_abbreviations, month_names
 from .pdf import html_pdf
@@ -101,6 +101,8 @@ TEXT: dict[str, str] = {
     "present": N_("Present"),
     # TRANSLATORS: a joint presentation: {name} is the presentation's name
     "jointly": N_("jointly as {name}, with {others}"),
+    # TRANSLATORS: the S3 focus area (smart specialisation strategy) a region presents
+    "focus": N_("Focus area: {focus}"),
     # the pictures
     "wheel": N_("The year as a wheel"),
     "wheel_intro": N_(
@@ -269,6 +271,8 @@ def _running_order(plan: Plan, s: Session) -> list[str]:
         who = one_line(p.name)
         if len(p.regions) > 1 or (p.regions and p.regions[0] != p.presenter):
             who += " (" + ", ".join(_region(plan, c) for c in p.regions) + ")"
+        if p.focus:
+            who += FOCUS_MARK + one_line(p.focus)
         lines.append(f"{clock(p.start, plan.timezone)}–{clock(p.end, plan.timezone)} {who}")
     return lines
 
@@ -493,6 +497,8 @@ def _region_sections(plan: Plan) -> list[_Section]:
                 if len(slot.regions) > 1:
                     others = [_region(plan, c) for c in slot.regions if c != code]
                     task.append(_t(cat, "jointly", name=one_line(slot.name), others=", ".join(others)))
+                if slot.focus:
+                    task.append(_t(cat, "focus", focus=one_line(slot.focus)))
             title = one_line(s.title) + (f" ({s.host_name})" if several_hosts else "")
             rows.append([_day(cat, s.date, weekday=True, year=years), when, task, title])
         headers = [_t(cat, "col_date"), _t(cat, "col_time"), _t(cat, "col_task"), _t(cat, "col_meeting")]

@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fileio import write_atomic
 from ..i18n import N_, Catalogue, catalogue
-from ..plan import Plan, Session
+from ..plan import FOCUS_MARK, Plan, Session
 from ..workbook.files import HEADER_FILL, HEADER_FONT, MARK_FILL, WRAP, autofilter, header, put, xlsx_bytes
 from ..workbook.layout import DATE_FORMAT, TIME_FORMAT
 from .heatmap import cap_months
@@ -50,6 +50,8 @@ SHEETS: dict[str, str] = {
     "penalty": N_("Penalty"),
 }
 """The workbook's sheets (English msgids); the plan's language names them."""
+# TRANSLATORS: plan.xlsx's column with the S3 focus area a region presents
+FOCUS_COLUMN = N_("Focus area")
 
 
 def sheet_names(plan: Plan) -> dict[str, str]:
@@ -124,8 +126,15 @@ def _running_order(cat: Catalogue, s: Session, tz: ZoneInfo) -> str:
         span = f"{_local(s.host_start, tz):%H:%M}–{_local(s.host_end, tz):%H:%M}"
         lines.append(cat.gettext("{span} {host} (host)").format(span=span, host=s.host_name))
     for p in s.presentations:
-        lines.append(f"{_local(p.start, tz):%H:%M}–{_local(p.end, tz):%H:%M} {p.name} ({p.presenter})")
+        focus = FOCUS_MARK + p.focus if p.focus else ""
+        lines.append(f"{_local(p.start, tz):%H:%M}–{_local(p.end, tz):%H:%M} {p.name} ({p.presenter}){focus}")
     return "\n".join(lines)
+
+
+def _has_focus(plan: Plan) -> bool:
+    """Whether any slot names a focus area: only then do the sheets get a column for it (a
+    plan without focus areas keeps its workbook as it was)."""
+    return any(p.focus for s in plan.sessions for p in s.presentations)
 
 
 def _sessions(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
@@ -180,13 +189,15 @@ def _order(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
     cat = _cat(plan)
     # TRANSLATORS: a role in plan.xlsx's running order
     presents, host = cat.gettext("presents"), cat.gettext("host")
+    focus = _has_focus(plan)
     rows: list[list[Any]] = []
     for s in plan.sessions:
         slots: list[tuple[Any, ...]] = [
-            (p.start, p.end, presents, p.presenter, p.name, ", ".join(p.regions)) for p in s.presentations
+            (p.start, p.end, presents, p.presenter, p.name, ", ".join(p.regions), *[p.focus] * focus)
+            for p in s.presentations
         ]
         if s.host_start is not None and s.host_end is not None:
-            slots.insert(0, (s.host_start, s.host_end, host, s.host, s.host_name, None))
+            slots.insert(0, (s.host_start, s.host_end, host, s.host, s.host_name, None, *[None] * focus))
         rows += [[s.date, _local(a, tz), _local(b, tz), s.title, *who, s.id] for a, b, *who in slots]
     _rows(
         ws,
@@ -199,6 +210,7 @@ def _order(ws: Worksheet, plan: Plan, tz: ZoneInfo) -> None:
             (cat.gettext("Presenter"), 22),
             (cat.gettext("Name"), 30),
             (cat.gettext("Regions"), 28),
+            *([(cat.gettext(FOCUS_COLUMN), 36)] if focus else []),
             (cat.gettext("Session id"), 36),
         ],
         rows,
@@ -340,6 +352,7 @@ def _penalty(ws: Worksheet, plan: Plan) -> None:
 
 def _region(ws: Worksheet, plan: Plan, code: str, name: str, tz: ZoneInfo) -> None:
     cat = _cat(plan)
+    focus = _has_focus(plan)
     rows = []
     for s in plan.sessions_for(code):
         own = next((p for p in s.presentations if code in p.regions), None)
@@ -362,6 +375,7 @@ def _region(ws: Worksheet, plan: Plan, code: str, name: str, tz: ZoneInfo) -> No
                 role,
                 _local(own.start, tz) if own else None,
                 _local(own.end, tz) if own else None,
+                *([own.focus if own else None] if focus else []),
                 s.location,
                 s.meeting_link,
             ]
@@ -379,6 +393,7 @@ def _region(ws: Worksheet, plan: Plan, code: str, name: str, tz: ZoneInfo) -> No
             (cat.gettext("Role"), 24),
             (cat.gettext("Own time from"), 10),
             (cat.gettext("Own time to"), 10),
+            *([(cat.gettext(FOCUS_COLUMN), 36)] if focus else []),
             (cat.gettext("Place"), 26),
             (cat.gettext("Meeting link"), 40),
         ],

@@ -93,6 +93,8 @@ class OrderLine:
     who: str
     regions: str
     host: bool = False
+    focus: str = ""
+    """The focus area the slot presents (empty: the scenario names none)."""
 
 
 def running_order(plan: lib.Plan, s: lib.Session) -> list[OrderLine]:
@@ -103,7 +105,13 @@ def running_order(plan: lib.Plan, s: lib.Session) -> list[OrderLine]:
     for p in s.presentations:
         names = ", ".join(plan.regions.get(c, c) for c in p.regions)
         lines.append(
-            OrderLine(f"{p.start:%H:%M}", f"{p.end:%H:%M}", p.name, "" if names == p.name else names)
+            OrderLine(
+                f"{p.start:%H:%M}",
+                f"{p.end:%H:%M}",
+                p.name,
+                "" if names == p.name else names,
+                focus=p.focus or "",
+            )
         )
     return lines
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from ...i18n import N_, Catalogue, catalogue
-from ...plan import Plan, Session
+from ...plan import FOCUS_MARK, Plan, Session
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 """Control characters no calendar field (and no file name) may carry."""
@@ -106,6 +106,8 @@ def event_description(plan: Plan, session: Session, note: str | None = None) -> 
             lines.append(f"{span} {_(HOST_MARK).format(name=clean(session.host_name))}")
         for p in session.presentations:
             label = clean(_region_label(plan, p.name, p.regions))
+            if p.focus:
+                label += FOCUS_MARK + one_line_text(p.focus)
             lines.append(f"{_hhmm(p.start, tz)}–{_hhmm(p.end, tz)} {label}")
         parts.append("\n".join(lines))
     if session.followup_on:
@@ -146,6 +148,7 @@ def event_location(session: Session) -> str | None:
 
 __all__ = [
     "CONTROL",
+    "FOCUS_MARK",
     "HOST_MARK",
     "RUNNING_ORDER",
     "clean",
