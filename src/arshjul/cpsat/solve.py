@@ -415,7 +415,8 @@ def start_from(
     if hint is None and len(start.slot) < sessions:
         # tight caps: the greedy left sessions out; repair it, else let CP-SAT find a plan
         budget = min(REPAIR_SECONDS, options.time_limit / 10)
-        start = repaired_assignment(m.instance, seed=options.seed, budget=budget)
+        wall = min(REPAIR_WALL_SECONDS, options.time_limit / 4)
+        start = repaired_assignment(m.instance, seed=options.seed, budget=budget, wall=wall)
         if len(start.slot) < sessions:
             return first_plan(m, options, start, started=started)
     warm = complete_hint(m, start, options, started=started)
@@ -425,7 +426,10 @@ def start_from(
 
 
 REPAIR_SECONDS = 3.0
-"""At most this long (and a tenth of the time limit) to repair a greedy plan."""
+"""At most this much CPU time (and a tenth of the time limit) to repair a greedy plan."""
+REPAIR_WALL_SECONDS = 10.0
+"""…and at most this long on the clock (and a quarter of the time limit), however busy the
+machine is."""
 
 FIRST_PLAN: dict[str, Any] = {
     "linearization_level": 0,
