@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 import arshjul
+from arshjul import api
 from arshjul.check import check
 from arshjul.cli import main
-from arshjul.cpsat import PRESETS, SolveOptions, preset_of
-from arshjul.cpsat.solve import Progress, _stalled
+from arshjul.cpsat import PRESETS, SolveOptions, SolveResult, preset_of
+from arshjul.cpsat.solve import ONE_WORKER, Progress, _stalled, solver_for
 from arshjul.errors import PlanFileError
 from arshjul.greedy import greedy_assignment
 from arshjul.instance import build_instance
@@ -31,6 +32,29 @@ def test_auto_preset_follows_the_workers() -> None:
     assert preset_of(SolveOptions(workers=2)) == "portfolio"
     assert preset_of(SolveOptions(preset="first-plan", workers=2)) == "first-plan"
     assert set(PRESETS) == {"prove", "portfolio", "first-plan"}
+
+
+def test_two_workers_run_the_one_worker_search_beside_cp_sats_others() -> None:
+    """The portfolio's first full-problem worker is the one-worker search: the same base
+    settings as ``prove`` and a subsolver that changes none of them."""
+    solvers = [solver_for(SolveOptions(workers=n)) for n in (1, 2, 4)]  # the parameters live in them
+    one, two, four = (solver.parameters for solver in solvers)
+    for name in PRESETS["prove"]:
+        assert getattr(two, name) == getattr(one, name)
+    assert list(two.subsolvers) == [ONE_WORKER]
+    # its settings are its name alone (read as text: OR-Tools' Python cannot hand out the
+    # nested message itself)
+    assert str(two).endswith(f'subsolver_params {{\n  name: "{ONE_WORKER}"\n}}')
+    assert list(four.subsolvers) == [ONE_WORKER, "default_lp", "max_lp"]
+    assert not list(one.subsolvers) and "subsolver_params" not in str(one)
+
+
+def test_two_workers_find_the_one_worker_optimum() -> None:
+    inst = build_instance(from_data(base(), "tiny.yaml"))
+    one = arshjul.solve(inst, time_limit=20, workers=1, seed=0)
+    two = arshjul.solve(inst, time_limit=20, workers=2, seed=0)
+    assert one.status == two.status == "OPTIMAL"
+    assert one.objective == two.objective
 
 
 def test_the_preset_names_are_the_solvers_presets_in_order() -> None:
@@ -174,3 +198,22 @@ def test_a_penalty_free_greedy_plan_is_optimal_without_the_solver() -> None:
     # with penalties the same year goes to the solver, which proves its own optimum
     priced = arshjul.solve(from_data(_placement(5), "placement.yaml"))
     assert priced.status == "OPTIMAL" and priced.objective is not None and priced.objective > 0
+
+
+def test_a_feasible_plan_reports_the_checkers_score_not_a_loose_peak(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan the search has not proven optimal may carry a peak variable (spread, balance)
+    above what the plan has; found in a benchmark (solver 3,861, checker 3,858).  The plan
+    reports its own score."""
+    inst = build_instance(from_data(base(), "tiny.yaml"))
+    optimal = arshjul.solve(inst, time_limit=20, workers=1, seed=0, warm_start=False)
+    assert optimal.status == "OPTIMAL"
+    real = api.cpsat_solve
+
+    def loose(*args: object, **kwargs: object) -> SolveResult:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        return dataclasses.replace(result, status=SolveStatus.FEASIBLE, objective=(result.objective or 0) + 3)
+
+    monkeypatch.setattr(api, "cpsat_solve", loose)
+    plan = arshjul.solve(inst, time_limit=20, workers=1, seed=0, warm_start=False)
+    assert plan.status == "FEASIBLE"
+    assert plan.objective == optimal.objective == check(inst, plan).objective

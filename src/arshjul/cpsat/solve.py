@@ -105,10 +105,13 @@ PRESETS: dict[str, dict[str, Any]] = {
     # fastest; probing and symmetry detection cost more presolve time than they save
     # (sweden-2027 2.2 s -> 1.1 s, four agencies 7.2 s -> 4.0 s, 200 events 6.4 s -> 1.8 s).
     "prove": {"linearization_level": 2, "cp_model_probing_level": 0, "symmetry_level": 0},
-    # CP-SAT's own parallel portfolio: for machines with more cores than this one's two; the
-    # plan may differ run to run.  (Its deterministic interleaved mode crashed inside
+    # Several workers: the one-worker search (``prove``'s settings, as the first full-problem
+    # subsolver, :data:`ONE_WORKER`) beside CP-SAT's LNS and first-solution workers, so more
+    # workers add searches instead of replacing the one that proves (CP-SAT's own default
+    # portfolio ran its ``default_lp`` worker instead: weaker LP, probing and symmetry on).
+    # The plan may differ run to run.  (Its deterministic interleaved mode crashed inside
     # OR-Tools 9.15 on the 10-agency benchmark, so it is not offered.)
-    "portfolio": {},
+    "portfolio": {"linearization_level": 2, "cp_model_probing_level": 0, "symmetry_level": 0},
     # The first plan that keeps every rule (with the warm start: the greedy plan, checked by
     # the model), e.g. to see quickly whether a variant has a plan at all.
     "first-plan": {"stop_after_first_solution": True},
@@ -130,10 +133,29 @@ def solver_for(options: SolveOptions, *, preset: bool = True, **settings: Any) -
     p.catch_sigint_signal = False
     if options.gap is not None:
         p.relative_gap_limit = float(options.gap)
-    tuned = PRESETS[preset_of(options)] if preset else {}
-    for name, value in {**tuned, **settings}.items():
-        setattr(p, name, value)
+    name = preset_of(options) if preset else None
+    tuned = PRESETS[name] if name is not None else {}
+    for key, value in {**tuned, **settings}.items():
+        setattr(p, key, value)
+    if name == "portfolio" and p.num_workers >= 2:
+        p.merge_text_format(portfolio_text(p.num_workers))
     return solver
+
+
+ONE_WORKER = "one_worker"
+"""The subsolver that is the one-worker search: no setting of its own, so it runs with the
+base settings (the ``portfolio`` preset's, which are ``prove``'s)."""
+
+FULL_SUBSOLVERS = ("default_lp", "max_lp", "core", "no_lp", "quick_restart", "reduced_costs", "pseudo_costs")
+"""CP-SAT's own full-problem subsolvers, after :data:`ONE_WORKER`, for machines with more
+than two workers (CP-SAT gives one worker to its first-solution and LNS searches)."""
+
+
+def portfolio_text(workers: int) -> str:
+    """The subsolver settings of the ``portfolio`` preset with ``workers`` workers (text
+    format: this OR-Tools' Python parameters cannot build a nested message field by field)."""
+    names = [ONE_WORKER, *FULL_SUBSOLVERS][: max(1, workers - 1)]
+    return f'subsolver_params {{ name: "{ONE_WORKER}" }} ' + " ".join(f'subsolvers: "{n}"' for n in names)
 
 
 _NEXT = re.compile(r"^#(?:Bound|\d+)\s.*next:\[(-?[0-9.e+]+),")
@@ -393,7 +415,8 @@ def start_from(
     if hint is None and len(start.slot) < sessions:
         # tight caps: the greedy left sessions out; repair it, else let CP-SAT find a plan
         budget = min(REPAIR_SECONDS, options.time_limit / 10)
-        start = repaired_assignment(m.instance, seed=options.seed, budget=budget)
+        wall = min(REPAIR_WALL_SECONDS, options.time_limit / 4)
+        start = repaired_assignment(m.instance, seed=options.seed, budget=budget, wall=wall)
         if len(start.slot) < sessions:
             return first_plan(m, options, start, started=started)
     warm = complete_hint(m, start, options, started=started)
@@ -403,7 +426,10 @@ def start_from(
 
 
 REPAIR_SECONDS = 3.0
-"""At most this long (and a tenth of the time limit) to repair a greedy plan."""
+"""At most this much CPU time (and a tenth of the time limit) to repair a greedy plan."""
+REPAIR_WALL_SECONDS = 10.0
+"""…and at most this long on the clock (and a quarter of the time limit), however busy the
+machine is."""
 
 FIRST_PLAN: dict[str, Any] = {
     "linearization_level": 0,
