@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import re
 import string
@@ -284,19 +285,26 @@ def _words(texts: list[str]) -> set[str]:
     return {w for t in texts for chunk in re.split(r"\{[^}]*\}", t) for w in re.findall(r"\w\w+", chunk)}
 
 
-def _swedish_words() -> set[str]:
+@functools.cache
+def _swedish_words() -> frozenset[str]:
     """Words of the Swedish catalogue that are no words of the English messages."""
     sv = [m for m in _read_po(CATALOGUES["sv"]) if m.id]
     english = _words([i for m in sv for i in ([m.id] if isinstance(m.id, str) else m.id)])
     swedish = _words([f for m in sv for f in ([m.string] if isinstance(m.string, str) else m.string)])
-    return swedish - english | set(SWEDISH_MONTHS) | set(SWEDISH_WEEKDAYS) | {"kl"}
+    return frozenset(swedish - english | set(SWEDISH_MONTHS) | set(SWEDISH_WEEKDAYS) | {"kl"})
 
 
 def _swedish_left(text: str, scenario_text: list[str]) -> list[str]:
     """Swedish in ``text`` once every name and text from the scenario is taken out."""
     for own in sorted(scenario_text, key=len, reverse=True):
         text = text.replace(own, "")
-    found = [w for w in sorted(_swedish_words()) if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+    words = _swedish_words()
+    tokens = set(re.findall(r"\w+", text))  # a whole word of the text, as (?<!\w)word(?!\w) finds it
+    found = sorted(
+        w
+        for w in words
+        if (w in tokens if re.fullmatch(r"\w+", w) else re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text))
+    )
     return found + sorted(set(re.findall("[åäöÅÄÖ]", text)))
 
 
