@@ -50,8 +50,11 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         if line.startswith("UID:") and ".dialog." in line
     )
     tight = write(folder, merge(small(), **{"limits.window_max": 1}), "tight.yaml")  # no plan
+    # the day of the health dialog (2027-09-07) closed: a replan or comparison must move it
+    closed = [{"name": "Stängt", "start": "2027-09-07", "end": "2027-09-07"}]
+    moved = write(folder, merge(small(), **{"calendar.blackouts": closed}), "moved.yaml")
     return SimpleNamespace(
-        folder=folder, scenario=scenario, tight=tight, plan=out / "plan.json", session=session
+        folder=folder, scenario=scenario, tight=tight, moved=moved, plan=out / "plan.json", session=session
     )
 
 
@@ -382,3 +385,125 @@ def test_default_is_english_whatever_the_scenarios_language(tmp_path: Path) -> N
     en = run(None, ["validate", str(scenario)])
     sv = run("sv", ["validate", str(scenario)])
     assert ": valid — " in en.output and ": giltigt — " in sv.output
+
+
+def _lines(text: str, *patterns: str) -> None:
+    for pattern in patterns:
+        assert re.search(pattern, text, flags=re.M), (pattern, text)
+
+
+def test_the_compare_table_in_both_languages(year: SimpleNamespace) -> None:
+    args = ["compare", str(year.scenario), str(year.moved), str(year.tight), "--time-limit", "10"]
+    sv, en = run("sv", args), run(None, args)
+    assert sv.exit_code == en.exit_code == 0, (sv.output, en.output)
+    _lines(
+        sv.stdout,
+        r"^status +OPTIMAL +OPTIMAL +INFEASIBLE$",
+        r"^straff +\d+ +\d+ +–$",
+        r"^täckning \(regioner som presenterar\) +3/3 +3/3 +–$",
+        r"^inbjudningar i värsta fönstret +\d+ +\d+ +–$",
+        r"^regioner vid taket +\d+",
+        r"^möten 2027-09 +\d+",
+        r"^lösningstid s +[\d.]+",
+        r"^mot year: flyttade +– +1 +–$",
+        r"^tillagda / borttagna +– +0 / 0 +–$",
+        r"^moved mot year:$",
+        r"^  flyttat    vinnova\.dialog\.halsa\.1: 2027-09-07 09:00 → 2027-09-08 09:00$",
+    )
+    _lines(
+        en.stdout,
+        r"^objective +\d+ +\d+ +–$",
+        r"^coverage \(regions presenting\) +3/3 +3/3 +–$",
+        r"^worst window invitations +\d+ +\d+ +–$",
+        r"^sessions 2027-09 +\d+",
+        r"^vs year: moved +– +1 +–$",
+        r"^added / removed +– +0 / 0 +–$",
+        r"^moved against year:$",
+        r"^  moved      vinnova\.dialog\.halsa\.1: 2027-09-07 09:00 → 2027-09-08 09:00$",
+    )
+    assert not SWEDISH_UI.findall(en.output), en.output
+
+
+def test_the_replan_report_and_changes_txt_in_both_languages(year: SimpleNamespace, tmp_path: Path) -> None:
+    def replan(lang: str | None, out: Path) -> Result:
+        return run(
+            lang,
+            [
+                "replan", str(year.moved), "--previous", str(year.plan), "--frozen-until", "2027-09-07",
+                "--time-limit", "10", "-o", str(out), "--invitations",
+            ],
+        )  # fmt: skip
+
+    sv, en = replan("sv", tmp_path / "sv"), replan(None, tmp_path / "en")
+    assert sv.exit_code == en.exit_code == 0, (sv.output, en.output)
+    swedish = [
+        r"^Frysta: 1 möte\(n\) behålls exakt som de skickades\.$",
+        r"^Ändringar: 1 flyttade, 0 tillagda, 0 borttagna, 0 med andra talare; \d+ kalenderposter att "
+        r"uppdatera \(SEQUENCE höjd\)$",
+        r"^  flyttat    Hållbar precisionshälsa \(vinnova\.dialog\.halsa\.1\): "
+        r"2027-09-07 09:00 → 2027-09-08 09:00$",
+        r"^Meddela varje region:$",
+        r"^    - Hållbar precisionshälsa: flyttat från tis 2027-09-07 09:00–09:40 "
+        r"till ons 2027-09-08 09:00–09:40$",
+    ]
+    english = [
+        r"^Frozen: 1 session\(s\) kept exactly as sent\.$",
+        r"^Changes: 1 moved, 0 added, 0 removed, 0 with other presenters; \d+ calendar entries to update "
+        r"\(SEQUENCE raised\)$",
+        r"^  moved    Hållbar precisionshälsa \(vinnova\.dialog\.halsa\.1\): "
+        r"2027-09-07 09:00 → 2027-09-08 09:00$",
+        r"^Tell each region:$",
+        r"^    - Hållbar precisionshälsa: moved from Tue 2027-09-07 09:00–09:40 "
+        r"to Wed 2027-09-08 09:00–09:40$",
+    ]
+    _lines(sv.output, *swedish, r"^invitations/: 1 flyttade, \d+ ändrade, 0 nya, 0 inställda$")
+    _lines(en.output, *english, r"^invitations/: 1 moved, \d+ changed, 0 new, 0 cancelled$")
+    assert not SWEDISH_UI.findall(en.output), en.output
+    # changes.txt is the planner's copy of what was printed; changes.json is data, the same in both
+    _lines((tmp_path / "sv" / "changes.txt").read_text(encoding="utf-8"), *swedish)
+    _lines((tmp_path / "en" / "changes.txt").read_text(encoding="utf-8"), *english)
+    assert (tmp_path / "sv" / "changes.json").read_bytes() == (tmp_path / "en" / "changes.json").read_bytes()
+    assert "moved from Tue" in (tmp_path / "sv" / "changes.json").read_text(encoding="utf-8")
+
+
+def test_a_replan_without_a_plan_says_why_in_both_languages(year: SimpleNamespace, tmp_path: Path) -> None:
+    args = ["replan", str(year.tight), "--previous", str(year.plan), "--frozen-until", "2027-09-07"]
+    sv = run("sv", [*args, "--time-limit", "10", "-o", str(tmp_path / "sv")])
+    en = run(None, [*args, "--time-limit", "10", "-o", str(tmp_path / "en")])
+    assert sv.exit_code == en.exit_code != 0
+    _lines(sv.output, r"^Frysta: 1 möte", r"^Ingen plan, och utan några frysta möten blir det ingen heller ")
+    _lines(en.output, r"^Frozen: 1 session", r"^No plan, and unfreezing every session gives none either ")
+    assert not SWEDISH_UI.findall(en.output), en.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "nothing", "wrote"),
+    [
+        (
+            "sv",
+            r"^invitations/: inget har ändrats sedan .*plan\.json; ingen inbjudan skrevs$",
+            r"^Skrev \d+ filer ",
+        ),
+        (
+            None,
+            r"^invitations/: nothing changed since .*plan\.json; no invitation was written$",
+            r"^Wrote \d+ files ",
+        ),
+    ],
+)
+def test_replan_says_what_invitations_holds_as_plan_does(
+    year: SimpleNamespace, tmp_path: Path, lang: str | None, nothing: str, wrote: str
+) -> None:
+    # the year replanned unchanged: no invitation to send, so none written and none claimed
+    out = tmp_path / "replan"
+    result = run(
+        lang,
+        [
+            "replan", str(year.scenario), "--previous", str(year.plan), "--frozen-until", "2027-09-07",
+            "--time-limit", "10", "-o", str(out), "--invitations", "--quiet",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    _lines(result.output, nothing, wrote)
+    written = next(line for line in result.output.splitlines() if re.match(wrote, line))
+    assert "invitations/" not in written and not (out / "invitations").exists()
