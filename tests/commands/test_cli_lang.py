@@ -507,3 +507,57 @@ def test_replan_says_what_invitations_holds_as_plan_does(
     _lines(result.output, nothing, wrote)
     written = next(line for line in result.output.splitlines() if re.match(wrote, line))
     assert "invitations/" not in written and not (out / "invitations").exists()
+
+
+# -- the counting checks and the advice validate prints ------------------------------------------
+
+ENGLISH_FILLER = re.compile(r"\b(?:of|but|whoever|need|needs|days|apart|hold|most|invited|once|only|each)\b")
+"""English words of the counting sentences (none is a rule's or a field's name)."""
+
+
+def test_validate_prints_counting_checks_and_advice_in_both_languages(tmp_path: Path) -> None:
+    tight = write(tmp_path, merge(small(), **{"limits.window_max": 1}), "tight.yaml")
+    sv, en = run("sv", ["validate", str(tight)]), run(None, ["validate", str(tight)])
+    assert sv.exit_code == en.exit_code == 2
+    assert re.search(
+        r"^fel: .*tight\.yaml: limits\.window_max: region_invitation_cap: Region Östergötland bjuds in till "
+        r"4 möten vem som än presenterar, men högst 1 inbjudan under 28 dagar i följd tillåter högst 1 under "
+        r"de 26 dagarna 2027-09-06\.\.2027-10-01 då de kan hållas$",
+        sv.stderr,
+        flags=re.M,
+    ), sv.stderr
+    assert re.search(
+        r"^error: .*: region_invitation_cap: Region Östergötland is invited to 4 sessions ", en.stderr
+    )
+    assert not SWEDISH_UI.findall(en.output) and "bjuds" not in en.output
+    # a two-year period: its dialogs count for the whole period, not a year (a warning, still valid)
+    long = write(tmp_path, merge(small(), **{"period.end": "2028-09-30"}), "long.yaml")
+    sv, en = run("sv", ["validate", str(long)]), run(None, ["validate", str(long)])
+    assert sv.exit_code == en.exit_code == 0
+    _lines(
+        sv.output,
+        r"^varning: .*long\.yaml: hosts\[vinnova\]\.themes\[halsa\]\.dialogs: 1 dialog under hela "
+        r"perioden på 391 dagar \(ungefär 1,1 år\), inte per år; skriv 1 för 1 om året$",
+    )
+    _lines(
+        en.output,
+        r"^warning: .*long\.yaml: hosts\[vinnova\]\.themes\[halsa\]\.dialogs: 1 dialog in the whole 391-day "
+        r"period \(about 1\.1 years\), not per year; write 1 for 1 a year$",
+    )
+    assert not SWEDISH_UI.findall(en.output)
+
+
+def test_every_counting_check_speaks_swedish() -> None:
+    from test_bad_scenarios import COUNTING
+
+    from arshjul import counting, scenario
+
+    for case, (data, _field, english) in COUNTING.items():
+        sc = scenario.from_data(data)
+        with i18n.speaking("sv"):
+            swedish = counting.problems(sc)[0].problem
+        with i18n.speaking("en"):
+            assert counting.problems(sc)[0].problem == english, case
+        rule = re.match(r"\w+", english)
+        assert rule and swedish.startswith(rule.group(0)) and swedish != english, (case, swedish)
+        assert not ENGLISH_FILLER.findall(swedish), (case, swedish)
