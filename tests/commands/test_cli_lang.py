@@ -561,3 +561,69 @@ def test_every_counting_check_speaks_swedish() -> None:
         rule = re.match(r"\w+", english)
         assert rule and swedish.startswith(rule.group(0)) and swedish != english, (case, swedish)
         assert not ENGLISH_FILLER.findall(swedish), (case, swedish)
+
+
+# -- the checker's broken rules: check, plan's verification, the web's check page ------------------
+
+CHECK_ENGLISH = re.compile(
+    r"\b(?:is|are|not|of|the|on|and|at|least|most|needed|allowed|apart|times|missing|planned|twice|falls|"
+    r"invited|presents|holds|should|session|slot)\b"
+)
+"""English words of the checker's sentences (none is in the tiny year's ids or names)."""
+
+
+def test_check_prints_the_broken_rules_in_swedish(year: SimpleNamespace, tmp_path: Path) -> None:
+    plan = year.plan.read_text(encoding="utf-8")
+    dates = sorted(set(re.findall(r'"date": "(2027-\d\d-\d\d)"', plan)))
+    broken = tmp_path / "broken.json"
+    broken.write_text(plan.replace(f'"date": "{dates[-1]}"', f'"date": "{dates[0]}"'), encoding="utf-8")
+    sv = run("sv", ["check", str(year.scenario), str(broken)])
+    assert sv.exit_code == 1
+    _lines(
+        sv.output,
+        r"^BRUTEN session_fits_slot \[vinnova\.hybrid\.ekosystem\]: 2027-\d\d-\d\d \d\d:\d\d–\d\d:\d\d "
+        r"ligger inte i något mötespass under perioden$",
+        r"^BRUTEN host_tempo \[vinnova\]: Vinnova håller '[\w.]+' och '[\w.]+' \d+ dagar? isär; "
+        r"minst 1 behövs$",
+    )
+
+
+def test_every_broken_rule_of_a_mangled_plan_is_swedish(year: SimpleNamespace) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from arshjul.check import check
+    from arshjul.commands import instance_of
+    from arshjul.plan import Plan, Session
+    from arshjul.scenario import load
+
+    inst = instance_of(load(year.scenario), str(year.scenario))
+    plan = Plan.from_json(year.plan.read_text(encoding="utf-8"))
+    first, *rest = plan.sessions
+    saturday = dt.date(2027, 9, 11)
+
+    def on(day: dt.date, s: Session) -> Session:
+        shift = day - s.date
+        return dataclasses.replace(s, date=day, start=s.start + shift, end=s.end + shift)
+
+    dialog = next(s for s in plan.sessions if s.kind == "dialog")
+    mangled: list[list[Session]] = [
+        [*rest],  # one missing
+        [first, first, *rest],  # one twice
+        [on(saturday, first), *rest],  # on a Saturday, and too close to the others
+        [dataclasses.replace(s, presentations=()) if s is dialog else s for s in plan.sessions],
+        [dataclasses.replace(s, invited=()) if s is dialog else s for s in plan.sessions],
+        [dataclasses.replace(s, followup_on=None) if s is dialog else s for s in plan.sessions],
+    ]
+    seen: set[str] = set()
+    for sessions in mangled:
+        bad = dataclasses.replace(plan, sessions=sessions)
+        with i18n.speaking("en"):
+            english = [v.message for v in check(inst, bad).violations]
+        with i18n.speaking("sv"):
+            swedish = [v.message for v in check(inst, bad).violations]
+        assert english and len(swedish) == len(english)
+        for sv, en in zip(swedish, english, strict=True):
+            assert sv != en and not CHECK_ENGLISH.findall(sv.replace(dialog.id, "")), (sv, en)
+            seen.add(sv)
+    assert any("lördag" in m for m in seen) and any("saknas i planen" in m for m in seen), seen
