@@ -627,3 +627,22 @@ def test_every_broken_rule_of_a_mangled_plan_is_swedish(year: SimpleNamespace) -
             assert sv != en and not CHECK_ENGLISH.findall(sv.replace(dialog.id, "")), (sv, en)
             seen.add(sv)
     assert any("lördag" in m for m in seen) and any("saknas i planen" in m for m in seen), seen
+
+
+def test_the_ways_out_explain_proposes_in_both_languages(year: SimpleNamespace) -> None:
+    args = ["explain", str(year.tight), "--time-limit", "10"]
+    sv, en = run("sv", args), run(None, args)
+    assert sv.exit_code == en.exit_code
+    _lines(
+        sv.output,
+        r"^  - sätt limits\.window_max: \d+ \(nu 1\)$",
+        r"^  - sätt regions\[SE-\w\]\.limits\.window_max: något av 2…\d+ \(nu 1\): ingen plan med något "
+        r"av dem: bevisat \(inte ens \d+ ger någon\)$",
+    )
+    _lines(
+        en.output,
+        r"^  - set limits\.window_max: \d+ \(now 1\)$",
+        r"^  - set regions\[SE-\w\]\.limits\.window_max: any of 2…\d+ \(now 1\): no plan with any of them: "
+        r"proven \(even \d+ gives none\)$",
+    )
+    assert not SWEDISH_UI.findall(en.output)
