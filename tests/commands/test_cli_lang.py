@@ -646,3 +646,43 @@ def test_the_ways_out_explain_proposes_in_both_languages(year: SimpleNamespace) 
         r"proven \(even \d+ gives none\)$",
     )
     assert not SWEDISH_UI.findall(en.output)
+
+
+# -- closed days and a region's days away (the instance's reasons) ----------------------------------
+
+
+def test_calendar_reasons_and_a_regions_days_in_both_languages(tmp_path: Path) -> None:
+    data = small()
+    data["regions"][1] |= {"away": ["2027-09-13"], "cannot_present": ["2027-09-14"]}  # type: ignore[index]
+    blackouts = [{"name": "Höst", "start": "2027-09-20", "end": "2027-09-21"}]
+    scenario = write(tmp_path, merge(data, **{"calendar.blackouts": blackouts}))
+    sv, en = run("sv", ["calendar", str(scenario)]), run(None, ["calendar", str(scenario)])
+    _lines(
+        sv.output,
+        r"^lör 2027-09-11  stängt: lördagar är inte mötesdagar$",
+        r"^mån 2027-09-20  stängt: spärrperiod Höst$",
+        r"^mån 2027-09-13  öppet: .*; borta: borta: Region Skåne$",
+    )
+    _lines(
+        en.output,
+        r"^Sat 2027-09-11  closed: Saturdays are not meeting days$",
+        r"^Mon 2027-09-20  closed: blackout Höst$",
+        r"^Mon 2027-09-13  open: .*; away: away: Region Skåne$",
+    )
+    assert not SWEDISH_UI.findall(en.output)
+    days = ["calendar", str(scenario), "--region", "SE-M"]
+    assert (
+        run("sv", days).output
+        == "mån 2027-09-13  borta (2027-09-13)\ntis 2027-09-14  kan inte presentera (2027-09-14)\n"
+    )
+    assert (
+        run(None, days).output
+        == "Mon 2027-09-13  away (2027-09-13)\nTue 2027-09-14  cannot present (2027-09-14)\n"
+    )
+    unknown = ["calendar", str(scenario), "--region", "SE-X"]
+    assert run("sv", unknown).stderr.endswith(
+        "--region: ingen region 'SE-X' i scenariot (dess regioner: SE-E, SE-M, SE-I)\n"
+    )
+    assert run(None, unknown).stderr.endswith(
+        "--region: no region 'SE-X' in the scenario (its regions: SE-E, SE-M, SE-I)\n"
+    )

@@ -23,7 +23,7 @@ from ..check import check
 from ..cpsat.conflicts import decide
 from ..errors import ScenarioError
 from ..greedy import greedy_assignment
-from ..i18n import _
+from ..i18n import _, every_translation
 from ..instance import Instance, build_instance
 from ..options import SolveStatus
 from ..realize import to_plan
@@ -268,6 +268,13 @@ class _Numeric:
         return {self.path: value}
 
 
+_OWN_CANNOT_PRESENT = tuple(
+    sorted(m.split("{period}")[0].strip() for m in every_translation("cannot present {period}"))
+)
+"""How a day the region's own ``cannot_present`` names starts, in every language (the
+instance words it in the language it was built in)."""
+
+
 def _set(path: str, value: str) -> str:
     """An edit of a field: ``set calendar.holidays: false``."""
     # TRANSLATORS: an edit 'arshjul explain' proposes; the field path and the value are the
@@ -425,7 +432,7 @@ def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[_Edit]:
         ]
         # days it cannot present that no span of its own gives are school holidays
         if sc.calendar.school_holidays and any(
-            not why.startswith("cannot present") for why in inst.regions[subject].cannot_present.values()
+            not why.startswith(_OWN_CANNOT_PRESENT) for why in inst.regions[subject].cannot_present.values()
         ):
             out.append(
                 _Edit(
