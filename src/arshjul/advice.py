@@ -7,7 +7,11 @@ each names the field, like an error, but the scenario stays valid.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from babel.numbers import format_decimal
+
+from .i18n import cli_language, ngettext
 from .scenario import Scenario
 
 YEAR_DAYS = 366
@@ -36,9 +40,18 @@ def warnings(sc: Scenario) -> list[Advice]:
                 out.append(
                     Advice(
                         f"hosts[{host.id}].themes[{theme.id}].dialogs",
-                        f"{theme.dialogs} dialog{'s' if theme.dialogs != 1 else ''} in the whole "
-                        f"{days}-day period (about {years:.1f} years), not per year; "
-                        f"write {theme.dialogs * round(years)} for {theme.dialogs} a year",
+                        ngettext(
+                            "{count} dialog in the whole {days}-day period (about {years} years), not per "
+                            "year; write {total} for {count} a year",
+                            "{count} dialogs in the whole {days}-day period (about {years} years), not per "
+                            "year; write {total} for {count} a year",
+                            theme.dialogs,
+                        ).format(
+                            count=theme.dialogs,
+                            days=days,
+                            years=format_decimal(Decimal(f"{years:.1f}"), "0.0", locale=cli_language()),
+                            total=theme.dialogs * round(years),
+                        ),
                     )
                 )
     return out

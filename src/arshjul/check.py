@@ -20,7 +20,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from babel.dates import format_date
+
 from . import realize, rules
+from .i18n import N_, _, cli_language, ngettext
 from .instance import HostSpec, Instance, SessionSpec, SlotTime
 from .plan import Plan, Presentation, Session, worst_window
 
@@ -285,14 +288,23 @@ def session_once(j: _Judged) -> Iterator[Violation]:
     seen: set[str] = set()
     for s in j.plan.sessions:
         if s.id not in j.specs:
-            yield Violation(rules.SESSION_ONCE, s.id, f"'{s.id}' is not a session of this scenario", (s.id,))
+            yield Violation(
+                rules.SESSION_ONCE,
+                s.id,
+                _("'{session}' is not a session of this scenario").format(session=s.id),
+                (s.id,),
+            )
         elif s.id in seen:
-            yield Violation(rules.SESSION_ONCE, s.id, f"'{s.id}' is planned twice", (s.id,))
+            yield Violation(
+                rules.SESSION_ONCE, s.id, _("'{session}' is planned twice").format(session=s.id), (s.id,)
+            )
         else:
             seen.add(s.id)
     for sid in j.specs:
         if sid not in seen:
-            yield Violation(rules.SESSION_ONCE, sid, f"'{sid}' is missing from the plan", (sid,))
+            yield Violation(
+                rules.SESSION_ONCE, sid, _("'{session}' is missing from the plan").format(session=sid), (sid,)
+            )
 
 
 # -- each session's slot: the rules that close slots, then its times ---------------------------
@@ -300,22 +312,32 @@ def session_once(j: _Judged) -> Iterator[Violation]:
 
 def _closed_reason(rule: str, subject: str, s: Session) -> str:
     """Why a closing rule closes the slot a session sits in."""
-    when = f"{s.date} ({s.slot})"
-    texts = {
-        rules.CALENDAR_WEEKDAY: f"{when} falls on a {s.date:%A}, not a meeting weekday",
-        rules.CALENDAR_HOLIDAY: f"{when} is a holiday: {subject}",
-        rules.CALENDAR_BRIDGE_DAY: f"{when} is a bridge day (klämdag) the scenario closes",
-        rules.CALENDAR_HALF_DAY: f"{when}: the afternoon before a holiday is closed ({subject})",
-        rules.CALENDAR_BLACKOUT: f"{when} lies in the blackout period '{subject}'",
-        rules.LEAD_TIME: f"{when} is earlier than the lead time after the publication date allows",
-        rules.SESSION_SLOTS: f"{when}: slot '{s.slot}' is not allowed for '{subject}'",
-        rules.SESSION_FITS_SLOT: f"{when}: the session does not fit the slot",
-        rules.SESSION_WINDOW: f"{when} is outside the window of '{subject}'",
-        rules.THEME_FORBIDDEN: f"{when} lies in a forbidden period of theme '{subject.split('#')[0]}'",
-        rules.DIALOG_FOLLOWUP: f"{when} leaves no network meeting late enough for the follow-up",
-        rules.NETWORK_FIXED: f"{when} is not the fixed date and slot of '{subject}'",
-    }
-    return texts.get(rule, f"{when} is closed by {rule}")
+    text = _CLOSED_REASONS.get(rule, N_("{when} is closed by {rule}"))
+    return _(text).format(
+        when=f"{s.date} ({s.slot})",
+        weekday=format_date(s.date, "EEEE", locale=cli_language()),
+        subject=subject,
+        theme=subject.split("#")[0],
+        slot=s.slot,
+        rule=rule,
+    )
+
+
+_CLOSED_REASONS = {
+    rules.CALENDAR_WEEKDAY: N_("{when} falls on a {weekday}, not a meeting weekday"),
+    rules.CALENDAR_HOLIDAY: N_("{when} is a holiday: {subject}"),
+    rules.CALENDAR_BRIDGE_DAY: N_("{when} is a bridge day (klämdag) the scenario closes"),
+    rules.CALENDAR_HALF_DAY: N_("{when}: the afternoon before a holiday is closed ({subject})"),
+    rules.CALENDAR_BLACKOUT: N_("{when} lies in the blackout period '{subject}'"),
+    rules.LEAD_TIME: N_("{when} is earlier than the lead time after the publication date allows"),
+    rules.SESSION_SLOTS: N_("{when}: slot '{slot}' is not allowed for '{subject}'"),
+    rules.SESSION_FITS_SLOT: N_("{when}: the session does not fit the slot"),
+    rules.SESSION_WINDOW: N_("{when} is outside the window of '{subject}'"),
+    rules.THEME_FORBIDDEN: N_("{when} lies in a forbidden period of theme '{theme}'"),
+    rules.DIALOG_FOLLOWUP: N_("{when} leaves no network meeting late enough for the follow-up"),
+    rules.NETWORK_FIXED: N_("{when} is not the fixed date and slot of '{subject}'"),
+}
+"""Closing rule → why it closes a session's slot (msgids, translated when a plan is checked)."""
 
 
 def _closed(j: _Judged, sid: str, rule: str) -> Iterator[Violation]:
@@ -347,7 +369,9 @@ def session_fits_slot(j: _Judged, sid: str) -> Iterator[Violation]:
         yield Violation(
             rules.SESSION_FITS_SLOT,
             sid,
-            f"{s.start:%Y-%m-%d %H:%M}–{s.end:%H:%M} is not inside a meeting slot of the period",
+            _("{start}–{end} is not inside a meeting slot of the period").format(
+                start=f"{s.start:%Y-%m-%d %H:%M}", end=f"{s.end:%H:%M}"
+            ),
             (sid,),
         )
         return
@@ -369,12 +393,17 @@ def running_order(j: _Judged, sid: str) -> Iterator[Violation]:
         units = j.units(sid)
         if any(u not in j.inst.units for u in units):
             return  # reported as presenter_eligible
-        _, end, order = realize.running_order(j.inst, spec, slot.start, units)
+        _start, end, order = realize.running_order(j.inst, spec, slot.start, units)
         if s.start != slot.start or s.end != end or tuple(s.presentations) != order:
             problem = _order_problem(s, order, s.start == slot.start and s.end == end)
             yield Violation(rules.RUNNING_ORDER, s.id, problem, (s.id,))
     elif s.end - s.start != dt.timedelta(minutes=spec.duration):
-        yield Violation(rules.RUNNING_ORDER, s.id, f"should last {spec.duration} minutes", (s.id,))
+        yield Violation(
+            rules.RUNNING_ORDER,
+            s.id,
+            _("should last {minutes} minutes").format(minutes=spec.duration),
+            (s.id,),
+        )
 
 
 def _order_problem(s: Session, order: tuple[Presentation, ...], times_right: bool) -> str:
@@ -383,9 +412,11 @@ def _order_problem(s: Session, order: tuple[Presentation, ...], times_right: boo
     if times_right and len(s.presentations) == len(order):
         for p, want in zip(s.presentations, order, strict=True):
             if p.focus != want.focus and dataclasses.replace(p, focus=want.focus) == want:
-                says = f"'{want.focus}'" if want.focus else "no focus area"
-                return f"{p.name} presents '{p.focus or ''}' by the plan, but the scenario says {says}"
-    return "times do not follow the running order (host first, then each presenter in turn)"
+                says = f"'{want.focus}'" if want.focus else _("no focus area")
+                return _("{name} presents '{focus}' by the plan, but the scenario says {says}").format(
+                    name=p.name, focus=p.focus or "", says=says
+                )
+    return _("times do not follow the running order (host first, then each presenter in turn)")
 
 
 # -- each session's presenters ------------------------------------------------------------------
@@ -397,18 +428,20 @@ def presenter_eligible(j: _Judged, sid: str) -> Iterator[Violation]:
     spec = j.dialog(sid)
     if spec is None:
         if units:
-            yield Violation(rules.PRESENTER_ELIGIBLE, sid, "only dialogs have presenters", (sid,))
+            yield Violation(rules.PRESENTER_ELIGIBLE, sid, _("only dialogs have presenters"), (sid,))
         return
     for u in units:
         if u not in spec.units:
             yield Violation(
                 rules.PRESENTER_ELIGIBLE,
                 u,
-                f"'{u}' may not present in '{sid}' (unknown, or not interested in the theme)",
+                _("'{unit}' may not present in '{session}' (unknown, or not interested in the theme)").format(
+                    unit=u, session=sid
+                ),
                 (sid,),
             )
     if len(set(units)) != len(units):
-        yield Violation(rules.PRESENTER_ELIGIBLE, sid, "a presenter is listed twice", (sid,))
+        yield Violation(rules.PRESENTER_ELIGIBLE, sid, _("a presenter is listed twice"), (sid,))
 
 
 @_checks(rules.SESSION_PINNED, PRESENTERS)
@@ -420,7 +453,9 @@ def session_pinned(j: _Judged, sid: str) -> Iterator[Violation]:
         yield Violation(
             rules.SESSION_PINNED,
             sid,
-            f"presenters of pinned '{sid}' changed from {', '.join(spec.fixed_presenters) or 'none'}",
+            _("presenters of pinned '{session}' changed from {presenters}").format(
+                session=sid, presenters=", ".join(spec.fixed_presenters) or _("none")
+            ),
             (sid,),
         )
 
@@ -431,7 +466,10 @@ def dialog_min_presenters(j: _Judged, sid: str) -> Iterator[Violation]:
     n = len(j.units(sid))
     if spec is not None and n < spec.min_presenters:
         yield Violation(
-            rules.DIALOG_MIN_PRESENTERS, sid, f"{n} presenters, at least {spec.min_presenters} needed", (sid,)
+            rules.DIALOG_MIN_PRESENTERS,
+            sid,
+            _("{count} presenters, at least {least} needed").format(count=n, least=spec.min_presenters),
+            (sid,),
         )
 
 
@@ -444,7 +482,12 @@ def dialog_max_presenters(j: _Judged, sid: str) -> Iterator[Violation]:
     n = len(j.units(sid))
     cap = spec.capacity(slot)
     if n > cap:
-        yield Violation(rules.DIALOG_MAX_PRESENTERS, sid, f"{n} presenters, at most {cap} fit", (sid,))
+        yield Violation(
+            rules.DIALOG_MAX_PRESENTERS,
+            sid,
+            _("{count} presenters, at most {cap} fit").format(count=n, cap=cap),
+            (sid,),
+        )
 
 
 @_checks(rules.JOINT_PRESENTATION, PRESENTERS)
@@ -460,7 +503,9 @@ def joint_presentation(j: _Judged, sid: str) -> Iterator[Violation]:
                     yield Violation(
                         rules.JOINT_PRESENTATION,
                         u,
-                        f"{code} presents both alone and with '{u}' in '{sid}'",
+                        _("{region} presents both alone and with '{unit}' in '{session}'").format(
+                            region=code, unit=u, session=sid
+                        ),
                         (sid,),
                         (code,),
                     )
@@ -473,12 +518,18 @@ def presenter_available(j: _Judged, sid: str) -> Iterator[Violation]:
     inst, day = j.inst, j.days[sid]
     for code in sorted({c for u in j.known_units(sid) for c in inst.units[u].regions}):
         region = inst.regions[code]
-        for days, state in ((region.away, "is away"), (region.cannot_present, "cannot present that day")):
+        for days, state in (
+            (region.away, N_("{region} presents in '{session}' on {day} but is away: {why}")),
+            (
+                region.cannot_present,
+                N_("{region} presents in '{session}' on {day} but cannot present that day: {why}"),
+            ),
+        ):
             if day in days:
                 yield Violation(
                     rules.PRESENTER_AVAILABLE,
                     code,
-                    f"{region.name} presents in '{sid}' on {j.by_id[sid].date} but {state}: {days[day]}",
+                    _(state).format(region=region.name, session=sid, day=j.by_id[sid].date, why=days[day]),
                     (sid,),
                     (code,),
                 )
@@ -495,7 +546,11 @@ def region_presentation_cap(j: _Judged, code: str) -> Iterator[Violation]:
         yield Violation(
             rules.REGION_PRESENTATION_CAP,
             code,
-            f"{region.name} presents {len(sids)} times, at most {region.max_presentations} allowed",
+            ngettext(
+                "{region} presents {count} times, at most {most} allowed",
+                "{region} presents {count} times, at most {most} allowed",
+                len(sids),
+            ).format(region=region.name, count=len(sids), most=region.max_presentations),
             tuple(sids),
             (code,),
         )
@@ -510,7 +565,11 @@ def region_theme_once(j: _Judged, code: str) -> Iterator[Violation]:
             yield Violation(
                 rules.REGION_THEME_ONCE,
                 code,
-                f"{region.name} presents {k} times on theme '{theme}'",
+                ngettext(
+                    "{region} presents {count} times on theme '{theme}'",
+                    "{region} presents {count} times on theme '{theme}'",
+                    k,
+                ).format(region=region.name, count=k, theme=theme),
                 tuple(sid for sid in sids if j.specs[sid].theme == theme),
                 (code,),
             )
@@ -525,8 +584,11 @@ def region_presentation_gap(j: _Judged, code: str) -> Iterator[Violation]:
             yield Violation(
                 rules.REGION_PRESENTATION_GAP,
                 code,
-                f"{region.name} presents {d2 - d1} days apart ('{a}', '{b}'); "
-                f"at least {region.presentation_gap_days} needed",
+                ngettext(
+                    "{region} presents {count} days apart ('{a}', '{b}'); at least {least} needed",
+                    "{region} presents {count} days apart ('{a}', '{b}'); at least {least} needed",
+                    d2 - d1,
+                ).format(region=region.name, count=d2 - d1, a=a, b=b, least=region.presentation_gap_days),
                 (a, b),
                 (code,),
             )
@@ -541,7 +603,7 @@ def session_invited(j: _Judged, sid: str) -> Iterator[Violation]:
         yield Violation(
             rules.SESSION_INVITED,
             sid,
-            "the invited regions differ from the scenario's invitation policy",
+            _("the invited regions differ from the scenario's invitation policy"),
             (sid,),
         )
 
@@ -555,7 +617,9 @@ def region_double_booking(j: _Judged, code: str) -> Iterator[Violation]:
             yield Violation(
                 rules.REGION_DOUBLE_BOOKING,
                 code,
-                f"{region.name} is invited to '{a}' and '{b}' at the same time",
+                _("{region} is invited to '{a}' and '{b}' at the same time").format(
+                    region=region.name, a=a, b=b
+                ),
                 (a, b),
                 (code,),
             )
@@ -570,7 +634,11 @@ def region_daily_cap(j: _Judged, code: str) -> Iterator[Violation]:
             yield Violation(
                 rules.REGION_DAILY_CAP,
                 code,
-                f"{region.name} is invited {k} times on {d}, at most {region.daily_max} allowed",
+                ngettext(
+                    "{region} is invited {count} times on {day}, at most {most} allowed",
+                    "{region} is invited {count} times on {day}, at most {most} allowed",
+                    k,
+                ).format(region=region.name, count=k, day=d, most=region.daily_max),
                 tuple(sid for day, sid in items if day == d),
                 (code,),
             )
@@ -585,8 +653,18 @@ def region_invitation_cap(j: _Judged, code: str) -> Iterator[Violation]:
         yield Violation(
             rules.REGION_INVITATION_CAP,
             code,
-            f"{region.name} is invited {worst} times in the {inst.window_days} days "
-            f"{start}..{end}, at most {region.window_max} allowed",
+            ngettext(
+                "{region} is invited {count} times in the {days} days {start}..{end}, at most {most} allowed",
+                "{region} is invited {count} times in the {days} days {start}..{end}, at most {most} allowed",
+                worst,
+            ).format(
+                region=region.name,
+                count=worst,
+                days=inst.window_days,
+                start=start,
+                end=end,
+                most=region.window_max,
+            ),
             tuple(sid for day, sid in items if start <= day <= end),
             (code,),
         )
@@ -617,8 +695,11 @@ def host_tempo(j: _Judged) -> Iterator[Violation]:
             yield Violation(
                 rules.HOST_TEMPO,
                 host.id,
-                f"{host.name} holds '{a.id}' and '{b.id}' {apart} days apart; "
-                f"at least {host.gap_days} needed",
+                ngettext(
+                    "{host} holds '{a}' and '{b}' {count} days apart; at least {least} needed",
+                    "{host} holds '{a}' and '{b}' {count} days apart; at least {least} needed",
+                    apart,
+                ).format(host=host.name, a=a.id, b=b.id, count=apart, least=host.gap_days),
                 (a.id, b.id),
             )
 
@@ -633,8 +714,9 @@ def learning_first(j: _Judged) -> Iterator[Violation]:
             yield Violation(
                 rules.LEARNING_FIRST,
                 "learning",
-                f"the learning meeting must come at least {inst.learning_gap_days} days before "
-                f"'{s.id}' ({j.by_id[s.id].date})",
+                _("the learning meeting must come at least {days} days before '{session}' ({day})").format(
+                    days=inst.learning_gap_days, session=s.id, day=j.by_id[s.id].date
+                ),
                 (inst.learning, s.id),
             )
 
@@ -649,6 +731,8 @@ def dialog_followup(j: _Judged) -> Iterator[Violation]:
             yield Violation(
                 rules.DIALOG_FOLLOWUP,
                 sid,
-                f"follow-up should be on '{expected}', the plan says '{s.followup_on}'",
+                _("follow-up should be on '{expected}', the plan says '{planned}'").format(
+                    expected=expected, planned=s.followup_on
+                ),
                 (sid,),
             )

@@ -20,6 +20,7 @@ from typing import Any
 
 from .api import solve
 from .changes import DEFAULT_WEIGHTS, ChangeWeights, themes_kept_month
+from .i18n import _
 from .instance import Instance
 from .options import SolveOptions, SolveStatus, options_from
 from .plan import Plan
@@ -139,29 +140,32 @@ def _fmt(value: Any) -> str:
 
 
 def rows(c: Comparison) -> list[tuple[str, list[str]]]:
-    """The table as (label, one cell per scenario) rows: measures, then months, then diffs."""
+    """The table as (label, one cell per scenario) rows: measures, then months, then diffs.
+
+    The labels are in the command line's language (or the current context's: the web page's)."""
     es = c.entries
+    # TRANSLATORS: the row labels of the comparison table ('arshjul compare', the web's compare page)
     out: list[tuple[str, list[str]]] = [
-        ("status", [e.metrics.status for e in es]),
-        ("objective", [_fmt(e.metrics.objective) for e in es]),
-        ("bound", [_fmt(e.metrics.bound) for e in es]),
-        ("gap %", [_fmt(None if e.metrics.gap is None else 100 * e.metrics.gap) for e in es]),
+        (_("status"), [e.metrics.status for e in es]),
+        (_("objective"), [_fmt(e.metrics.objective) for e in es]),
+        (_("bound"), [_fmt(e.metrics.bound) for e in es]),
+        (_("gap %"), [_fmt(None if e.metrics.gap is None else 100 * e.metrics.gap) for e in es]),
         (
-            "coverage (regions presenting)",
+            _("coverage (regions presenting)"),
             [f"{e.metrics.coverage}/{e.metrics.regions}" for e in es],
         ),
-        ("worst window invitations", [str(e.metrics.worst_window) for e in es]),
-        ("regions at cap", [str(e.metrics.at_cap) for e in es]),
+        (_("worst window invitations"), [str(e.metrics.worst_window) for e in es]),
+        (_("regions at cap"), [str(e.metrics.at_cap) for e in es]),
         (
-            "presentations per region",
+            _("presentations per region"),
             [f"{e.metrics.presentations_min}–{e.metrics.presentations_max}" for e in es],
         ),
-        ("sessions", [str(e.metrics.sessions) for e in es]),
+        (_("sessions"), [str(e.metrics.sessions) for e in es]),
     ]
     if any(e.metrics.themes_both_years is not None for e in es):
         out.append(
             (
-                "themes in last year's month",
+                _("themes in last year's month"),
                 [
                     "–"
                     if e.metrics.themes_both_years is None
@@ -172,32 +176,37 @@ def rows(c: Comparison) -> list[tuple[str, list[str]]]:
         )
     months = sorted({m for e in es for m in e.metrics.per_month})
     for month in months:
-        out.append((f"sessions {month}", [str(e.metrics.per_month.get(month, "–")) for e in es]))
-    # a scenario without a plan has no measures: a dash, not a misleading zero
+        out.append(
+            (
+                _("sessions {month}").format(month=month),
+                [str(e.metrics.per_month.get(month, "–")) for e in es],
+            )
+        )
+    # a scenario without a plan has no measures: a dash, not a misleading zero (but its status)
     out = [
         (
             label,
-            [v if e.plan.found or label == "status" else "–" for v, e in zip(cells, es, strict=True)],
+            [v if e.plan.found or row == 0 else "–" for v, e in zip(cells, es, strict=True)],
         )
-        for label, cells in out
+        for row, (label, cells) in enumerate(out)
     ]
-    out.append(("solve time s", [f"{e.metrics.wall_time:.1f}" for e in es]))
+    out.append((_("solve time s"), [f"{e.metrics.wall_time:.1f}" for e in es]))
     if len(es) > 1:
         out.append(
             (
-                f"vs {es[0].name}: moved",
+                _("vs {name}: moved").format(name=es[0].name),
                 [_fmt(None if d is None else len(split_moves(d)[0])) for d in c.diffs],
             )
         )
         out.append(
             (
-                "presenters changed",
+                _("presenters changed"),
                 [_fmt(None if d is None else len(d.presenters)) for d in c.diffs],
             )
         )
         out.append(
             (
-                "added / removed",
+                _("added / removed"),
                 ["–" if d is None else f"{len(d.added)} / {len(d.removed)}" for d in c.diffs],
             )
         )
@@ -220,21 +229,33 @@ def table(c: Comparison) -> str:
         if d is None or d.empty or first is None:
             continue
         lines.append("")
-        lines.append(f"{e.name} against {first.name}:")
+        lines.append(_("{name} against {first}:").format(name=e.name, first=first.name))
         moved, retimed = split_moves(d)
         for m in moved:
             lines.append(
-                f"  moved      {m.session_id}: {m.from_start:%Y-%m-%d %H:%M} → {m.to_start:%Y-%m-%d %H:%M}"
+                "  "
+                + _("moved      {session}: {was} → {now}").format(
+                    session=m.session_id,
+                    was=f"{m.from_start:%Y-%m-%d %H:%M}",
+                    now=f"{m.to_start:%Y-%m-%d %H:%M}",
+                )
             )
         for m in retimed:
-            lines.append(f"  retimed    {m.session_id}: ends {m.to_end:%H:%M} (not {m.from_end:%H:%M})")
+            lines.append(
+                "  "
+                + _("retimed    {session}: ends {end} (not {was})").format(
+                    session=m.session_id, end=f"{m.to_end:%H:%M}", was=f"{m.from_end:%H:%M}"
+                )
+            )
         for pc in d.presenters:
             change = " ".join([*("+" + a for a in pc.added), *("-" + r for r in pc.dropped)])
-            lines.append(f"  presenters {pc.session_id}: {change}")
+            lines.append(
+                "  " + _("presenters {session}: {change}").format(session=pc.session_id, change=change)
+            )
         for sid in d.added:
-            lines.append(f"  only in {e.name}: {sid}")
+            lines.append("  " + _("only in {name}: {session}").format(name=e.name, session=sid))
         for sid in d.removed:
-            lines.append(f"  only in {first.name}: {sid}")
+            lines.append("  " + _("only in {name}: {session}").format(name=first.name, session=sid))
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .errors import ScenarioError
-from .i18n import plural as _plural
+from .i18n import _, ngettext
 from .instance import Instance, SessionSpec, build_instance
 from .scenario import Scenario, Theme, field_path
 
@@ -69,10 +69,21 @@ def _error(s: Scenario, path: FieldPath, problem: str) -> ScenarioError:
     return ScenarioError(problem, field=field_path(s, path), path=path)
 
 
+def _dialogs(n: int) -> str:
+    return ngettext("{count} dialog", "{count} dialogs", n).format(count=n)
+
+
+def _regions(n: int) -> str:
+    return ngettext("{count} region", "{count} regions", n).format(count=n)
+
+
+def _sessions(n: int) -> str:
+    return ngettext("{count} session", "{count} sessions", n).format(count=n)
+
+
 def _span(inst: Instance, days: list[int]) -> str:
     first, last = inst.date(days[0]), inst.date(days[-1])
     return f"{first}" if first == last else f"{first}..{last}"
-
 
 
 def _dialogs_by_theme(s: Scenario, inst: Instance) -> list[tuple[FieldPath, Theme, list[SessionSpec]]]:
@@ -105,9 +116,19 @@ def _theme_days(s: Scenario, inst: Instance, days: dict[str, list[int]]) -> list
                 _error(
                     s,
                     where,
-                    f"session_window: {_plural(need, 'dialog')} of '{name}' need {need} days, but only "
-                    f"{_plural(len(open_days), 'day')} of its window {theme.window.describe().strip()} "
-                    "are open once weekends, holidays, blackouts, lead time and forbidden days are taken out",
+                    _(
+                        "session_window: {dialogs} of '{name}' need {need} days, but only {days} of its "
+                        "window {window} are open once weekends, holidays, blackouts, lead time and "
+                        "forbidden days are taken out"
+                    ).format(
+                        dialogs=_dialogs(need),
+                        name=name,
+                        need=need,
+                        days=ngettext("{count} day", "{count} days", len(open_days)).format(
+                            count=len(open_days)
+                        ),
+                        window=theme.window.describe().strip(),
+                    ),
                 )
             )
             continue
@@ -118,9 +139,18 @@ def _theme_days(s: Scenario, inst: Instance, days: dict[str, list[int]]) -> list
                 _error(
                     s,
                     where,
-                    f"session_window and host_tempo: {_plural(need, 'dialog')} of '{name}' must be at "
-                    f"least {gap} days apart, but the {len(open_days)} open days of its window "
-                    f"{theme.window.describe().strip()} hold at most {fit} so far apart",
+                    _(
+                        "session_window and host_tempo: {dialogs} of '{name}' must be at least {gap} "
+                        "days apart, but the {days} open days of its window {window} hold at most {fit} "
+                        "so far apart"
+                    ).format(
+                        dialogs=_dialogs(need),
+                        name=name,
+                        gap=gap,
+                        days=len(open_days),
+                        window=theme.window.describe().strip(),
+                        fit=fit,
+                    ),
                 )
             )
     return out
@@ -146,10 +176,17 @@ def _theme_presenters(s: Scenario, inst: Instance) -> list[ScenarioError]:
                 _error(
                     s,
                     (*path, "min_presenters"),
-                    f"dialog_min_presenters: {_plural(len(dialogs), 'dialog')} of '{name}' with at least "
-                    f"{dialogs[0].min_presenters} presenters each need {need} presentations, but "
-                    f"region_theme_once lets a region present once on a theme and only "
-                    f"{_plural(len(regions), 'region')} may present on it",
+                    _(
+                        "dialog_min_presenters: {dialogs} of '{name}' with at least {least} presenters "
+                        "each need {need} presentations, but region_theme_once lets a region present once "
+                        "on a theme and only {regions} may present on it"
+                    ).format(
+                        dialogs=_dialogs(len(dialogs)),
+                        name=name,
+                        least=dialogs[0].min_presenters,
+                        need=need,
+                        regions=_regions(len(regions)),
+                    ),
                 )
             )
     return out
@@ -183,10 +220,13 @@ def _all_presenters(s: Scenario, inst: Instance) -> list[ScenarioError]:
         _error(
             s,
             ("limits", "max_presentations"),
-            f"dialog_min_presenters: the {_plural(len(dialogs), 'dialog')} need at least {need} "
-            f"presentations (min_presenters of each), but region_presentation_cap lets the "
-            f"{_plural(len(inst.regions), 'region')} give at most {give} (each its max_presentations, "
-            "once on each theme it may present on, presentation_gap_days apart)",
+            _(
+                "dialog_min_presenters: the {dialogs} need at least {need} presentations (min_presenters "
+                "of each), but region_presentation_cap lets the {regions} give at most {give} (each its "
+                "max_presentations, once on each theme it may present on, presentation_gap_days apart)"
+            ).format(
+                dialogs=_dialogs(len(dialogs)), need=need, regions=_regions(len(inst.regions)), give=give
+            ),
         )
     ]
 
@@ -219,10 +259,21 @@ def _invitations(s: Scenario, inst: Instance, days: dict[str, list[int]]) -> lis
                 _error(
                     s,
                     path,
-                    f"region_invitation_cap: {region.name} is invited to {_plural(len(sessions), 'session')} "
-                    f"whoever presents, but at most {_plural(region.window_max, 'invitation')} in any "
-                    f"{window} days allow at most {windows * region.window_max} in the {length} days "
-                    f"{_span(inst, on)} when they can be held",
+                    _(
+                        "region_invitation_cap: {region} is invited to {sessions} whoever presents, but "
+                        "at most {invitations} in any {window} days allow at most {most} in the {length} "
+                        "days {span} when they can be held"
+                    ).format(
+                        region=region.name,
+                        sessions=_sessions(len(sessions)),
+                        invitations=ngettext(
+                            "{count} invitation", "{count} invitations", region.window_max
+                        ).format(count=region.window_max),
+                        window=window,
+                        most=windows * region.window_max,
+                        length=length,
+                        span=_span(inst, on),
+                    ),
                 )
             )
         elif len(sessions) > len(on) * region.daily_max:
@@ -235,9 +286,16 @@ def _invitations(s: Scenario, inst: Instance, days: dict[str, list[int]]) -> lis
                 _error(
                     s,
                     path,
-                    f"region_daily_cap: {region.name} is invited to {_plural(len(sessions), 'session')} "
-                    f"whoever presents, but at most {region.daily_max} a day on the {len(on)} days "
-                    f"they can be held allow at most {len(on) * region.daily_max}",
+                    _(
+                        "region_daily_cap: {region} is invited to {sessions} whoever presents, but at most "
+                        "{daily} a day on the {days} days they can be held allow at most {most}"
+                    ).format(
+                        region=region.name,
+                        sessions=_sessions(len(sessions)),
+                        daily=region.daily_max,
+                        days=len(on),
+                        most=len(on) * region.daily_max,
+                    ),
                 )
             )
     return out
@@ -260,9 +318,17 @@ def _host_days(s: Scenario, inst: Instance, days: dict[str, list[int]]) -> list[
                 _error(
                     s,
                     path,
-                    f"host_tempo: {spec.name} holds {_plural(len(mine), 'session')}, at least "
-                    f"{spec.gap_days} days apart, but the {len(on)} days they can be held on "
-                    f"({_span(inst, sorted(on))}) hold at most {fit} so far apart",
+                    _(
+                        "host_tempo: {host} holds {sessions}, at least {gap} days apart, but the {days} "
+                        "days they can be held on ({span}) hold at most {fit} so far apart"
+                    ).format(
+                        host=spec.name,
+                        sessions=_sessions(len(mine)),
+                        gap=spec.gap_days,
+                        days=len(on),
+                        span=_span(inst, sorted(on)),
+                        fit=fit,
+                    ),
                 )
             )
     return out

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from . import rules, swedish
 from .errors import ScenarioError
-from .i18n import DEFAULT_LANGUAGE, Language
+from .i18n import DEFAULT_LANGUAGE, N_, Language, cli_day
+from .i18n import _ as gettext  # `_` is this module's throwaway name
 from .plan import Closure
 from .scenario import WEEKDAYS, Scenario, Span
 
@@ -200,10 +201,12 @@ class Instance:
         region = self.regions.get(code)
         if region is None:
             raise ScenarioError(
-                f"no region {code!r} in the scenario (its regions: {', '.join(self.regions)})",
+                gettext("no region {code} in the scenario (its regions: {regions})").format(
+                    code=repr(code), regions=", ".join(self.regions)
+                ),
                 field="--region",
             )
-        return [f"{self.date(day):%a %Y-%m-%d}  {why}" for day, why in sorted(region.unavailable.items())]
+        return [f"{cli_day(self.date(day))}  {why}" for day, why in sorted(region.unavailable.items())]
 
     def day(self, date: dt.date) -> int:
         return (date - self.period_start).days
@@ -248,6 +251,18 @@ def _focus(scenario: Scenario) -> dict[str, dict[str, str]]:
     }
 
 
+_NOT_MEETING_DAYS = (
+    N_("Mondays are not meeting days"),
+    N_("Tuesdays are not meeting days"),
+    N_("Wednesdays are not meeting days"),
+    N_("Thursdays are not meeting days"),
+    N_("Fridays are not meeting days"),
+    N_("Saturdays are not meeting days"),
+    N_("Sundays are not meeting days"),
+)
+"""Why a day of the week is closed (Monday first, as ``date.weekday()``)."""
+
+
 def build_instance(scenario: Scenario) -> Instance:
     """Resolve a validated scenario into day-indexed plain data."""
     s = scenario
@@ -273,26 +288,31 @@ def build_instance(scenario: Scenario) -> Instance:
         rule = rules.CALENDAR_BRIDGE_DAY if h.bridge else rules.CALENDAR_HOLIDAY
         closed_days.setdefault((h.day - first).days, []).append(((rule, f"{h.day} {h.name}"), h.name))
         closures.append(Closure(name=h.name, start=h.day, end=h.day, kind="holiday"))
+    # the reasons are what the planner reads (calendar, explain, check): in the command line's
+    # (or the page's) language when the instance is built; no file is written from them
+    blackout = gettext("blackout {label}")
     for k, span in enumerate(s.calendar.blackouts):
         label = span.name or f"blackouts[{k}]"
         days = sorted(span.days(first, last))
         for d in days:
             closed_days.setdefault((d - first).days, []).append(
-                ((rules.CALENDAR_BLACKOUT, label), f"blackout {label}")
+                ((rules.CALENDAR_BLACKOUT, label), blackout.format(label=label))
             )
         for a, b in _runs(days):
             closures.append(Closure(name=label, start=a, end=b, kind="blackout"))
+    not_weekday = [gettext(m) for m in _NOT_MEETING_DAYS]
     for i in range(n_days):
         d = first + dt.timedelta(days=i)
         if d.weekday() not in weekdays:
             closed_days.setdefault(i, []).insert(
-                0, ((rules.CALENDAR_WEEKDAY, WEEKDAYS[d.weekday()]), f"{d:%A}s are not meeting days")
+                0, ((rules.CALENDAR_WEEKDAY, WEEKDAYS[d.weekday()]), not_weekday[d.weekday()])
             )
     closures.sort(key=lambda c: (c.start, c.name))
 
     # -- the slot grid ----------------------------------------------------------------------
     slots: list[SlotTime] = []
     closed_slots: dict[int, list[tuple[RuleKey, str]]] = {}
+    closes = gettext("{day}: closes at 14:00")
     for i in range(n_days):
         d = first + dt.timedelta(days=i)
         for sl in s.slots:
@@ -306,7 +326,7 @@ def build_instance(scenario: Scenario) -> Instance:
             )
             if d in half_days and sl.end > swedish.HALF_DAY_CLOSES_AT:
                 closed_slots[t.index] = [
-                    ((rules.CALENDAR_HALF_DAY, f"{d} {half_days[d]}"), f"{half_days[d]}: closes at 14:00")
+                    ((rules.CALENDAR_HALF_DAY, f"{d} {half_days[d]}"), closes.format(day=half_days[d]))
                 ]
             slots.append(t)
 
@@ -318,22 +338,24 @@ def build_instance(scenario: Scenario) -> Instance:
     # -- regions, groups, units -----------------------------------------------------------------
     lim = s.limits
     regions: dict[str, RegionSpec] = {}
+    away_why, cannot_why = gettext("away {period}"), gettext("cannot present {period}")
+    school_why, week_why = gettext("school holiday {period}"), gettext("{name} (week {week})")
     for r in s.regions:
         away: dict[int, str] = {}
         for _, _, span in r.away_spans():
             for d in span.days(first, last):
-                away.setdefault((d - first).days, f"away {span.describe()}".strip())
+                away.setdefault((d - first).days, away_why.format(period=span.describe()).strip())
         cannot_present: dict[int, str] = {}
         for _, _, span in r.cannot_present_spans():
             for d in span.days(first, last):
-                cannot_present.setdefault((d - first).days, f"cannot present {span.describe()}".strip())
+                cannot_present.setdefault((d - first).days, cannot_why.format(period=span.describe()).strip())
         # school holidays: staff take them, the region does not close — it cannot present,
         # but may listen and is invited (and counted) as on any other day
         if s.calendar.school_holidays:
             if r.school_holidays is not None:
                 for span in r.school_holidays:
                     for d in span.days(first, last):
-                        cannot_present.setdefault((d - first).days, f"school holiday {span.describe()}")
+                        cannot_present.setdefault((d - first).days, school_why.format(period=span.describe()))
             else:
                 for year in range(first.isocalendar().year, last.isocalendar().year + 1):
                     for name, week_from, week_to in swedish.school_holiday_weeks(r.code, year):
@@ -341,7 +363,9 @@ def build_instance(scenario: Scenario) -> Instance:
                             for weekday in range(1, 8):
                                 d = dt.date.fromisocalendar(year, week, weekday)
                                 if first <= d <= last:
-                                    cannot_present.setdefault((d - first).days, f"{name} (week {week})")
+                                    cannot_present.setdefault(
+                                        (d - first).days, week_why.format(name=name, week=week)
+                                    )
         rl = r.limits
         regions[r.code] = RegionSpec(
             code=r.code,

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from .explain import rule_text
+from .i18n import _, cli_day
 from .plan import Plan, Session
 from .replan import ReplanResult
 from .revision import Move, PlanDiff
 
 
 def _when(s: Session) -> str:
-    return f"{s.date:%a %Y-%m-%d} {s.start:%H:%M}–{s.end:%H:%M}"
+    return f"{cli_day(s.date)} {s.start:%H:%M}–{s.end:%H:%M}"
 
 
 def region_notices(previous: Plan, plan: Plan) -> dict[str, list[str]]:
@@ -34,23 +35,43 @@ def region_notices(previous: Plan, plan: Plan) -> dict[str, list[str]]:
                 continue
             title = (new or old).title  # type: ignore[union-attr]
             if was and not now:
-                gone = "cancelled" if new is None else "you are no longer invited"
-                lines.append(f"{title} on {_when(old)}: {gone}")  # type: ignore[arg-type]
+                when = _when(old)  # type: ignore[arg-type]
+                if new is None:
+                    lines.append(_("{title} on {when}: cancelled").format(title=title, when=when))
+                else:
+                    lines.append(
+                        _("{title} on {when}: you are no longer invited").format(title=title, when=when)
+                    )
                 continue
             assert new is not None
             if not was:
-                role = "to present" if code in new.presenting_regions else "to listen"
-                lines.append(f"{title} on {_when(new)}: new invitation ({role})")
+                if code in new.presenting_regions:
+                    line = _("{title} on {when}: new invitation (to present)")
+                else:
+                    line = _("{title} on {when}: new invitation (to listen)")
+                lines.append(line.format(title=title, when=_when(new)))
                 continue
             assert old is not None
             if old.start != new.start:
-                lines.append(f"{title}: moved from {_when(old)} to {_when(new)}")
+                lines.append(
+                    _("{title}: moved from {was} to {now}").format(
+                        title=title, was=_when(old), now=_when(new)
+                    )
+                )
             elif old.end != new.end:
-                lines.append(f"{title} on {_when(new)}: now ends {new.end:%H:%M} (was {old.end:%H:%M})")
+                lines.append(
+                    _("{title} on {when}: now ends {end} (was {was})").format(
+                        title=title, when=_when(new), end=f"{new.end:%H:%M}", was=f"{old.end:%H:%M}"
+                    )
+                )
             if code in new.presenting_regions and code not in old.presenting_regions:
-                lines.append(f"{title} on {_when(new)}: you now present")
+                lines.append(_("{title} on {when}: you now present").format(title=title, when=_when(new)))
             elif code in old.presenting_regions and code not in new.presenting_regions:
-                lines.append(f"{title} on {_when(new)}: you no longer present (still invited to listen)")
+                lines.append(
+                    _("{title} on {when}: you no longer present (still invited to listen)").format(
+                        title=title, when=_when(new)
+                    )
+                )
         if lines:
             out[code] = lines
     return out
@@ -66,48 +87,69 @@ def split_moves(diff: PlanDiff) -> tuple[list[Move], list[Move]]:
 def report_lines(result: ReplanResult) -> list[str]:
     """The replan report a planner reads: what was kept, what changed, who must be told."""
     prev, plan = result.previous, result.plan
-    lines = [f"Frozen: {len(result.frozen)} session(s) kept exactly as sent."]
+    lines = [_("Frozen: {count} session(s) kept exactly as sent.").format(count=len(result.frozen))]
     for sid in result.missing:
-        lines.append(f"  not in the new scenario (cancel it): {sid}")
+        lines.append("  " + _("not in the new scenario (cancel it): {session}").format(session=sid))
     for sid, why in result.released:
-        lines.append(f"  released, {sid}: {why}")
-    lines.extend(f"Note: {n}" for n in result.notes)
+        lines.append("  " + _("released, {session}: {why}").format(session=sid, why=why))
+    lines.extend(_("Note: {note}").format(note=n) for n in result.notes)
     if not plan.found:
         return lines
     diff = result.diff
     moved, retimed = split_moves(diff)
     lines.append(
-        f"Changes: {len(moved)} moved, {len(diff.added)} added, {len(diff.removed)} removed, "
-        f"{len(diff.presenters)} with other presenters; {len(diff.changed)} calendar "
-        "entries to update (SEQUENCE raised)"
+        _(
+            "Changes: {moved} moved, {added} added, {removed} removed, {presenters} with other "
+            "presenters; {changed} calendar entries to update (SEQUENCE raised)"
+        ).format(
+            moved=len(moved),
+            added=len(diff.added),
+            removed=len(diff.removed),
+            presenters=len(diff.presenters),
+            changed=len(diff.changed),
+        )
     )
     for m in moved:
         lines.append(
-            f"  moved    {m.title} ({m.session_id}): "
-            f"{m.from_start:%Y-%m-%d %H:%M} → {m.to_start:%Y-%m-%d %H:%M}"
+            "  "
+            + _("moved    {title} ({session}): {was} → {now}").format(
+                title=m.title,
+                session=m.session_id,
+                was=f"{m.from_start:%Y-%m-%d %H:%M}",
+                now=f"{m.to_start:%Y-%m-%d %H:%M}",
+            )
         )
     for m in retimed:
         lines.append(
-            f"  retimed  {m.title} ({m.session_id}): same start, now ends {m.to_end:%H:%M} "
-            f"(was {m.from_end:%H:%M})"
+            "  "
+            + _("retimed  {title} ({session}): same start, now ends {end} (was {was})").format(
+                title=m.title, session=m.session_id, end=f"{m.to_end:%H:%M}", was=f"{m.from_end:%H:%M}"
+            )
         )
     for sid in diff.added:
         s = plan.session(sid)
-        lines.append(f"  added    {s.title} ({sid}): {_when(s)}")
+        lines.append(
+            "  " + _("added    {title} ({session}): {when}").format(title=s.title, session=sid, when=_when(s))
+        )
     for sid in diff.removed:
         s = prev.session(sid)
-        lines.append(f"  removed  {s.title} ({sid}): was {_when(s)}")
+        lines.append(
+            "  "
+            + _("removed  {title} ({session}): was {when}").format(title=s.title, session=sid, when=_when(s))
+        )
     for pc in diff.presenters:
         parts = []
         if pc.added:
             parts.append("+" + ", +".join(pc.added))
         if pc.dropped:
             parts.append("-" + ", -".join(pc.dropped))
-        lines.append(f"  presenters {pc.session_id}: {' '.join(parts)}")
+        lines.append(
+            "  " + _("presenters {session}: {change}").format(session=pc.session_id, change=" ".join(parts))
+        )
     notices = region_notices(prev, plan)
     if notices:
         lines.append("")
-        lines.append("Tell each region:")
+        lines.append(_("Tell each region:"))
         for code, items in notices.items():
             name = plan.regions.get(code) or prev.regions.get(code, code)
             contact = plan.contacts.get(code) or prev.contacts.get(code)
@@ -162,30 +204,33 @@ def conflict_lines(result: ReplanResult) -> list[str]:
     """Why a replan has no plan, naming the frozen sessions involved."""
     if result.conflicts is None:
         return [
-            "No plan, and unfreezing every session gives none either (or not within the time "
-            "limit): the scenario's own rules collide; run 'arshjul explain' on it."
+            _(
+                "No plan, and unfreezing every session gives none either (or not within the time "
+                "limit): the scenario's own rules collide; run 'arshjul explain' on it."
+            )
         ]
     prev = {s.id: s for s in result.previous.sessions}
-    lines = [
-        "No plan: the frozen sessions below, kept as they were, leave the rest of the year no "
-        "valid plan"
-        + (
-            ""
-            if result.conflicts_complete
-            else " (some checks ran out of time; the list may be longer than needed)"
+    if result.conflicts_complete:
+        head = _(
+            "No plan: the frozen sessions below, kept as they were, leave the rest of the year no valid plan:"
         )
-        + ":"
-    ]
+    else:
+        head = _(
+            "No plan: the frozen sessions below, kept as they were, leave the rest of the year no "
+            "valid plan (some checks ran out of time; the list may be longer than needed):"
+        )
+    lines = [head]
     for sid in result.conflicts:
         s = prev.get(sid)
         pres = ", ".join(p.presenter for p in s.presentations) if s else ""
-        lines.append(f"  {sid}: {_when(s) if s else ''}{f' (presenters {pres})' if pres else ''}")
+        shown = " " + _("(presenters {names})").format(names=pres) if pres else ""
+        lines.append(f"  {sid}: {_when(s) if s else ''}{shown}")
     if result.conflict_rules:
-        lines.append("They collide with these rules of the scenario:")
+        lines.append(_("They collide with these rules of the scenario:"))
         for rule, subject in result.conflict_rules:
             lines.append(f"  {rule} [{subject}]: {rule_text(rule)}")
     lines.append(
-        "Unfreeze one of them (an earlier --frozen-until, or drop its --pin), or change the scenario."
+        _("Unfreeze one of them (an earlier --frozen-until, or drop its --pin), or change the scenario.")
     )
     return lines
 

@@ -50,8 +50,11 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         if line.startswith("UID:") and ".dialog." in line
     )
     tight = write(folder, merge(small(), **{"limits.window_max": 1}), "tight.yaml")  # no plan
+    # the day of the health dialog (2027-09-07) closed: a replan or comparison must move it
+    closed = [{"name": "Stängt", "start": "2027-09-07", "end": "2027-09-07"}]
+    moved = write(folder, merge(small(), **{"calendar.blackouts": closed}), "moved.yaml")
     return SimpleNamespace(
-        folder=folder, scenario=scenario, tight=tight, plan=out / "plan.json", session=session
+        folder=folder, scenario=scenario, tight=tight, moved=moved, plan=out / "plan.json", session=session
     )
 
 
@@ -382,3 +385,304 @@ def test_default_is_english_whatever_the_scenarios_language(tmp_path: Path) -> N
     en = run(None, ["validate", str(scenario)])
     sv = run("sv", ["validate", str(scenario)])
     assert ": valid — " in en.output and ": giltigt — " in sv.output
+
+
+def _lines(text: str, *patterns: str) -> None:
+    for pattern in patterns:
+        assert re.search(pattern, text, flags=re.M), (pattern, text)
+
+
+def test_the_compare_table_in_both_languages(year: SimpleNamespace) -> None:
+    args = ["compare", str(year.scenario), str(year.moved), str(year.tight), "--time-limit", "10"]
+    sv, en = run("sv", args), run(None, args)
+    assert sv.exit_code == en.exit_code == 0, (sv.output, en.output)
+    _lines(
+        sv.stdout,
+        r"^status +OPTIMAL +OPTIMAL +INFEASIBLE$",
+        r"^straff +\d+ +\d+ +–$",
+        r"^täckning \(regioner som presenterar\) +3/3 +3/3 +–$",
+        r"^inbjudningar i värsta fönstret +\d+ +\d+ +–$",
+        r"^regioner vid taket +\d+",
+        r"^möten 2027-09 +\d+",
+        r"^lösningstid s +[\d.]+",
+        r"^mot year: flyttade +– +1 +–$",
+        r"^tillagda / borttagna +– +0 / 0 +–$",
+        r"^moved mot year:$",
+        r"^  flyttat    vinnova\.dialog\.halsa\.1: 2027-09-07 09:00 → 2027-09-08 09:00$",
+    )
+    _lines(
+        en.stdout,
+        r"^objective +\d+ +\d+ +–$",
+        r"^coverage \(regions presenting\) +3/3 +3/3 +–$",
+        r"^worst window invitations +\d+ +\d+ +–$",
+        r"^sessions 2027-09 +\d+",
+        r"^vs year: moved +– +1 +–$",
+        r"^added / removed +– +0 / 0 +–$",
+        r"^moved against year:$",
+        r"^  moved      vinnova\.dialog\.halsa\.1: 2027-09-07 09:00 → 2027-09-08 09:00$",
+    )
+    assert not SWEDISH_UI.findall(en.output), en.output
+
+
+def test_the_replan_report_and_changes_txt_in_both_languages(year: SimpleNamespace, tmp_path: Path) -> None:
+    def replan(lang: str | None, out: Path) -> Result:
+        return run(
+            lang,
+            [
+                "replan", str(year.moved), "--previous", str(year.plan), "--frozen-until", "2027-09-07",
+                "--time-limit", "10", "-o", str(out), "--invitations",
+            ],
+        )  # fmt: skip
+
+    sv, en = replan("sv", tmp_path / "sv"), replan(None, tmp_path / "en")
+    assert sv.exit_code == en.exit_code == 0, (sv.output, en.output)
+    swedish = [
+        r"^Frysta: 1 möte\(n\) behålls exakt som de skickades\.$",
+        r"^Ändringar: 1 flyttade, 0 tillagda, 0 borttagna, 0 med andra talare; \d+ kalenderposter att "
+        r"uppdatera \(SEQUENCE höjd\)$",
+        r"^  flyttat    Hållbar precisionshälsa \(vinnova\.dialog\.halsa\.1\): "
+        r"2027-09-07 09:00 → 2027-09-08 09:00$",
+        r"^Meddela varje region:$",
+        r"^    - Hållbar precisionshälsa: flyttat från tis 2027-09-07 09:00–09:40 "
+        r"till ons 2027-09-08 09:00–09:40$",
+    ]
+    english = [
+        r"^Frozen: 1 session\(s\) kept exactly as sent\.$",
+        r"^Changes: 1 moved, 0 added, 0 removed, 0 with other presenters; \d+ calendar entries to update "
+        r"\(SEQUENCE raised\)$",
+        r"^  moved    Hållbar precisionshälsa \(vinnova\.dialog\.halsa\.1\): "
+        r"2027-09-07 09:00 → 2027-09-08 09:00$",
+        r"^Tell each region:$",
+        r"^    - Hållbar precisionshälsa: moved from Tue 2027-09-07 09:00–09:40 "
+        r"to Wed 2027-09-08 09:00–09:40$",
+    ]
+    _lines(sv.output, *swedish, r"^invitations/: 1 flyttade, \d+ ändrade, 0 nya, 0 inställda$")
+    _lines(en.output, *english, r"^invitations/: 1 moved, \d+ changed, 0 new, 0 cancelled$")
+    assert not SWEDISH_UI.findall(en.output), en.output
+    # changes.txt is the planner's copy of what was printed; changes.json is data, the same in both
+    _lines((tmp_path / "sv" / "changes.txt").read_text(encoding="utf-8"), *swedish)
+    _lines((tmp_path / "en" / "changes.txt").read_text(encoding="utf-8"), *english)
+    assert (tmp_path / "sv" / "changes.json").read_bytes() == (tmp_path / "en" / "changes.json").read_bytes()
+    assert "moved from Tue" in (tmp_path / "sv" / "changes.json").read_text(encoding="utf-8")
+
+
+def test_a_replan_without_a_plan_says_why_in_both_languages(year: SimpleNamespace, tmp_path: Path) -> None:
+    args = ["replan", str(year.tight), "--previous", str(year.plan), "--frozen-until", "2027-09-07"]
+    sv = run("sv", [*args, "--time-limit", "10", "-o", str(tmp_path / "sv")])
+    en = run(None, [*args, "--time-limit", "10", "-o", str(tmp_path / "en")])
+    assert sv.exit_code == en.exit_code != 0
+    _lines(sv.output, r"^Frysta: 1 möte", r"^Ingen plan, och utan några frysta möten blir det ingen heller ")
+    _lines(en.output, r"^Frozen: 1 session", r"^No plan, and unfreezing every session gives none either ")
+    assert not SWEDISH_UI.findall(en.output), en.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "nothing", "wrote"),
+    [
+        (
+            "sv",
+            r"^invitations/: inget har ändrats sedan .*plan\.json; ingen inbjudan skrevs$",
+            r"^Skrev \d+ filer ",
+        ),
+        (
+            None,
+            r"^invitations/: nothing changed since .*plan\.json; no invitation was written$",
+            r"^Wrote \d+ files ",
+        ),
+    ],
+)
+def test_replan_says_what_invitations_holds_as_plan_does(
+    year: SimpleNamespace, tmp_path: Path, lang: str | None, nothing: str, wrote: str
+) -> None:
+    # the year replanned unchanged: no invitation to send, so none written and none claimed
+    out = tmp_path / "replan"
+    result = run(
+        lang,
+        [
+            "replan", str(year.scenario), "--previous", str(year.plan), "--frozen-until", "2027-09-07",
+            "--time-limit", "10", "-o", str(out), "--invitations", "--quiet",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    _lines(result.output, nothing, wrote)
+    written = next(line for line in result.output.splitlines() if re.match(wrote, line))
+    assert "invitations/" not in written and not (out / "invitations").exists()
+
+
+# -- the counting checks and the advice validate prints ------------------------------------------
+
+ENGLISH_FILLER = re.compile(r"\b(?:of|but|whoever|need|needs|days|apart|hold|most|invited|once|only|each)\b")
+"""English words of the counting sentences (none is a rule's or a field's name)."""
+
+
+def test_validate_prints_counting_checks_and_advice_in_both_languages(tmp_path: Path) -> None:
+    tight = write(tmp_path, merge(small(), **{"limits.window_max": 1}), "tight.yaml")
+    sv, en = run("sv", ["validate", str(tight)]), run(None, ["validate", str(tight)])
+    assert sv.exit_code == en.exit_code == 2
+    assert re.search(
+        r"^fel: .*tight\.yaml: limits\.window_max: region_invitation_cap: Region Östergötland bjuds in till "
+        r"4 möten vem som än presenterar, men högst 1 inbjudan under 28 dagar i följd tillåter högst 1 under "
+        r"de 26 dagarna 2027-09-06\.\.2027-10-01 då de kan hållas$",
+        sv.stderr,
+        flags=re.M,
+    ), sv.stderr
+    assert re.search(
+        r"^error: .*: region_invitation_cap: Region Östergötland is invited to 4 sessions ", en.stderr
+    )
+    assert not SWEDISH_UI.findall(en.output) and "bjuds" not in en.output
+    # a two-year period: its dialogs count for the whole period, not a year (a warning, still valid)
+    long = write(tmp_path, merge(small(), **{"period.end": "2028-09-30"}), "long.yaml")
+    sv, en = run("sv", ["validate", str(long)]), run(None, ["validate", str(long)])
+    assert sv.exit_code == en.exit_code == 0
+    _lines(
+        sv.output,
+        r"^varning: .*long\.yaml: hosts\[vinnova\]\.themes\[halsa\]\.dialogs: 1 dialog under hela "
+        r"perioden på 391 dagar \(ungefär 1,1 år\), inte per år; skriv 1 för 1 om året$",
+    )
+    _lines(
+        en.output,
+        r"^warning: .*long\.yaml: hosts\[vinnova\]\.themes\[halsa\]\.dialogs: 1 dialog in the whole 391-day "
+        r"period \(about 1\.1 years\), not per year; write 1 for 1 a year$",
+    )
+    assert not SWEDISH_UI.findall(en.output)
+
+
+def test_every_counting_check_speaks_swedish() -> None:
+    from test_bad_scenarios import COUNTING
+
+    from arshjul import counting, scenario
+
+    for case, (data, _field, english) in COUNTING.items():
+        sc = scenario.from_data(data)
+        with i18n.speaking("sv"):
+            swedish = counting.problems(sc)[0].problem
+        with i18n.speaking("en"):
+            assert counting.problems(sc)[0].problem == english, case
+        rule = re.match(r"\w+", english)
+        assert rule and swedish.startswith(rule.group(0)) and swedish != english, (case, swedish)
+        assert not ENGLISH_FILLER.findall(swedish), (case, swedish)
+
+
+# -- the checker's broken rules: check, plan's verification, the web's check page ------------------
+
+CHECK_ENGLISH = re.compile(
+    r"\b(?:is|are|not|of|the|on|and|at|least|most|needed|allowed|apart|times|missing|planned|twice|falls|"
+    r"invited|presents|holds|should|session|slot)\b"
+)
+"""English words of the checker's sentences (none is in the tiny year's ids or names)."""
+
+
+def test_check_prints_the_broken_rules_in_swedish(year: SimpleNamespace, tmp_path: Path) -> None:
+    plan = year.plan.read_text(encoding="utf-8")
+    dates = sorted(set(re.findall(r'"date": "(2027-\d\d-\d\d)"', plan)))
+    broken = tmp_path / "broken.json"
+    broken.write_text(plan.replace(f'"date": "{dates[-1]}"', f'"date": "{dates[0]}"'), encoding="utf-8")
+    sv = run("sv", ["check", str(year.scenario), str(broken)])
+    assert sv.exit_code == 1
+    _lines(
+        sv.output,
+        r"^BRUTEN session_fits_slot \[vinnova\.hybrid\.ekosystem\]: 2027-\d\d-\d\d \d\d:\d\d–\d\d:\d\d "
+        r"ligger inte i något mötespass under perioden$",
+        r"^BRUTEN host_tempo \[vinnova\]: Vinnova håller '[\w.]+' och '[\w.]+' \d+ dagar? isär; "
+        r"minst 1 behövs$",
+    )
+
+
+def test_every_broken_rule_of_a_mangled_plan_is_swedish(year: SimpleNamespace) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from arshjul.check import check
+    from arshjul.commands import instance_of
+    from arshjul.plan import Plan, Session
+    from arshjul.scenario import load
+
+    inst = instance_of(load(year.scenario), str(year.scenario))
+    plan = Plan.from_json(year.plan.read_text(encoding="utf-8"))
+    first, *rest = plan.sessions
+    saturday = dt.date(2027, 9, 11)
+
+    def on(day: dt.date, s: Session) -> Session:
+        shift = day - s.date
+        return dataclasses.replace(s, date=day, start=s.start + shift, end=s.end + shift)
+
+    dialog = next(s for s in plan.sessions if s.kind == "dialog")
+    mangled: list[list[Session]] = [
+        [*rest],  # one missing
+        [first, first, *rest],  # one twice
+        [on(saturday, first), *rest],  # on a Saturday, and too close to the others
+        [dataclasses.replace(s, presentations=()) if s is dialog else s for s in plan.sessions],
+        [dataclasses.replace(s, invited=()) if s is dialog else s for s in plan.sessions],
+        [dataclasses.replace(s, followup_on=None) if s is dialog else s for s in plan.sessions],
+    ]
+    seen: set[str] = set()
+    for sessions in mangled:
+        bad = dataclasses.replace(plan, sessions=sessions)
+        with i18n.speaking("en"):
+            english = [v.message for v in check(inst, bad).violations]
+        with i18n.speaking("sv"):
+            swedish = [v.message for v in check(inst, bad).violations]
+        assert english and len(swedish) == len(english)
+        for sv, en in zip(swedish, english, strict=True):
+            assert sv != en and not CHECK_ENGLISH.findall(sv.replace(dialog.id, "")), (sv, en)
+            seen.add(sv)
+    assert any("lördag" in m for m in seen) and any("saknas i planen" in m for m in seen), seen
+
+
+def test_the_ways_out_explain_proposes_in_both_languages(year: SimpleNamespace) -> None:
+    args = ["explain", str(year.tight), "--time-limit", "10"]
+    sv, en = run("sv", args), run(None, args)
+    assert sv.exit_code == en.exit_code
+    _lines(
+        sv.output,
+        r"^  - sätt limits\.window_max: \d+ \(nu 1\)$",
+        r"^  - sätt regions\[SE-\w\]\.limits\.window_max: något av 2…\d+ \(nu 1\): ingen plan med något "
+        r"av dem: bevisat \(inte ens \d+ ger någon\)$",
+    )
+    _lines(
+        en.output,
+        r"^  - set limits\.window_max: \d+ \(now 1\)$",
+        r"^  - set regions\[SE-\w\]\.limits\.window_max: any of 2…\d+ \(now 1\): no plan with any of them: "
+        r"proven \(even \d+ gives none\)$",
+    )
+    assert not SWEDISH_UI.findall(en.output)
+
+
+# -- closed days and a region's days away (the instance's reasons) ----------------------------------
+
+
+def test_calendar_reasons_and_a_regions_days_in_both_languages(tmp_path: Path) -> None:
+    data = small()
+    data["regions"][1] |= {"away": ["2027-09-13"], "cannot_present": ["2027-09-14"]}  # type: ignore[index]
+    blackouts = [{"name": "Höst", "start": "2027-09-20", "end": "2027-09-21"}]
+    scenario = write(tmp_path, merge(data, **{"calendar.blackouts": blackouts}))
+    sv, en = run("sv", ["calendar", str(scenario)]), run(None, ["calendar", str(scenario)])
+    _lines(
+        sv.output,
+        r"^lör 2027-09-11  stängt: lördagar är inte mötesdagar$",
+        r"^mån 2027-09-20  stängt: spärrperiod Höst$",
+        r"^mån 2027-09-13  öppet: .*; borta: borta: Region Skåne$",
+    )
+    _lines(
+        en.output,
+        r"^Sat 2027-09-11  closed: Saturdays are not meeting days$",
+        r"^Mon 2027-09-20  closed: blackout Höst$",
+        r"^Mon 2027-09-13  open: .*; away: away: Region Skåne$",
+    )
+    assert not SWEDISH_UI.findall(en.output)
+    days = ["calendar", str(scenario), "--region", "SE-M"]
+    assert (
+        run("sv", days).output
+        == "mån 2027-09-13  borta (2027-09-13)\ntis 2027-09-14  kan inte presentera (2027-09-14)\n"
+    )
+    assert (
+        run(None, days).output
+        == "Mon 2027-09-13  away (2027-09-13)\nTue 2027-09-14  cannot present (2027-09-14)\n"
+    )
+    unknown = ["calendar", str(scenario), "--region", "SE-X"]
+    assert run("sv", unknown).stderr.endswith(
+        "--region: ingen region 'SE-X' i scenariot (dess regioner: SE-E, SE-M, SE-I)\n"
+    )
+    assert run(None, unknown).stderr.endswith(
+        "--region: no region 'SE-X' in the scenario (its regions: SE-E, SE-M, SE-I)\n"
+    )

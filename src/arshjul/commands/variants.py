@@ -28,7 +28,7 @@ from ..check import check
 from ..errors import ScenarioError
 from ..exporters.ics import write_invitations
 from ..fileio import write_atomic
-from ..i18n import _, cli_language, ngettext
+from ..i18n import _, cli_language, ngettext, speaking
 from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
 from ..replan import replan as run_replan
@@ -51,6 +51,7 @@ from . import (
 from . import dtstamp as _dtstamp
 from . import fail_input as _fail_input
 from . import instance_of as _instance
+from .plan import _invitations_line
 
 
 def _load(path: str) -> Any:
@@ -414,15 +415,16 @@ def replan(
             click.echo(_("BROKEN {violation}").format(violation=v), err=True)
     out = Path(output) if output else Path("out") / f"{sc.id}-replan"
     stamp = _dtstamp(dtstamp, plan)
+    # changes.txt is what is printed, in the command line's language (the planner's copy);
+    # changes.json is data for scripts: always English, whatever the terminal speaks
     lines = report_lines(result)
+    with speaking("en"):
+        data = report_data(result)
 
     def change_report(stage: Path) -> list[Path]:
         files = [
             write_atomic(stage / "changes.txt", "\n".join(lines) + "\n"),
-            write_atomic(
-                stage / "changes.json",
-                json.dumps(report_data(result), ensure_ascii=False, indent=2) + "\n",
-            ),
+            write_atomic(stage / "changes.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n"),
         ]
         if invitations:
             files.extend(write_invitations(plan, previous, stage / "invitations", dtstamp=stamp))
@@ -444,14 +446,16 @@ def replan(
     for line in lines:
         echo(line)
     echo("")
-    files = (
-        "plan.json, changes.txt, changes.json, " + _("calendars") + (", invitations/" if invitations else "")
-    )
+    # invitations/ is named only when something was written into it, as plan says
+    sent = any(out / "invitations" in p.parents for p in written)
+    files = "plan.json, changes.txt, changes.json, " + _("calendars") + (", invitations/" if sent else "")
     click.echo(
         ngettext(
             "Wrote {count} file to {out}/ ({files})", "Wrote {count} files to {out}/ ({files})", len(written)
         ).format(count=len(written), out=out, files=files)
     )
+    if invitations:
+        click.echo(_invitations_line(plan, previous, previous_file))
 
 
 COMMANDS = [compare, sweep, replan]

@@ -23,6 +23,7 @@ from ..check import check
 from ..cpsat.conflicts import decide
 from ..errors import ScenarioError
 from ..greedy import greedy_assignment
+from ..i18n import _, every_translation
 from ..instance import Instance, build_instance
 from ..options import SolveStatus
 from ..realize import to_plan
@@ -267,6 +268,32 @@ class _Numeric:
         return {self.path: value}
 
 
+_OWN_CANNOT_PRESENT = tuple(
+    sorted(m.split("{period}")[0].strip() for m in every_translation("cannot present {period}"))
+)
+"""How a day the region's own ``cannot_present`` names starts, in every language (the
+instance words it in the language it was built in)."""
+
+
+def _set(path: str, value: str) -> str:
+    """An edit of a field: ``set calendar.holidays: false``."""
+    # TRANSLATORS: an edit 'arshjul explain' proposes; the field path and the value are the
+    # scenario file's own (YAML), never translated
+    return _("set {field}: {value}").format(field=path, value=value)
+
+
+def _now(path: str, value: str, current: object) -> str:
+    """A limit moved: ``set regions[SE-I].limits.window_max: 2 (now 1)``."""
+    return _("set {field}: {value} (now {current})").format(field=path, value=value, current=current)
+
+
+def _remove(path: str, what: str = "") -> str:
+    """``remove calendar.blackouts[0] 'Höst'``: the entry, and what it is when that helps."""
+    if what:
+        return _("remove {field} {what}").format(field=path, what=what)
+    return _("remove {field}").format(field=path)
+
+
 @dataclass(frozen=True)
 class _Edit:
     """An edit that switches a rule off: as said to the planner, its rough size, the changes."""
@@ -339,40 +366,56 @@ def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[_Edit]:
     subject = subjects[0]
     if rule == "calendar_weekday":
         days = [d for d in WEEKDAYS if d in set(sc.weekdays) | set(subjects)]
-        return [_Edit(f"set weekdays: [{', '.join(days)}]", 20, {"weekdays": days})]
+        return [_Edit(_set("weekdays", f"[{', '.join(days)}]"), 20, {"weekdays": days})]
     if rule in ("calendar_holiday", "calendar_bridge_day", "calendar_half_day"):
         attr = {
             "calendar_holiday": "holidays",
             "calendar_bridge_day": "close_bridge_days",
             "calendar_half_day": "close_half_day_afternoons",
         }[rule]
-        return [_Edit(f"set calendar.{attr}: false", 15, {f"calendar.{attr}": False})]
+        return [_Edit(_set(f"calendar.{attr}", "false"), 15, {f"calendar.{attr}": False})]
     if rule == "calendar_blackout":
         k = w.blackout(subject)
-        return [_Edit(f"remove calendar.blackouts[{k}] '{subject}'", 8, {f"calendar.blackouts[{k}]": REMOVE})]
+        return [
+            _Edit(
+                _remove(f"calendar.blackouts[{k}]", f"'{subject}'"), 8, {f"calendar.blackouts[{k}]": REMOVE}
+            )
+        ]
     if rule == "session_slots":
         path, _, _ = w.owner(subject)
-        return [_Edit(f"remove {path}.slots (allow every slot)", 4, {f"{path}.slots": None})]
+        return [
+            _Edit(
+                _("remove {field} (allow every slot)").format(field=f"{path}.slots"),
+                4,
+                {f"{path}.slots": None},
+            )
+        ]
     if rule == "session_window":
         path, _, _ = w.owner(subject)
-        return [_Edit(f"remove {path}.window", 6, {f"{path}.window": None})]
+        return [_Edit(_remove(f"{path}.window"), 6, {f"{path}.window": None})]
     if rule == "theme_forbidden":
-        theme_id, _, nth = subject.partition("#")
+        theme_id, _sep, nth = subject.partition("#")
         path, theme = w.theme(theme_id)
         index = int(nth)
         what = theme.forbidden[index].describe().strip()
-        return [_Edit(f"remove {path}.forbidden[{index}] {what}", 5, {f"{path}.forbidden[{index}]": REMOVE})]
+        return [_Edit(_remove(f"{path}.forbidden[{index}]", what), 5, {f"{path}.forbidden[{index}]": REMOVE})]
     if rule == "dialog_followup":
         return [
-            _Edit("set network.followup_weeks: null (no follow-up)", 10, {"network.followup_weeks": None})
+            _Edit(
+                _("set {field}: {value} (no follow-up)").format(field="network.followup_weeks", value="null"),
+                10,
+                {"network.followup_weeks": None},
+            )
         ]
     if rule == "network_fixed" and sc.network is not None:
         k, day = w.network_date(subject)
         if len(sc.network.dates) == 1:
-            return [_Edit("remove network (its only date)", 12, {"network": REMOVE})]
-        return [_Edit(f"remove network.dates[{k}] {day}", 6, {f"network.dates[{k}]": REMOVE})]
+            return [
+                _Edit(_("remove {field} (its only date)").format(field="network"), 12, {"network": REMOVE})
+            ]
+        return [_Edit(_remove(f"network.dates[{k}]", str(day)), 6, {f"network.dates[{k}]": REMOVE})]
     if rule == "learning_first" and sc.learning_meeting is not None:
-        return [_Edit("remove learning_meeting", 12, {"learning_meeting": REMOVE})]
+        return [_Edit(_remove("learning_meeting"), 12, {"learning_meeting": REMOVE})]
     if rule == "presenter_available":
         region = sc.region(subject)
         spans = [
@@ -381,7 +424,7 @@ def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[_Edit]:
         ]
         out = [
             _Edit(
-                f"remove regions[{subject}].{name}[{k}] {span.describe().strip()}",
+                _remove(f"regions[{subject}].{name}[{k}]", span.describe().strip()),
                 5,
                 {f"regions[{subject}].{name}[{k}]": REMOVE},
             )
@@ -389,18 +432,20 @@ def _removals(w: _Where, rule: str, subjects: Sequence[str]) -> list[_Edit]:
         ]
         # days it cannot present that no span of its own gives are school holidays
         if sc.calendar.school_holidays and any(
-            not why.startswith("cannot present") for why in inst.regions[subject].cannot_present.values()
+            not why.startswith(_OWN_CANNOT_PRESENT) for why in inst.regions[subject].cannot_present.values()
         ):
             out.append(
                 _Edit(
-                    f"set regions[{subject}].school_holidays: [] (ignore its school holidays)",
+                    _("set {field}: {value} (ignore its school holidays)").format(
+                        field=f"regions[{subject}].school_holidays", value="[]"
+                    ),
                     7,
                     {f"regions[{subject}].school_holidays": []},
                 )
             )
         return out
     if rule == "joint_presentation":
-        return [_Edit(f"remove groups[{subject}]", 10, {f"groups[{subject}]": REMOVE})]
+        return [_Edit(_remove(f"groups[{subject}]"), 10, {f"groups[{subject}]": REMOVE})]
     return []
 
 
@@ -433,17 +478,19 @@ def _search_numeric(
         return outcome
 
     result = _nearest_working(num.values, attempt, verifier.width, retry)
-    clock = "deterministic time" if verifier.deterministic else "s"
+    clock = _("deterministic time") if verifier.deterministic else "s"
     if result.value is not None:
         note = (
-            f"nearer {', '.join(map(str, result.undecided))} not shown within the time limit "
-            f"({verifier.step:g} {clock} each): one of them may be enough"
+            _(
+                "nearer {values} not shown within the time limit ({step} {clock} each): "
+                "one of them may be enough"
+            ).format(values=", ".join(map(str, result.undecided)), step=f"{verifier.step:g}", clock=clock)
             if result.undecided
             else ""
         )
         return (
             Relaxation(
-                f"set {num.path}: {result.value} (now {num.current})",
+                _now(num.path, str(result.value), num.current),
                 item.rule,
                 item.subjects,
                 True,
@@ -457,13 +504,13 @@ def _search_numeric(
     if not num.values:
         return None, None
     first, last = num.values[0], num.values[-1]
-    span = f"{first}" if first == last else f"any of {first}…{last}"
+    span = f"{first}" if first == last else _("any of {first}…{last}").format(first=first, last=last)
     if result.proven:
-        note = f"no plan with any of them: proven (even {last} gives none)"
+        note = _("no plan with any of them: proven (even {last} gives none)").format(last=last)
     else:
-        note = "no plan shown within the time limit, none proven impossible"
+        note = _("no plan shown within the time limit, none proven impossible")
     return None, Relaxation(
-        f"set {num.path}: {span} (now {num.current})",
+        _now(num.path, span, num.current),
         item.rule,
         item.subjects,
         False,
@@ -523,10 +570,9 @@ def relax(
         # all at once first: if even that is not enough, no single one is (the last first,
         # so that removing an away period does not shift the index of the next)
         every = {path: value for e in reversed(edits) for path, value in e.changes.items()}
-        phrase = (
-            f"remove every day regions[{item.subjects[0]}] cannot present "
-            "(away, cannot_present and school holidays)"
-        )
+        phrase = _(
+            "remove every day {field} cannot present (away, cannot_present and school holidays)"
+        ).format(field=f"regions[{item.subjects[0]}]")
         copy = verifier.edited(every)
         outcome = verifier.works(copy)
         if not outcome:
@@ -555,8 +601,8 @@ def relax(
 
 def _why_no(outcome: bool | None, verifier: _Verifier) -> str:
     if outcome is None:
-        return f"not decided within {verifier.step:g} s"
-    return "still no plan: another conflict remains"
+        return _("not decided within {step} s").format(step=f"{verifier.step:g}")
+    return _("still no plan: another conflict remains")
 
 
 def _try_edits(
