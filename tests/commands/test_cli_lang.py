@@ -661,13 +661,15 @@ def test_calendar_reasons_and_a_regions_days_in_both_languages(tmp_path: Path) -
         sv.output,
         r"^lör 2027-09-11  stängt: lördagar är inte mötesdagar$",
         r"^mån 2027-09-20  stängt: spärrperiod Höst$",
-        r"^mån 2027-09-13  öppet: .*; borta: borta: Region Skåne$",
+        r"^mån 2027-09-13  öppet: .*; borta: Region Skåne$",
+        r"^tis 2027-09-14  öppet: .*; kan inte presentera: Region Skåne$",
     )
     _lines(
         en.output,
         r"^Sat 2027-09-11  closed: Saturdays are not meeting days$",
         r"^Mon 2027-09-20  closed: blackout Höst$",
-        r"^Mon 2027-09-13  open: .*; away: away: Region Skåne$",
+        r"^Mon 2027-09-13  open: .*; away: Region Skåne$",  # not "away: away:"
+        r"^Tue 2027-09-14  open: .*; cannot present: Region Skåne$",  # not "away: cannot present"
     )
     assert not SWEDISH_UI.findall(en.output)
     days = ["calendar", str(scenario), "--region", "SE-M"]
@@ -686,3 +688,15 @@ def test_calendar_reasons_and_a_regions_days_in_both_languages(tmp_path: Path) -
     assert run(None, unknown).stderr.endswith(
         "--region: no region 'SE-X' in the scenario (its regions: SE-E, SE-M, SE-I)\n"
     )
+
+
+def test_calendar_never_calls_a_region_that_may_listen_away() -> None:
+    """Sportlov week 9 in the bundled year: those regions cannot present but are invited, and
+    count against their caps — the listing said "away:" for them, as for a region not invited."""
+    line = next(
+        ln
+        for ln in run(None, ["calendar", "scenarios/sweden-2027.yaml"]).output.splitlines()
+        if ln.startswith("Wed 2027-03-03")
+    )
+    assert "cannot present: sportlov: Region Dalarna, Region Gotland" in line, line
+    assert "away" not in line, line

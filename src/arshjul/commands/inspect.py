@@ -27,7 +27,7 @@ from ..errors import ScenarioError, ScenarioWarning
 from ..exporters.report import ChromiumMissing, write_report
 from ..fileio import OWN, OutputFolderError, staged
 from ..followup_results import Results, tally
-from ..i18n import _, cli_day, ngettext
+from ..i18n import LANGUAGES, _, cli_day, ngettext, translations
 from ..plan import Plan
 from . import (
     EXIT_BAD_INPUT,
@@ -275,6 +275,33 @@ def schema() -> None:
     click.echo(json.dumps(scenario_mod.json_schema(), ensure_ascii=False, indent=2))
 
 
+def _away_group(line: str, who: list[tuple[str, str]]) -> str:
+    """One kind of absence on a day, its regions grouped by reason: ``away: Region Skåne``
+    (a day with no name), ``cannot present: sportlov: Region Dalarna, Region Gotland``.
+    Away (not invited) and cannot present (invited, may listen) are never mixed: they count
+    differently against the caps."""
+    if not who:
+        return ""
+    kinds: dict[str, list[str]] = {}
+    for name, why in who:
+        kinds.setdefault(_reason_kind(why), []).append(name)
+    return line.format(
+        regions="; ".join(f"{k}: {', '.join(v)}" if k else ", ".join(v) for k, v in kinds.items())
+    )
+
+
+def _reason_kind(why: str) -> str:
+    """``sportlov`` of ``sportlov (week 9)``; nothing of ``away (2027-03-03)`` or ``cannot
+    present (…)``, whose word the line already says (in any shipped language)."""
+    kind = why.split(" (")[0].strip()
+    for lang in LANGUAGES:
+        t = translations(lang)
+        for word in (t.gettext("away {period}"), t.gettext("cannot present {period}")):
+            if kind == word.format(period="").strip():
+                return ""
+    return kind
+
+
 @click.command()
 @click.argument("scenario", required=False)  # read_text refuses folders, pipes, NUL in one line
 @click.option("--closed-only", is_flag=True, help="List only closed days and slots.")
@@ -298,18 +325,27 @@ def calendar(scenario: str | None, closed_only: bool, region: str | None) -> Non
         return
     per_day = len(inst.slots) // inst.n_days
     open_days = 0
+    regions = list(inst.regions.values())
     for day in range(inst.n_days):
         date = inst.date(day)
         reasons = [text for _, text in inst.closed_days.get(day, [])]
-        away = sorted((r.name, r.unavailable[day]) for r in inst.regions.values() if day in r.unavailable)
-        away_text = ""
-        if away:
-            kinds: dict[str, list[str]] = {}
-            for name, why in away:
-                kinds.setdefault(why.split(" (")[0], []).append(name)
-            away_text = "; " + _("away: {regions}").format(
-                regions="; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items())
+        away_text = "".join(
+            "; " + line
+            for line in (
+                _away_group(
+                    _("away: {regions}"), sorted((r.name, r.away[day]) for r in regions if day in r.away)
+                ),
+                _away_group(
+                    _("cannot present: {regions}"),
+                    sorted(
+                        (r.name, r.cannot_present[day])
+                        for r in regions
+                        if day in r.cannot_present and day not in r.away
+                    ),
+                ),
             )
+            if line
+        )
         if reasons:
             click.echo(f"{cli_day(date)}  " + _("closed: {what}").format(what=", ".join(reasons)))
             continue
