@@ -695,7 +695,9 @@ def test_calendar_never_calls_a_region_that_may_listen_away() -> None:
     count against their caps — the listing said "away:" for them, as for a region not invited."""
     line = next(
         ln
-        for ln in run(None, ["calendar", "scenarios/sweden-2027.yaml"]).output.splitlines()
+        for ln in run(
+            None, ["calendar", str(Path(__file__).resolve().parents[2] / "scenarios" / "sweden-2027.yaml")]
+        ).output.splitlines()
         if ln.startswith("Wed 2027-03-03")
     )
     assert "cannot present: sportlov: Region Dalarna, Region Gotland" in line, line
