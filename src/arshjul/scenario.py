@@ -43,6 +43,7 @@ from . import availability, swedish
 from .errors import ScenarioError, ScenarioWarning
 from .extends import Origin, locate, merge, unmerged, workbook_origin
 from .i18n import DEFAULT_LANGUAGE, Language
+from .i18n import _ as gettext
 from .workbook.reader import read_workbook
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -418,9 +419,10 @@ class Span(Strict):
     def describe(self) -> str:
         """How the planner would write it back, for messages."""
         label = f"{self.name} " if self.name else ""
-        if self.weeks is not None:
+        if self.weeks is not None:  # in the language messages are in now (CLI or page)
             a, b = self.weeks
-            return f"{label}(weeks {a}–{b})" if a != b else f"{label}(week {a})"
+            weeks = gettext("(weeks {first}–{last})").format(first=a, last=b) if a != b else None
+            return label + (weeks or gettext("(week {week})").format(week=a))
         if self.start == self.end:
             return f"{label}({self.start})"
         return f"{label}({self.start}..{self.end})"

@@ -702,3 +702,10 @@ def test_calendar_never_calls_a_region_that_may_listen_away() -> None:
     )
     assert "cannot present: sportlov: Region Dalarna, Region Gotland" in line, line
     assert "away" not in line, line
+
+
+def test_a_span_of_weeks_is_worded_in_the_command_lines_language() -> None:
+    bundled = str(Path(__file__).resolve().parents[2] / "scenarios" / "sweden-2027.yaml")
+    days = ["calendar", bundled, "--region", "SE-C"]
+    assert "tis 2027-02-23  sportlov (vecka 8)" in run("sv", days).output.splitlines()
+    assert "Tue 2027-02-23  sportlov (week 8)" in run(None, days).output.splitlines()
