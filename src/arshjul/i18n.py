@@ -107,12 +107,17 @@ def _check(language: str) -> Language:
 
 
 @cache
-def translations(language: str) -> gettext.GNUTranslations:
-    """The compiled catalogue of ``language`` (read once per process)."""
+def _compiled(domain: str, language: str) -> gettext.GNUTranslations:
+    """The compiled catalogue ``domain`` of ``language`` (read once per process)."""
     lang = _check(language)
-    mo = resources.files(__package__) / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    mo = resources.files(__package__) / "locale" / lang / "LC_MESSAGES" / f"{domain}.mo"
     with mo.open("rb") as fp:
         return gettext.GNUTranslations(fp)
+
+
+def translations(language: str) -> gettext.GNUTranslations:
+    """The compiled catalogue of ``language``: what the library and the command line say."""
+    return _compiled(DOMAIN, language)
 
 
 def every_translation(message: str) -> frozenset[str]:
@@ -277,13 +282,9 @@ WEB_DOMAIN = "arshjul-web"
 """The workspace's gettext domain: ``locale/<lang>/LC_MESSAGES/arshjul-web.mo``."""
 
 
-@cache
 def web_translations(language: str) -> gettext.GNUTranslations:
-    """The compiled web catalogue of ``language`` (read once per process)."""
-    lang = _check(language)
-    mo = resources.files(__package__) / "locale" / lang / "LC_MESSAGES" / f"{WEB_DOMAIN}.mo"
-    with mo.open("rb") as fp:
-        return gettext.GNUTranslations(fp)
+    """The compiled web catalogue of ``language``: what the workspace's pages say."""
+    return _compiled(WEB_DOMAIN, language)
 
 
 __all__ += ["WEB_DOMAIN", "web_translations"]
