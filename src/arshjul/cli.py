@@ -95,7 +95,7 @@ class HelpInLanguage(click.Command):
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=translated("Usage: "))
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=translated(N_("Usage: ")))
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [
@@ -104,7 +104,7 @@ class HelpInLanguage(click.Command):
             if (rv := param.get_help_record(ctx)) is not None and not isinstance(param, click.Argument)
         ]
         if rows:
-            with formatter.section(translated("Options") or ""):
+            with formatter.section(translated(N_("Options")) or ""):
                 formatter.write_dl(rows)
         if isinstance(self, click.Group):
             self.format_commands(ctx, formatter)
@@ -138,7 +138,7 @@ class HelpGroup(HelpInLanguage, click.Group):
                 rows.append((name, cmd))
         if rows:
             limit = formatter.width - 6 - max(len(name) for name, _cmd in rows)
-            with formatter.section(translated("Commands") or ""):
+            with formatter.section(translated(N_("Commands")) or ""):
                 formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
 
 
@@ -213,6 +213,15 @@ class LazyGroup(HelpGroup):
     cls=LazyGroup,
     lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    help=N_(
+        """Plan a year of strategic quick dialogs between an agency and Sweden's regions.
+
+    \b
+    Start with:
+      arshjul plan                      plan the bundled Sweden 2027 scenario
+      arshjul plan my-year.yaml -o out  plan your own scenario into folder out/
+    """
+    ),
 )
 @click.version_option(package_name="arshjul")
 @click.option(
@@ -225,13 +234,7 @@ class LazyGroup(HelpGroup):
     ),
 )
 def main(lang: str | None) -> None:
-    """Plan a year of strategic quick dialogs between an agency and Sweden's regions.
-
-    \b
-    Start with:
-      arshjul plan                      plan the bundled Sweden 2027 scenario
-      arshjul plan my-year.yaml -o out  plan your own scenario into folder out/
-    """
+    """Reads ``--lang`` (the group's help is its ``help=`` above, translated when shown)."""
     _i18n().set_cli_language(lang)
 
 
