@@ -140,6 +140,13 @@ def solve_options(*, time_limit: float = 60.0, per: str = "scenario", log: bool 
     return decorate
 
 
+_TIME_LIMIT_HELP = {
+    # whole sentences, so each translates as one (``--help`` translates them when shown)
+    "scenario": N_("Seconds the solver may search (per scenario)."),
+    "variant": N_("Seconds the solver may search (per variant)."),
+}
+
+
 def _solve_options(time_limit: float, per: str, log: bool) -> list[Callable[[Any], Any]]:
     options = [
         click.option(
@@ -147,7 +154,7 @@ def _solve_options(time_limit: float, per: str, log: bool) -> list[Callable[[Any
             type=Finite(min=0.1, max=7 * 24 * 3600.0),
             default=time_limit,
             show_default=True,
-            help=f"Seconds the solver may search (per {per}).",
+            help=_TIME_LIMIT_HELP[per],
         ),
         click.option(
             "--seed",

@@ -192,7 +192,7 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
     ),
 )
 @click.argument("plan_file", metavar="PLAN")  # read_text refuses folders, pipes, NUL in one line
-@output_option("Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN).")
+@output_option(N_("Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN)."))
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),

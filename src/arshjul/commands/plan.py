@@ -126,7 +126,7 @@ def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
     """),
 )
 @click.argument("scenario", required=False)  # read_text refuses folders, pipes, NUL in one line
-@output_option("Folder for the plan, calendars and report (default: out/<scenario id>).")
+@output_option(N_("Folder for the plan, calendars and report (default: out/<scenario id>)."))
 @solve_options(log=True)
 @click.option("--quiet", is_flag=True, help=N_("No progress line and no tables."))
 @click.option(

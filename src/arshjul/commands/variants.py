@@ -160,7 +160,7 @@ def compare(
     default=None,
     help=N_("YAML list of named change sets: [{name: …, set: {PATH: VALUE}}]."),
 )
-@output_option("Folder for results.csv and results.jsonl (default: out/sweep-<scenario id>).")
+@output_option(N_("Folder for results.csv and results.jsonl (default: out/sweep-<scenario id>)."))
 @click.option(
     "--jobs",
     type=click.IntRange(min=1, max=1024),
@@ -333,7 +333,7 @@ def sweep(
     metavar="SESSION_ID",
     help=N_("Also keep this session exactly as it was (repeatable)."),
 )
-@output_option("Folder for the new plan, calendars and change report (default: out/<id>-replan).")
+@output_option(N_("Folder for the new plan, calendars and change report (default: out/<id>-replan)."))
 @click.option(
     "--invitations",
     is_flag=True,
