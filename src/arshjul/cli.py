@@ -223,7 +223,7 @@ class LazyGroup(HelpGroup):
     """
     ),
 )
-@click.version_option(package_name="arshjul")
+@click.version_option(package_name="arshjul", help=N_("Show the version and exit."))
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),

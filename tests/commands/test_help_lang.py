@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import click
 from click.testing import CliRunner
 
 from arshjul.cli import HelpInLanguage, main
@@ -52,3 +53,49 @@ def test_swedish_locale_sets_the_help_language() -> None:
         [sys.executable, "-m", "arshjul", "--help"], env=env, capture_output=True, text=True, check=True
     ).stdout
     assert "Kommandon:" in out
+
+
+ENGLISH = (
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Example",
+    "Show this message",
+    "Folder for",
+    "Seconds ",
+    " the ",
+)
+"""Words of the English help that a Swedish one never has (outside the example command lines)."""
+
+
+def _prose(text: str) -> str:
+    """The help without its example command lines (``arshjul …``, which stay as they are)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("arshjul "))
+
+
+def test_every_command_and_subcommand_help_is_swedish_with_lang_sv() -> None:
+    ctx = main.make_context("arshjul", ["--help"], resilient_parsing=True)
+    paths: list[tuple[str, ...]] = [()]
+    for name in main.list_commands(ctx):
+        paths.append((name,))
+        command = main.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            paths += [(name, sub) for sub in command.list_commands(ctx)]
+    for path in paths:
+        swedish = _prose(_help("--lang", "sv", *path))
+        assert "Användning:" in swedish and "Flaggor:" in swedish, path
+        assert "Visa den här hjälpen och avsluta." in swedish, path
+        leftover = [word for word in ENGLISH if word in swedish]
+        assert not leftover, (path, leftover)
+        english = _help(*path)
+        assert "Usage:" in english and "Options:" in english and "Show this message and exit." in english, (
+            path
+        )
+    assert len(paths) > 14
+
+
+def test_english_help_of_the_group_lists_the_commands_as_before() -> None:
+    text = _help()
+    assert "\n  Plan a year of strategic quick dialogs between an agency and Sweden's" in text
+    assert "  --version       Show the version and exit.\n" in text
+    assert "  plan          Solve SCENARIO and write the plan, calendars and summary.\n" in text
