@@ -5,7 +5,9 @@ or the check found broken rules, 2 bad input (one line naming file, field and pr
 
 The commands live in :mod:`arshjul.commands`, grouped by what they load; :data:`COMMANDS`
 names each one, and the group imports a command's module only when that command runs (or
-``--help`` lists it), so ``arshjul validate`` never loads the solver.  This module imports
+shows its own ``--help``; ``arshjul --help`` lists them from :data:`SUMMARIES`), so
+``arshjul validate`` and ``arshjul --help`` never load the solver.  Help texts are English
+msgids translated when shown (:class:`HelpCommand`), so ``--lang sv`` reaches ``--help`` too.  This module imports
 nothing of arshjul at the top but :mod:`arshjul.fileio` (standard library only), so Ctrl-C
 while the rest is still loading ends in one line, not a traceback.
 """
@@ -24,6 +26,12 @@ from .fileio import InterruptedAfterWrite, sigint_deferred
 
 EXIT_BAD_INPUT, EXIT_INTERRUPTED = 2, 130  # the same numbers as arshjul.commands (tests hold them)
 LANGUAGES = ("sv", "en")  # arshjul.i18n.LANGUAGES (a test holds them equal)
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (as :func:`arshjul.i18n.N_`, without importing it)."""
+    return message
+
 
 COMMANDS: dict[str, str] = {
     # reads a scenario or a plan, never solves (no OR-Tools)
@@ -45,6 +53,35 @@ COMMANDS: dict[str, str] = {
     "links": "arshjul.commands.links:links",
 }
 """Every command: its name → ``module:attribute`` of its click command (the one registry)."""
+
+SUMMARIES: dict[str, str] = {
+    "alternatives": N_(
+        "Where else: every slot SESSION_ID could move to in PLAN with everything else fixed (and "
+        "the penalty there), and the rule that rules out each other slot. With --region, the "
+        "dialogs that region could be added to as presenter, and what that breaks or costs."
+    ),
+    "calendar": N_("Show which days and slots of the period are open, and why the others are closed."),
+    "check": N_("Check PLAN against SCENARIO's hard rules and recompute its objective."),
+    "compare": N_("Solve each SCENARIO and compare the plans in one table."),
+    "explain": N_(
+        "Say why: which rules collide when SCENARIO has no plan, or what the plan's penalty is made"
+        " of (term by term, per region and session) and which hard rules it sits exactly at."
+    ),
+    "links": N_("Links for the regions: each person of a region gets their own, expiring and revocable."),
+    "plan": N_("Solve SCENARIO and write the plan, calendars and summary."),
+    "replan": N_("Replan the rest of the year, keeping what was sent, with as few changes as possible."),
+    "report": N_("Rebuild the wheel, heatmap and report from a saved plan."),
+    "schema": N_("Print the JSON Schema of scenario files (for editor autocompletion)."),
+    "serve": N_(
+        "Open the planner's workspace in the browser: see the year, move and check sessions, pin "
+        "and re-solve, download calendars."
+    ),
+    "sweep": N_("Solve many variants of BASE in parallel and write a results table."),
+    "validate": N_("Check a scenario file without solving it."),
+    "workbook": N_("The planning workbook: a scenario as a Swedish Excel file (.xlsx)."),
+}
+"""Each command's first paragraph (as in its help; a test holds them equal): what
+``arshjul --help`` lists, so listing the commands loads none of them (nor the solver)."""
 
 
 def _i18n() -> Any:
@@ -116,11 +153,6 @@ class HelpInLanguage(click.Command):
         return option
 
 
-def N_(message: str) -> str:
-    """Marks a message for extraction (as :func:`arshjul.i18n.N_`, without importing it)."""
-    return message
-
-
 class HelpCommand(HelpInLanguage):
     """A command of arshjul: ``@click.command(cls=HelpCommand)``."""
 
@@ -147,6 +179,15 @@ HelpGroup.group_class = HelpGroup
 
 class LazyGroup(HelpGroup):
     """A click group whose commands are imported on first use (click's documented pattern)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Lists the commands from :data:`SUMMARIES`, without importing them."""
+        names = self.list_commands(ctx)
+        if names:
+            limit = formatter.width - 6 - max(len(name) for name in names)
+            rows = [(name, summary(name, limit)) for name in names]
+            with formatter.section(translated(N_("Commands")) or ""):
+                formatter.write_dl(rows)
 
     def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -236,6 +277,12 @@ class LazyGroup(HelpGroup):
 def main(lang: str | None) -> None:
     """Reads ``--lang`` (the group's help is its ``help=`` above, translated when shown)."""
     _i18n().set_cli_language(lang)
+
+
+def summary(name: str, limit: int = 45) -> str:
+    """The short help of command ``name`` as ``arshjul --help`` lists it (in the command
+    line's language), from :data:`SUMMARIES`: what click would make of the command's help."""
+    return HelpCommand(name, help=SUMMARIES[name]).get_short_help_str(limit)
 
 
 def every_command() -> dict[str, click.Command]:
