@@ -99,3 +99,40 @@ def test_english_help_of_the_group_lists_the_commands_as_before() -> None:
     assert "\n  Plan a year of strategic quick dialogs between an agency and Sweden's" in text
     assert "  --version       Show the version and exit.\n" in text
     assert "  plan          Solve SCENARIO and write the plan, calendars and summary.\n" in text
+
+
+def test_the_summaries_are_what_click_makes_of_each_command_help_in_both_languages() -> None:
+    from arshjul.cli import SUMMARIES, every_command, summary
+    from arshjul.i18n import set_cli_language
+
+    commands = every_command()
+    assert set(SUMMARIES) == set(commands)
+    try:
+        for lang in ("en", "sv"):
+            set_cli_language(lang)
+            for name, command in commands.items():
+                for limit in (30, 45, 80, 200):
+                    assert summary(name, limit) == command.get_short_help_str(limit), (lang, name, limit)
+    finally:
+        set_cli_language("en")
+
+
+NO_SOLVER = """
+import sys
+from arshjul.cli import run
+sys.argv = ["arshjul", *sys.argv[1:]]
+try:
+    run()
+finally:
+    print("loaded:", *sorted(m for m in sys.modules if m.startswith(("ortools", "arshjul.commands"))),
+          file=sys.stderr)
+"""
+
+
+def test_group_help_in_either_language_loads_no_command_and_no_solver() -> None:
+    for args in (["--help"], ["--lang", "sv", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-c", NO_SOLVER, *args], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.strip().splitlines()[-1] == "loaded:", done.stderr
