@@ -7,8 +7,8 @@ The commands live in :mod:`arshjul.commands`, grouped by what they load; :data:`
 names each one, and the group imports a command's module only when that command runs (or
 shows its own ``--help``; ``arshjul --help`` lists them from :data:`SUMMARIES`), so
 ``arshjul validate`` and ``arshjul --help`` never load the solver.  Help texts are English
-msgids translated when shown (:class:`HelpCommand`), so ``--lang sv`` reaches ``--help`` too.  This module imports
-nothing of arshjul at the top but :mod:`arshjul.fileio` (standard library only), so Ctrl-C
+msgids translated when shown (:class:`HelpCommand`), so ``--lang sv`` reaches ``--help`` too.
+This module imports nothing of arshjul at the top but :mod:`arshjul.fileio` (standard library only), so Ctrl-C
 while the rest is still loading ends in one line, not a traceback.
 """
 
