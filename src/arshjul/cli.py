@@ -5,8 +5,10 @@ or the check found broken rules, 2 bad input (one line naming file, field and pr
 
 The commands live in :mod:`arshjul.commands`, grouped by what they load; :data:`COMMANDS`
 names each one, and the group imports a command's module only when that command runs (or
-``--help`` lists it), so ``arshjul validate`` never loads the solver.  This module imports
-nothing of arshjul at the top but :mod:`arshjul.fileio` (standard library only), so Ctrl-C
+shows its own ``--help``; ``arshjul --help`` lists them from :data:`SUMMARIES`), so
+``arshjul validate`` and ``arshjul --help`` never load the solver.  Help texts are English
+msgids translated when shown (:class:`HelpCommand`), so ``--lang sv`` reaches ``--help`` too.
+This module imports nothing of arshjul at the top but :mod:`arshjul.fileio` (standard library only), so Ctrl-C
 while the rest is still loading ends in one line, not a traceback.
 """
 
@@ -14,7 +16,8 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -23,6 +26,12 @@ from .fileio import InterruptedAfterWrite, sigint_deferred
 
 EXIT_BAD_INPUT, EXIT_INTERRUPTED = 2, 130  # the same numbers as arshjul.commands (tests hold them)
 LANGUAGES = ("sv", "en")  # arshjul.i18n.LANGUAGES (a test holds them equal)
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (as :func:`arshjul.i18n.N_`, without importing it)."""
+    return message
+
 
 COMMANDS: dict[str, str] = {
     # reads a scenario or a plan, never solves (no OR-Tools)
@@ -45,9 +54,140 @@ COMMANDS: dict[str, str] = {
 }
 """Every command: its name → ``module:attribute`` of its click command (the one registry)."""
 
+SUMMARIES: dict[str, str] = {
+    "alternatives": N_(
+        "Where else: every slot SESSION_ID could move to in PLAN with everything else fixed (and "
+        "the penalty there), and the rule that rules out each other slot. With --region, the "
+        "dialogs that region could be added to as presenter, and what that breaks or costs."
+    ),
+    "calendar": N_("Show which days and slots of the period are open, and why the others are closed."),
+    "check": N_("Check PLAN against SCENARIO's hard rules and recompute its objective."),
+    "compare": N_("Solve each SCENARIO and compare the plans in one table."),
+    "explain": N_(
+        "Say why: which rules collide when SCENARIO has no plan, or what the plan's penalty is made"
+        " of (term by term, per region and session) and which hard rules it sits exactly at."
+    ),
+    "links": N_("Links for the regions: each person of a region gets their own, expiring and revocable."),
+    "plan": N_("Solve SCENARIO and write the plan, calendars and summary."),
+    "replan": N_("Replan the rest of the year, keeping what was sent, with as few changes as possible."),
+    "report": N_("Rebuild the wheel, heatmap and report from a saved plan."),
+    "schema": N_("Print the JSON Schema of scenario files (for editor autocompletion)."),
+    "serve": N_(
+        "Open the planner's workspace in the browser: see the year, move and check sessions, pin "
+        "and re-solve, download calendars."
+    ),
+    "sweep": N_("Solve many variants of BASE in parallel and write a results table."),
+    "validate": N_("Check a scenario file without solving it."),
+    "workbook": N_("The planning workbook: a scenario as a Swedish Excel file (.xlsx)."),
+}
+"""Each command's first paragraph (as in its help; a test holds them equal): what
+``arshjul --help`` lists, so listing the commands loads none of them (nor the solver)."""
 
-class LazyGroup(click.Group):
+
+def _i18n() -> Any:
+    """:mod:`arshjul.i18n`, loaded like a command (Ctrl-C while it loads is one line too)."""
+    with sigint_deferred() as caught:
+        module = importlib.import_module("arshjul.i18n")
+    if caught:
+        raise KeyboardInterrupt
+    return module
+
+
+def translated(text: str | None) -> str | None:
+    """``text`` (an English help text, marked ``N_`` where it is written) in the command
+    line's language *now*: click reads help texts at import, before ``--lang`` is known."""
+    return _i18n()._(text) if text else text
+
+
+@contextmanager
+def _help_in_language(command: click.Command) -> Iterator[None]:
+    """The command's help, epilog and its options' help translated while the block runs."""
+    params = [p for p in command.params if isinstance(p, click.Option | click.Argument)]
+    saved = (command.help, command.short_help, command.epilog, [p.help for p in params])
+    command.help, command.short_help, command.epilog = map(translated, saved[:3])
+    for param in params:
+        param.help = translated(param.help)
+    try:
+        yield
+    finally:
+        command.help, command.short_help, command.epilog = saved[:3]
+        for param, text in zip(params, saved[3], strict=True):
+            param.help = text
+
+
+class HelpInLanguage(click.Command):
+    """A command whose ``--help`` is in the command line's language, translated when shown.
+
+    Every command of :data:`COMMANDS` is one (``cls=HelpCommand``; a test holds it): its
+    docstring and options' ``help=`` are English msgids marked ``N_``, and the usage line's
+    metavars and option names stay as they are."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _help_in_language(self):
+            super().format_help(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _help_in_language(self):
+            return super().get_short_help_str(limit)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=translated(N_("Usage: ")))
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            rv
+            for param in self.get_params(ctx)
+            if (rv := param.get_help_record(ctx)) is not None and not isinstance(param, click.Argument)
+        ]
+        if rows:
+            with formatter.section(translated(N_("Options")) or ""):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = translated(N_("Show this message and exit."))
+        return option
+
+
+class HelpCommand(HelpInLanguage):
+    """A command of arshjul: ``@click.command(cls=HelpCommand)``."""
+
+
+class HelpGroup(HelpInLanguage, click.Group):
+    """A group of arshjul's (``arshjul links``): its subcommands are :class:`HelpCommand` too."""
+
+    command_class = HelpCommand
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _cmd in rows)
+            with formatter.section(translated(N_("Commands")) or ""):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in rows])
+
+
+HelpGroup.group_class = HelpGroup
+
+
+class LazyGroup(HelpGroup):
     """A click group whose commands are imported on first use (click's documented pattern)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Lists the commands from :data:`SUMMARIES`, without importing them."""
+        names = self.list_commands(ctx)
+        if names:
+            limit = formatter.width - 6 - max(len(name) for name in names)
+            rows = [(name, summary(name, limit)) for name in names]
+            with formatter.section(translated(N_("Commands")) or ""):
+                formatter.write_dl(rows)
 
     def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +207,21 @@ class LazyGroup(click.Group):
                 raise TypeError(f"{self.lazy[cmd_name]} is not a click command")
             return command
         return super().get_command(ctx, cmd_name)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Sets the language from ``--lang`` (or the locale) first: ``--help`` is eager, and
+        click would print it before the group's own options are read."""
+        if ctx.parent is None:
+            lang = None
+            for i, arg in enumerate(args):
+                if arg == "--lang" and i + 1 < len(args):
+                    lang = args[i + 1]
+                elif arg.startswith("--lang="):
+                    lang = arg.partition("=")[2]
+                elif not arg.startswith("-") and (i == 0 or args[i - 1] != "--lang"):
+                    break  # the command's name: what follows is the command's
+            _i18n().set_cli_language(lang if lang in LANGUAGES else None)
+        return super().parse_args(ctx, args)
 
     def main(
         self,
@@ -99,28 +254,35 @@ class LazyGroup(click.Group):
     cls=LazyGroup,
     lazy=COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
-@click.version_option(package_name="arshjul")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="Language of these messages (default: Swedish when LC_ALL, LC_MESSAGES or LANG starts "
-    "with sv, else English).  Calendars are in the scenario's own language.",
-)
-def main(lang: str | None) -> None:
-    """Plan a year of strategic quick dialogs between an agency and Sweden's regions.
+    help=N_(
+        """Plan a year of strategic quick dialogs between an agency and Sweden's regions.
 
     \b
     Start with:
       arshjul plan                      plan the bundled Sweden 2027 scenario
       arshjul plan my-year.yaml -o out  plan your own scenario into folder out/
     """
-    with sigint_deferred() as caught:  # loaded like a command: Ctrl-C here is one line too
-        i18n = importlib.import_module("arshjul.i18n")
-    if caught:
-        raise KeyboardInterrupt
-    i18n.set_cli_language(lang)
+    ),
+)
+@click.version_option(package_name="arshjul", help=N_("Show the version and exit."))
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help=N_(
+        "Language of these messages (default: Swedish when LC_ALL, LC_MESSAGES or LANG starts "
+        "with sv, else English).  Calendars are in the scenario's own language."
+    ),
+)
+def main(lang: str | None) -> None:
+    """Reads ``--lang`` (the group's help is its ``help=`` above, translated when shown)."""
+    _i18n().set_cli_language(lang)
+
+
+def summary(name: str, limit: int = 45) -> str:
+    """The short help of command ``name`` as ``arshjul --help`` lists it (in the command
+    line's language), from :data:`SUMMARIES`: what click would make of the command's help."""
+    return HelpCommand(name, help=SUMMARIES[name]).get_short_help_str(limit)
 
 
 def every_command() -> dict[str, click.Command]:

@@ -19,7 +19,7 @@ from ..exporters.ics import write_calendars, write_invitations
 from ..exporters.report import write_report
 from ..exporters.xlsx import plan_xlsx
 from ..fileio import OutputFolderError, staged, write_atomic
-from ..i18n import _
+from ..i18n import N_, _
 from ..instance import Instance, build_instance
 from ..options import OPTION_NAMES, PRESET_NAMES, SolveOptions
 from ..plan import Plan
@@ -140,6 +140,13 @@ def solve_options(*, time_limit: float = 60.0, per: str = "scenario", log: bool 
     return decorate
 
 
+_TIME_LIMIT_HELP = {
+    # whole sentences, so each translates as one (``--help`` translates them when shown)
+    "scenario": N_("Seconds the solver may search (per scenario)."),
+    "variant": N_("Seconds the solver may search (per variant)."),
+}
+
+
 def _solve_options(time_limit: float, per: str, log: bool) -> list[Callable[[Any], Any]]:
     options = [
         click.option(
@@ -147,54 +154,60 @@ def _solve_options(time_limit: float, per: str, log: bool) -> list[Callable[[Any
             type=Finite(min=0.1, max=7 * 24 * 3600.0),
             default=time_limit,
             show_default=True,
-            help=f"Seconds the solver may search (per {per}).",
+            help=_TIME_LIMIT_HELP[per],
         ),
         click.option(
             "--seed",
             type=click.IntRange(min=0, max=SEED_MAX),
             default=0,
             show_default=True,
-            help="Random seed (same seed, same plan).",
+            help=N_("Random seed (same seed, same plan)."),
         ),
         click.option(
             "--workers",
             type=click.IntRange(min=1, max=64),
             default=1,
             show_default=True,
-            help="Solver threads (1 is deterministic and fastest for a national year).",
+            help=N_("Solver threads (1 is deterministic and fastest for a national year)."),
         ),
         click.option(
             "--gap",
             type=Finite(min=0.0, max=1.0),
             default=None,
-            help="Stop once the plan is within this relative gap of the bound (e.g. 0.01).",
+            help=N_("Stop once the plan is within this relative gap of the bound (e.g. 0.01)."),
         ),
         click.option(
             "--stall",
             type=Finite(min=0.1, max=7 * 24 * 3600.0),
             default=None,
             metavar="SECONDS",
-            help="Stop when the best plan has not improved for this many seconds.",
+            help=N_("Stop when the best plan has not improved for this many seconds."),
         ),
         click.option(
             "--preset",
             type=click.Choice(["auto", *PRESET_NAMES]),
             default="auto",
             show_default=True,
-            help="Solver settings: 'prove' (one worker, strongest bound), 'portfolio' (for many "
-            "workers), 'first-plan' (stop at the first plan that keeps every rule); 'auto' picks "
-            "prove or portfolio from --workers.",
+            help=N_(
+                "Solver settings: 'prove' (one worker, strongest bound), 'portfolio' (for many "
+                "workers), 'first-plan' (stop at the first plan that keeps every rule); 'auto' picks "
+                "prove or portfolio from --workers."
+            ),
         ),
         click.option(
             "--warm-start/--no-warm-start",
             default=True,
             show_default=True,
-            help="Start from a first plan (when replanning the previous one, else a quick greedy "
-            "one); one that keeps every rule is the search's first solution.",
+            help=N_(
+                "Start from a first plan (when replanning the previous one, else a quick greedy "
+                "one); one that keeps every rule is the search's first solution."
+            ),
         ),
     ]
     if log:
-        options.append(click.option("--log/--no-log", default=False, help="Show CP-SAT's own search log."))
+        options.append(
+            click.option("--log/--no-log", default=False, help=N_("Show CP-SAT's own search log."))
+        )
     return options
 
 
@@ -210,14 +223,14 @@ def last_year_option(f: F) -> F:
         type=click.IntRange(min=0),
         default=15,
         show_default=True,
-        help="Penalty per dialog held in another month than its theme's dialog last year.",
+        help=N_("Penalty per dialog held in another month than its theme's dialog last year."),
     )(f)
     return click.option(
         "--last-year",
         "last_year",
         type=click.Path(dir_okay=False),
         default=None,
-        help="Last year's plan.json: hold each theme in the same month as last year (årshjul).",
+        help=N_("Last year's plan.json: hold each theme in the same month as last year (årshjul)."),
     )(f)
 
 

@@ -18,11 +18,12 @@ from typing import Any
 import click
 
 from ..api import solve
+from ..cli import HelpCommand
 from ..edited import read_plan_file
 from ..errors import ScenarioError
 from ..explain import alternatives as find_alternatives
 from ..explain import breakdown, region_alternatives, why_not
-from ..i18n import _
+from ..i18n import N_, _
 from . import EXIT_NO_PLAN, EXIT_OK, Finite, fail_input, load_instance
 
 
@@ -30,31 +31,12 @@ def _emit(data: dict[str, Any]) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.command("explain")
-@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
-@click.option(
-    "--plan",
-    "plan_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Explain this plan (plan JSON, or an .ics exported back from a calendar) instead of solving.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (for scripts).")
-@click.option(
-    "--time-limit",
-    type=Finite(min=0.1, max=7 * 24 * 3600.0),
-    default=30.0,
-    show_default=True,
-    help=(
-        "Seconds for solving; with no plan, as much again for finding the colliding rules "
-        "and again for checking the edits that fix them."
-    ),
-)
-@click.option(
-    "--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="Solver threads."
-)
-def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: float, workers: int) -> None:
-    """Say why: which rules collide when SCENARIO has no plan, or what the plan's penalty is
+@click.command(
+    "explain",
+    cls=HelpCommand,
+    help=N_(
+        """\
+    Say why: which rules collide when SCENARIO has no plan, or what the plan's penalty is
     made of (term by term, per region and session) and which hard rules it sits exactly at.
 
     \b
@@ -62,6 +44,33 @@ def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: flo
       arshjul explain my-year.yaml                      solve, then explain
       arshjul explain my-year.yaml --plan out/plan.json explain a plan you have
     """
+    ),
+)
+@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
+@click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help=N_("Explain this plan (plan JSON, or an .ics exported back from a calendar) instead of solving."),
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the answer as JSON (for scripts)."))
+@click.option(
+    "--time-limit",
+    type=Finite(min=0.1, max=7 * 24 * 3600.0),
+    default=30.0,
+    show_default=True,
+    help=(
+        N_(
+            "Seconds for solving; with no plan, as much again for finding the colliding rules "
+            "and again for checking the edits that fix them."
+        )
+    ),
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help=N_("Solver threads.")
+)
+def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: float, workers: int) -> None:
     sc, inst, _source = load_instance(scenario)
     if plan_file is not None:
         try:
@@ -119,18 +128,33 @@ def explain(scenario: str, plan_file: str | None, as_json: bool, time_limit: flo
     sys.exit(EXIT_NO_PLAN)
 
 
-@click.command("alternatives")
+@click.command(
+    "alternatives",
+    cls=HelpCommand,
+    help=N_(
+        """\
+    Where else: every slot SESSION_ID could move to in PLAN with everything else fixed
+    (and the penalty there), and the rule that rules out each other slot.  With --region,
+    the dialogs that region could be added to as presenter, and what that breaks or costs.
+
+    \b
+    Examples:
+      arshjul alternatives my-year.yaml out/plan.json vinnova.dialog.rymd.1
+      arshjul alternatives my-year.yaml out/plan.json --region SE-I
+    """
+    ),
+)
 @click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
 @click.argument("plan_file", metavar="PLAN")  # read_text refuses folders, pipes, NUL in one line
 @click.argument("session_id", required=False)
-@click.option("--region", "region", default=None, help="Region code: the dialogs it could be added to.")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (for scripts).")
+@click.option("--region", "region", default=None, help=N_("Region code: the dialogs it could be added to."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the answer as JSON (for scripts)."))
 @click.option(
     "--time-limit",
     type=Finite(min=0.1, max=7 * 24 * 3600.0),
     default=20.0,
     show_default=True,
-    help="Seconds for asking the solver about slots no presenter change opens.",
+    help=N_("Seconds for asking the solver about slots no presenter change opens."),
 )
 def alternatives(
     scenario: str,
@@ -140,15 +164,6 @@ def alternatives(
     as_json: bool,
     time_limit: float,
 ) -> None:
-    """Where else: every slot SESSION_ID could move to in PLAN with everything else fixed
-    (and the penalty there), and the rule that rules out each other slot.  With --region,
-    the dialogs that region could be added to as presenter, and what that breaks or costs.
-
-    \b
-    Examples:
-      arshjul alternatives my-year.yaml out/plan.json vinnova.dialog.rymd.1
-      arshjul alternatives my-year.yaml out/plan.json --region SE-I
-    """
     if session_id is None and region is None:
         raise click.UsageError(_("give a SESSION_ID, or --region CODE (or both)"))
     _sc, inst, _source = load_instance(scenario)

@@ -22,12 +22,13 @@ from .. import advice as advice_mod
 from .. import counting
 from .. import scenario as scenario_mod
 from ..check import check as run_check
+from ..cli import HelpCommand
 from ..edited import read_plan_file
 from ..errors import ScenarioError, ScenarioWarning
 from ..exporters.report import ChromiumMissing, write_report
 from ..fileio import OWN, OutputFolderError, staged
 from ..followup_results import Results, tally
-from ..i18n import LANGUAGES, _, cli_day, ngettext, translations
+from ..i18n import LANGUAGES, N_, _, cli_day, ngettext, translations
 from ..plan import Plan
 from . import (
     EXIT_BAD_INPUT,
@@ -42,15 +43,17 @@ from . import load_scenario as _load
 from . import read_plan as _read_plan
 
 
-@click.command()
-@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
-def validate(scenario: str) -> None:
-    """Check a scenario file without solving it.
+@click.command(
+    cls=HelpCommand,
+    help=N_("""Check a scenario file without solving it.
 
     \b
     Example:
       arshjul validate scenarios/sweden-2027.yaml
-    """
+    """),
+)
+@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
+def validate(scenario: str) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ScenarioWarning)
         sc, source = _load(scenario)
@@ -81,19 +84,11 @@ def validate(scenario: str) -> None:
 
 
 # -- check: plan JSON or an edited calendar (.ics); see arshjul.edited --------------------
-@click.command()
-@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
-@click.argument("plan_file", metavar="PLAN")  # read_text refuses folders, pipes, NUL in one line
-@click.option(
-    "--plan",
-    "base_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The plan JSON the edited PLAN came from: presenters for an .ics, and the proposed penalty.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -> None:
-    """Check PLAN against SCENARIO's hard rules and recompute its objective.
+@click.command(
+    cls=HelpCommand,
+    help=N_(
+        """\
+    Check PLAN against SCENARIO's hard rules and recompute its objective.
 
     PLAN is a plan JSON, or a master calendar (.ics) moved around in a calendar program and
     exported back.  For an .ics, presenters come from --plan when given, else from the
@@ -105,6 +100,19 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
       arshjul check scenarios/sweden-2027.yaml out/sweden-2027/plan.json
       arshjul check scenarios/sweden-2027.yaml edited.ics --plan out/sweden-2027/plan.json
     """
+    ),
+)
+@click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
+@click.argument("plan_file", metavar="PLAN")  # read_text refuses folders, pipes, NUL in one line
+@click.option(
+    "--plan",
+    "base_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help=N_("The plan JSON the edited PLAN came from: presenters for an .ics, and the proposed penalty."),
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -> None:
     sc, source = _load(scenario)
     inst = instance_of(sc, source)
     base = _read_plan(base_file) if base_file else None
@@ -169,23 +177,38 @@ def check(scenario: str, plan_file: str, base_file: str | None, as_json: bool) -
 # -- end of check ----------------------------------------------------------------------------
 
 
-@click.command(name="report")
+@click.command(
+    name="report",
+    cls=HelpCommand,
+    help=N_(
+        """\
+    Rebuild the wheel, heatmap and report from a saved plan.
+
+    \b
+    Example:
+      arshjul report out/sweden-2027/plan.json --today 2027-05-01
+      arshjul report out/sweden-2027/plan.json --followup ws-2027
+    """
+    ),
+)
 @click.argument("plan_file", metavar="PLAN")  # read_text refuses folders, pipes, NUL in one line
-@output_option("Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN).")
+@output_option(N_("Folder for wheel.svg, heatmap.svg, report.html, report.md (default: beside PLAN)."))
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Draw a hand on the wheel at this date (e.g. the freeze date of a replan).",
+    help=N_("Draw a hand on the wheel at this date (e.g. the freeze date of a replan)."),
 )
-@click.option("--png", is_flag=True, help="Also render wheel.png (needs Chromium).")
-@click.option("--pdf", is_flag=True, help="Also print report.pdf on A4 (needs Chromium).")
+@click.option("--png", is_flag=True, help=N_("Also render wheel.png (needs Chromium)."))
+@click.option("--pdf", is_flag=True, help=N_("Also print report.pdf on A4 (needs Chromium)."))
 @click.option(
     "--followup",
     metavar="WORKSPACE",
     default=None,
-    help="Add the results of the dialogs (held before --today, else today; followed up; actions "
-    "open and done) from this workspace folder or its arshjul.db.",
+    help=N_(
+        "Add the results of the dialogs (held before --today, else today; followed up; actions "
+        "open and done) from this workspace folder or its arshjul.db."
+    ),
 )
 def report_command(
     plan_file: str,
@@ -195,13 +218,6 @@ def report_command(
     pdf: bool,
     followup: str | None,
 ) -> None:
-    """Rebuild the wheel, heatmap and report from a saved plan.
-
-    \b
-    Example:
-      arshjul report out/sweden-2027/plan.json --today 2027-05-01
-      arshjul report out/sweden-2027/plan.json --followup ws-2027
-    """
     plan = _read_plan(plan_file)
     out = Path(output) if output else Path(plan_file).parent
     day = today.date() if today else None
@@ -264,14 +280,19 @@ def _followup_results(plan: Plan, where: str, day: dt.date) -> Results:
     return tally(plan, outcomes, actions, day)
 
 
-@click.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files (for editor autocompletion).
+@click.command(
+    cls=HelpCommand,
+    help=N_(
+        """\
+    Print the JSON Schema of scenario files (for editor autocompletion).
 
     \b
     Example:
       arshjul schema > arshjul-scenario.schema.json
     """
+    ),
+)
+def schema() -> None:
     click.echo(json.dumps(scenario_mod.json_schema(), ensure_ascii=False, indent=2))
 
 
@@ -302,17 +323,22 @@ def _reason_kind(why: str) -> str:
     return kind
 
 
-@click.command()
-@click.argument("scenario", required=False)  # read_text refuses folders, pipes, NUL in one line
-@click.option("--closed-only", is_flag=True, help="List only closed days and slots.")
-@click.option("--region", default=None, help="List only the days this region is away or cannot present.")
-def calendar(scenario: str | None, closed_only: bool, region: str | None) -> None:
-    """Show which days and slots of the period are open, and why the others are closed.
+@click.command(
+    cls=HelpCommand,
+    help=N_(
+        """\
+    Show which days and slots of the period are open, and why the others are closed.
 
     \b
     Example:
       arshjul calendar scenarios/sweden-2027.yaml --closed-only
     """
+    ),
+)
+@click.argument("scenario", required=False)  # read_text refuses folders, pipes, NUL in one line
+@click.option("--closed-only", is_flag=True, help=N_("List only closed days and slots."))
+@click.option("--region", default=None, help=N_("List only the days this region is away or cannot present."))
+def calendar(scenario: str | None, closed_only: bool, region: str | None) -> None:
     sc, source = _load(scenario)
     inst = instance_of(sc, source)
     if region is not None:  # each day the region is out, and the file or field that says so

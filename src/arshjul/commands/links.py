@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from ..i18n import _
+from ..cli import HelpGroup
+from ..i18n import N_, _
 from ..scenario import load
 from ..store import Store, default_url
 from . import EXIT_BAD_INPUT
@@ -22,18 +23,18 @@ workspace_option = click.option(
     "--workspace",
     type=click.Path(file_okay=False, exists=True),
     required=True,
-    help="The workspace folder that 'arshjul serve' uses.",
+    help=N_("The workspace folder that 'arshjul serve' uses."),
 )
 db_option = click.option(
     "--db",
     default=None,
-    help="Database URL, e.g. postgresql+psycopg://user:pw@host/db (default: the workspace's arshjul.db).",
+    help=N_("Database URL, e.g. postgresql+psycopg://user:pw@host/db (default: the workspace's arshjul.db)."),
 )
 base_option = click.option(
     "--base-url",
     default="http://127.0.0.1:8765",
     show_default=True,
-    help="The address the regions reach the server at (as 'arshjul serve' is reachable).",
+    help=N_("The address the regions reach the server at (as 'arshjul serve' is reachable)."),
 )
 
 
@@ -46,9 +47,12 @@ def _regions(workspace: str) -> dict[str, str]:
     return {r.code: r.name for r in sc.regions}
 
 
-@click.group("links")
-def links() -> None:
-    """Links for the regions: each person of a region gets their own, expiring and revocable.
+@click.group(
+    "links",
+    cls=HelpGroup,
+    help=N_(
+        """\
+    Links for the regions: each person of a region gets their own, expiring and revocable.
 
     \b
     Example:
@@ -59,22 +63,25 @@ def links() -> None:
       arshjul links feeds --workspace ws-2027
       arshjul links revoke-feed --workspace ws-2027 5
     """
+    ),
+)
+def links() -> None:
+    """Only a group: its help is the ``help=`` above, translated when shown."""
 
 
-@links.command("create")
+@links.command("create", help=N_("""Make a link for one person of one region and print it for mailing."""))
 @workspace_option
 @db_option
 @base_option
-@click.option("--region", required=True, help="The region's code, e.g. SE-E.")
-@click.option("--person", required=True, help="Who the link is for (shown with every change they make).")
-@click.option("--email", default=None, help="Their e-mail address (for the planner's list).")
+@click.option("--region", required=True, help=N_("The region's code, e.g. SE-E."))
+@click.option("--person", required=True, help=N_("Who the link is for (shown with every change they make)."))
+@click.option("--email", default=None, help=N_("Their e-mail address (for the planner's list)."))
 @click.option(
-    "--days", type=click.IntRange(1, 366), default=90, show_default=True, help="Days it stays valid."
+    "--days", type=click.IntRange(1, 366), default=90, show_default=True, help=N_("Days it stays valid.")
 )
 def create(
     workspace: str, db: str | None, base_url: str, region: str, person: str, email: str | None, days: int
 ) -> None:
-    """Make a link for one person of one region and print it for mailing."""
     names = _regions(workspace)
     if region not in names:
         problem = _("unknown region '{region}' (the scenario has {codes})").format(
@@ -99,14 +106,19 @@ def create(
     click.echo(_("The link is shown only now; it is stored hashed. 'arshjul links revoke ID' ends it."))
 
 
-@links.command("feed")
+@links.command(
+    "feed",
+    help=N_(
+        """\
+    Make a calendar feed for a theme or a host (regions get theirs with their link)."""
+    ),
+)
 @workspace_option
 @db_option
 @base_option
-@click.option("--theme", default=None, help="A theme's calendar feed.")
-@click.option("--host", "host_id", default=None, help="A host's calendar feed.")
+@click.option("--theme", default=None, help=N_("A theme's calendar feed."))
+@click.option("--host", "host_id", default=None, help=N_("A host's calendar feed."))
 def feed(workspace: str, db: str | None, base_url: str, theme: str | None, host_id: str | None) -> None:
-    """Make a calendar feed for a theme or a host (regions get theirs with their link)."""
     if (theme is None) == (host_id is None):
         click.echo(_("error: {problem}").format(problem=_("give exactly one of --theme or --host")), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -123,35 +135,44 @@ def feed(workspace: str, db: str | None, base_url: str, theme: str | None, host_
     click.echo(f"{base}/feed/{token}.ics")
 
 
-@links.command("feeds")
+@links.command(
+    "feeds",
+    help=N_(
+        """\
+    Every calendar feed: id, kind, subject, the link it came with, created, state (never a
+    token; the planner's Calendar feeds page shows the same)."""
+    ),
+)
 @workspace_option
 @db_option
 def list_feeds(workspace: str, db: str | None) -> None:
-    """Every calendar feed: id, kind, subject, the link it came with, created, state (never a
-    token; the planner's Calendar feeds page shows the same)."""
     for f in _store(workspace, db).feeds():
         state = "active" if f.revoked is None else "revoked"
         via = "" if f.link_id is None else str(f.link_id)
         click.echo(f"{f.id}\t{f.kind}\t{f.subject}\t{via}\t{f.created:%Y-%m-%d}\t{state}")
 
 
-@links.command("revoke-feed")
+@links.command("revoke-feed", help=N_("""End one calendar feed at once (its link, if any, stays)."""))
 @workspace_option
 @db_option
 @click.argument("feed_id", type=int)
 def revoke_feed(workspace: str, db: str | None, feed_id: int) -> None:
-    """End one calendar feed at once (its link, if any, stays)."""
     if not _store(workspace, db).revoke_feed(feed_id):
         click.echo(f"error: no feed {feed_id}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"Feed {feed_id} revoked.")
 
 
-@links.command("list")
+@links.command(
+    "list",
+    help=N_(
+        """\
+    Every link: id, region, person, e-mail, created, expires, state (never a token)."""
+    ),
+)
 @workspace_option
 @db_option
 def list_links(workspace: str, db: str | None) -> None:
-    """Every link: id, region, person, e-mail, created, expires, state (never a token)."""
     for link in _store(workspace, db).links():
         click.echo(
             f"{link.id}\t{link.region}\t{link.person}\t{link.email or ''}\t"
@@ -159,12 +180,11 @@ def list_links(workspace: str, db: str | None) -> None:
         )
 
 
-@links.command("revoke")
+@links.command("revoke", help=N_("""End a link (and the calendar feed made through it) at once."""))
 @workspace_option
 @db_option
 @click.argument("link_id", type=int)
 def revoke(workspace: str, db: str | None, link_id: int) -> None:
-    """End a link (and the calendar feed made through it) at once."""
     if not _store(workspace, db).revoke_link(link_id):
         click.echo(_("error: {problem}").format(problem=_("no link {id}").format(id=link_id)), err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -14,9 +14,10 @@ import click
 
 from ..api import solve
 from ..changes import ChangeWeights
+from ..cli import HelpCommand
 from ..errors import ScenarioError
 from ..exporters.ics.itip import check_previous, what_to_send
-from ..i18n import _, cli_day, ngettext
+from ..i18n import N_, _, cli_day, ngettext
 from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
 from ..revision import carry_sequences
@@ -113,39 +114,51 @@ def _summary(plan: Plan, echo: Callable[[str], None]) -> None:
         echo(_("Penalty by rule: {terms}").format(terms=", ".join(f"{k} {v}" for k, v in plan.terms.items())))
 
 
-@click.command()
+@click.command(
+    cls=HelpCommand,
+    help=N_("""Solve SCENARIO and write the plan, calendars and summary.
+
+    With no SCENARIO the bundled Sweden 2027 scenario is planned.
+
+    \b
+    Example:
+      arshjul plan scenarios/sweden-2027.yaml -o out/2027 --time-limit 30
+    """),
+)
 @click.argument("scenario", required=False)  # read_text refuses folders, pipes, NUL in one line
-@output_option("Folder for the plan, calendars and report (default: out/<scenario id>).")
+@output_option(N_("Folder for the plan, calendars and report (default: out/<scenario id>)."))
 @solve_options(log=True)
-@click.option("--quiet", is_flag=True, help="No progress line and no tables.")
+@click.option("--quiet", is_flag=True, help=N_("No progress line and no tables."))
 @click.option(
-    "--dtstamp", default=None, help="DTSTAMP for calendars (ISO date-time; default: publication date)."
+    "--dtstamp", default=None, help=N_("DTSTAMP for calendars (ISO date-time; default: publication date).")
 )
 @click.option(
     "--report/--no-report",
     default=True,
     show_default=True,
-    help="Also write the wheel (wheel.svg), heatmap and report (report.html, report.md).",
+    help=N_("Also write the wheel (wheel.svg), heatmap and report (report.html, report.md)."),
 )
 @click.option(
-    "--closures", is_flag=True, help="Mark holidays and blackouts as all-day free events in calendar.ics."
+    "--closures", is_flag=True, help=N_("Mark holidays and blackouts as all-day free events in calendar.ics.")
 )
 @click.option(
     "--invitations",
     is_flag=True,
-    help="Also write Outlook meeting requests (METHOD:REQUEST/CANCEL) into invitations/.",
+    help=N_("Also write Outlook meeting requests (METHOD:REQUEST/CANCEL) into invitations/."),
 )
 @click.option(
     "--previous",
     type=click.Path(dir_okay=False),
     default=None,
-    help="The plan JSON sent out before: invitations raise SEQUENCE only for what changed. "
-    "Plans the whole year anew, so needs --allow-moves; to keep what was sent, use 'arshjul replan'.",
+    help=N_(
+        "The plan JSON sent out before: invitations raise SEQUENCE only for what changed. "
+        "Plans the whole year anew, so needs --allow-moves; to keep what was sent, use 'arshjul replan'."
+    ),
 )
 @click.option(
     "--allow-moves",
     is_flag=True,
-    help="With --previous: plan the whole year anew even though sessions already sent may move.",
+    help=N_("With --previous: plan the whole year anew even though sessions already sent may move."),
 )
 @last_year_option
 def plan(
@@ -162,14 +175,6 @@ def plan(
     last_year: str | None,
     same_month_weight: int,
 ) -> None:
-    """Solve SCENARIO and write the plan, calendars and summary.
-
-    With no SCENARIO the bundled Sweden 2027 scenario is planned.
-
-    \b
-    Example:
-      arshjul plan scenarios/sweden-2027.yaml -o out/2027 --time-limit 30
-    """
     if previous and not allow_moves:
         _fail_input(
             ScenarioError(

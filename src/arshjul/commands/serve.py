@@ -16,7 +16,9 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..cli import HelpCommand
 from ..errors import ScenarioError
+from ..i18n import N_
 from ..store import Store, default_url
 from ..web import Access, Workspace, WorkspaceError, create_app, new_token
 from ..web.server import run
@@ -40,53 +42,12 @@ def address(host: str, port: int, token: str) -> str:
     return f"http://{shown}:{port}/?token={token}"
 
 
-@click.command("serve")
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False, exists=True))
-@click.option(
-    "--workspace",
-    type=click.Path(file_okay=False),
-    default="arshjul-workspace",
-    show_default=True,
-    help="The workspace folder (made when missing): scenario.yaml, plans/, current.json, pins.json.",
-)
-@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="TCP port.")
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on. Anything but this machine's loopback lets others on the network reach it "
-    "(they still need the token).",
-)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=1, max=3600),
-    default=30.0,
-    show_default=True,
-    help="Default seconds for a solve or re-solve (the page can change it).",
-)
-@click.option(
-    "--db",
-    default=None,
-    help="The regions' database: postgresql+psycopg://user:pw@host/db "
-    "(default: arshjul.db in the workspace).",
-)
-@click.option(
-    "--homework-days",
-    type=click.IntRange(0, 365),
-    default=14,
-    show_default=True,
-    help="A presenting region's homework is due this many days before its dialog.",
-)
-def serve(
-    scenario: str | None,
-    workspace: str,
-    port: int,
-    host: str,
-    time_limit: float,
-    db: str | None,
-    homework_days: int,
-) -> None:
-    """Open the planner's workspace in the browser: see the year, move and check sessions,
+@click.command(
+    "serve",
+    cls=HelpCommand,
+    help=N_(
+        """\
+    Open the planner's workspace in the browser: see the year, move and check sessions,
     pin and re-solve, download calendars.
 
     SCENARIO (YAML or a planning workbook, .xlsx) is copied into the workspace folder as
@@ -98,6 +59,56 @@ def serve(
     Example:
       arshjul serve scenarios/sweden-2027.yaml --workspace ws-2027
     """
+    ),
+)
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--workspace",
+    type=click.Path(file_okay=False),
+    default="arshjul-workspace",
+    show_default=True,
+    help=N_("The workspace folder (made when missing): scenario.yaml, plans/, current.json, pins.json."),
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help=N_("TCP port."))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help=N_(
+        "Address to listen on. Anything but this machine's loopback lets others on the network reach it "
+        "(they still need the token)."
+    ),
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1, max=3600),
+    default=30.0,
+    show_default=True,
+    help=N_("Default seconds for a solve or re-solve (the page can change it)."),
+)
+@click.option(
+    "--db",
+    default=None,
+    help=N_(
+        "The regions' database: postgresql+psycopg://user:pw@host/db (default: arshjul.db in the workspace)."
+    ),
+)
+@click.option(
+    "--homework-days",
+    type=click.IntRange(0, 365),
+    default=14,
+    show_default=True,
+    help=N_("A presenting region's homework is due this many days before its dialog."),
+)
+def serve(
+    scenario: str | None,
+    workspace: str,
+    port: int,
+    host: str,
+    time_limit: float,
+    db: str | None,
+    homework_days: int,
+) -> None:
     try:
         ws = Workspace.open(Path(workspace), Path(scenario) if scenario else None)
     except ScenarioError as err:

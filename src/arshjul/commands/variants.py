@@ -25,10 +25,11 @@ from .. import compare as cmp
 from .. import sweep as sw
 from ..changes import ChangeWeights
 from ..check import check
+from ..cli import HelpCommand
 from ..errors import ScenarioError
 from ..exporters.ics import write_invitations
 from ..fileio import write_atomic
-from ..i18n import _, cli_language, ngettext, speaking
+from ..i18n import N_, _, cli_language, ngettext, speaking
 from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
 from ..replan import replan as run_replan
@@ -69,21 +70,9 @@ MANY_VARIANTS = 1000
 """A sweep larger than this needs ``--yes``: 10,000 variants can run for days."""
 
 
-@click.command()
-@click.argument("scenarios", nargs=-1, required=True)  # read_text refuses folders, pipes, NUL in one line
-@solve_options()
-@last_year_option
-@click.option("--json", "as_json", is_flag=True, help="Print every measure and difference as JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per scenario.")
-def compare(
-    scenarios: tuple[str, ...],
-    options: SolveOptions,
-    last_year: str | None,
-    same_month_weight: int,
-    as_json: bool,
-    as_csv: bool,
-) -> None:
-    """Solve each SCENARIO and compare the plans in one table.
+@click.command(
+    cls=HelpCommand,
+    help=N_("""Solve each SCENARIO and compare the plans in one table.
 
     Shows status, objective and bound, coverage (regions that present at least once), the
     worst rolling-window invitations (and regions at their cap), presentations per region,
@@ -93,7 +82,21 @@ def compare(
     \b
     Example:
       arshjul compare scenarios/sweden-2027.yaml scenarios/variant-tight-cap.yaml --time-limit 30
-    """
+    """),
+)
+@click.argument("scenarios", nargs=-1, required=True)  # read_text refuses folders, pipes, NUL in one line
+@solve_options()
+@last_year_option
+@click.option("--json", "as_json", is_flag=True, help=N_("Print every measure and difference as JSON."))
+@click.option("--csv", "as_csv", is_flag=True, help=N_("Print one CSV row per scenario."))
+def compare(
+    scenarios: tuple[str, ...],
+    options: SolveOptions,
+    last_year: str | None,
+    same_month_weight: int,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
     if as_json and as_csv:
         _fail_input(ScenarioError(_("give --json or --csv, not both"), field="--json/--csv"))
     loaded = [(path, _load(path)) for path in scenarios]
@@ -128,34 +131,47 @@ def compare(
 # -- sweep --------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(
+    cls=HelpCommand,
+    help=N_("""Solve many variants of BASE in parallel and write a results table.
+
+    Rows are appended to results.csv and results.jsonl as variants finish, so an
+    interrupted sweep keeps what finished; a variant with bad input or no plan in time says
+    so in its status column.
+
+    \b
+    Examples:
+      arshjul sweep base.yaml --vary limits.window_max=3,4,5 --vary weights.coverage=20,40
+      arshjul sweep scenarios/sweden-2027.yaml --variants what-if.yaml --cluster tcp://scheduler:8786
+    """),
+)
 @click.argument("base")  # read_text refuses folders, pipes, NUL in one line
 @click.option(
     "--vary",
     "varies",
     multiple=True,
     metavar="PATH=V1,V2,…",
-    help="A field and its values; several --vary make a grid (e.g. limits.window_max=2,3,4).",
+    help=N_("A field and its values; several --vary make a grid (e.g. limits.window_max=2,3,4)."),
 )
 @click.option(
     "--variants",
     "variants_file",
     type=click.Path(dir_okay=False),
     default=None,
-    help="YAML list of named change sets: [{name: …, set: {PATH: VALUE}}].",
+    help=N_("YAML list of named change sets: [{name: …, set: {PATH: VALUE}}]."),
 )
-@output_option("Folder for results.csv and results.jsonl (default: out/sweep-<scenario id>).")
+@output_option(N_("Folder for results.csv and results.jsonl (default: out/sweep-<scenario id>)."))
 @click.option(
     "--jobs",
     type=click.IntRange(min=1, max=1024),
     default=None,
-    help="Variants solved at once locally (default: the number of cores).",
+    help=N_("Variants solved at once locally (default: the number of cores)."),
 )
 @click.option(
     "--cluster",
     default=None,
     metavar="ADDRESS",
-    help="Run on an existing Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.",
+    help=N_("Run on an existing Dask distributed scheduler, e.g. tcp://10.0.0.5:8786."),
 )
 @click.option("--yes", is_flag=True, help=f"Run more than {MANY_VARIANTS:,} variants without asking.")
 @solve_options(time_limit=sw.DEFAULT_OPTIONS.time_limit, per="variant")
@@ -172,17 +188,6 @@ def sweep(
     last_year: str | None,
     same_month_weight: int,
 ) -> None:
-    """Solve many variants of BASE in parallel and write a results table.
-
-    Rows are appended to results.csv and results.jsonl as variants finish, so an
-    interrupted sweep keeps what finished; a variant with bad input or no plan in time says
-    so in its status column.
-
-    \b
-    Examples:
-      arshjul sweep base.yaml --vary limits.window_max=3,4,5 --vary weights.coverage=20,40
-      arshjul sweep scenarios/sweden-2027.yaml --variants what-if.yaml --cluster tcp://scheduler:8786
-    """
     if varies and variants_file:
         _fail_input(ScenarioError(_("give --vary or --variants, not both"), field="--vary/--variants"))
     try:
@@ -289,56 +294,73 @@ def sweep(
 # -- replan -------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(
+    cls=HelpCommand,
+    help=N_(
+        """\
+    Replan the rest of the year, keeping what was sent, with as few changes as possible.
+
+    Every session of the previous plan before --frozen-until, and every --pin, keeps its
+    date, slot and presenters.  The rest is solved again with extra penalties for moving a
+    session and for changing presenters.  Writes the new plan, calendars, changes.txt (what
+    each region's contact must be told) and changes.json.
+
+    \b
+    Example:
+      arshjul replan scenarios/replan-may-2027.yaml --previous out/sweden-2027/plan.json \\
+          --frozen-until 2027-04-01 -o out/replan --invitations
+    """
+    ),
+)
 @click.argument("scenario")  # read_text refuses folders, pipes, NUL in one line
 @click.option(
     "--previous",
     "previous_file",
     required=True,
     type=click.Path(dir_okay=False),
-    help="The plan.json whose invitations were sent.",
+    help=N_("The plan.json whose invitations were sent."),
 )
 @click.option(
     "--frozen-until",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Sessions of the previous plan before this date stay exactly as they were.",
+    help=N_("Sessions of the previous plan before this date stay exactly as they were."),
 )
 @click.option(
     "--pin",
     "pins",
     multiple=True,
     metavar="SESSION_ID",
-    help="Also keep this session exactly as it was (repeatable).",
+    help=N_("Also keep this session exactly as it was (repeatable)."),
 )
-@output_option("Folder for the new plan, calendars and change report (default: out/<id>-replan).")
+@output_option(N_("Folder for the new plan, calendars and change report (default: out/<id>-replan)."))
 @click.option(
     "--invitations",
     is_flag=True,
-    help="Write iTIP REQUEST/CANCEL (same UIDs, raised SEQUENCE) to <output>/invitations.",
+    help=N_("Write iTIP REQUEST/CANCEL (same UIDs, raised SEQUENCE) to <output>/invitations."),
 )
 @click.option(
     "--moved-weight",
     type=click.IntRange(min=0),
     default=50,
     show_default=True,
-    help="Penalty per session not in its previous slot.",
+    help=N_("Penalty per session not in its previous slot."),
 )
 @click.option(
     "--presenters-weight",
     type=click.IntRange(min=0),
     default=10,
     show_default=True,
-    help="Penalty per presenter added to or dropped from a dialog.",
+    help=N_("Penalty per presenter added to or dropped from a dialog."),
 )
 @last_year_option
 @solve_options()
 @click.option(
     "--dtstamp",
     default=None,
-    help="DTSTAMP for calendars (ISO date-time; default: publication date).",
+    help=N_("DTSTAMP for calendars (ISO date-time; default: publication date)."),
 )
-@click.option("--quiet", is_flag=True, help="Only the one-line outcome.")
+@click.option("--quiet", is_flag=True, help=N_("Only the one-line outcome."))
 def replan(
     scenario: str,
     previous_file: str,
@@ -354,18 +376,6 @@ def replan(
     dtstamp: str | None,
     quiet: bool,
 ) -> None:
-    """Replan the rest of the year, keeping what was sent, with as few changes as possible.
-
-    Every session of the previous plan before --frozen-until, and every --pin, keeps its
-    date, slot and presenters.  The rest is solved again with extra penalties for moving a
-    session and for changing presenters.  Writes the new plan, calendars, changes.txt (what
-    each region's contact must be told) and changes.json.
-
-    \b
-    Example:
-      arshjul replan scenarios/replan-may-2027.yaml --previous out/sweden-2027/plan.json \\
-          --frozen-until 2027-04-01 -o out/replan --invitations
-    """
     if dtstamp:
         parse_dtstamp(dtstamp)  # a bad --dtstamp is bad input before, not after, the solve
     sc = _load(scenario)

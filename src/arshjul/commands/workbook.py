@@ -18,17 +18,21 @@ from typing import Any
 import click
 import yaml
 
+from ..cli import HelpGroup
 from ..errors import ScenarioError
 from ..fileio import write_atomic
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..scenario import Scenario
 from ..workbook.writer import workbook_bytes
 from . import fail_input, load_scenario
 
 
-@click.group("workbook")
-def workbook() -> None:
-    """The planning workbook: a scenario as a Swedish Excel file (.xlsx).
+@click.group(
+    "workbook",
+    cls=HelpGroup,
+    help=N_(
+        """\
+    The planning workbook: a scenario as a Swedish Excel file (.xlsx).
 
     \b
     Examples:
@@ -37,6 +41,10 @@ def workbook() -> None:
       arshjul plan year.xlsx                               every command reads .xlsx as well
       arshjul workbook export year.xlsx -o year.yaml       the workbook as a YAML scenario
     """
+    ),
+)
+def workbook() -> None:
+    """Only a group: its help is the ``help=`` above, translated when shown."""
 
 
 def _refuse_existing(target: Path, force: bool) -> None:
@@ -55,23 +63,25 @@ def _write(target: Path, data: bytes | str) -> None:
         )
 
 
-@workbook.command("new")
+@workbook.command(
+    "new",
+    help=N_("""Write a planning workbook (WORKBOOK.xlsx) to edit in Excel.
+
+    \b
+    Example:
+      arshjul workbook new year.xlsx --from scenarios/sweden-2027.yaml
+    """),
+)
 @click.argument("path", metavar="WORKBOOK", type=click.Path(dir_okay=False))
 @click.option(
     "--from",
     "origin",
     type=click.Path(dir_okay=False),
     default=None,
-    help="The scenario to start from (YAML or .xlsx; default: the bundled Sweden 2027 year).",
+    help=N_("The scenario to start from (YAML or .xlsx; default: the bundled Sweden 2027 year)."),
 )
-@click.option("--force", is_flag=True, help="Replace WORKBOOK if it exists.")
+@click.option("--force", is_flag=True, help=N_("Replace WORKBOOK if it exists."))
 def new(path: str, origin: str | None, force: bool) -> None:
-    """Write a planning workbook (WORKBOOK.xlsx) to edit in Excel.
-
-    \b
-    Example:
-      arshjul workbook new year.xlsx --from scenarios/sweden-2027.yaml
-    """
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         fail_input(ScenarioError(_("a workbook's name must end in .xlsx"), source=path))
@@ -97,23 +107,25 @@ def new(path: str, origin: str | None, force: bool) -> None:
     )
 
 
-@workbook.command("export")
+@workbook.command(
+    "export",
+    help=N_("""Write WORKBOOK (a planning workbook) as a YAML scenario file.
+
+    \b
+    Example:
+      arshjul workbook export year.xlsx -o year.yaml
+    """),
+)
 @click.argument("path", metavar="WORKBOOK", type=click.Path(dir_okay=False))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False),
     default=None,
-    help="The YAML file to write (default: print the YAML).",
+    help=N_("The YAML file to write (default: print the YAML)."),
 )
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--force", is_flag=True, help=N_("Replace the output file if it exists."))
 def export(path: str, output: str | None, force: bool) -> None:
-    """Write WORKBOOK (a planning workbook) as a YAML scenario file.
-
-    \b
-    Example:
-      arshjul workbook export year.xlsx -o year.yaml
-    """
     target = Path(output) if output else None
     if target is not None:
         _refuse_existing(target, force)
