@@ -42,7 +42,7 @@ from pydantic import (
 from . import availability, swedish
 from .errors import ScenarioError, ScenarioWarning
 from .extends import Origin, locate, merge, unmerged, workbook_origin
-from .i18n import DEFAULT_LANGUAGE, Language
+from .i18n import DEFAULT_LANGUAGE, N_, Language, ngettext
 from .i18n import _ as gettext
 from .workbook.reader import read_workbook
 
@@ -1560,8 +1560,10 @@ def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
 
 
 _PATTERNS = {
-    r"^[a-z0-9][a-z0-9_-]{0,47}$": "{got!r} is not a valid id; use a-z, 0-9, '-' and '_' only "
-    "(no capitals, no å/ä/ö, at most 48 characters)",
+    r"^[a-z0-9][a-z0-9_-]{0,47}$": N_(
+        "{got!r} is not a valid id; use a-z, 0-9, '-' and '_' only "
+        "(no capitals, no å/ä/ö, at most 48 characters)"
+    ),
 }
 
 
@@ -1569,28 +1571,142 @@ def _shown(got: Any) -> str:
     return got.isoformat() if isinstance(got, dt.date | dt.time) else repr(got)
 
 
+_PYDANTIC: dict[str, str] = {
+    # TRANSLATORS: pydantic's messages for a bad value, word for word in English; the
+    # {names} are its numbers and texts. "Input" is the value in the scenario file.
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "multiple_of": N_("Input should be a multiple of {multiple_of}"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "date_parsing": N_("Input should be a valid date in the format YYYY-MM-DD, {error}"),
+    "date_type": N_("Input should be a valid date"),
+    "date_from_datetime_parsing": N_("Input should be a valid date or datetime, {error}"),
+    "date_from_datetime_inexact": N_(
+        "Datetimes provided to dates should have zero time - e.g. be exact dates"
+    ),
+    "time_parsing": N_("Input should be in a valid time format, {error}"),
+    "time_type": N_("Input should be a valid time"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    "literal_error": N_("Input should be {expected}"),
+}
+"""Pydantic's error type → its English message (as pydantic words it: the msgid)."""
+
+_PLURAL_KEYS: dict[str, str] = {"string_too_short": "min_length", "string_too_long": "max_length"}
+"""The error types whose message counts → the ``ctx`` key of the count."""
+
+
+def _counted(kind: str, n: int) -> tuple[str, str]:
+    """The English message of a counting error type for ``n`` and its translation."""
+    if kind == "string_too_short":
+        one, many = (
+            "String should have at least {min_length} character",
+            "String should have at least {min_length} characters",
+        )
+        return (one if n == 1 else many), ngettext(
+            "String should have at least {min_length} character",
+            "String should have at least {min_length} characters",
+            n,
+        )
+    one, many = (
+        "String should have at most {max_length} character",
+        "String should have at most {max_length} characters",
+    )
+    return (one if n == 1 else many), ngettext(
+        "String should have at most {max_length} character",
+        "String should have at most {max_length} characters",
+        n,
+    )
+
+
+_DETAILS: tuple[str, ...] = (
+    # TRANSLATORS: why a date or a time could not be read (pydantic's words).
+    N_("input is too short"),
+    N_("unexpected extra characters at the end of the input"),
+    N_("invalid character in year"),
+    N_("invalid character in month"),
+    N_("invalid character in day"),
+    N_("invalid character in hour"),
+    N_("invalid character in minute"),
+    N_("invalid character in second"),
+    N_("invalid date separator, expected `-`"),
+    N_("invalid time separator, expected `:`"),
+    N_("month value is outside expected range of 1-12"),
+    N_("day value is outside expected range"),
+    N_("hour value is outside expected range of 0-23"),
+    N_("minute value is outside expected range of 0-59"),
+    N_("second value is outside expected range of 0-59"),
+)
+"""The reasons pydantic gives in ``{error}`` of a date or time it cannot read."""
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    """Pydantic's message in the command line's language.  The English is the template
+    filled with ``ctx``; where that is not pydantic's own text (a type not mapped, a wording
+    that changed), pydantic's text is kept, so the English never drifts from pydantic."""
+    kind = err["type"]
+    ctx = dict(err.get("ctx") or {})
+    msg = str(err["msg"])
+    if kind in _PLURAL_KEYS:
+        n = ctx.get(_PLURAL_KEYS[kind])
+        if not isinstance(n, int):
+            return msg
+        english, translated = _counted(kind, n)
+        return translated.format(**ctx) if english.format(**ctx) == msg else msg
+    template = _PYDANTIC.get(kind)
+    try:
+        if template is None or template.format(**ctx) != msg:
+            return msg
+    except (KeyError, IndexError, ValueError):
+        return msg
+    shown = dict(ctx)
+    if isinstance(ctx.get("error"), str) and ctx["error"] in _DETAILS:
+        shown["error"] = gettext(ctx["error"])
+    if kind == "literal_error" and isinstance(ctx.get("expected"), str):
+        head, sep, last = ctx["expected"].rpartition(" or ")
+        # TRANSLATORS: joins the last two of the values a field allows: 'a', 'b' or 'c'.
+        shown["expected"] = head + gettext(" or ") + last if sep else ctx["expected"]
+    return gettext(template).format(**shown)
+
+
 def _message(err: dict[str, Any]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     got = err.get("input")
     if kind == "extra_forbidden":
-        return "unknown field (check the spelling; `arshjul schema` lists the fields)"
+        return gettext("unknown field (check the spelling; `arshjul schema` lists the fields)")
     if kind == "missing":
-        return "is required"
+        return gettext("is required")
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == _CODE_PATTERN.pattern:
         return _region_code_message(got)
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
-        return _PATTERNS[ctx["pattern"]].format(got=got)
+        return gettext(_PATTERNS[ctx["pattern"]]).format(got=got)
     if kind == "too_short":
         n = ctx.get("min_length")
-        return f"needs at least {n} {'item' if n == 1 else 'items'}, got {ctx.get('actual_length') or 'none'}"
+        if not isinstance(n, int):
+            return str(err["msg"])
+        actual = ctx.get("actual_length") or gettext("none")
+        return ngettext(
+            "needs at least {n} item, got {actual}", "needs at least {n} items, got {actual}", n
+        ).format(n=n, actual=actual)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"Input should be a mapping of fields (got {_shown(got)})"
-    msg = str(err["msg"])
-    msg = msg.removeprefix("Value error, ")
+        return gettext("Input should be a mapping of fields (got {got})").format(got=_shown(got))
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    msg = _pydantic_message(err)
     typed = kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error"
     if typed and not isinstance(got, dict | list):
-        return f"{msg} (got {_shown(got)})"
+        # TRANSLATORS: after pydantic's message, the value the scenario gave.
+        return gettext("{message} (got {got})").format(message=msg, got=_shown(got))
     return msg
 
 
