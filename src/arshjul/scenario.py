@@ -2120,7 +2120,8 @@ def _file_spans(ref: str, path: Path, sc: Scenario) -> list[Span]:
             except UnicodeDecodeError as exc:
                 line = raw[: exc.start].count(b"\n") + 1
                 raise ScenarioError(
-                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", field=f"line {line}"
+                    gettext("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=exc.start),
+                    field=_line(line),
                 ) from None
         entries = availability.read_entries(raw, text, shown, sc.period.start, sc.period.end, sc.timezone)
     except ScenarioError as err:

@@ -17,8 +17,9 @@ import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel, Field, ValidationError
 
-from arshjul import i18n, scenario
+from arshjul import availability, extends, i18n, scenario
 from arshjul.cli import main
+from arshjul.errors import ScenarioError
 
 BAD = Path(__file__).resolve().parents[1] / "bad"
 
@@ -261,3 +262,26 @@ def test_swedish_keeps_a_ring_umlaut_round_trip() -> None:
     code, lines = validate(BAD / "64-bad-id-uppercase.yaml", "--lang", "sv")
     assert code == 2
     assert "inga å/ä/ö" in lines[0]
+
+
+# -- availability files and extends --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "problem", "field"),
+    [
+        ("sv", "ingen iCalendar-fil (den måste börja med BEGIN:VCALENDAR)", "rad 1"),
+        ("en", "not an iCalendar file (it must start with BEGIN:VCALENDAR)", "line 1"),
+    ],
+)
+def test_availability_file_problem_in_the_cli_language(lang: str, problem: str, field: str) -> None:
+    with i18n.speaking(lang), pytest.raises(ScenarioError) as caught:
+        availability.read_ics("hello\n", dt.date(2027, 1, 1), dt.date(2027, 12, 31), "Europe/Stockholm")
+    assert (caught.value.problem, caught.value.field) == (problem, field)
+
+
+def test_a_file_place_is_kept_in_either_language() -> None:
+    """``extends.locate`` leaves an error at a place in the file alone, in Swedish too."""
+    with i18n.speaking("sv"):
+        err = ScenarioError("x", field="rad 3, kolumn 1")
+        assert extends.locate(err, {}, extends.Origin("a.yaml"), scenario.field_path) is err
