@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 from arshjul import availability, extends, i18n, scenario
 from arshjul.cli import main
 from arshjul.errors import ScenarioError
+from arshjul.workbook.reader import workbook_sheets
 
 BAD = Path(__file__).resolve().parents[1] / "bad"
 
@@ -285,3 +286,16 @@ def test_a_file_place_is_kept_in_either_language() -> None:
     with i18n.speaking("sv"):
         err = ScenarioError("x", field="rad 3, kolumn 1")
         assert extends.locate(err, {}, extends.Origin("a.yaml"), scenario.field_path) is err
+
+
+@pytest.mark.parametrize(
+    ("lang", "problem"),
+    [
+        ("sv", "är ingen Excel-arbetsbok (.xlsx); spara den i Excel som 'Excel-arbetsbok (.xlsx)'"),
+        ("en", "is not an Excel workbook (.xlsx); save it in Excel as 'Excel-arbetsbok (.xlsx)'"),
+    ],
+)
+def test_workbook_file_problem_in_the_cli_language(lang: str, problem: str) -> None:
+    with i18n.speaking(lang), pytest.raises(ScenarioError) as caught:
+        workbook_sheets(b"not a workbook", "year.xlsx")
+    assert caught.value.problem == problem
