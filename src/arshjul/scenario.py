@@ -2219,7 +2219,9 @@ def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
         return unmerged(data, source)
     if not isinstance(target, str) or not target.strip():
         raise ScenarioError(
-            "give the file to extend as a path, e.g. 'extends: base.yaml' (or a workbook, base.xlsx)",
+            gettext(
+                "give the file to extend as a path, e.g. 'extends: base.yaml' (or a workbook, base.xlsx)"
+            ),
             source=source,
             field="extends",
         )
@@ -2230,28 +2232,42 @@ def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
         resolved = parent_path.resolve()
     except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
         raise ScenarioError(
-            f"'{target}' is a loop of symbolic links", source=source, field="extends"
+            gettext("'{file}' is a loop of symbolic links").format(file=target),
+            source=source,
+            field="extends",
         ) from None
     if resolved in seen:
         loop = " → ".join(p.name for p in [*seen[seen.index(resolved) :], resolved])
         raise ScenarioError(
-            f"'{target}' is already in the chain, a cycle: {loop}", source=source, field="extends"
+            gettext("'{file}' is already in the chain, a cycle: {loop}").format(file=target, loop=loop),
+            source=source,
+            field="extends",
         )
     if len(seen) >= MAX_CHAIN:
-        raise ScenarioError(f"more than {MAX_CHAIN} files extend each other", source=source, field="extends")
+        raise ScenarioError(
+            gettext("more than {most} files extend each other").format(most=MAX_CHAIN),
+            source=source,
+            field="extends",
+        )
     if parent_path.exists() and not parent_path.is_file():
         raise ScenarioError(
-            f"'{target}' is not a regular file (a folder, device or pipe)", source=source, field="extends"
+            gettext("'{file}' is not a regular file (a folder, device or pipe)").format(file=target),
+            source=source,
+            field="extends",
         )
     if not parent_path.is_file():
         raise ScenarioError(
-            f"no such file '{target}' (looked for {parent_path}; the path is relative to this file)",
+            gettext("no such file '{file}' (looked for {path}; the path is relative to this file)").format(
+                file=target, path=parent_path
+            ),
             source=source,
             field="extends",
         )
     parent, parent_origin = _resolve(parent_path, None, seen)
     if not isinstance(parent, dict):
-        raise ScenarioError("the extended file is not a mapping of fields", source=source, field="extends")
+        raise ScenarioError(
+            gettext("the extended file is not a mapping of fields"), source=source, field="extends"
+        )
     return merge(parent, parent_origin, data, source)
 
 
