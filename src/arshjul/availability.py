@@ -43,6 +43,7 @@ import icalendar
 import recurring_ical_events
 
 from .errors import ScenarioError
+from .i18n import _ as gettext
 from .workbook.reader import workbook_sheets
 
 SUFFIXES = (".ics", ".csv", ".xlsx")
@@ -73,6 +74,11 @@ class Entry:
     """The span as the list wrote it, for the scenario's span syntax to read."""
     first: dt.date | None = None
     last: dt.date | None = None
+
+
+def _line(n: int) -> str:
+    """``line 12`` in the language messages are in."""
+    return gettext("line {line}").format(line=n)
 
 
 def note_of(value: Any) -> str:
@@ -111,7 +117,7 @@ def read_csv(text: str) -> list[Entry]:
     written = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
     delimiter = next((d for d in (";", "\t", ",") if d in written), ",")
     reader = csv.reader(lines, delimiter=delimiter)
-    rows = [(f"line {reader.line_num}", list(cells)) for cells in reader]
+    rows = [(_line(reader.line_num), list(cells)) for cells in reader]
     return list(_rows(rows))
 
 
@@ -119,7 +125,9 @@ def read_xlsx(raw: bytes, source: str) -> list[Entry]:
     """The rows of the first sheet of a workbook."""
     sheets = workbook_sheets(raw, source)
     grid = next(iter(sheets.values()), [])
-    return list(_rows([(f"row {r}", list(cells)) for r, cells in enumerate(grid, start=1)]))
+    return list(
+        _rows([(gettext("row {row}").format(row=r), list(cells)) for r, cells in enumerate(grid, start=1)])
+    )
 
 
 # -- calendars --------------------------------------------------------------------------------------
@@ -158,13 +166,16 @@ def _check_form(text: str) -> None:
     if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
         where = lines[0][0] if lines else 1
         raise ScenarioError(
-            "not an iCalendar file (it must start with BEGIN:VCALENDAR)", field=f"line {where}"
+            gettext("not an iCalendar file (it must start with BEGIN:VCALENDAR)"), field=_line(where)
         )
     depth: list[str] = []
     for n, line in lines:
         if not _NAME.match(line) or ":" not in line:
             raise ScenarioError(
-                f"not an iCalendar content line {note_of(line)[:40]!r} (NAME:value)", field=f"line {n}"
+                gettext("not an iCalendar content line {line!r} (NAME:value)").format(
+                    line=note_of(line)[:40]
+                ),
+                field=_line(n),
             )
         name, _, value = line.partition(":")
         key = name.split(";")[0].upper()
@@ -172,11 +183,14 @@ def _check_form(text: str) -> None:
             depth.append(value.strip().upper())
         elif key == "END":
             if not depth or depth[-1] != value.strip().upper():
-                raise ScenarioError(f"END:{value.strip()} without its BEGIN", field=f"line {n}")
+                raise ScenarioError(
+                    gettext("END:{name} without its BEGIN").format(name=value.strip()), field=_line(n)
+                )
             depth.pop()
     if depth:
         raise ScenarioError(
-            f"BEGIN:{depth[-1]} is never ended (END:{depth[-1]})", field=f"line {lines[-1][0]}"
+            gettext("BEGIN:{name} is never ended (END:{name})").format(name=depth[-1]),
+            field=_line(lines[-1][0]),
         )
 
 
@@ -188,8 +202,10 @@ def _check_rules(text: str) -> None:
             r"FREQ=(SECONDLY|MINUTELY)", line, re.IGNORECASE
         ):
             raise ScenarioError(
-                "an event repeats every minute or second; export it as one event over the time it takes",
-                field=f"line {n}",
+                gettext(
+                    "an event repeats every minute or second; export it as one event over the time it takes"
+                ),
+                field=_line(n),
             )
 
 
@@ -198,7 +214,7 @@ def _uid_lines(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for n, line in _content_lines(text):
         if line.upper().startswith(("UID:", "UID;")):
-            out.setdefault(line.partition(":")[2].strip(), f"line {n}")
+            out.setdefault(line.partition(":")[2].strip(), _line(n))
     return out
 
 
@@ -239,12 +255,12 @@ def read_ics(text: str, first: dt.date, last: dt.date, timezone: str) -> list[En
     except Exception as exc:  # icalendar raises ValueError and others for a damaged line
         detail = note_of(str(exc))[:MAX_NOTE]
         found = re.search(r"'([^']{4,})'", str(exc))
-        where = "line 1"
+        where = _line(1)
         if found:
-            where = next(
-                (f"line {n}" for n, line in _content_lines(text) if found.group(1)[:40] in line), where
-            )
-        raise ScenarioError(f"not a valid iCalendar file ({detail})", field=where) from None
+            where = next((_line(n) for n, line in _content_lines(text) if found.group(1)[:40] in line), where)
+        raise ScenarioError(
+            gettext("not a valid iCalendar file ({detail})").format(detail=detail), field=where
+        ) from None
     zone = ZoneInfo(timezone)
     uid_lines = _uid_lines(text)
     entries: list[Entry] = []
@@ -255,20 +271,25 @@ def read_ics(text: str, first: dt.date, last: dt.date, timezone: str) -> list[En
         )
         if len(occurrences) > MAX_OCCURRENCES:
             raise ScenarioError(
-                f"has more than {MAX_OCCURRENCES} events inside the period; export a shorter stretch",
-                field="line 1",
+                gettext("has more than {most} events inside the period; export a shorter stretch").format(
+                    most=MAX_OCCURRENCES
+                ),
+                field=_line(1),
             )
         for event in occurrences:
             days = _days_of(event, zone)
             if days is None or days[0] > last or days[1] < first or not counts(event):
                 continue
-            where = uid_lines.get(str(event.get("UID", "")).strip(), "line 1")
+            where = uid_lines.get(str(event.get("UID", "")).strip(), _line(1))
             entries.append(Entry(where, note_of(event.get("SUMMARY", "")), first=days[0], last=days[1]))
     except ScenarioError:
         raise
     except Exception as exc:  # a rule the recurrence package cannot expand
         raise ScenarioError(
-            f"cannot expand its events ({type(exc).__name__}: {note_of(str(exc))[:MAX_NOTE]})", field="line 1"
+            gettext("cannot expand its events ({kind}: {detail})").format(
+                kind=type(exc).__name__, detail=note_of(str(exc))[:MAX_NOTE]
+            ),
+            field=_line(1),
         ) from None
     return entries
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ScenarioError
+from .i18n import N_, every_translation
+from .i18n import _ as gettext
 
 _ID_KEYS: dict[tuple[str, ...], str] = {
     ("regions",): "code",
@@ -34,12 +36,16 @@ _ID_KEYS: dict[tuple[str, ...], str] = {
 """Lists merged item by item, and the key that identifies an item.  ``*`` is any index."""
 
 _WHAT: dict[str, str] = {
-    "regions": "region",
-    "hosts": "host",
-    "groups": "group",
-    "hybrids": "hybrid",
-    "themes": "theme",
+    # TRANSLATORS: what a list of an extending scenario holds, in "cannot remove region 'SE-X'".
+    "regions": N_("region"),
+    "hosts": N_("host"),
+    "groups": N_("group"),
+    "hybrids": N_("hybrid"),
+    "themes": N_("theme"),
 }
+
+_ITEM = N_("item")
+"""What a list whose kind is not in ``_WHAT`` holds."""
 
 
 # -- where each part of a merged scenario came from ----------------------------------------
@@ -183,7 +189,7 @@ def _merge_by_id(
                 return i
         return None
 
-    what = _WHAT.get(str(path[-1]), "item")
+    what = gettext(_WHAT.get(str(path[-1]), _ITEM))
     removed: dict[str, str] = dict(parent_origin.removed)
     for k, value in enumerate(child):
         where = (*path, k)
@@ -191,14 +197,18 @@ def _merge_by_id(
         if isinstance(value, dict) and value.get("remove") is not None:
             if value.get("remove") is not True or ident is None or set(value) != {id_key, "remove"}:
                 raise ScenarioError(
-                    f"to remove a {what} write only {{{id_key}: …, remove: true}}",
+                    gettext("to remove a {what} write only {{{key}: …, remove: true}}").format(
+                        what=what, key=id_key
+                    ),
                     source=child_source,
                     field=_describe(where),
                 )
             i = position(ident)
             if i is None:
                 raise ScenarioError(
-                    f"cannot remove {what} '{ident}': the extended scenario has no such {what}",
+                    gettext("cannot remove {what} '{id}': the extended scenario has no such {what}").format(
+                        what=what, id=ident
+                    ),
                     source=child_source,
                     field=_describe(where),
                 )
@@ -221,10 +231,12 @@ def _strip(value: Any, source: str, path: tuple[str | int, ...]) -> Any:
         id_key = _ID_KEYS[_pattern(path)]
         for k, item in enumerate(value):
             if isinstance(item, dict) and "remove" in item:
-                what = _WHAT.get(str(path[-1]), "item")
+                what = gettext(_WHAT.get(str(path[-1]), _ITEM))
                 raise ScenarioError(
-                    f"cannot remove {what} '{item.get(id_key)}': 'remove: true' works only on "
-                    f"items of the scenario this file extends",
+                    gettext(
+                        "cannot remove {what} '{id}': 'remove: true' works only on "
+                        "items of the scenario this file extends"
+                    ).format(what=what, id=item.get(id_key)),
                     source=source,
                     field=_describe((*path, k)),
                 )
@@ -265,18 +277,23 @@ def parse_field(text: str) -> list[str | int]:
     return out
 
 
+def _line_prefixes() -> tuple[str, ...]:
+    """How a field that is a place in the file (``line 15, column 8``) starts, in every language."""
+    return tuple(sorted({m.split("{")[0] for m in every_translation("line {line}")}))
+
+
 def locate(
     err: ScenarioError, data: Any, origin: Origin, name: Callable[[Any, list[str | int]], str]
 ) -> ScenarioError:
     """The same error, naming the file of the chain that set the field it is about; ``name``
     says the field as the planner reads it (``scenario.field_path``: items by their id)."""
-    if not err.field or err.field.startswith("line "):
+    if not err.field or err.field.startswith(_line_prefixes()):
         return err
     parts = list(err.path) if err.path is not None else parse_field(err.field)
     problem = err.problem
     for ident, source in origin.removed.items():
         if f"'{ident}'" in problem:
-            problem += f" (removed by {source})"
+            problem += gettext(" (removed by {source})").format(source=source)
             break
     cell = origin.cell_of(parts, problem)
     return ScenarioError(problem, source=origin.find(parts), field=cell or name(data, parts))

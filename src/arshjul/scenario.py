@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pycountry
 import yaml
+from babel import Locale
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -42,7 +43,7 @@ from pydantic import (
 from . import availability, swedish
 from .errors import ScenarioError, ScenarioWarning
 from .extends import Origin, locate, merge, unmerged, workbook_origin
-from .i18n import DEFAULT_LANGUAGE, Language
+from .i18n import DEFAULT_LANGUAGE, N_, Language, cli_language, ngettext
 from .i18n import _ as gettext
 from .workbook.reader import read_workbook
 
@@ -157,13 +158,13 @@ def _codes_like(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 def _did_you_mean(candidates: list[tuple[str, str]]) -> str:
     if len(candidates) > 3:
-        return "its codes are " + ", ".join(code for code, _ in candidates)
+        return gettext("its codes are {codes}").format(codes=", ".join(code for code, _ in candidates))
     shown = [f"'{code}' ({name})" for code, name in candidates]
-    return (
-        "did you mean "
-        + (" or ".join(shown) if len(shown) <= 2 else f"{shown[0]}, {shown[1]} or {shown[2]}")
-        + "?"
-    )
+    if len(shown) == 1:
+        return gettext("did you mean {a}?").format(a=shown[0])
+    if len(shown) == 2:
+        return gettext("did you mean {a} or {b}?").format(a=shown[0], b=shown[1])
+    return gettext("did you mean {a}, {b} or {c}?").format(a=shown[0], b=shown[1], c=shown[2])
 
 
 def _region_code_message(got: Any) -> str:
@@ -171,8 +172,20 @@ def _region_code_message(got: Any) -> str:
     if isinstance(got, str):
         _, candidates = _codes_like(got)
         if candidates and len(candidates) <= 3:
-            return f"{got!r} is not a region code; use the ISO 3166-2 code: {_did_you_mean(candidates)}"
-    return f"{got!r} is not a region code; use the ISO 3166-2 code, such as 'SE-E' or 'SE-AB'"
+            return gettext("{got!r} is not a region code; use the ISO 3166-2 code: {hint}").format(
+                got=got, hint=_did_you_mean(candidates)
+            )
+    return gettext("{got!r} is not a region code; use the ISO 3166-2 code, such as 'SE-E' or 'SE-AB'").format(
+        got=got
+    )
+
+
+def _country_shown(alpha2: str, english: str) -> str:
+    """A country's name in the language messages are in: ISO's English name, Babel's
+    (CLDR) name in Swedish (``Sverige``)."""
+    if cli_language() == "en":
+        return english
+    return str(Locale.parse(cli_language()).territories.get(alpha2.upper(), english))
 
 
 def _iso_code(code: str) -> str:
@@ -182,9 +195,21 @@ def _iso_code(code: str) -> str:
         return code
     country, candidates = _codes_like(code)
     if not country:
-        raise ValueError(f"'{code}' is not an ISO 3166-2 region code: there is no country '{code[:2]}'")
-    hint = f"; {_did_you_mean(candidates)}" if candidates else ""
-    raise ValueError(f"'{code}' is not an ISO 3166-2 region code of {country}{hint}")
+        raise ValueError(
+            gettext("'{code}' is not an ISO 3166-2 region code: there is no country '{country}'").format(
+                code=code, country=code[:2]
+            )
+        )
+    country = _country_shown(code[:2], country)
+    if candidates:
+        raise ValueError(
+            gettext("'{code}' is not an ISO 3166-2 region code of {country}; {hint}").format(
+                code=code, country=country, hint=_did_you_mean(candidates)
+            )
+        )
+    raise ValueError(
+        gettext("'{code}' is not an ISO 3166-2 region code of {country}").format(code=code, country=country)
+    )
 
 
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 9: "TAB", 10: "LF", 11: "VT", 12: "FF", 13: "CR", 27: "ESC"}
@@ -214,10 +239,17 @@ def _one_line(text: str) -> str:
     found = _unfit(text, "")
     if found:
         k, c = found
-        what = "a line break" if c in "\n\r\u2028\u2029" else "a tab" if c == "\t" else "a control character"
-        raise ValueError(
-            f"has {what} ({_char_name(c)}) at character {k + 1}; write it as one line of plain text"
-        )
+        if c in "\n\r\u2028\u2029":
+            problem = gettext(
+                "has a line break ({char}) at character {k}; write it as one line of plain text"
+            )
+        elif c == "\t":
+            problem = gettext("has a tab ({char}) at character {k}; write it as one line of plain text")
+        else:
+            problem = gettext(
+                "has a control character ({char}) at character {k}; write it as one line of plain text"
+            )
+        raise ValueError(problem.format(char=_char_name(c), k=k + 1))
     return text
 
 
@@ -226,8 +258,9 @@ def _free_text(text: str) -> str:
     if found:
         k, c = found
         raise ValueError(
-            f"has a control character ({_char_name(c)}) at character {k + 1}; "
-            "plain text with tabs and line breaks only"
+            gettext(
+                "has a control character ({char}) at character {k}; plain text with tabs and line breaks only"
+            ).format(char=_char_name(c), k=k + 1)
         )
     return text
 
@@ -253,38 +286,48 @@ host names (an internationalised domain in its ``xn--`` form)."""
 def _email_problem(value: str) -> str | None:
     """Why ``value`` is not an address a calendar can carry, or ``None``."""
     if len(value) > MAX_EMAIL:
-        return f"it is {len(value)} characters long; an address has at most {MAX_EMAIL}"
+        return gettext("it is {n} characters long; an address has at most {most}").format(
+            n=len(value), most=MAX_EMAIL
+        )
     if value.casefold().startswith("mailto:"):
-        return "write the address alone, without 'mailto:'"
+        return gettext("write the address alone, without 'mailto:'")
     found = _unfit(value, "")
     if found:
-        return f"it has a control character ({_char_name(found[1])})"
+        return gettext("it has a control character ({char})").format(char=_char_name(found[1]))
     if any(c.isspace() for c in value):
-        return "it has a space"
+        return gettext("it has a space")
     if any(c in value for c in "\"'`"):
-        return "it has a quote"
+        return gettext("it has a quote")
     if not value.isascii():
         c = next(c for c in value if not c.isascii())
-        return f"it has '{c}'; calendars need ASCII addresses (a domain in its xn-- form)"
+        return gettext("it has '{char}'; calendars need ASCII addresses (a domain in its xn-- form)").format(
+            char=c
+        )
     local, at, domain = value.rpartition("@")
     if not at or "@" in local or "." not in domain:
         return ""
     if len(local) > 64:
-        return "the part before the '@' is longer than 64 characters"
+        return gettext("the part before the '@' is longer than 64 characters")
     if not re.fullmatch(_EMAIL_LOCAL, local):
         bad = next((c for c in local if not (c.isalnum() or c in "._+-")), None)
         if bad:
-            return f"'{bad}' cannot stand before the '@' (letters, digits, '.', '_', '+' and '-' only)"
-        return "the part before the '@' has a '.' at its start or end, or two in a row"
+            return gettext(
+                "'{char}' cannot stand before the '@' (letters, digits, '.', '_', '+' and '-' only)"
+            ).format(char=bad)
+        return gettext("the part before the '@' has a '.' at its start or end, or two in a row")
     if not re.match(_EMAIL_FORM, value):
-        return f"'{domain}' is not a host name"
+        return gettext("'{domain}' is not a host name").format(domain=domain)
     return None
 
 
 def _email(value: str) -> str:
     problem = _email_problem(value)
     if problem is not None:
-        raise ValueError(f"{value!r} is not an e-mail address" + (f": {problem}" if problem else ""))
+        if problem:
+            raise ValueError(
+                gettext("{value!r} is not an e-mail address: {problem}").format(value=value, problem=problem)
+            )
+        raise ValueError(gettext("{value!r} is not an e-mail address").format(value=value))
     return value
 
 
@@ -352,7 +395,9 @@ class Span(Strict):
         lw, rw = _WEEK.match(left.strip()), _WEEK.match(right.strip())
         if lw and rw:
             if bool(lw.group(1)) != bool(rw.group(1)):
-                raise ValueError(f"'{text}': give a year on both weeks or on neither")
+                raise ValueError(
+                    gettext("'{text}': give a year on both weeks or on neither").format(text=text)
+                )
             if lw.group(1):
                 return {
                     "from": _iso_week_day(int(lw.group(1)), int(lw.group(2)), 1),
@@ -363,7 +408,9 @@ class Span(Strict):
             return {"from": dt.date.fromisoformat(left.strip()), "to": dt.date.fromisoformat(right.strip())}
         except ValueError:
             raise ValueError(
-                f"'{text}' is not a date, a date range 'A..B', or an ISO week like '2027-W07'"
+                gettext("'{text}' is not a date, a date range 'A..B', or an ISO week like '2027-W07'").format(
+                    text=text
+                )
             ) from None
 
     @model_validator(mode="after")
@@ -372,14 +419,20 @@ class Span(Strict):
             a, b = self.weeks
             for w in (a, b):
                 if not 1 <= w <= 53:
-                    raise ValueError(f"week {w} does not exist (weeks are 1..53)")
+                    raise ValueError(gettext("week {week} does not exist (weeks are 1..53)").format(week=w))
             if b < a:
-                raise ValueError(f"week range ends (W{b:02d}) before it starts (W{a:02d})")
+                raise ValueError(
+                    gettext("week range ends (W{last:02d}) before it starts (W{first:02d})").format(
+                        last=b, first=a
+                    )
+                )
             return self
         if self.start is None or self.end is None:
-            raise ValueError("a span needs both 'from' and 'to' (or a week)")
+            raise ValueError(gettext("a span needs both 'from' and 'to' (or a week)"))
         if self.end < self.start:
-            raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                gettext("ends ({end}) before it starts ({start})").format(end=self.end, start=self.start)
+            )
         return self
 
     def days(self, first: dt.date, last: dt.date) -> Iterator[dt.date]:
@@ -452,16 +505,20 @@ class Period(Strict):
     def _plannable(cls, value: dt.date) -> dt.date:
         if not EARLIEST_DAY <= value <= LATEST_DAY:
             raise ValueError(
-                f"{value} is outside the years arshjul plans ({EARLIEST_DAY.year} to {LATEST_DAY.year})"
+                gettext("{day} is outside the years arshjul plans ({first} to {last})").format(
+                    day=value, first=EARLIEST_DAY.year, last=LATEST_DAY.year
+                )
             )
         return value
 
     @model_validator(mode="after")
     def _order(self) -> Period:
         if self.end < self.start:
-            raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                gettext("ends ({end}) before it starts ({start})").format(end=self.end, start=self.start)
+            )
         if (self.end - self.start).days > 3 * 366:
-            raise ValueError("is longer than three years; plan at most three years at once")
+            raise ValueError(gettext("is longer than three years; plan at most three years at once"))
         return self
 
 
@@ -481,8 +538,10 @@ class Slot(Strict):
         if isinstance(value, int) and not isinstance(value, bool):
             h, m = divmod(value, 60)
             raise ValueError(
-                f"write times in quotes, like '{h:02d}:{m:02d}' "
-                f"(unquoted, YAML reads {h}:{m:02d} as the number {value})"
+                gettext(
+                    "write times in quotes, like '{h:02d}:{m:02d}' "
+                    "(unquoted, YAML reads {h}:{m:02d} as the number {value})"
+                ).format(h=h, m=m, value=value)
             )
         return value
 
@@ -491,19 +550,25 @@ class Slot(Strict):
     def _local_minutes(cls, value: dt.time) -> dt.time:
         if value.tzinfo is not None:
             raise ValueError(
-                f"'{value.isoformat(timespec='minutes')}' has a UTC offset; write the local time alone, like "
-                f"'{value:%H:%M}' (the scenario's timezone gives the offset, winter and summer)"
+                gettext(
+                    "'{given}' has a UTC offset; write the local time alone, like "
+                    "'{local}' (the scenario's timezone gives the offset, winter and summer)"
+                ).format(given=value.isoformat(timespec="minutes"), local=f"{value:%H:%M}")
             )
         if value.second or value.microsecond:
             raise ValueError(
-                f"'{value.isoformat()}' has seconds; meeting times are whole minutes, like '{value:%H:%M}'"
+                gettext("'{given}' has seconds; meeting times are whole minutes, like '{local}'").format(
+                    given=value.isoformat(), local=f"{value:%H:%M}"
+                )
             )
         return value
 
     @model_validator(mode="after")
     def _order(self) -> Slot:
         if self.end <= self.start:
-            raise ValueError(f"ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                gettext("ends ({end}) before it starts ({start})").format(end=self.end, start=self.start)
+            )
         return self
 
     @property
@@ -746,7 +811,9 @@ class Theme(Strict):
     def _presenters(self) -> Theme:
         if self.max_presenters < self.min_presenters:
             raise ValueError(
-                f"max_presenters ({self.max_presenters}) is below min_presenters ({self.min_presenters})"
+                gettext("max_presenters ({most}) is below min_presenters ({least})").format(
+                    most=self.max_presenters, least=self.min_presenters
+                )
             )
         return self
 
@@ -801,11 +868,13 @@ class S3Area(Strict):
 
 def _availability_file(value: str) -> str:
     if not value:
-        raise ValueError("give a file name, e.g. 'dalarna-busy.ics'")
+        raise ValueError(gettext("give a file name, e.g. 'dalarna-busy.ics'"))
     if not value.lower().endswith(availability.SUFFIXES):
         raise ValueError(
-            f"{value!r} is not a file arshjul reads for availability: give a calendar export (.ics) "
-            "or a list of dates (.csv or .xlsx)"
+            gettext(
+                "{value!r} is not a file arshjul reads for availability: give a calendar export (.ics) "
+                "or a list of dates (.csv or .xlsx)"
+            ).format(value=value)
         )
     return value
 
@@ -1154,7 +1223,7 @@ class Scenario(Strict):
     @classmethod
     def _weekdays(cls, value: list[str]) -> list[str]:
         if not value:
-            raise ValueError("needs at least one weekday")
+            raise ValueError(gettext("needs at least one weekday"))
         return sorted(set(value), key=WEEKDAYS.index)
 
     @field_validator("timezone")
@@ -1164,7 +1233,9 @@ class Scenario(Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(
-                f"unknown time zone '{value}' (use an IANA name such as Europe/Stockholm)"
+                gettext("unknown time zone '{zone}' (use an IANA name such as Europe/Stockholm)").format(
+                    zone=value
+                )
             ) from None
         return value
 
@@ -1222,9 +1293,16 @@ def _check_slot_times(s: Scenario, fail: Callable[[Path_, str], None]) -> None:
         if then.start < first.end:
             fail(
                 ("slots", b),
-                f"{then.start:%H:%M}–{then.end:%H:%M} overlaps slot '{first.id}' "
-                f"({first.start:%H:%M}–{first.end:%H:%M}); slots of a day must not overlap, "
-                "or a region could be invited to both at once",
+                gettext(
+                    "{start}–{end} overlaps slot '{slot}' ({slot_start}–{slot_end}); slots of a day "
+                    "must not overlap, or a region could be invited to both at once"
+                ).format(
+                    start=f"{then.start:%H:%M}",
+                    end=f"{then.end:%H:%M}",
+                    slot=first.id,
+                    slot_start=f"{first.start:%H:%M}",
+                    slot_end=f"{first.end:%H:%M}",
+                ),
             )
     zone = ZoneInfo(s.timezone)
     meeting_days = {WEEKDAYS.index(w) for w in s.weekdays}
@@ -1240,8 +1318,10 @@ def _check_slot_times(s: Scenario, fail: Callable[[Path_, str], None]) -> None:
                     if _nonexistent(day, time, zone):
                         fail(
                             ("slots", k, end),
-                            f"{time:%H:%M} does not exist on {day} in {s.timezone} (the clocks jump "
-                            "over it); a session there would be an hour short or last no time at all",
+                            gettext(
+                                "{time} does not exist on {day} in {zone} (the clocks jump over it); "
+                                "a session there would be an hour short or last no time at all"
+                            ).format(time=f"{time:%H:%M}", day=day, zone=s.timezone),
                         )
         day += dt.timedelta(days=1)
 
@@ -1265,15 +1345,28 @@ def cross_check(s: Scenario) -> None:
     named += [(("hybrids", i, "id"), h.id) for i, h in enumerate(s.hybrids)]
     for path, value in named:
         if value.split(".")[0] in RESERVED_NAMES:
-            fail(path, f"'{value}' is reserved as a file name on Windows; choose another id")
+            fail(
+                path,
+                gettext("'{id}' is reserved as a file name on Windows; choose another id").format(id=value),
+            )
 
     sessions = (
         sum(t.dialogs for _, t in s.themes()) + len(s.hybrids) + len(s.network.dates if s.network else [])
     )
     if len(s.regions) > MAX_REGIONS:
-        fail(("regions",), f"{len(s.regions)} regions; arshjul plans at most {MAX_REGIONS} at once")
+        fail(
+            ("regions",),
+            gettext("{n} regions; arshjul plans at most {most} at once").format(
+                n=len(s.regions), most=MAX_REGIONS
+            ),
+        )
     if sessions > MAX_SESSIONS:
-        fail(("hosts",), f"{sessions} sessions in all; arshjul plans at most {MAX_SESSIONS} at once")
+        fail(
+            ("hosts",),
+            gettext("{n} sessions in all; arshjul plans at most {most} at once").format(
+                n=sessions, most=MAX_SESSIONS
+            ),
+        )
 
     for field, values in (
         ("regions", [r.code for r in s.regions]),
@@ -1283,17 +1376,25 @@ def cross_check(s: Scenario) -> None:
         ("hybrids", [h.id for h in s.hybrids]),
     ):
         for dup in _duplicates(values):
-            fail((field,), f"'{dup}' is listed twice")
+            fail((field,), gettext("'{id}' is listed twice").format(id=dup))
     _check_slot_times(s, fail)
     theme_ids = [t.id for _, t in s.themes()]
     for dup in _duplicates(theme_ids):
-        fail(("hosts",), f"theme id '{dup}' is used twice (theme ids must be unique across hosts)")
+        fail(
+            ("hosts",),
+            gettext("theme id '{id}' is used twice (theme ids must be unique across hosts)").format(id=dup),
+        )
     for dup in _duplicates([*theme_ids, *(h.id for h in s.hybrids)]):
-        fail(("hybrids",), f"id '{dup}' is used by both a theme and a hybrid session")
+        fail(("hybrids",), gettext("id '{id}' is used by both a theme and a hybrid session").format(id=dup))
 
     def in_period(path: Path_, day: dt.date) -> None:
         if not s.period.start <= day <= s.period.end:
-            fail(path, f"{day} is outside the period {s.period.start}..{s.period.end}")
+            fail(
+                path,
+                gettext("{day} is outside the period {start}..{end}").format(
+                    day=day, start=s.period.start, end=s.period.end
+                ),
+            )
 
     def check_span(path: Path_, span: Span) -> None:
         if span.weeks is None:
@@ -1301,22 +1402,34 @@ def cross_check(s: Scenario) -> None:
             if span.end < s.period.start or span.start > s.period.end:
                 fail(
                     path,
-                    f"{span.describe().strip()} lies outside the period {s.period.start}..{s.period.end}",
+                    gettext("{span} lies outside the period {start}..{end}").format(
+                        span=span.describe().strip(), start=s.period.start, end=s.period.end
+                    ),
                 )
 
     def check_slots(path: Path_, wanted: list[str] | None) -> None:
         for k, sl in enumerate(wanted or []):
             if sl not in slots:
-                fail((*path, k), f"unknown slot '{sl}' (slots are: {', '.join(sorted(slots))})")
+                fail(
+                    (*path, k),
+                    gettext("unknown slot '{slot}' (slots are: {slots})").format(
+                        slot=sl, slots=", ".join(sorted(slots))
+                    ),
+                )
         if wanted is not None and not wanted:
-            fail(path, "is empty; leave it out to allow every slot")
+            fail(path, gettext("is empty; leave it out to allow every slot"))
 
     if s.publication_date and s.publication_date > s.period.end:
-        fail(("publication_date",), f"{s.publication_date} is after the period ends ({s.period.end})")
+        fail(
+            ("publication_date",),
+            gettext("{day} is after the period ends ({end})").format(
+                day=s.publication_date, end=s.period.end
+            ),
+        )
     if s.first_open_day > s.period.end:
         fail(
             ("limits", "lead_time_days"),
-            f"{s.limits.lead_time_days} days of lead time leave no day in the period",
+            gettext("{n} days of lead time leave no day in the period").format(n=s.limits.lead_time_days),
         )
     for k, span in enumerate(s.calendar.blackouts):
         check_span(("calendar", "blackouts", k), span)
@@ -1326,9 +1439,9 @@ def cross_check(s: Scenario) -> None:
             f: Path_ = ("hosts", hi, "themes", ti)
             for k, i in enumerate(theme.interest()):
                 if i.region not in codes:
-                    fail((*f, "interested", k), f"unknown region '{i.region}'")
+                    fail((*f, "interested", k), gettext("unknown region '{code}'").format(code=i.region))
             for dup in _duplicates(i.region for i in theme.interest()):
-                fail((*f, "interested"), f"region '{dup}' is listed twice")
+                fail((*f, "interested"), gettext("region '{code}' is listed twice").format(code=dup))
             check_slots((*f, "slots"), theme.slots)
             for k, span in enumerate(theme.forbidden):
                 check_span((*f, "forbidden", k), span)
@@ -1340,9 +1453,16 @@ def cross_check(s: Scenario) -> None:
                     if need > sl.minutes:
                         fail(
                             (*f, "min_presenters"),
-                            f"{theme.min_presenters} presenters of {theme.presenter_minutes} min plus "
-                            f"{theme.host_minutes} min for the host do not fit the "
-                            f"{sl.minutes}-minute slot '{sl.id}'",
+                            gettext(
+                                "{n} presenters of {each} min plus {host} min for the host do not fit "
+                                "the {minutes}-minute slot '{slot}'"
+                            ).format(
+                                n=theme.min_presenters,
+                                each=theme.presenter_minutes,
+                                host=theme.host_minutes,
+                                minutes=sl.minutes,
+                                slot=sl.id,
+                            ),
                         )
 
     for ri, region in enumerate(s.regions):
@@ -1354,22 +1474,24 @@ def cross_check(s: Scenario) -> None:
     for gi, group in enumerate(s.groups):
         for k, code in enumerate(group.members):
             if code not in codes:
-                fail(("groups", gi, "members", k), f"unknown region '{code}'")
+                fail(("groups", gi, "members", k), gettext("unknown region '{code}'").format(code=code))
             if code in grouped and grouped[code] != group.id:
                 fail(
                     ("groups", gi, "members", k),
-                    f"region '{code}' is already in group '{grouped[code]}'; "
-                    "a region can present jointly in one group only",
+                    gettext(
+                        "region '{code}' is already in group '{group}'; "
+                        "a region can present jointly in one group only"
+                    ).format(code=code, group=grouped[code]),
                 )
             grouped[code] = group.id
         for dup in _duplicates(group.members):
-            fail(("groups", gi, "members"), f"region '{dup}' is listed twice")
+            fail(("groups", gi, "members"), gettext("region '{code}' is listed twice").format(code=dup))
         if group.id.upper() in codes:
-            fail(("groups", gi, "id"), f"'{group.id}' clashes with a region code")
+            fail(("groups", gi, "id"), gettext("'{id}' clashes with a region code").format(id=group.id))
 
     for hi, hybrid in enumerate(s.hybrids):
         if hybrid.host not in hosts:
-            fail(("hybrids", hi, "host"), f"unknown host '{hybrid.host}'")
+            fail(("hybrids", hi, "host"), gettext("unknown host '{host}'").format(host=hybrid.host))
         check_slots(("hybrids", hi, "slots"), hybrid.slots)
         if hybrid.window:
             check_span(("hybrids", hi, "window"), hybrid.window)
@@ -1377,7 +1499,7 @@ def cross_check(s: Scenario) -> None:
     if s.learning_meeting:
         lm = s.learning_meeting
         if lm.host not in hosts:
-            fail(("learning_meeting", "host"), f"unknown host '{lm.host}'")
+            fail(("learning_meeting", "host"), gettext("unknown host '{host}'").format(host=lm.host))
         check_slots(("learning_meeting", "slots"), lm.slots)
         if lm.window:
             check_span(("learning_meeting", "window"), lm.window)
@@ -1385,13 +1507,18 @@ def cross_check(s: Scenario) -> None:
     if s.network:
         net = s.network
         if net.host not in hosts:
-            fail(("network", "host"), f"unknown host '{net.host}'")
+            fail(("network", "host"), gettext("unknown host '{host}'").format(host=net.host))
         if net.slot not in slots:
-            fail(("network", "slot"), f"unknown slot '{net.slot}' (slots are: {', '.join(sorted(slots))})")
+            fail(
+                ("network", "slot"),
+                gettext("unknown slot '{slot}' (slots are: {slots})").format(
+                    slot=net.slot, slots=", ".join(sorted(slots))
+                ),
+            )
         for k, day in enumerate(net.dates):
             in_period(("network", "dates", k), day)
         for dup in _duplicates(str(d) for d in net.dates):
-            fail(("network", "dates"), f"{dup} is listed twice")
+            fail(("network", "dates"), gettext("{day} is listed twice").format(day=dup))
 
 
 def scenario_warnings(s: Scenario) -> list[ScenarioWarning]:
@@ -1446,7 +1573,11 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_YAML_ALIASES:
-                raise ScenarioError(f"more than {MAX_YAML_ALIASES} YAML aliases; refusing to expand them")
+                raise ScenarioError(
+                    gettext("more than {most} YAML aliases; refusing to expand them").format(
+                        most=MAX_YAML_ALIASES
+                    )
+                )
         return super().compose_node(parent, index)
 
     def compose_mapping_node(self, anchor: Any) -> Any:
@@ -1462,9 +1593,11 @@ class _Loader(yaml.SafeLoader):
             line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
             if (key.tag, key.value) in first:
                 raise ScenarioError(
-                    f"key '{key.value}' is given twice in one mapping "
-                    f"(first on line {first[key.tag, key.value]}); YAML would silently keep only the last",
-                    field=f"line {line}, column {column}",
+                    gettext(
+                        "key '{key}' is given twice in one mapping (first on line {line}); "
+                        "YAML would silently keep only the last"
+                    ).format(key=key.value, line=first[key.tag, key.value]),
+                    field=_line_column(line, column),
                 )
             first[key.tag, key.value] = line
         return node
@@ -1475,7 +1608,8 @@ class _Loader(yaml.SafeLoader):
         except ValueError as exc:
             mark = node.start_mark
             raise ScenarioError(
-                f"{node.value} is not a date ({exc})", field=f"line {mark.line + 1}, column {mark.column + 1}"
+                gettext("{value} is not a date ({why})").format(value=node.value, why=exc),
+                field=_line_column(mark.line + 1, mark.column + 1),
             ) from None
 
 
@@ -1560,8 +1694,10 @@ def _clean_loc(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
 
 
 _PATTERNS = {
-    r"^[a-z0-9][a-z0-9_-]{0,47}$": "{got!r} is not a valid id; use a-z, 0-9, '-' and '_' only "
-    "(no capitals, no å/ä/ö, at most 48 characters)",
+    r"^[a-z0-9][a-z0-9_-]{0,47}$": N_(
+        "{got!r} is not a valid id; use a-z, 0-9, '-' and '_' only "
+        "(no capitals, no å/ä/ö, at most 48 characters)"
+    ),
 }
 
 
@@ -1569,28 +1705,142 @@ def _shown(got: Any) -> str:
     return got.isoformat() if isinstance(got, dt.date | dt.time) else repr(got)
 
 
+_PYDANTIC: dict[str, str] = {
+    # TRANSLATORS: pydantic's messages for a bad value, word for word in English; the
+    # {names} are its numbers and texts. "Input" is the value in the scenario file.
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "multiple_of": N_("Input should be a multiple of {multiple_of}"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "date_parsing": N_("Input should be a valid date in the format YYYY-MM-DD, {error}"),
+    "date_type": N_("Input should be a valid date"),
+    "date_from_datetime_parsing": N_("Input should be a valid date or datetime, {error}"),
+    "date_from_datetime_inexact": N_(
+        "Datetimes provided to dates should have zero time - e.g. be exact dates"
+    ),
+    "time_parsing": N_("Input should be in a valid time format, {error}"),
+    "time_type": N_("Input should be a valid time"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    "literal_error": N_("Input should be {expected}"),
+}
+"""Pydantic's error type → its English message (as pydantic words it: the msgid)."""
+
+_PLURAL_KEYS: dict[str, str] = {"string_too_short": "min_length", "string_too_long": "max_length"}
+"""The error types whose message counts → the ``ctx`` key of the count."""
+
+
+def _counted(kind: str, n: int) -> tuple[str, str]:
+    """The English message of a counting error type for ``n`` and its translation."""
+    if kind == "string_too_short":
+        one, many = (
+            "String should have at least {min_length} character",
+            "String should have at least {min_length} characters",
+        )
+        return (one if n == 1 else many), ngettext(
+            "String should have at least {min_length} character",
+            "String should have at least {min_length} characters",
+            n,
+        )
+    one, many = (
+        "String should have at most {max_length} character",
+        "String should have at most {max_length} characters",
+    )
+    return (one if n == 1 else many), ngettext(
+        "String should have at most {max_length} character",
+        "String should have at most {max_length} characters",
+        n,
+    )
+
+
+_DETAILS: tuple[str, ...] = (
+    # TRANSLATORS: why a date or a time could not be read (pydantic's words).
+    N_("input is too short"),
+    N_("unexpected extra characters at the end of the input"),
+    N_("invalid character in year"),
+    N_("invalid character in month"),
+    N_("invalid character in day"),
+    N_("invalid character in hour"),
+    N_("invalid character in minute"),
+    N_("invalid character in second"),
+    N_("invalid date separator, expected `-`"),
+    N_("invalid time separator, expected `:`"),
+    N_("month value is outside expected range of 1-12"),
+    N_("day value is outside expected range"),
+    N_("hour value is outside expected range of 0-23"),
+    N_("minute value is outside expected range of 0-59"),
+    N_("second value is outside expected range of 0-59"),
+)
+"""The reasons pydantic gives in ``{error}`` of a date or time it cannot read."""
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    """Pydantic's message in the command line's language.  The English is the template
+    filled with ``ctx``; where that is not pydantic's own text (a type not mapped, a wording
+    that changed), pydantic's text is kept, so the English never drifts from pydantic."""
+    kind = err["type"]
+    ctx = dict(err.get("ctx") or {})
+    msg = str(err["msg"])
+    if kind in _PLURAL_KEYS:
+        n = ctx.get(_PLURAL_KEYS[kind])
+        if not isinstance(n, int):
+            return msg
+        english, translated = _counted(kind, n)
+        return translated.format(**ctx) if english.format(**ctx) == msg else msg
+    template = _PYDANTIC.get(kind)
+    try:
+        if template is None or template.format(**ctx) != msg:
+            return msg
+    except (KeyError, IndexError, ValueError):
+        return msg
+    shown = dict(ctx)
+    if isinstance(ctx.get("error"), str) and ctx["error"] in _DETAILS:
+        shown["error"] = gettext(ctx["error"])
+    if kind == "literal_error" and isinstance(ctx.get("expected"), str):
+        head, sep, last = ctx["expected"].rpartition(" or ")
+        # TRANSLATORS: joins the last two of the values a field allows: 'a', 'b' or 'c'.
+        shown["expected"] = head + gettext(" or ") + last if sep else ctx["expected"]
+    return gettext(template).format(**shown)
+
+
 def _message(err: dict[str, Any]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     got = err.get("input")
     if kind == "extra_forbidden":
-        return "unknown field (check the spelling; `arshjul schema` lists the fields)"
+        return gettext("unknown field (check the spelling; `arshjul schema` lists the fields)")
     if kind == "missing":
-        return "is required"
+        return gettext("is required")
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == _CODE_PATTERN.pattern:
         return _region_code_message(got)
     if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
-        return _PATTERNS[ctx["pattern"]].format(got=got)
+        return gettext(_PATTERNS[ctx["pattern"]]).format(got=got)
     if kind == "too_short":
         n = ctx.get("min_length")
-        return f"needs at least {n} {'item' if n == 1 else 'items'}, got {ctx.get('actual_length') or 'none'}"
+        if not isinstance(n, int):
+            return str(err["msg"])
+        actual = ctx.get("actual_length") or gettext("none")
+        return ngettext(
+            "needs at least {n} item, got {actual}", "needs at least {n} items, got {actual}", n
+        ).format(n=n, actual=actual)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"Input should be a mapping of fields (got {_shown(got)})"
-    msg = str(err["msg"])
-    msg = msg.removeprefix("Value error, ")
+        return gettext("Input should be a mapping of fields (got {got})").format(got=_shown(got))
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    msg = _pydantic_message(err)
     typed = kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error"
     if typed and not isinstance(got, dict | list):
-        return f"{msg} (got {_shown(got)})"
+        # TRANSLATORS: after pydantic's message, the value the scenario gave.
+        return gettext("{message} (got {got})").format(message=msg, got=_shown(got))
     return msg
 
 
@@ -1633,17 +1883,20 @@ def from_data(data: Any, source: str | None = None) -> Scenario:
     """Validate plain data (as parsed from YAML or JSON) into a :class:`Scenario`."""
     if data is None:
         raise ScenarioError(
-            "is empty; a scenario needs at least id, name, period, hosts and regions", source=source
+            gettext("is empty; a scenario needs at least id, name, period, hosts and regions"), source=source
         )
     if not isinstance(data, dict):
         raise ScenarioError(
-            "a scenario must be a mapping of fields (got " + type(data).__name__ + ")", source=source
+            gettext("a scenario must be a mapping of fields (got {type})").format(type=type(data).__name__),
+            source=source,
         )
     surrogate = _lone_surrogate(data)
     if surrogate is not None:  # pydantic cannot even word its error about one in a span
         loc, k, c = surrogate
         raise ScenarioError(
-            f"has a lone surrogate ({_char_name(c)}) at character {k + 1}; write plain text",
+            gettext("has a lone surrogate ({char}) at character {k}; write plain text").format(
+                char=_char_name(c), k=k + 1
+            ),
             source=source,
             field=field_path(data, loc),
             path=loc,
@@ -1665,6 +1918,16 @@ def from_data(data: Any, source: str | None = None) -> Scenario:
     return scenario
 
 
+def _line(line: int) -> str:
+    """Where in a file a problem is, when the field is not known."""
+    return gettext("line {line}").format(line=line)
+
+
+def _line_column(line: int, column: int) -> str:
+    """Where in a file a problem is, when the field is not known: ``line 15, column 8``."""
+    return gettext("line {line}, column {column}").format(line=line, column=column)
+
+
 def parse_yaml(text: str, source: str | None = None) -> Any:
     """YAML text to plain data, with file-and-line errors."""
     try:
@@ -1673,31 +1936,37 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
         raise exc.located(source) if source else exc from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(unknown place)"
+        where = _line_column(mark.line + 1, mark.column + 1) if mark else gettext("(unknown place)")
         problem = str(exc.problem)
         tag = re.match(r"could not determine a constructor for the tag '(.*)'", problem)
         if tag:
             short = tag.group(1).replace("tag:yaml.org,2002:", "!!")
             raise ScenarioError(
-                f"YAML tag '{short}' is not allowed; a scenario holds plain data only",
+                gettext("YAML tag '{tag}' is not allowed; a scenario holds plain data only").format(
+                    tag=short
+                ),
                 source=source,
                 field=where,
             ) from None
         if "<block" in problem:
-            problem = "the indentation does not match the lines above"
-        raise ScenarioError(f"not valid YAML: {problem}", source=source, field=where) from None
+            problem = gettext("the indentation does not match the lines above")
+        raise ScenarioError(
+            gettext("not valid YAML: {problem}").format(problem=problem), source=source, field=where
+        ) from None
     except yaml.reader.ReaderError as exc:
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         line = text.count("\n", 0, exc.position) + 1
         raise ScenarioError(
-            f"not valid YAML: a control character ({_char_name(char)}) cannot be written into a YAML file",
+            gettext("not valid YAML: a control character ({char}) cannot be written into a YAML file").format(
+                char=_char_name(char)
+            ),
             source=source,
-            field=f"line {line}",
+            field=_line(line),
         ) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"not valid YAML: {exc}", source=source) from None
+        raise ScenarioError(gettext("not valid YAML: {problem}").format(problem=exc), source=source) from None
     except RecursionError:
-        raise ScenarioError("YAML nested too deeply", source=source) from None
+        raise ScenarioError(gettext("YAML nested too deeply"), source=source) from None
 
 
 MAX_PATH_SHOWN = 160
@@ -1714,14 +1983,14 @@ def _path_shown(source: str) -> str:
 
 def _kind_of(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "is a folder, not a file"
+        return gettext("is a folder, not a file")
     if stat.S_ISFIFO(mode):
-        return "is a named pipe, not a file; save the scenario to a file and give that"
+        return gettext("is a named pipe, not a file; save the scenario to a file and give that")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device, not a file; save the scenario to a file and give that"
+        return gettext("is a device, not a file; save the scenario to a file and give that")
     if stat.S_ISSOCK(mode):
-        return "is a socket, not a file; save the scenario to a file and give that"
-    return "is not a regular file; save the scenario to a file and give that"
+        return gettext("is a socket, not a file; save the scenario to a file and give that")
+    return gettext("is not a regular file; save the scenario to a file and give that")
 
 
 def _read_capped(path: Path, source: str) -> bytes:
@@ -1733,28 +2002,35 @@ def _read_capped(path: Path, source: str) -> bytes:
     try:
         before = os.stat(path)
     except FileNotFoundError:
-        raise ScenarioError("no such file", source=source) from None
+        raise ScenarioError(gettext("no such file"), source=source) from None
     except PermissionError:
-        raise ScenarioError("cannot read: permission denied", source=source) from None
+        raise ScenarioError(gettext("cannot read: permission denied"), source=source) from None
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
             raise ScenarioError(
-                "cannot read: the path is longer than the system allows", source=source
+                gettext("cannot read: the path is longer than the system allows"), source=source
             ) from None
-        raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=source) from None
+        raise ScenarioError(
+            gettext("cannot read: {why}").format(why=exc.strerror or exc), source=source
+        ) from None
     if not stat.S_ISREG(before.st_mode):
         raise ScenarioError(_kind_of(before.st_mode), source=source)
     limit = MAX_FILE_BYTES // (1024 * 1024)
     if before.st_size > MAX_FILE_BYTES:
         raise ScenarioError(
-            f"is {before.st_size / 1e6:.1f} MB; scenario files are limited to {limit} MB", source=source
+            gettext("is {size:.1f} MB; scenario files are limited to {limit} MB").format(
+                size=before.st_size / 1e6, limit=limit
+            ),
+            source=source,
         )
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except PermissionError:
-        raise ScenarioError("cannot read: permission denied", source=source) from None
+        raise ScenarioError(gettext("cannot read: permission denied"), source=source) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=source) from None
+        raise ScenarioError(
+            gettext("cannot read: {why}").format(why=exc.strerror or exc), source=source
+        ) from None
     try:
         opened = os.fstat(fd)
         if not stat.S_ISREG(opened.st_mode):
@@ -1765,7 +2041,9 @@ def _read_capped(path: Path, source: str) -> bytes:
             try:
                 chunk = os.read(fd, min(left, 1 << 20))
             except OSError as exc:
-                raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=source) from None
+                raise ScenarioError(
+                    gettext("cannot read: {why}").format(why=exc.strerror or exc), source=source
+                ) from None
             if not chunk:
                 break
             chunks.append(chunk)
@@ -1775,7 +2053,10 @@ def _read_capped(path: Path, source: str) -> bytes:
     raw = b"".join(chunks)
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError(
-            f"is larger than {limit} MB; scenario files are limited to {limit} MB", source=source
+            gettext("is larger than {limit} MB; scenario files are limited to {limit} MB").format(
+                limit=limit
+            ),
+            source=source,
         )
     return raw
 
@@ -1787,7 +2068,7 @@ def read_text(path: Path) -> str:
     source = str(path)
     if "\x00" in source:
         raise ScenarioError(
-            "the file name has a NUL byte; no file can be named so", source=_path_shown(source)
+            gettext("the file name has a NUL byte; no file can be named so"), source=_path_shown(source)
         )
     raw = _read_capped(Path(path), _path_shown(source))
     try:
@@ -1795,7 +2076,9 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(
-            f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", source=source, field=f"line {line}"
+            gettext("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=exc.start),
+            source=source,
+            field=_line(line),
         ) from None
 
 
@@ -1837,7 +2120,8 @@ def _file_spans(ref: str, path: Path, sc: Scenario) -> list[Span]:
             except UnicodeDecodeError as exc:
                 line = raw[: exc.start].count(b"\n") + 1
                 raise ScenarioError(
-                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", field=f"line {line}"
+                    gettext("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=exc.start),
+                    field=_line(line),
                 ) from None
         entries = availability.read_entries(raw, text, shown, sc.period.start, sc.period.end, sc.timezone)
     except ScenarioError as err:
@@ -1935,7 +2219,9 @@ def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
         return unmerged(data, source)
     if not isinstance(target, str) or not target.strip():
         raise ScenarioError(
-            "give the file to extend as a path, e.g. 'extends: base.yaml' (or a workbook, base.xlsx)",
+            gettext(
+                "give the file to extend as a path, e.g. 'extends: base.yaml' (or a workbook, base.xlsx)"
+            ),
             source=source,
             field="extends",
         )
@@ -1946,28 +2232,42 @@ def _resolve(path: Path, data: Any, chain: list[Path]) -> tuple[Any, Origin]:
         resolved = parent_path.resolve()
     except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
         raise ScenarioError(
-            f"'{target}' is a loop of symbolic links", source=source, field="extends"
+            gettext("'{file}' is a loop of symbolic links").format(file=target),
+            source=source,
+            field="extends",
         ) from None
     if resolved in seen:
         loop = " → ".join(p.name for p in [*seen[seen.index(resolved) :], resolved])
         raise ScenarioError(
-            f"'{target}' is already in the chain, a cycle: {loop}", source=source, field="extends"
+            gettext("'{file}' is already in the chain, a cycle: {loop}").format(file=target, loop=loop),
+            source=source,
+            field="extends",
         )
     if len(seen) >= MAX_CHAIN:
-        raise ScenarioError(f"more than {MAX_CHAIN} files extend each other", source=source, field="extends")
+        raise ScenarioError(
+            gettext("more than {most} files extend each other").format(most=MAX_CHAIN),
+            source=source,
+            field="extends",
+        )
     if parent_path.exists() and not parent_path.is_file():
         raise ScenarioError(
-            f"'{target}' is not a regular file (a folder, device or pipe)", source=source, field="extends"
+            gettext("'{file}' is not a regular file (a folder, device or pipe)").format(file=target),
+            source=source,
+            field="extends",
         )
     if not parent_path.is_file():
         raise ScenarioError(
-            f"no such file '{target}' (looked for {parent_path}; the path is relative to this file)",
+            gettext("no such file '{file}' (looked for {path}; the path is relative to this file)").format(
+                file=target, path=parent_path
+            ),
             source=source,
             field="extends",
         )
     parent, parent_origin = _resolve(parent_path, None, seen)
     if not isinstance(parent, dict):
-        raise ScenarioError("the extended file is not a mapping of fields", source=source, field="extends")
+        raise ScenarioError(
+            gettext("the extended file is not a mapping of fields"), source=source, field="extends"
+        )
     return merge(parent, parent_origin, data, source)
 
 

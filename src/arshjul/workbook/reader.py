@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from openpyxl.utils import get_column_letter
 
 from ..errors import ScenarioError
+from ..i18n import _ as gettext
 from . import layout as L
 from .files import load_book, text_of
 
@@ -107,17 +108,21 @@ def read_workbook(path: Path, max_bytes: int) -> Book:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise fail("no such file") from None
+        raise fail(gettext("no such file")) from None
     except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror}") from None
+        raise fail(gettext("cannot read: {why}").format(why=exc.strerror)) from None
     if path.is_dir():
-        raise fail("is a folder, not a file")
+        raise fail(gettext("is a folder, not a file"))
     if size > max_bytes:
-        raise fail(f"is {size / 1e6:.1f} MB; workbooks are limited to {max_bytes // (1024 * 1024)} MB")
+        raise fail(
+            gettext("is {size:.1f} MB; workbooks are limited to {limit} MB").format(
+                size=size / 1e6, limit=max_bytes // (1024 * 1024)
+            )
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise fail(f"cannot read: {exc.strerror}") from None
+        raise fail(gettext("cannot read: {why}").format(why=exc.strerror)) from None
     return _Reader(source, workbook_sheets(raw, source)).book()
 
 
@@ -130,23 +135,28 @@ def workbook_sheets(raw: bytes, source: str) -> dict[str, list[list[Any]]]:
 
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise fail(
-            "is an old-format (.xls) or password-protected workbook; save it in Excel as an "
-            "unprotected 'Excel-arbetsbok (.xlsx)'"
+            gettext(
+                "is an old-format (.xls) or password-protected workbook; save it in Excel as an "
+                "unprotected 'Excel-arbetsbok (.xlsx)'"
+            )
         )
     if not raw.startswith(b"PK"):
-        raise fail("is not an Excel workbook (.xlsx); save it in Excel as 'Excel-arbetsbok (.xlsx)'")
+        raise fail(gettext("is not an Excel workbook (.xlsx); save it in Excel as 'Excel-arbetsbok (.xlsx)'"))
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise fail(f"is not an Excel workbook (.xlsx): a damaged file ({exc})") from None
+        raise fail(
+            gettext("is not an Excel workbook (.xlsx): a damaged file ({why})").format(why=exc)
+        ) from None
     if "xl/workbook.xml" not in names:
-        raise fail("is a zip file but not an Excel workbook (.xlsx): it has no xl/workbook.xml")
+        raise fail(gettext("is a zip file but not an Excel workbook (.xlsx): it has no xl/workbook.xml"))
     if unpacked > MAX_UNPACKED_BYTES:
         raise fail(
-            f"unpacks to {unpacked / 1e6:.0f} MB; workbooks are limited to "
-            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB unpacked"
+            gettext("unpacks to {size:.0f} MB; workbooks are limited to {limit} MB unpacked").format(
+                size=unpacked / 1e6, limit=MAX_UNPACKED_BYTES // (1024 * 1024)
+            )
         )
     try:
         with warnings.catch_warnings():
@@ -176,10 +186,14 @@ def _grid(source: str, name: str, ws: Any) -> list[list[Any]]:
         while row and (row[-1] is None or row[-1] == ""):
             row.pop()
         if len(row) > MAX_COLUMNS:
-            raise ScenarioError(f"has more than {MAX_COLUMNS} columns", source=source, field=name)
+            raise ScenarioError(
+                gettext("has more than {most} columns").format(most=MAX_COLUMNS), source=source, field=name
+            )
         if k > MAX_ROWS:
             if row:
-                raise ScenarioError(f"has more than {MAX_ROWS} rows", source=source, field=name)
+                raise ScenarioError(
+                    gettext("has more than {most} rows").format(most=MAX_ROWS), source=source, field=name
+                )
             continue
         rows.append(row)
     while rows and not rows[-1]:
