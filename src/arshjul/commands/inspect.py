@@ -9,6 +9,7 @@ problems and reasons the library words (a broken rule, a closed day's reason) st
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 import sys
@@ -28,7 +29,7 @@ from ..errors import ScenarioError, ScenarioWarning
 from ..exporters.report import ChromiumMissing, write_report
 from ..fileio import OWN, OutputFolderError, staged
 from ..followup_results import Results, tally
-from ..i18n import LANGUAGES, N_, _, cli_day, ngettext, translations
+from ..i18n import N_, _, cli_day, every_translation, ngettext
 from ..plan import Plan
 from . import (
     EXIT_BAD_INPUT,
@@ -311,16 +312,22 @@ def _away_group(line: str, who: list[tuple[str, str]]) -> str:
     )
 
 
+@functools.cache
+def _bare_reasons() -> frozenset[str]:
+    """The words a reason with no name of its own is, in every shipped language: ``away``,
+    ``borta``, ``cannot present``, ``kan inte presentera`` (the line already says them)."""
+    return frozenset(
+        m.format(period="").strip()
+        for message in ("away {period}", "cannot present {period}")
+        for m in every_translation(message)
+    )
+
+
 def _reason_kind(why: str) -> str:
     """``sportlov`` of ``sportlov (week 9)``; nothing of ``away (2027-03-03)`` or ``cannot
-    present (…)``, whose word the line already says (in any shipped language)."""
+    present (…)``, whose word the line already says."""
     kind = why.split(" (")[0].strip()
-    for lang in LANGUAGES:
-        t = translations(lang)
-        for word in (t.gettext("away {period}"), t.gettext("cannot present {period}")):
-            if kind == word.format(period="").strip():
-                return ""
-    return kind
+    return "" if kind in _bare_reasons() else kind
 
 
 @click.command(
