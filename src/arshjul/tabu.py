@@ -1,0 +1,416 @@
+"""A first plan under tight caps: tabu search over how many rule breaks the plan has.
+
+The greedy (:mod:`arshjul.greedy`) and its repair (:mod:`arshjul.repair`) only ever hold plans
+that keep every rule, so the sessions they cannot fit stay out; under a cap of 3 invitations
+in 28 days a 60-region year kept 6–7 of its 106 sessions out however long the repair ran.
+Here every session always has a slot and its minimum of presenters, and the search lowers
+the *excess*: by how much, summed over every day, the plan breaks the rules that tie sessions
+together (the rolling invitation window, the daily cap, double booking, the host's tempo, the
+presentation gap, cap and theme-once, the learning meeting first).  The rules of one session
+alone are kept by construction: only open slots, only presenters who may present that day,
+between the minimum and what the slot holds, never a region twice in one dialog, a pinned
+session's own presenters.  A plan with no excess keeps every rule.
+
+Each step takes a session that shares in some excess and moves it to the slot, with the
+presenters, that leaves the least excess (every open slot is scored at once with numpy);
+a slot it just left is tabu for a while, and a session just moved is not taken again
+straight away.  The plan it returns is re-tested rule by rule with the greedy's own tests
+(:class:`arshjul.greedy._State`): a session that fails them is left out, so what comes back
+keeps every rule those tests know, like the greedy's and the repair's plans, and the solver
+checks it again before starting from it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .greedy import _fill, _in_date_order, _State
+from .instance import Assignment, Instance, SessionSpec
+
+BIG = 10_000
+"""The score of a slot a session cannot have (no presenter may present, too little room)."""
+TENURE = 7
+"""Steps during which a session may not go back to a slot it just left."""
+REST = 3
+"""Steps during which a session just moved is not picked again."""
+
+
+@dataclass
+class _Line:
+    """A count per position (day, window, slot) with a capacity: what exceeds it is excess.
+    Each occupancy covers ``length`` positions from its start."""
+
+    cnt: np.ndarray
+    cap: int
+    length: int
+    occupants: dict[str, int] = field(default_factory=dict)
+    """Session id → where its occupancy starts (one per session at most)."""
+    over: int = 0
+    """The excess now (kept as occupancies come and go)."""
+
+    def add(self, sid: str, start: int) -> int:
+        """Occupy from ``start``; returns the excess this adds."""
+        part = self.cnt[start : start + self.length]
+        added = int(np.count_nonzero(part >= self.cap))
+        part += 1
+        self.occupants[sid] = start
+        self.over += added
+        return added
+
+    def remove(self, sid: str) -> int:
+        """Free the session's occupancy; returns the excess this takes away."""
+        start = self.occupants.pop(sid)
+        part = self.cnt[start : start + self.length]
+        taken = int(np.count_nonzero(part > self.cap))
+        part -= 1
+        self.over -= taken
+        return taken
+
+    def cost(self) -> np.ndarray:
+        """Per start position: how much excess one more occupancy starting there adds."""
+        full = np.concatenate(([0], np.cumsum(self.cnt >= self.cap)))
+        n = len(self.cnt) - self.length + 1
+        return full[self.length : self.length + n] - full[:n]
+
+
+@dataclass
+class _Count:
+    """A plain count with a capacity (presentations a year, presentations on a theme)."""
+
+    n: int
+    cap: int
+    occupants: set[str] = field(default_factory=set)
+
+    @property
+    def over(self) -> int:
+        return max(0, self.n - self.cap)
+
+
+class _Search:
+    """The plan as counts per rule, and the tabu steps over it."""
+
+    def __init__(self, inst: Instance, seed: int) -> None:
+        self.inst = inst
+        self.rng = random.Random(seed)
+        n_days = inst.n_days
+        self.n_days = n_days
+        self.cands = {s.id: s.candidates(len(inst.slots)) for s in inst.sessions}
+        self.slot_day = np.array([t.day for t in inst.slots], dtype=np.int64)
+        w = inst.window_days
+        self.window: dict[str, _Line] = {}
+        self.daily: dict[str, _Line] = {}
+        self.booked: dict[str, _Line] = {}
+        self.gap: dict[str, _Line] = {}
+        self.total: dict[str, _Count] = {}
+        self.theme: dict[tuple[str, str], _Count] = {}
+        self.invitable: dict[str, np.ndarray] = {}
+        self.presentable: dict[str, np.ndarray] = {}
+        for code, r in inst.regions.items():
+            self.window[code] = _Line(np.zeros(n_days + w, np.int64), r.window_max, w)
+            self.daily[code] = _Line(np.zeros(n_days, np.int64), r.daily_max, 1)
+            if r.daily_max > 1:
+                self.booked[code] = _Line(np.zeros(len(inst.slots), np.int64), 1, 1)
+            if r.presentation_gap_days > 1:
+                g = r.presentation_gap_days
+                self.gap[code] = _Line(np.zeros(n_days + g, np.int64), 1, g)
+            self.total[code] = _Count(0, r.max_presentations)
+            self.invitable[code] = np.array([r.invitable(d) for d in range(n_days)])
+            self.presentable[code] = np.array([r.can_present(d) for d in range(n_days)])
+        self.host: dict[str, _Line] = {
+            h.id: _Line(np.zeros(n_days + max(1, h.gap_days), np.int64), 1, max(1, h.gap_days))
+            for h in inst.hosts.values()
+        }
+        self.dialog_ids = [s.id for s in inst.dialogs()]
+        self.slot: dict[str, int] = {}
+        self.chosen: dict[str, tuple[str, ...]] = {}
+        self.tabu: dict[tuple[str, int], int] = {}
+        self.rested: dict[str, int] = {}
+        self.step = 0
+        self.rooms = {
+            s.id: np.array([s.capacity(inst.slots[t]) for t in self.cands[s.id]], np.int64)
+            for s in inst.dialogs()
+        }
+        self.broken = 0
+        """The excess of the rules kept in lines and counts (the learning meeting apart)."""
+
+    # -- what a session occupies ----------------------------------------------------------------
+
+    def _invited(self, s: SessionSpec, t: int, units: tuple[str, ...]) -> list[str]:
+        """The regions the session invites in slot t with these presenters (none away)."""
+        inst = self.inst
+        day = inst.slots[t].day
+        out = [c for c in sorted(s.invited) if inst.regions[c].invitable(day)]
+        if s.invite_presenters:
+            fixed = set(out)
+            out += [c for u in units for c in inst.units[u].regions if c not in fixed]
+        return out
+
+    def _lines(self, s: SessionSpec, t: int, units: tuple[str, ...]) -> list[tuple[_Line, int]]:
+        day = self.inst.slots[t].day
+        lines: list[tuple[_Line, int]] = [(self.host[s.host], day)]
+        for c in self._invited(s, t, units):
+            lines.append((self.window[c], day))
+            lines.append((self.daily[c], day))
+            if c in self.booked:
+                lines.append((self.booked[c], t))
+        for u in units:
+            for c in self.inst.units[u].regions:
+                if c in self.gap:
+                    lines.append((self.gap[c], day))
+        return lines
+
+    def _counts(self, s: SessionSpec, units: tuple[str, ...]) -> list[_Count]:
+        out: list[_Count] = []
+        for u in units:
+            for c in self.inst.units[u].regions:
+                out.append(self.total[c])
+                key = (c, s.theme or "")
+                if key not in self.theme:
+                    self.theme[key] = _Count(0, 1)
+                out.append(self.theme[key])
+        return out
+
+    def place(self, s: SessionSpec, t: int, units: tuple[str, ...]) -> None:
+        self.slot[s.id] = t
+        self.chosen[s.id] = units
+        for line, start in self._lines(s, t, units):
+            self.broken += line.add(s.id, start)
+        for count in self._counts(s, units):
+            self.broken += int(count.n >= count.cap)
+            count.n += 1
+            count.occupants.add(s.id)
+
+    def unplace(self, s: SessionSpec) -> None:
+        t = self.slot.pop(s.id)
+        units = self.chosen.pop(s.id)
+        for line, _ in self._lines(s, t, units):
+            self.broken -= line.remove(s.id)
+        for count in self._counts(s, units):
+            self.broken -= int(count.n > count.cap)
+            count.n -= 1
+            count.occupants.discard(s.id)
+
+    # -- excess -----------------------------------------------------------------------------------
+
+    def _all_lines(self) -> list[_Line]:
+        return [
+            *self.window.values(),
+            *self.daily.values(),
+            *self.booked.values(),
+            *self.gap.values(),
+            *self.host.values(),
+        ]
+
+    def learning_excess(self) -> int:
+        inst = self.inst
+        if inst.learning is None or inst.learning not in self.slot:
+            return 0
+        first = inst.slots[self.slot[inst.learning]].day + inst.learning_gap_days
+        days = [inst.slots[self.slot[sid]].day for sid in self.dialog_ids if sid in self.slot]
+        return sum(1 for d in days if d < first)
+
+    def excess(self) -> int:
+        return self.broken + self.learning_excess()
+
+    def sharing(self) -> list[str]:
+        """Sessions that share in some excess (sorted, so the search is deterministic)."""
+        out: set[str] = set()
+        for line in self._all_lines():
+            if not line.over:
+                continue
+            over = line.cnt > line.cap
+            for sid, start in line.occupants.items():
+                if over[start : start + line.length].any():
+                    out.add(sid)
+        for count in [*self.total.values(), *self.theme.values()]:
+            if count.n > count.cap:
+                out |= count.occupants
+        inst = self.inst
+        if inst.learning is not None and self.learning_excess():
+            out.add(inst.learning)
+            first = inst.slots[self.slot[inst.learning]].day + inst.learning_gap_days
+            out |= {sid for sid in self.dialog_ids if inst.slots[self.slot[sid]].day < first}
+        return sorted(out)
+
+    # -- scoring every slot of one session at once ------------------------------------------------
+
+    def scores(self, s: SessionSpec) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
+        """The excess the session adds in each of its open slots (``s`` taken out), and the
+        presenters it would have there; the score is BIG where it cannot be held."""
+        inst = self.inst
+        cands = self.cands[s.id]
+        days = self.slot_day[cands]
+        per_day = self.host[s.host].cost()[: self.n_days].astype(np.int64)
+        for c in sorted(s.invited):
+            add = self.window[c].cost()[: self.n_days] + self.daily[c].cost()
+            per_day = per_day + add * self.invitable[c]
+        learning = inst.learning
+        if learning is not None and learning in self.slot and s.kind == "dialog" and s.id != learning:
+            first = inst.slots[self.slot[learning]].day + inst.learning_gap_days
+            per_day = per_day + (np.arange(self.n_days) < first)
+        if s.id == inst.learning:
+            placed = np.zeros(self.n_days + 1, np.int64)
+            for sid in self.dialog_ids:
+                if sid in self.slot:
+                    placed[inst.slots[self.slot[sid]].day] += 1
+            below = np.cumsum(placed)  # dialogs on or before each day
+            ahead = np.minimum(np.arange(self.n_days) + inst.learning_gap_days - 1, self.n_days)
+            per_day = per_day + below[np.clip(ahead, 0, self.n_days)] * (ahead >= 0)
+        score = per_day[days].copy()
+        for c in sorted(s.invited):
+            if c in self.booked:
+                score += (self.booked[c].cost()[cands]) * self.invitable[c][days]
+        chosen: dict[int, tuple[str, ...]] = {}
+        need = s.min_presenters
+        if s.kind != "dialog" or (need <= 0 and s.fixed_presenters is None):
+            return score, {t: () for t in cands}
+        units = list(s.fixed_presenters) if s.fixed_presenters is not None else list(s.units)
+        rows = np.zeros((len(units), len(cands)), np.int64)
+        for i, u in enumerate(units):
+            row = np.zeros(self.n_days, np.int64)
+            for c in inst.units[u].regions:
+                row += BIG * ~self.presentable[c]
+                if c in self.gap:
+                    row += self.gap[c].cost()[: self.n_days]
+                row += int(self.total[c].n >= self.total[c].cap)
+                key = (c, s.theme or "")
+                row += int(key in self.theme and self.theme[key].n >= 1)
+                if s.invite_presenters and c not in s.invited:
+                    row += (self.window[c].cost()[: self.n_days] + self.daily[c].cost()) * self.invitable[c]
+            rows[i] = row[days]
+        room = self.rooms[s.id]
+        if s.fixed_presenters is not None:
+            score += rows.sum(axis=0) + BIG * (room < len(units))
+            return score, {t: tuple(units) for t in cands}
+        k = min(need, len(units))
+        if k < need:
+            return score + BIG, {t: () for t in cands}
+        order = np.argsort(rows, axis=0, kind="stable")
+        for j, t in enumerate(cands):
+            picked: list[str] = []
+            taken: set[str] = set()
+            cost = 0
+            for i in order[:, j]:
+                u = units[int(i)]
+                members = set(inst.units[u].regions)
+                if members & taken:
+                    continue
+                picked.append(u)
+                taken |= members
+                cost += int(rows[i, j])
+                if len(picked) == k:
+                    break
+            if len(picked) < k or room[j] < k:
+                cost += BIG
+            score[j] += cost
+            chosen[t] = tuple(picked)
+        return score, chosen
+
+    # -- the search -------------------------------------------------------------------------------
+
+    def start(self, first: Assignment) -> None:
+        """Every session of ``first`` where it is; the others where they add the least."""
+        inst = self.inst
+        for s in inst.sessions:
+            if s.id in first.slot:
+                units = tuple(first.presenters.get(s.id, ()))
+                self.place(s, first.slot[s.id], units)
+        for s in inst.sessions:
+            if s.id not in self.slot:
+                score, chosen = self.scores(s)
+                j = int(np.argmin(score))
+                t = self.cands[s.id][j]
+                self.place(s, t, chosen[t])
+
+    def move(self, best: int) -> bool:
+        """One step: a session sharing in the excess goes where it adds the least, not back
+        to a slot it just left (unless that beats the best plan yet).  ``False`` when no
+        session shares in any excess."""
+        self.step += 1
+        inst = self.inst
+        sharing = self.sharing()
+        if not sharing:
+            return False
+        pick = [sid for sid in sharing if self.rested.get(sid, 0) <= self.step and len(self.cands[sid]) > 1]
+        if not pick:
+            pick = [sid for sid in sharing if len(self.cands[sid]) > 1]
+        if not pick:
+            return True  # only sessions with one slot share the excess: nothing to move
+        sid = self.rng.choice(pick)
+        s = inst.session(sid)
+        here, mine = self.slot[sid], self.chosen[sid]
+        self.unplace(s)
+        score, chosen = self.scores(s)
+        rest = self.excess()
+        options: list[tuple[int, float, int]] = []
+        for j, t in enumerate(self.cands[sid]):
+            value = int(score[j])
+            if value >= BIG:
+                continue
+            if t == here and chosen[t] == mine:
+                continue
+            if self.tabu.get((sid, t), 0) > self.step and rest + value >= best:
+                continue
+            options.append((value, self.rng.random(), t))
+        if not options:
+            self.place(s, here, mine)
+            self.rested[sid] = self.step + REST
+            return True
+        _, _, t = min(options)
+        self.place(s, t, chosen[t])
+        self.tabu[sid, here] = self.step + TENURE + self.rng.randrange(TENURE)
+        self.rested[sid] = self.step + REST
+        return True
+
+
+def tabu_assignment(
+    inst: Instance, first: Assignment, *, seed: int = 0, budget: float = 3.0, wall: float | None = None
+) -> Assignment:
+    """A plan from ``first`` (e.g. the greedy's, perhaps partial): tabu steps until no rule
+    is broken, or ``budget`` seconds of this thread's CPU time (``wall`` on the clock,
+    default the same) have gone.  Only the sessions that keep every rule the greedy tests
+    come back (see the module): the whole plan when the search ended with no excess."""
+    cpu_deadline = time.thread_time() + budget
+    deadline = time.monotonic() + (budget if wall is None else wall)
+    search = _Search(inst, seed)
+    search.start(first)
+    best = search.excess()
+    best_plan = (dict(search.slot), dict(search.chosen))
+    while best > 0 and time.thread_time() < cpu_deadline and time.monotonic() < deadline:
+        if not search.move(best):
+            break
+        now = search.excess()
+        if now < best:
+            best = now
+            best_plan = (dict(search.slot), dict(search.chosen))
+    return _kept(inst, *best_plan)
+
+
+def _kept(inst: Instance, slot: dict[str, int], chosen: dict[str, tuple[str, ...]]) -> Assignment:
+    """The plan re-tested with the greedy's tests, session by session in date order: one
+    that breaks a rule beside those before it is left out.  Dialogs are then filled up to
+    what their slot holds, as the greedy does."""
+    state = _State(inst)
+    order = sorted(inst.sessions, key=lambda s: (slot[s.id], s.id))
+    for s in order:
+        t, units = slot[s.id], list(chosen[s.id])
+        if state.holding_breaks(s, t) is not None:
+            continue
+        state.slot[s.id] = t  # presenting_breaks reads the session's slot
+        ok = all(state.presenting_breaks(s, u, t, units[:k]) is None for k, u in enumerate(units))
+        del state.slot[s.id]
+        if ok:
+            state.place(s, t, units)
+    placed = [s for s in inst.dialogs() if s.id in state.slot]
+    for s in sorted(placed, key=lambda s: (state.slot[s.id], s.id)):
+        _fill(inst, state, s)
+    presenters = {
+        s.id: tuple(sorted(state.chosen[s.id], key=lambda u: (inst.units[u].order, u)))
+        for s in inst.dialogs()
+        if s.id in state.slot
+    }
+    return _in_date_order(inst, Assignment(slot=dict(state.slot), presenters=presenters))
