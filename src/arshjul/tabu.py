@@ -1,8 +1,9 @@
 """A first plan under tight caps: tabu search over how many rule breaks the plan has.
 
-The greedy (:mod:`arshjul.greedy`) and its repair (:mod:`arshjul.repair`) only ever hold plans
-that keep every rule, so the sessions they cannot fit stay out; under a cap of 3 invitations
-in 28 days a 60-region year kept 6–7 of its 106 sessions out however long the repair ran.
+The greedy (:mod:`arshjul.greedy`) only ever holds plans that keep every rule, so the sessions
+it cannot fit stay out; under a cap of 3 invitations in 28 days a 60-region year kept 12–14 of
+its 106 sessions out, and the repair by ejection that came before this module still 6–7
+however long it ran (benchmarks/README.md, 2026-12-02).
 Here every session always has a slot and its minimum of presenters, and the search lowers
 the *excess*: by how much, summed over every day, the plan breaks the rules that tie sessions
 together (the rolling invitation window, the daily cap, double booking, the host's tempo, the
@@ -233,7 +234,8 @@ class _Search:
         if inst.learning is not None and self.learning_excess():
             out.add(inst.learning)
             first = inst.slots[self.slot[inst.learning]].day + inst.learning_gap_days
-            out |= {sid for sid in self.dialog_ids if inst.slots[self.slot[sid]].day < first}
+            days = {sid: inst.slots[t].day for sid, t in self.slot.items()}
+            out |= {sid for sid in self.dialog_ids if sid in days and days[sid] < first}
         return sorted(out)
 
     # -- scoring every slot of one session at once ------------------------------------------------
@@ -313,7 +315,8 @@ class _Search:
     # -- the search -------------------------------------------------------------------------------
 
     def start(self, first: Assignment) -> None:
-        """Every session of ``first`` where it is; the others where they add the least."""
+        """Every session of ``first`` where it is; the others where they add the least (a
+        dialog too few may present in anywhere stays out)."""
         inst = self.inst
         for s in inst.sessions:
             if s.id in first.slot:
@@ -322,7 +325,9 @@ class _Search:
         for s in inst.sessions:
             if s.id not in self.slot:
                 score, chosen = self.scores(s)
-                j = int(np.argmin(score))
+                j = int(np.argmin(score)) if len(score) else -1
+                if j < 0 or score[j] >= BIG:
+                    continue  # no slot holds it (too few may present): it stays out
                 t = self.cands[s.id][j]
                 self.place(s, t, chosen[t])
 
@@ -373,7 +378,8 @@ def tabu_assignment(
     """A plan from ``first`` (e.g. the greedy's, perhaps partial): tabu steps until no rule
     is broken, or ``budget`` seconds of this thread's CPU time (``wall`` on the clock,
     default the same) have gone.  Only the sessions that keep every rule the greedy tests
-    come back (see the module): the whole plan when the search ended with no excess."""
+    come back (see the module): the whole plan when the search ended with no excess, and
+    never fewer than ``first`` has (``first`` itself then: it is assumed to keep them)."""
     cpu_deadline = time.thread_time() + budget
     deadline = time.monotonic() + (budget if wall is None else wall)
     search = _Search(inst, seed)
@@ -387,7 +393,9 @@ def tabu_assignment(
         if now < best:
             best = now
             best_plan = (dict(search.slot), dict(search.chosen))
-    return _kept(inst, *best_plan)
+    kept = _kept(inst, *best_plan)
+    # a search that did not end with every rule kept may keep fewer sessions than it began with
+    return kept if len(kept.slot) >= len(first.slot) else first
 
 
 def _kept(inst: Instance, slot: dict[str, int], chosen: dict[str, tuple[str, ...]]) -> Assignment:
@@ -395,10 +403,10 @@ def _kept(inst: Instance, slot: dict[str, int], chosen: dict[str, tuple[str, ...
     that breaks a rule beside those before it is left out.  Dialogs are then filled up to
     what their slot holds, as the greedy does."""
     state = _State(inst)
-    order = sorted(inst.sessions, key=lambda s: (slot[s.id], s.id))
+    order = sorted((s for s in inst.sessions if s.id in slot), key=lambda s: (slot[s.id], s.id))
     for s in order:
         t, units = slot[s.id], list(chosen[s.id])
-        if state.holding_breaks(s, t) is not None:
+        if len(units) < s.min_presenters or state.holding_breaks(s, t) is not None:
             continue
         state.slot[s.id] = t  # presenting_breaks reads the session's slot
         ok = all(state.presenting_breaks(s, u, t, units[:k]) is None for k, u in enumerate(units))

@@ -1,0 +1,126 @@
+"""The tabu search that completes a first plan under tight caps (:mod:`arshjul.tabu`).
+
+No timing is asserted (benchmarks/README.md has the numbers); every run is deterministic
+for its seed, with budgets far beyond what the steps need.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from test_properties import scenarios
+
+from arshjul import tabu
+from arshjul.check import check
+from arshjul.cpsat.solve import SolveOptions, build_model, complete_hint
+from arshjul.greedy import greedy_assignment
+from arshjul.instance import Instance, build_instance
+from arshjul.realize import to_plan
+from arshjul.scenario import from_data
+from arshjul.tabu import _Line, tabu_assignment
+
+_spec = importlib.util.spec_from_file_location(
+    "bench_generate", Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
+)
+assert _spec is not None and _spec.loader is not None
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+
+def tight(size: str, seed: int, family: str = "tight") -> Instance:
+    return build_instance(from_data(generate.generate_family(family, size, seed), f"{family} {size} {seed}"))
+
+
+def test_a_line_counts_the_excess_of_overlapping_occupancies_by_hand() -> None:
+    # 3-day occupancies, at most 1 on any position: [0, 3) and [1, 4) overlap on 1 and 2
+    line = _Line(np.zeros(6, np.int64), cap=1, length=3)
+    assert line.add("a", 0) == 0
+    assert line.cost().tolist() == [3, 2, 1, 0]  # one more from 0 overlaps a on 3 positions …
+    assert line.add("b", 1) == 2
+    assert line.over == 2 and line.cnt.tolist() == [1, 2, 2, 1, 0, 0]
+    assert line.remove("a") == 2
+    assert line.over == 0 and line.cnt.tolist() == [0, 1, 1, 1, 0, 0]
+
+
+@pytest.mark.parametrize(("size", "seed"), [("M", 0), ("M", 1), ("M", 2)])
+def test_tabu_completes_what_the_greedy_leaves_out_and_every_rule_holds(size: str, seed: int) -> None:
+    inst = tight(size, seed)
+    first = greedy_assignment(inst)
+    assert len(first.slot) < len(inst.sessions)  # the tight family defeats the greedy
+    plan = tabu_assignment(inst, first, seed=0, budget=60)
+    assert set(plan.slot) == {s.id for s in inst.sessions}
+    report = check(inst, to_plan(inst, plan, status="FEASIBLE"))
+    assert report.violations == []
+    # the model accepts it as its first solution, at the checker's price
+    warm = complete_hint(build_model(inst), plan, SolveOptions(time_limit=60))
+    assert warm is not None and warm.objective == report.objective
+
+
+def test_the_same_seed_gives_the_same_plan() -> None:
+    inst = tight("M", 1)
+    first = greedy_assignment(inst)
+    a = tabu_assignment(inst, first, seed=3, budget=60)
+    b = tabu_assignment(inst, first, seed=3, budget=60)
+    assert a == b
+
+
+def test_with_no_budget_only_what_keeps_every_rule_comes_back() -> None:
+    inst = tight("M", 1)
+    first = greedy_assignment(inst)
+    partial = tabu_assignment(inst, first, seed=0, budget=0)
+    assert len(partial.slot) < len(inst.sessions)
+    # what came back is a plan the model can complete with those sessions where they are
+    warm = complete_hint(build_model(inst), partial, SolveOptions(time_limit=60))
+    if warm is not None:
+        assert all(warm.assignment.slot[sid] == t for sid, t in partial.slot.items())
+
+
+class _BusyClock:
+    """A clock that runs ``step`` seconds between any two looks: a machine so busy that
+    hardly any work is done while the time passes."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_the_budget_counts_work_and_the_clock_limit_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    inst = tight("M", 1)
+    first = greedy_assignment(inst)
+    monkeypatch.setattr(tabu.time, "monotonic", _BusyClock(10.0))
+    # 10 s pass per step, 10,000 s of clock allowed: the CPU budget decides, and suffices
+    assert len(tabu_assignment(inst, first, seed=0, budget=60, wall=10_000).slot) == len(inst.sessions)
+    steps: list[int] = []
+    real = tabu._Search.move
+
+    def counted(self: tabu._Search, best: int) -> bool:
+        steps.append(best)
+        return real(self, best)
+
+    monkeypatch.setattr(tabu._Search, "move", counted)
+    monkeypatch.setattr(tabu.time, "monotonic", _BusyClock(1.0))
+    partial = tabu_assignment(inst, first, seed=0, budget=60, wall=5)  # the caller's limit holds
+    assert 0 < len(steps) <= 5 and len(partial.slot) < len(inst.sessions)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_every_complete_tabu_plan_keeps_every_rule(data: dict[str, Any]) -> None:
+    inst = build_instance(from_data(data, "random.yaml"))
+    first = greedy_assignment(inst)
+    plan = tabu_assignment(inst, first, seed=0, budget=0.3)
+    complete = set(plan.slot) == {s.id for s in inst.sessions}
+    event(f"greedy complete: {len(first.slot) == len(inst.sessions)}, tabu complete: {complete}")
+    assert len(plan.slot) >= len(first.slot)
+    if complete:
+        report = check(inst, to_plan(inst, plan, status="FEASIBLE"))
+        assert report.violations == []
