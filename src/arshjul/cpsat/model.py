@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..instance import Instance, RuleKey, SessionSpec
+from ..instance import Assignment, Instance, RuleKey, SessionSpec
 
 
 @dataclass
@@ -138,3 +138,15 @@ def build_variables(m: Model) -> None:
             m.x[s.id, t] = m.cp.new_bool_var(f"x[{s.id},{t}]")
         for u in s.units:
             m.p[s.id, u] = m.cp.new_bool_var(f"p[{s.id},{u}]")
+
+
+def assignment_of(m: Model, solver: cp_model.CpSolver) -> Assignment:
+    """The plan a solved model (or a copy of it with the same variables) holds."""
+    inst = m.instance
+    slot: dict[str, int] = {}
+    presenters: dict[str, tuple[str, ...]] = {}
+    for s in inst.sessions:
+        slot[s.id] = next(t for t in m.candidates[s.id] if solver.boolean_value(m.x[s.id, t]))
+        if s.units:
+            presenters[s.id] = tuple(u for u in s.units if solver.boolean_value(m.p[s.id, u]))
+    return Assignment(slot=slot, presenters=presenters)

@@ -21,8 +21,10 @@ from ..greedy import greedy_assignment
 from ..instance import Assignment, Instance, RuleKey
 from ..options import Progress, ProgressCallback, SolveOptions, SolveStatus, preset_of
 from ..tabu import tabu_assignment
+from . import lns
 from .constraints import add_all
-from .model import Model, build_variables
+from .lns import Best
+from .model import Model, assignment_of, build_variables
 from .objective import TermBuilder, add_objective
 
 STATUS_NAMES = {
@@ -183,6 +185,18 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         bound = self.bound if self.bound is not None else last.bound
         return Progress(time.monotonic() - self.started, last.objective, bound, last.solutions)
 
+    def improved(self, objective: float) -> None:
+        """A better plan found outside CP-SAT's own search (the neighbourhood search)."""
+        bound = self.bound if self.bound is not None else self.last.bound
+        self.last = Progress(
+            elapsed=time.monotonic() - self.started,
+            objective=objective,
+            bound=None if bound is None else max(0.0, bound),
+            solutions=self.last.solutions + 1,
+        )
+        if self.progress:
+            self.progress(self.last)
+
     def on_solution_callback(self) -> None:
         if self.last.objective is not None and self.objective_value >= self.last.objective:
             return  # the warm start coming back as CP-SAT's first solution: not a new plan
@@ -210,23 +224,35 @@ def run(
 
     ``warm`` is the plan the model was hinted with (:func:`complete_hint`): it is the
     answer when the search ends before CP-SAT reports any plan.  ``started`` is when the
-    caller's clock began (progress and wall time count from it)."""
+    caller's clock began (progress and wall time count from it).
+
+    With one worker and ``options.lns``, the tree search hands over to the neighbourhood
+    search (:mod:`arshjul.cpsat.lns`) once it has a bound and has not improved the plan for
+    a while (:func:`_hand_over`); the plan that comes back carries the tree search's bound."""
     solver = solver_for(options)
     started = time.monotonic() if started is None else started
     first = None if warm is None else Progress(warm.seconds, warm.objective, None, 1)
     watcher = _Watcher(started, progress, first)
-    if progress is not None:
+    if progress is not None or _lns_wanted(m, options):
         # read the bound from CP-SAT's log so progress shows it between improved plans
         solver.parameters.log_to_stdout = bool(options.log)
         solver.parameters.log_search_progress = True
         solver.log_callback = watcher.log
     outcome: dict[str, Any] = {}
+    halt = threading.Event()
+    handed = threading.Event()
+    current: list[cp_model.CpSolver] = []
+    deadline = time.monotonic() + options.time_limit  # as CP-SAT counts its own limit
 
     done = threading.Event()
 
     def work() -> None:
         try:
             outcome["status"] = solver.solve(m.cp, watcher)
+            if handed.is_set() and not halt.is_set():
+                outcome["lns"] = _neighbourhoods(
+                    m, solver, outcome["status"], warm, options, watcher, halt, current, deadline
+                )
         finally:
             done.set()
 
@@ -234,6 +260,15 @@ def run(
     # Python believing the thread ended while CP-SAT still runs in it.
     thread = threading.Thread(target=work, name="cp-sat", daemon=True)
     interrupted = stalled = False
+    lns = _lns_wanted(m, options)
+    search_started = time.monotonic()
+
+    def stop() -> None:
+        halt.set()
+        solver.stop_search()
+        for sub in list(current):
+            sub.stop_search()
+
     thread.start()
     next_beat = started + heartbeat
     try:
@@ -246,15 +281,18 @@ def run(
                 next_beat = now + heartbeat
             if _stalled(watcher.last, options.stall, now - started):
                 stalled = True
-                solver.stop_search()
+                stop()
             if options.stop is not None and options.stop.is_set():
                 interrupted = True
+                stop()
+            if lns and not handed.is_set() and _hand_over(watcher, now, search_started, deadline):
+                handed.set()
                 solver.stop_search()
     except KeyboardInterrupt:
         interrupted = True
-        solver.stop_search()
+        stop()
         while not done.wait(timeout=0.2):
-            solver.stop_search()
+            stop()
     thread.join()
     wall = time.monotonic() - started
     status = status_of(outcome.get("status", cp_model.UNKNOWN))
@@ -273,7 +311,7 @@ def run(
     if status.found:
         result.objective = round(solver.objective_value)
         result.bound = solver.best_objective_bound
-        result.assignment = _assignment(m, solver)
+        result.assignment = assignment_of(m, solver)
         result.terms = {name: int(solver.value(expr)) for name, expr in m.terms.items()}
     elif warm is not None and status == SolveStatus.UNKNOWN:
         # stopped (time, Ctrl-C) before CP-SAT reported the hint back: the warm plan stands
@@ -282,7 +320,89 @@ def run(
         result.bound = watcher.bound
         result.assignment = warm.assignment
         result.terms = dict(warm.terms)
+    better: Best | None = outcome.get("lns")
+    if better is not None and result.objective is not None and better.objective < result.objective:
+        result.objective = better.objective
+        result.assignment = better.assignment
+        result.terms = dict(better.terms)
+        result.status = SolveStatus.FEASIBLE
+    if (
+        result.status == SolveStatus.FEASIBLE
+        and result.objective is not None
+        and result.bound is not None
+        and result.objective <= result.bound + 1e-6
+    ):
+        result.status = SolveStatus.OPTIMAL  # a neighbourhood's plan reached the proven bound
     return result
+
+
+HAND_OVER_SHARE = 0.5
+"""The tree search keeps at most this share of the time left when it starts."""
+HAND_OVER_STALL = 3.0
+"""…and hands over sooner, once it has a bound, when its plan has not improved for this many
+seconds (or a tenth of the time left at the start, whichever is longer)."""
+
+
+def _lns_wanted(m: Model, options: SolveOptions) -> bool:
+    """Neighbourhood search after the tree search: one worker, a search for the best plan
+    (not the first), a model small enough to copy per piece."""
+    return (
+        options.lns
+        and options.workers <= 1
+        and preset_of(options) == "prove"
+        and not m.switchable
+        and bool(m.terms)
+        and len(m.cp.proto.variables) <= lns.MAX_VARIABLES
+    )
+
+
+def _hand_over(watcher: _Watcher, now: float, search_started: float, deadline: float) -> bool:
+    """Time for the tree search to hand over to the neighbourhood search (see the constants)."""
+    total = max(0.0, deadline - search_started)
+    if now - search_started >= HAND_OVER_SHARE * total:
+        return True
+    if watcher.bound is None or watcher.last.objective is None:
+        return False
+    quiet = max(HAND_OVER_STALL, total / 10)
+    since = now - max(watcher.started + watcher.last.elapsed, search_started)
+    return since >= quiet
+
+
+def _neighbourhoods(
+    m: Model,
+    solver: cp_model.CpSolver,
+    code: Any,
+    warm: WarmStart | None,
+    options: SolveOptions,
+    watcher: _Watcher,
+    halt: threading.Event,
+    current: list[cp_model.CpSolver],
+    deadline: float,
+) -> Best | None:
+    """The neighbourhood search from the tree search's best plan (or the warm one)."""
+    if status_of(code) == SolveStatus.OPTIMAL:
+        return None
+    if status_of(code).found:
+        start = Best(
+            assignment_of(m, solver),
+            round(solver.objective_value),
+            {name: int(solver.value(expr)) for name, expr in m.terms.items()},
+        )
+        bound: float | None = solver.best_objective_bound
+    elif warm is not None:
+        start = Best(warm.assignment, warm.objective, dict(warm.terms))
+        bound = watcher.bound
+    else:
+        return None
+
+    def better(best: Best) -> None:
+        watcher.improved(best.objective)
+
+    settings = {**PRESETS["prove"]}
+    return lns.improve(
+        m, start, until=deadline, seed=options.seed, halt=halt, current=current, better=better,
+        bound=bound, settings=settings,
+    )
 
 
 def _stalled(last: Progress, stall: float | None, elapsed: float) -> bool:
@@ -351,22 +471,11 @@ def _hinted(m: Model, solver: cp_model.CpSolver, started: float) -> WarmStart:
     hint.vars.extend(range(len(values)))
     hint.values.extend(values)
     return WarmStart(
-        assignment=_assignment(m, solver),
+        assignment=assignment_of(m, solver),
         objective=round(solver.objective_value),
         terms={name: int(solver.value(expr)) for name, expr in m.terms.items()},
         seconds=time.monotonic() - started,
     )
-
-
-def _assignment(m: Model, solver: cp_model.CpSolver) -> Assignment:
-    inst = m.instance
-    slot: dict[str, int] = {}
-    presenters: dict[str, tuple[str, ...]] = {}
-    for s in inst.sessions:
-        slot[s.id] = next(t for t in m.candidates[s.id] if solver.boolean_value(m.x[s.id, t]))
-        if s.units:
-            presenters[s.id] = tuple(u for u in s.units if solver.boolean_value(m.p[s.id, u]))
-    return Assignment(slot=slot, presenters=presenters)
 
 
 def solve(
@@ -466,5 +575,5 @@ def first_plan(
         return None
     left = options.time_limit - (time.monotonic() - started)
     return complete_hint(
-        m, _assignment(m, solver), replace(options, time_limit=max(0.5, left)), started=started
+        m, assignment_of(m, solver), replace(options, time_limit=max(0.5, left)), started=started
     )
