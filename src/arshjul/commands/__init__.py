@@ -122,8 +122,8 @@ SEED_MAX = 2**31 - 1
 
 
 def solve_options(*, time_limit: float = 60.0, per: str = "scenario", log: bool = False) -> Callable[[F], F]:
-    """``--time-limit``, ``--seed``, ``--workers``, ``--gap``, ``--stall``, ``--preset`` and
-    ``--warm-start`` (and ``--log`` when asked), the same on every command (a sweep gives
+    """``--time-limit``, ``--seed``, ``--workers``, ``--gap``, ``--stall``, ``--preset``,
+    ``--warm-start`` and ``--lns`` (and ``--log`` when asked), the same on every command (a sweep gives
     each variant a shorter default time).  The command receives them as one
     ``options: SolveOptions``."""
 
@@ -201,6 +201,15 @@ def _solve_options(time_limit: float, per: str, log: bool) -> list[Callable[[Any
             help=N_(
                 "Start from a first plan (when replanning the previous one, else a quick greedy "
                 "one); one that keeps every rule is the search's first solution."
+            ),
+        ),
+        click.option(
+            "--lns/--no-lns",
+            default=True,
+            show_default=True,
+            help=N_(
+                "With one worker, improve the plan piece by piece once the solver's own search "
+                "stops improving it (the plan keeps the solver's bound)."
             ),
         ),
     ]
