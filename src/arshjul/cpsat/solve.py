@@ -508,7 +508,117 @@ def solve(
     warm = start_from(m, replace(options, time_limit=max(0.1, left)), hint=hint, greedy=greedy)
     spent = time.monotonic() - started
     options = replace(options, time_limit=max(0.1, options.time_limit - spent))
+    if _duo_wanted(m, options):
+        return duo(m, options, progress=progress, warm=warm, started=started)
     return run(m, options, progress=progress, warm=warm, started=started)
+
+
+def _duo_wanted(m: Model, options: SolveOptions) -> bool:
+    return options.workers >= 2 and preset_of(options) == "portfolio" and not m.switchable
+
+
+def duo(
+    m: Model,
+    options: SolveOptions,
+    *,
+    progress: ProgressCallback | None = None,
+    warm: WarmStart | None = None,
+    started: float | None = None,
+) -> SolveResult:
+    """Several workers: the one-worker search itself in one thread, and a second search in
+    the others (with two workers, the one-worker search again with the next seed; with
+    more, CP-SAT's portfolio on the rest), each from the same warm start; the better plan
+    and the higher bound win.  So more workers never end worse than one would have, as long
+    as the machine has a core for each (CP-SAT's own portfolio replaced the one-worker search
+    and ended worse on the tight 44-session year, benchmarks/README.md 2026-12-02)."""
+    stop = threading.Event()
+    outer = options.stop
+    searches = [
+        replace(options, workers=1, preset="prove", stop=stop),
+        replace(
+            options,
+            workers=options.workers - 1,
+            seed=(options.seed + 1) % (2**31 - 1),
+            preset="prove" if options.workers == 2 else "portfolio",
+            stop=stop,
+        ),
+    ]
+    results: list[SolveResult | None] = [None, None]
+    seen: list[Progress | None] = [None, None]
+    lock = threading.Lock()
+
+    def relay(i: int) -> ProgressCallback:
+        def tell(p: Progress) -> None:
+            with lock:
+                before = _merged(seen)
+                seen[i] = p
+                now = _merged(seen)
+            if progress is None or now is None:
+                return
+            improved = before is None or (now.objective is not None and now.objective != before.objective)
+            if i == 0 or improved:
+                progress(now)
+
+        return tell
+
+    def work(i: int) -> None:
+        results[i] = run(m, searches[i], progress=relay(i), warm=warm, started=started)
+
+    threads = [threading.Thread(target=work, args=(i,), name=f"search-{i}", daemon=True) for i in (0, 1)]
+    interrupted = False
+    for thread in threads:
+        thread.start()
+    try:
+        while any(thread.is_alive() for thread in threads):
+            for thread in threads:
+                thread.join(timeout=0.1)
+            if outer is not None and outer.is_set():
+                interrupted = True
+                stop.set()
+    except KeyboardInterrupt:
+        interrupted = True
+        stop.set()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.1)
+    done = [r for r in results if r is not None]
+    return _better(done, interrupted)
+
+
+def _merged(seen: list[Progress | None]) -> Progress | None:
+    """One progress line of several searches: the best plan, the highest bound."""
+    known = [p for p in seen if p is not None]
+    if not known:
+        return None
+    plans = [p.objective for p in known if p.objective is not None]
+    bounds = [p.bound for p in known if p.bound is not None]
+    return Progress(
+        elapsed=max(p.elapsed for p in known),
+        objective=min(plans) if plans else None,
+        bound=max(bounds) if bounds else None,
+        solutions=sum(p.solutions for p in known),
+    )
+
+
+def _better(results: list[SolveResult], interrupted: bool) -> SolveResult:
+    """The result with the better plan (the first on a tie), with the highest bound of all."""
+    found = [r for r in results if r.status.found and r.objective is not None]
+    best = min(found, key=lambda r: r.objective or 0) if found else results[0]
+    out = replace(best, interrupted=interrupted or any(r.interrupted for r in results))
+    bounds = [r.bound for r in results if r.bound is not None]
+    if bounds:
+        out.bound = max(bounds)
+    if any(r.status == SolveStatus.INFEASIBLE for r in results):
+        out.status = SolveStatus.INFEASIBLE
+    elif (
+        out.status == SolveStatus.FEASIBLE
+        and out.objective is not None
+        and out.bound is not None
+        and out.objective <= out.bound + 1e-6
+    ):
+        out.status = SolveStatus.OPTIMAL  # the other search proved the bound this plan meets
+    out.wall_time = max(r.wall_time for r in results)
+    return out
 
 
 def start_from(
