@@ -1,0 +1,136 @@
+"""The last English a Swedish planner met under ``--lang sv``: a workbook's cell-level
+problems, the scenario's warnings, PyYAML's and the operating system's reasons, and click's
+own words in ``--help`` and usage errors.  Each in Swedish with ``--lang sv`` and, with
+``--lang en`` or without ``--lang``, exactly the English line it was before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from openpyxl import Workbook
+
+from arshjul import i18n
+from arshjul.cli import main
+from arshjul.scenario import load
+from arshjul.workbook import layout as L
+from arshjul.workbook.writer import build
+from conftest import SCENARIOS
+
+ENGLISH_ENV = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8", "LANGUAGE": None}
+"""A terminal that says nothing about Swedish: the default, English."""
+
+SWEDEN = SCENARIOS / "sweden-2027.yaml"
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """``--lang sv`` sets the process's language; later tests expect the default back."""
+    yield
+    i18n.set_cli_language(i18n.CLI_DEFAULT_LANGUAGE)
+
+
+def run(lang: str | None, args: list[str]) -> Result:
+    """The command in ``lang`` (``None``: no --lang, an English terminal)."""
+    return CliRunner(env=ENGLISH_ENV).invoke(main, [*(["--lang", lang] if lang else []), *args])
+
+
+def error_line(lang: str | None, path: Path) -> str:
+    """The one line ``validate`` prints for a bad ``path`` (exit code 2)."""
+    result = run(lang, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+# -- 1. a workbook's cells -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sweden() -> Any:
+    """The Sweden year, loaded once (each test builds its workbook from it)."""
+    return load(SWEDEN)
+
+
+def edited(tmp_path: Path, sc: Any, change: Callable[[Workbook], None]) -> Path:
+    wb = build(sc)
+    change(wb)
+    path = tmp_path / "year.xlsx"
+    wb.save(path)
+    return path
+
+
+def setcell(sheet: str, ref: str, value: Any) -> Callable[[Workbook], None]:
+    def change(wb: Workbook) -> None:
+        wb[sheet][ref].value = value
+
+    return change
+
+
+WORKBOOK_CELLS = [
+    # (what, change, the Swedish line's end, the English line's end)
+    (
+        "text in a date cell",
+        setcell(L.AVAILABILITY, "D2", "fredag"),
+        "Tillgänglighet!D2: inget datum: 'fredag' (skriv ett datum som 2027-05-03, eller en vecka som W07)",
+        "Tillgänglighet!D2: not a date: 'fredag' (write a date such as 2027-05-03, or a week such as W07)",
+    ),
+    (
+        "unknown region in the interest grid",
+        setcell(L.INTEREST, "A5", "SE-QQ"),
+        "Intresse!A5: okänd region 'SE-QQ' (finns inte på bladet Regioner)",
+        "Intresse!A5: unknown region 'SE-QQ' (not on the Regioner sheet)",
+    ),
+    (
+        "not ja or nej",
+        setcell(L.SCENARIO, "B16", "kanske"),
+        "Scenario!B16: skriv ja eller nej (angivet: 'kanske')",
+        "Scenario!B16: write ja or nej (got 'kanske')",
+    ),
+    (
+        "region twice",
+        setcell(L.REGIONS, "A3", "SE-AB"),
+        "Regioner!A3: 'SE-AB' står två gånger",
+        "Regioner!A3: 'SE-AB' is listed twice",
+    ),
+    (
+        "a missing sheet",
+        lambda wb: wb.remove(wb[L.HOSTS]),
+        "saknar bladet 'Värdar'",
+        "has no sheet 'Värdar'",
+    ),
+    (
+        "a date in a number cell",
+        setcell(L.LIMITS, "C2", dt.date(2027, 5, 3)),
+        "Gränser!C2: inget tal: 2027-05-03 (cellen innehåller ett datum eller klockslag)",
+        "Gränser!C2: not a number: 2027-05-03 (the cell holds a date or time)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "swedish", "english"),
+    [c[1:] for c in WORKBOOK_CELLS],
+    ids=[c[0] for c in WORKBOOK_CELLS],
+)
+def test_a_bad_cell_in_swedish_and_english(
+    change: Callable[[Workbook], None], swedish: str, english: str, sweden: Any, tmp_path: Path
+) -> None:
+    path = edited(tmp_path, sweden, change)
+    assert error_line("sv", path) == f"fel: {path}: {swedish}"
+    assert error_line("en", path) == f"error: {path}: {english}"
+    assert error_line(None, path) == f"error: {path}: {english}"
+
+
+def test_an_unknown_column_names_the_columns_in_swedish(sweden: Any, tmp_path: Path) -> None:
+    path = edited(tmp_path, sweden, setcell(L.REGIONS, "C1", "Landskap"))
+    line = error_line("sv", path)
+    assert line.startswith(f"fel: {path}: Regioner!C1: okänd kolumn 'Landskap' (kolumnerna är: ")
+    assert not re.search(r"\b(unknown|the columns are)\b", line)
