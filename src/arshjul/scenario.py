@@ -1536,8 +1536,10 @@ def scenario_warnings(s: Scenario) -> list[ScenarioWarning]:
         if s.calendar.school_holidays and region.school_holidays is None and shipped is None:
             out.append(
                 ScenarioWarning(
-                    f"no sportlov weeks are known for {region.code} ({iso_name}); only påsklov and "
-                    "höstlov keep it from presenting — list its school holidays here",
+                    gettext(
+                        "no sportlov weeks are known for {code} ({name}); only påsklov and "
+                        "höstlov keep it from presenting — list its school holidays here"
+                    ).format(code=region.code, name=iso_name),
                     field=f"{field}.school_holidays",
                 )
             )
@@ -1545,15 +1547,26 @@ def scenario_warnings(s: Scenario) -> list[ScenarioWarning]:
             swedish_counties = _named(pycountry.subdivisions.get(country_code="SE") or [])
             meant = [code for code, _ in _by_name(region.county, swedish_counties)]
             if region.code not in meant and _fold(region.county) != _fold(region.code):
-                which = (
-                    f"is the county of {meant[0]} ({subdivision_name(meant[0])}), not of"
+                problem = (
+                    gettext(
+                        "'{county}' is the county of {meant} ({meant_name}), not of {code} ({name}); "
+                        "school holidays follow the code — check the code"
+                    )
                     if meant
-                    else "is not a Swedish county; the code is"
+                    else gettext(
+                        "'{county}' is not a Swedish county; the code is {code} ({name}); "
+                        "school holidays follow the code — check the code"
+                    )
                 )
                 out.append(
                     ScenarioWarning(
-                        f"'{region.county}' {which} {region.code} ({iso_name}); "
-                        "school holidays follow the code — check the code",
+                        problem.format(
+                            county=region.county,
+                            meant=meant[0] if meant else "",
+                            meant_name=subdivision_name(meant[0]) if meant else "",
+                            code=region.code,
+                            name=iso_name,
+                        ),
                         field=f"{field}.county",
                     )
                 )
@@ -2288,7 +2301,7 @@ def bundled(name: str = "sweden-2027") -> Path:
     checkout = Path(__file__).resolve().parents[2] / "scenarios" / filename
     if checkout.is_file():
         return checkout
-    raise ScenarioError(f"no bundled scenario named '{name}'")
+    raise ScenarioError(gettext("no bundled scenario named '{name}'").format(name=name))
 
 
 def json_schema() -> dict[str, Any]:

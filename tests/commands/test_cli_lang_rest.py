@@ -134,3 +134,85 @@ def test_an_unknown_column_names_the_columns_in_swedish(sweden: Any, tmp_path: P
     line = error_line("sv", path)
     assert line.startswith(f"fel: {path}: Regioner!C1: okänd kolumn 'Landskap' (kolumnerna är: ")
     assert not re.search(r"\b(unknown|the columns are)\b", line)
+
+
+# -- 2. the scenario's warnings and the bundled scenarios --------------------------------------
+
+
+def warnings_of(lang: str | None, path: Path) -> list[str]:
+    """The ``warning:`` lines ``validate`` prints for a valid ``path`` (exit code 0)."""
+    result = run(lang, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    return result.stderr.splitlines()
+
+
+def small_year(tmp_path: Path, county: str | None = None) -> tuple[Path, str]:
+    """The tiny year of ``test_cli.small`` with school holidays on (its second region given
+    ``county``) and that region's code."""
+    from test_cli import small, write
+
+    data: dict[str, Any] = small()
+    data["calendar"]["school_holidays"] = True
+    region = data["regions"][1]
+    if county is not None:
+        region["county"] = county
+    return write(tmp_path, data), region["code"]
+
+
+def test_a_county_that_is_not_the_codes_warns_in_swedish(tmp_path: Path) -> None:
+    path, code = small_year(tmp_path, "Östergötland")
+    assert code == "SE-M"
+    english = (
+        f"warning: {path}: regions[SE-M].county: 'Östergötland' is the county of SE-E (Östergötlands län), "
+        "not of SE-M (Skåne län); school holidays follow the code — check the code"
+    )
+    assert warnings_of("sv", path) == [
+        f"varning: {path}: regions[SE-M].county: 'Östergötland' är länet för SE-E (Östergötlands län), "
+        "inte för SE-M (Skåne län); skollov följer koden — kontrollera koden"
+    ]
+    assert warnings_of("en", path) == [english]
+    assert warnings_of(None, path) == [english]
+
+
+def test_a_county_that_is_none_warns_in_swedish(tmp_path: Path) -> None:
+    path, _ = small_year(tmp_path, "Atlantis")
+    (line,) = warnings_of("sv", path)
+    assert line.endswith(
+        "'Atlantis' är inget svenskt län; koden är SE-M (Skåne län); skollov följer koden — kontrollera koden"
+    )
+    assert warnings_of("en", path) == [
+        f"warning: {path}: regions[SE-M].county: 'Atlantis' is not a Swedish county; the code is SE-M "
+        "(Skåne län); school holidays follow the code — check the code"
+    ]
+
+
+def test_unknown_sportlov_warns_in_swedish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from arshjul import swedish
+
+    path, code = small_year(tmp_path)
+    monkeypatch.delitem(swedish.SPORTLOV_WEEKS, code)
+    (line,) = warnings_of("sv", path)
+    assert line == (
+        f"varning: {path}: regions[{code}].school_holidays: inga sportlovsveckor är kända för {code} "
+        "(Skåne län); bara påsklov och höstlov hindrar den från att presentera — ange dess skollov här"
+    )
+    (english,) = warnings_of("en", path)
+    assert english.endswith(
+        "only påsklov and höstlov keep it from presenting — list its school holidays here"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "problem"),
+    [
+        ("sv", "det finns inget medföljande scenario som heter 'atlantis-2030'"),
+        ("en", "no bundled scenario named 'atlantis-2030'"),
+    ],
+)
+def test_no_bundled_scenario_in_the_cli_language(lang: str, problem: str) -> None:
+    from arshjul.errors import ScenarioError
+    from arshjul.scenario import bundled
+
+    with i18n.speaking(lang), pytest.raises(ScenarioError) as caught:
+        bundled("atlantis-2030")
+    assert caught.value.line() == problem
