@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -10,9 +11,53 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (as :func:`arshjul.i18n.N_`: this module imports nothing
+    of arshjul, so the command line's first import stays light)."""
+    return message
+
+
+OS_REASONS: dict[int, str] = {
+    # TRANSLATORS: why the operating system refused to read or write a file; the English is
+    # the system's own (Linux) wording, shown after "cannot read:" / "cannot write:"
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOTEMPTY: N_("Directory not empty"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.EMFILE: N_("Too many open files"),
+    errno.EFBIG: N_("File too large"),
+    errno.EIO: N_("Input/output error"),
+    errno.EBUSY: N_("Device or resource busy"),
+    errno.EXDEV: N_("Invalid cross-device link"),
+    errno.ETXTBSY: N_("Text file busy"),
+}
+"""An operating system's reason by its ``errno`` (never by its text, which differs between
+systems and C libraries) → the msgid of its words in the catalogues."""
+
+
+def os_reason(err: OSError, translate: Callable[[str], str] | None = None) -> str:
+    """Why ``err`` happened, for a one-line message: the system's own words (``strerror``),
+    or, when ``translate`` (the caller's gettext) has a translation of its errno's msgid, that
+    translation.  In English the line keeps exactly the system's words."""
+    said = err.strerror or str(err)
+    msgid = OS_REASONS.get(err.errno) if err.errno is not None else None
+    if translate is None or msgid is None:
+        return said
+    words = translate(msgid)
+    return said if words == msgid else words
 
 
 def write_atomic(path: Path, data: bytes | str) -> Path:

@@ -216,3 +216,97 @@ def test_no_bundled_scenario_in_the_cli_language(lang: str, problem: str) -> Non
     with i18n.speaking(lang), pytest.raises(ScenarioError) as caught:
         bundled("atlantis-2030")
     assert caught.value.line() == problem
+
+
+# -- 3. PyYAML's and the operating system's words ----------------------------------------------
+
+YAML_SYNTAX = [
+    # (the file, the Swedish line's end, PyYAML's English problem)
+    (
+        "a: b: c\n",
+        "rad 1, kolumn 5: ogiltig YAML: värden för nycklar är inte tillåtna här",
+        "mapping values are not allowed here",
+    ),
+    (
+        "id: x\nname:\t1\n",
+        "rad 2, kolumn 6: ogiltig YAML: hittade tecknet '\\t', som inte kan inleda något element",
+        "found character '\\t' that cannot start any token",
+    ),
+    (
+        "id: *nope\n",
+        "rad 1, kolumn 5: ogiltig YAML: hittade det odefinierade aliaset 'nope'",
+        "found undefined alias 'nope'",
+    ),
+    (
+        "x: [1, 2\ny: 3\n",
+        "rad 2, kolumn 2: ogiltig YAML: väntade ',' eller ']', men fick ':'",
+        "expected ',' or ']', but got ':'",
+    ),
+    (
+        "{a: 1, b\n",
+        "rad 2, kolumn 1: ogiltig YAML: väntade ',' eller '}', men fick '<stream end>'",
+        "expected ',' or '}', but got '<stream end>'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "swedish", "problem"), YAML_SYNTAX, ids=[p for _, _, p in YAML_SYNTAX])
+def test_pyyamls_problem_in_swedish_and_its_own_words_in_english(
+    text: str, swedish: str, problem: str, tmp_path: Path
+) -> None:
+    import yaml
+
+    with pytest.raises(yaml.MarkedYAMLError) as raw:
+        yaml.safe_load(text)
+    assert raw.value.problem == problem  # PyYAML's words, as the English line shows them
+    path = tmp_path / "year.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = error_line("sv", path)
+    assert line == f"fel: {path}: {swedish}"
+    assert not re.search(r"\b(found|expected|but|not allowed|valid)\b", line)
+    english = error_line(None, path)
+    assert english.startswith(f"error: {path}: line ") and english.endswith(f": not valid YAML: {problem}")
+    assert error_line("en", path) == english
+
+
+def test_an_unknown_pyyaml_problem_keeps_its_words() -> None:
+    from arshjul import scenario
+
+    with i18n.speaking("sv"):
+        assert scenario._their_problem("found something PyYAML 9 says") == "found something PyYAML 9 says"
+        assert scenario._their_problem("second occurrence") == "andra förekomsten"
+
+
+def test_an_os_reason_by_errno_in_swedish(tmp_path: Path) -> None:
+    afile = tmp_path / "a.yaml"
+    afile.write_text("id: x\n", encoding="utf-8")
+    under_a_file = afile / "year.yaml"  # ENOTDIR
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)  # ELOOP
+    book = afile / "year.xlsx"  # ENOTDIR, read by the workbook reader
+    for path, swedish, english in [
+        (under_a_file, "kan inte läsas: är inte en mapp", "cannot read: Not a directory"),
+        (
+            loop,
+            "kan inte läsas: för många nivåer av symboliska länkar",
+            "cannot read: Too many levels of symbolic links",
+        ),
+        (book, "kan inte läsas: är inte en mapp", "cannot read: Not a directory"),
+    ]:
+        assert error_line("sv", path) == f"fel: {path}: {swedish}"
+        assert error_line(None, path) == f"error: {path}: {english}"
+
+
+def test_os_reason_maps_by_errno_not_by_text() -> None:
+    import errno
+
+    from arshjul.fileio import os_reason
+
+    full = OSError(errno.ENOSPC, "Kein Platz")  # another system's words for the same errno
+    odd = OSError(errno.EPIPE, "Broken pipe")  # an errno without a translation
+    with i18n.speaking("sv"):
+        assert os_reason(full, i18n._) == "det finns inget utrymme kvar på enheten"
+        assert os_reason(odd, i18n._) == "Broken pipe"
+    with i18n.speaking("en"):
+        assert os_reason(full, i18n._) == "Kein Platz"  # English keeps the system's own words
+    assert os_reason(full) == "Kein Platz"

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from openpyxl.utils import get_column_letter
 
 from ..errors import ScenarioError
+from ..fileio import os_reason
 from ..i18n import N_
 from ..i18n import _ as gettext
 from . import layout as L
@@ -111,7 +112,7 @@ def read_workbook(path: Path, max_bytes: int) -> Book:
     except FileNotFoundError:
         raise fail(gettext("no such file")) from None
     except OSError as exc:
-        raise fail(gettext("cannot read: {why}").format(why=exc.strerror)) from None
+        raise fail(gettext("cannot read: {why}").format(why=os_reason(exc, gettext))) from None
     if path.is_dir():
         raise fail(gettext("is a folder, not a file"))
     if size > max_bytes:
@@ -123,7 +124,7 @@ def read_workbook(path: Path, max_bytes: int) -> Book:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise fail(gettext("cannot read: {why}").format(why=exc.strerror)) from None
+        raise fail(gettext("cannot read: {why}").format(why=os_reason(exc, gettext))) from None
     return _Reader(source, workbook_sheets(raw, source)).book()
 
 
