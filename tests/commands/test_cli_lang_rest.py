@@ -310,3 +310,47 @@ def test_os_reason_maps_by_errno_not_by_text() -> None:
     with i18n.speaking("en"):
         assert os_reason(full, i18n._) == "Kein Platz"  # English keeps the system's own words
     assert os_reason(full) == "Kein Platz"
+
+
+def test_an_output_folder_refused_in_swedish(tmp_path: Path) -> None:
+    """The output folder's refusals (fileio's OutputFolderError) and the OS reason inside them."""
+    from test_cli import small, write
+
+    scenario = write(tmp_path, small())
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    args = ["plan", str(scenario), "-o", str(out), "--time-limit", "10", "--no-report"]
+    swedish = run("sv", args)
+    assert swedish.exit_code == 2
+    assert swedish.stderr.splitlines()[-1] == (
+        f"fel: {out}: mappen innehåller filer som arshjul inte har skrivit (t.ex. notes.txt); "
+        "välj en tom eller ny mapp, eller en som arshjul har skrivit"
+    )
+    english = run(None, args)
+    assert english.exit_code == 2
+    assert english.stderr.splitlines()[-1] == (
+        f"error: {out}: the folder holds files arshjul did not write (e.g. notes.txt); "
+        "choose an empty or new folder, or one arshjul wrote"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_an_output_folder_error_keeps_its_os_reason_in_either_language(tmp_path: Path) -> None:
+    import errno
+
+    from arshjul.fileio import OutputFolderError
+
+    err = OutputFolderError(
+        "{out}: cannot write in the output folder: {why}",
+        out=tmp_path,
+        why=OSError(errno.EROFS, "Read-only file system"),
+    )
+    assert str(err) == f"{tmp_path}: cannot write in the output folder: Read-only file system"
+    with i18n.speaking("sv"):
+        assert (
+            err.translated(i18n._)
+            == f"{tmp_path}: kan inte skriva i utdatamappen: filsystemet är skrivskyddat"
+        )
+    with i18n.speaking("en"):
+        assert err.translated(i18n._) == str(err)
