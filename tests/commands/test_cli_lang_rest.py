@@ -354,3 +354,97 @@ def test_an_output_folder_error_keeps_its_os_reason_in_either_language(tmp_path:
         )
     with i18n.speaking("en"):
         assert err.translated(i18n._) == str(err)
+
+
+# -- 4. click's own words ------------------------------------------------------------------------
+
+
+def _flat(text: str) -> str:
+    """Help text with click's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def test_help_defaults_and_required_in_swedish() -> None:
+    swedish = run("sv", ["plan", "--help"])
+    english = run(None, ["plan", "--help"])
+    assert swedish.exit_code == english.exit_code == 0
+    assert "[standard: 60.0; 0.1<=x<=604800.0]" in _flat(swedish.output)
+    assert "[default:" not in swedish.output and "Options:" not in swedish.output
+    assert "[default: 60.0; 0.1<=x<=604800.0]" in _flat(english.output)
+    assert "standard:" not in english.output
+    assert run("en", ["plan", "--help"]).output == english.output
+    links = run("sv", ["links", "create", "--help"])
+    assert "[krävs]" in links.output and "[required]" not in links.output
+    assert "[required]" in run(None, ["links", "create", "--help"]).output
+
+
+USAGE_ERRORS = [
+    # (arguments, the Swedish line, the English line: click's words, as before)
+    (
+        ["plan", "--bogus"],
+        "fel: Flaggan '--bogus' finns inte. Menade du '--log'?",
+        "error: No such option '--bogus'. Did you mean '--log'?",
+    ),
+    (["check"], "fel: Saknar argumentet 'SCENARIO'.", "error: Missing argument 'SCENARIO'."),
+    (
+        ["plan", "--time-limit", "abc"],
+        "fel: Ogiltigt värde för '--time-limit': 'abc' är inget giltigt tal.",
+        "error: Invalid value for '--time-limit': 'abc' is not a valid number.",
+    ),
+    (
+        ["plan", "--seed", "99999999999"],
+        "fel: Ogiltigt värde för '--seed': 99999999999 ligger inte i intervallet 0<=x<=2147483647.",
+        "error: Invalid value for '--seed': 99999999999 is not in the range 0<=x<=2147483647.",
+    ),
+    (
+        ["calendar", "--region"],
+        "fel: Flaggan '--region' kräver ett värde.",
+        "error: Option '--region' requires an argument.",
+    ),
+    (["nosuch"], "fel: Kommandot 'nosuch' finns inte.", "error: No such command 'nosuch'."),
+    (
+        ["plan", "--preset", "fast"],
+        "fel: Ogiltigt värde för '--preset': 'fast' är inte något av "
+        "'auto', 'prove', 'portfolio', 'first-plan'.",
+        "error: Invalid value for '--preset': 'fast' is not one of "
+        "'auto', 'prove', 'portfolio', 'first-plan'.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "swedish", "english"), USAGE_ERRORS, ids=[" ".join(a) for a, _, _ in USAGE_ERRORS]
+)
+def test_a_usage_error_in_swedish_and_clicks_english(args: list[str], swedish: str, english: str) -> None:
+    said = run("sv", args)
+    assert said.exit_code == 2 and said.stderr.splitlines() == [swedish]
+    for lang in (None, "en"):  # after a Swedish run in the same process: click's English again
+        said = run(lang, args)
+        assert said.exit_code == 2 and said.stderr.splitlines() == [english]
+
+
+def test_a_path_click_refuses_in_swedish(tmp_path: Path) -> None:
+    afile = tmp_path / "notes.txt"
+    afile.write_text("mine", encoding="utf-8")
+    args = ["plan", "-o", str(afile)]
+    assert run("sv", args).stderr.splitlines() == [
+        f"fel: Ogiltigt värde för '-o' / '--output': '{afile}' är en fil, ingen mapp."
+    ]
+    assert run(None, args).stderr.splitlines() == [
+        f"error: Invalid value for '-o' / '--output': Directory '{afile}' is a file."
+    ]
+
+
+def test_every_click_message_has_its_placeholders_in_swedish() -> None:
+    """A Swedish click message formats with what click gives it (``{name:.0}`` included)."""
+    import string
+
+    from arshjul.cli import CLICK_MESSAGES
+
+    for msgid in CLICK_MESSAGES:
+        fields = {name for _, name, _, _ in string.Formatter().parse(msgid) if name}
+        values = dict.fromkeys(fields, "X")
+        with i18n.speaking("sv"):
+            swedish = i18n._(msgid)
+        assert swedish != msgid, msgid
+        swedish.format(**values)
