@@ -448,3 +448,14 @@ def test_every_click_message_has_its_placeholders_in_swedish() -> None:
             swedish = i18n._(msgid)
         assert swedish != msgid, msgid
         swedish.format(**values)
+
+
+def test_workbook_new_cannot_write_says_the_os_reason_in_swedish(tmp_path: Path) -> None:
+    afile = tmp_path / "a.txt"
+    afile.write_text("mine", encoding="utf-8")
+    target = afile / "year.xlsx"  # its folder is a file: EEXIST when the folder is made
+    swedish = run("sv", ["workbook", "new", str(target)])
+    assert swedish.exit_code == 2
+    assert swedish.stderr.splitlines() == [f"fel: {target}: kan inte skriva: filen finns redan"]
+    english = run(None, ["workbook", "new", str(target)])
+    assert english.stderr.splitlines() == [f"error: {target}: cannot write: File exists"]
