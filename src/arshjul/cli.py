@@ -84,6 +84,117 @@ SUMMARIES: dict[str, str] = {
 ``arshjul --help`` lists, so listing the commands loads none of them (nor the solver)."""
 
 
+CLICK_MESSAGES: tuple[str, ...] = (
+    # TRANSLATORS: click's own words (the library that reads arshjul's command line), exactly
+    # as click 8 writes them: its help's "[default: 60.0; required]", its usage errors.  A
+    # message of click's that is not here stays in English.  In "{name} {filename!r} …",
+    # {name} is click's English word for the kind of path ("Directory"): "{name:.0}" keeps
+    # the placeholder and shows nothing of it.
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("(dynamic)"),
+    N_("deprecated"),
+    N_("Usage:"),
+    N_("Positional arguments"),
+    N_("Aborted!"),
+    N_("Error: {message}"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing parameter: {param_name}"),
+    N_("Missing {param_type}"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+    N_("No such option {name!r}."),
+    N_("Did you mean {possibility}?"),
+    N_("(Did you mean one of: {possibilities}?)"),
+    N_("Got unexpected extra argument ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("Option {name!r} does not take a value."),
+    N_("Option {name!r} requires an argument."),
+    N_("Option {name!r} requires {nargs} arguments."),
+    N_("Argument {name!r} takes {nargs} values."),
+    N_("Takes {nargs} values but 1 was given."),
+    N_("Takes {nargs} values but {len} were given."),
+    N_("{len_type} values are required, but {len_value} was given."),
+    N_("{len_type} values are required, but {len_value} were given."),
+    N_("Invalid start character for option ({option})"),
+    N_("Try '{command} {option}' for help."),
+    N_("Choose from:\n\t{choices}"),
+    N_("{value!r} is not {choice}."),
+    N_("{value!r} is not one of {choices}."),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("{value!r} is not a valid boolean. Recognized values: {states}"),
+    N_("{value!r} is not a valid UUID."),
+    N_("{value!r} does not match the format {format}."),
+    N_("{value!r} does not match the formats {formats}."),
+    N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is not readable."),
+    N_("{name} {filename!r} is not writable."),
+    N_("{name} {filename!r} is not executable."),
+    N_("Could not open file {filename!r}: {message}"),
+    N_("Value must be an iterable."),
+    N_("Confirm the action without prompting."),
+    N_("Do you want to continue?"),
+    N_("Repeat for confirmation"),
+    N_("Error: The two entered values do not match."),
+    N_("Error: invalid input"),
+    N_("Press any key to continue..."),
+    N_("unknown error"),
+)
+"""click's messages a planner can meet, as msgids of arshjul's catalogue (each form of a
+plural on its own: Swedish counts as English does, one or more).  Not here: click's words for
+the kind of a path ("file", "directory"), which click reads when a command is defined, not
+when it speaks, and its messages for the developer of a command."""
+
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
+"""click's modules that say something, each with its own ``from gettext import gettext as _``."""
+
+_click_own: dict[str, tuple[Any, Any]] = {}
+"""Each of those modules' own ``_`` and ``ngettext`` while ours stand in (:func:`_click_speaks`)."""
+
+
+def _click_gettext(message: str) -> str:
+    return translated(message) or message
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    return _click_gettext(singular if n == 1 else plural)
+
+
+def _click_speaks(language: str) -> None:
+    """click's own words in ``language``: for Swedish, arshjul's catalogue stands in for the
+    ``_`` and ``ngettext`` click's modules took from :mod:`gettext`; for English, click's own
+    are back, so what English prints is click's exactly."""
+    modules = [m for name in _CLICK_MODULES if (m := sys.modules.get(f"click.{name}")) is not None]
+    for module in modules:
+        name = module.__name__
+        if language == "en":
+            if name in _click_own:
+                own = _click_own.pop(name)
+                for attribute, function in zip(("_", "ngettext"), own, strict=True):
+                    if function is not None:
+                        setattr(module, attribute, function)
+        elif name not in _click_own and hasattr(module, "_"):
+            _click_own[name] = (module.__dict__["_"], module.__dict__.get("ngettext"))
+            module.__dict__["_"] = _click_gettext
+            if "ngettext" in module.__dict__:
+                module.__dict__["ngettext"] = _click_ngettext
+
+
+def _said(message: str) -> str:
+    """``message`` in the command line's language when the catalogues are loaded already
+    (never loading them: this runs on Ctrl-C)."""
+    i18n = sys.modules.get("arshjul.i18n")
+    return i18n._(message) if i18n is not None else message
+
+
 def _i18n() -> Any:
     """:mod:`arshjul.i18n`, loaded like a command (Ctrl-C while it loads is one line too)."""
     with sigint_deferred() as caught:
@@ -220,7 +331,7 @@ class LazyGroup(HelpGroup):
                     lang = arg.partition("=")[2]
                 elif not arg.startswith("-") and (i == 0 or args[i - 1] != "--lang"):
                     break  # the command's name: what follows is the command's
-            _i18n().set_cli_language(lang if lang in LANGUAGES else None)
+            _click_speaks(_i18n().set_cli_language(lang if lang in LANGUAGES else None))
         return super().parse_args(ctx, args)
 
     def main(
@@ -240,12 +351,18 @@ class LazyGroup(HelpGroup):
         except (KeyboardInterrupt, click.exceptions.Abort) as err:
             done = err if isinstance(err, InterruptedAfterWrite) else err.__cause__  # click wraps it
             if isinstance(done, InterruptedAfterWrite):
-                click.echo(f"Interrupted after the new outputs were written to {done.folder}/.", err=True)
+                click.echo(
+                    _said(N_("Interrupted after the new outputs were written to {folder}/.")).format(
+                        folder=done.folder
+                    ),
+                    err=True,
+                )
             else:
-                click.echo("Interrupted; nothing was changed in the output folder.", err=True)
+                click.echo(_said(N_("Interrupted; nothing was changed in the output folder.")), err=True)
             sys.exit(EXIT_INTERRUPTED)
         except click.ClickException as err:
-            click.echo("error: " + " ".join(err.format_message().split()), err=True)
+            problem = " ".join(err.format_message().split())
+            click.echo(_said(N_("error: {problem}")).format(problem=problem), err=True)
             sys.exit(EXIT_BAD_INPUT)
         sys.exit(value if isinstance(value, int) else 0)
 
@@ -276,7 +393,7 @@ class LazyGroup(HelpGroup):
 )
 def main(lang: str | None) -> None:
     """Reads ``--lang`` (the group's help is its ``help=`` above, translated when shown)."""
-    _i18n().set_cli_language(lang)
+    _click_speaks(_i18n().set_cli_language(lang))
 
 
 def summary(name: str, limit: int = 45) -> str:

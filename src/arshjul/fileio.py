@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -10,9 +11,53 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (as :func:`arshjul.i18n.N_`: this module imports nothing
+    of arshjul, so the command line's first import stays light)."""
+    return message
+
+
+OS_REASONS: dict[int, str] = {
+    # TRANSLATORS: why the operating system refused to read or write a file; the English is
+    # the system's own (Linux) wording, shown after "cannot read:" / "cannot write:"
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOTEMPTY: N_("Directory not empty"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.EMFILE: N_("Too many open files"),
+    errno.EFBIG: N_("File too large"),
+    errno.EIO: N_("Input/output error"),
+    errno.EBUSY: N_("Device or resource busy"),
+    errno.EXDEV: N_("Invalid cross-device link"),
+    errno.ETXTBSY: N_("Text file busy"),
+}
+"""An operating system's reason by its ``errno`` (never by its text, which differs between
+systems and C libraries) → the msgid of its words in the catalogues."""
+
+
+def os_reason(err: OSError, translate: Callable[[str], str] | None = None) -> str:
+    """Why ``err`` happened, for a one-line message: the system's own words (``strerror``),
+    or, when ``translate`` (the caller's gettext) has a translation of its errno's msgid, that
+    translation.  In English the line keeps exactly the system's words."""
+    said = err.strerror or str(err)
+    msgid = OS_REASONS.get(err.errno) if err.errno is not None else None
+    if translate is None or msgid is None:
+        return said
+    words = translate(msgid)
+    return said if words == msgid else words
 
 
 def write_atomic(path: Path, data: bytes | str) -> Path:
@@ -52,7 +97,26 @@ _VERSION = re.compile(r"v-(\d+)")
 
 
 class OutputFolderError(Exception):
-    """An output folder that cannot be written as a set (one line, naming the folder)."""
+    """An output folder that cannot be written as a set (one line, naming the folder).
+
+    It holds its words as a msgid and the values put into it: ``str()`` is the English line,
+    :meth:`translated` the line in the caller's language (this module imports none of
+    arshjul, so it cannot translate by itself)."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message = message
+        self.values = values
+        super().__init__(self.translated(None))
+
+    def translated(self, translate: Callable[[str], str] | None) -> str:
+        """The line in ``translate``'s language (its gettext; ``None``: English), an OS
+        error among the values given as its reason (:func:`os_reason`)."""
+        words = self.message if translate is None else translate(self.message)
+        if not self.values:
+            return words
+        return words.format(
+            **{k: os_reason(v, translate) if isinstance(v, OSError) else v for k, v in self.values.items()}
+        )
 
 
 class InterruptedAfterWrite(KeyboardInterrupt):
@@ -109,31 +173,45 @@ def prepare(out: Path, inputs: Iterable[Path] = ()) -> Path:
     (:func:`_check_entries`), where no other run is changing it.
     """
     if out.exists() and not out.is_dir():
-        raise OutputFolderError(f"{out}: the output path is a file, not a folder")
+        raise OutputFolderError(N_("{out}: the output path is a file, not a folder"), out=out)
     where = out.resolve()
     for path in inputs:
         if path.resolve().is_relative_to(where):
             raise OutputFolderError(
-                f"{out}: the input {path} lies inside the output folder; "
-                "copy it elsewhere or write to another folder"
+                N_(
+                    "{out}: the input {path} lies inside the output folder; "
+                    "copy it elsewhere or write to another folder"
+                ),
+                out=out,
+                path=path,
             )
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise OutputFolderError(f"{out}: cannot create the output folder: {err.strerror}") from err
+        raise OutputFolderError(
+            N_("{out}: cannot create the output folder: {why}"), out=out, why=err
+        ) from err
     own = out / OWN
     if own.is_symlink() or (own.exists() and not own.is_dir()):
-        raise OutputFolderError(f"{own}: is not arshjul's own folder (a link or a file); remove it")
+        raise OutputFolderError(
+            N_("{own}: is not arshjul's own folder (a link or a file); remove it"), own=own
+        )
     entries = sorted(p.name for p in out.iterdir())
     if OWN not in entries and entries:
         raise OutputFolderError(
-            f"{out}: the folder holds files arshjul did not write (e.g. {entries[0]}); "
-            "choose an empty or new folder, or one arshjul wrote"
+            N_(
+                "{out}: the folder holds files arshjul did not write (e.g. {entry}); "
+                "choose an empty or new folder, or one arshjul wrote"
+            ),
+            out=out,
+            entry=entries[0],
         )
     try:
         own.mkdir(exist_ok=True)
     except OSError as err:
-        raise OutputFolderError(f"{out}: cannot write in the output folder: {err.strerror}") from err
+        raise OutputFolderError(
+            N_("{out}: cannot write in the output folder: {why}"), out=out, why=err
+        ) from err
     return own
 
 
@@ -143,8 +221,13 @@ def _check_entries(out: Path) -> None:
     for name in sorted(p.name for p in out.iterdir()):
         if name == OWN or (name == CURRENT and version is not None) or _is_ours(out, name):
             continue
-        kind = "a link arshjul did not make" if (out / name).is_symlink() else "not arshjul's"
-        raise OutputFolderError(f"{out / name}: {kind}; move it out of the output folder")
+        if (out / name).is_symlink():
+            raise OutputFolderError(
+                N_("{path}: a link arshjul did not make; move it out of the output folder"), path=out / name
+            )
+        raise OutputFolderError(
+            N_("{path}: not arshjul's; move it out of the output folder"), path=out / name
+        )
 
 
 def _clear_leftovers(own: Path, version: str | None) -> None:
@@ -184,7 +267,9 @@ def staged(out: Path, *, inputs: Iterable[Path] = (), carry: bool = False) -> It
             stage = Path(tempfile.mkdtemp(prefix="tmp-", dir=own))
             os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700; outputs are meant to be shared
         except OSError as err:
-            raise OutputFolderError(f"{out}: cannot write in the output folder: {err.strerror}") from err
+            raise OutputFolderError(
+                N_("{out}: cannot write in the output folder: {why}"), out=out, why=err
+            ) from err
         try:
             if carry and version is not None:
                 shutil.copytree(own / version, stage, dirs_exist_ok=True)
@@ -244,8 +329,12 @@ def _locked(own: Path) -> Iterator[None]:
             except BlockingIOError as err:
                 if time.monotonic() >= deadline:
                     raise OutputFolderError(
-                        f"{own.parent}: another arshjul is writing this folder "
-                        f"(waited {LOCK_WAIT:g} s); try again when it is done"
+                        N_(
+                            "{folder}: another arshjul is writing this folder "
+                            "(waited {wait:g} s); try again when it is done"
+                        ),
+                        folder=own.parent,
+                        wait=LOCK_WAIT,
                     ) from err
                 time.sleep(0.05)
         yield

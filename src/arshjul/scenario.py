@@ -16,6 +16,7 @@ import itertools
 import os
 import re
 import stat
+import string
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +44,7 @@ from pydantic import (
 from . import availability, swedish
 from .errors import ScenarioError, ScenarioWarning
 from .extends import Origin, locate, merge, unmerged, workbook_origin
+from .fileio import os_reason
 from .i18n import DEFAULT_LANGUAGE, N_, Language, cli_language, ngettext
 from .i18n import _ as gettext
 from .workbook.reader import read_workbook
@@ -1536,8 +1538,10 @@ def scenario_warnings(s: Scenario) -> list[ScenarioWarning]:
         if s.calendar.school_holidays and region.school_holidays is None and shipped is None:
             out.append(
                 ScenarioWarning(
-                    f"no sportlov weeks are known for {region.code} ({iso_name}); only påsklov and "
-                    "höstlov keep it from presenting — list its school holidays here",
+                    gettext(
+                        "no sportlov weeks are known for {code} ({name}); only påsklov and "
+                        "höstlov keep it from presenting — list its school holidays here"
+                    ).format(code=region.code, name=iso_name),
                     field=f"{field}.school_holidays",
                 )
             )
@@ -1545,15 +1549,26 @@ def scenario_warnings(s: Scenario) -> list[ScenarioWarning]:
             swedish_counties = _named(pycountry.subdivisions.get(country_code="SE") or [])
             meant = [code for code, _ in _by_name(region.county, swedish_counties)]
             if region.code not in meant and _fold(region.county) != _fold(region.code):
-                which = (
-                    f"is the county of {meant[0]} ({subdivision_name(meant[0])}), not of"
+                problem = (
+                    gettext(
+                        "'{county}' is the county of {meant} ({meant_name}), not of {code} ({name}); "
+                        "school holidays follow the code — check the code"
+                    )
                     if meant
-                    else "is not a Swedish county; the code is"
+                    else gettext(
+                        "'{county}' is not a Swedish county; the code is {code} ({name}); "
+                        "school holidays follow the code — check the code"
+                    )
                 )
                 out.append(
                     ScenarioWarning(
-                        f"'{region.county}' {which} {region.code} ({iso_name}); "
-                        "school holidays follow the code — check the code",
+                        problem.format(
+                            county=region.county,
+                            meant=meant[0] if meant else "",
+                            meant_name=subdivision_name(meant[0]) if meant else "",
+                            code=region.code,
+                            name=iso_name,
+                        ),
                         field=f"{field}.county",
                     )
                 )
@@ -1608,7 +1623,9 @@ class _Loader(yaml.SafeLoader):
         except ValueError as exc:
             mark = node.start_mark
             raise ScenarioError(
-                gettext("{value} is not a date ({why})").format(value=node.value, why=exc),
+                gettext("{value} is not a date ({why})").format(
+                    value=node.value, why=_their_problem(str(exc))
+                ),
                 field=_line_column(mark.line + 1, mark.column + 1),
             ) from None
 
@@ -1928,6 +1945,76 @@ def _line_column(line: int, column: int) -> str:
     return gettext("line {line}, column {column}").format(line=line, column=column)
 
 
+_YAML_PROBLEMS: tuple[str, ...] = (
+    # TRANSLATORS: PyYAML's own words for a YAML syntax error, after "not valid YAML:";
+    # {found} is what it found, quoted as PyYAML quotes it ('\t', ':', '<scalar>')
+    N_("mapping values are not allowed here"),
+    N_("mapping keys are not allowed here"),
+    N_("sequence entries are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("found character {found} that cannot start any token"),
+    N_("found undefined alias {found}"),
+    N_("found undefined tag handle {found}"),
+    N_("found unknown escape character {found}"),
+    N_("found unexpected end of stream"),
+    N_("found unexpected document separator"),
+    N_("found unhashable key"),
+    N_("found duplicate anchor {found}; first occurrence"),
+    N_("second occurrence"),
+    N_("but found another document"),
+    N_("expected ',' or ']', but got {found}"),
+    N_("expected ',' or '}}', but got {found}"),
+    N_("expected the node content, but found {found}"),
+    N_("expected '<document start>', but found {found}"),
+    N_("expected alphabetic or numeric character, but found {found}"),
+    N_("expected ' ', but found {found}"),
+    N_("expected a comment or a line break, but found {found}"),
+    N_("expected chomping or indentation indicators, but found {found}"),
+    N_("expected indentation indicator in the range 1-9, but found 0"),
+    N_("expected a digit, but found {found}"),
+)
+"""PyYAML's problems (its English words exactly, with ``{found}`` for what it quotes; a brace
+of its own doubled, as ``str.format`` needs): the msgids of their translations.  A problem not
+here (a newer PyYAML's) is shown in PyYAML's words."""
+
+
+_DATE_PROBLEMS: tuple[str, ...] = (
+    # TRANSLATORS: Python's own words for an impossible date, in "2027-02-31 is not a date (…)"
+    N_("day is out of range for month"),
+    N_("month must be in 1..12"),
+    N_("year {year} is out of range"),
+    N_("day {day} must be in range 1..{last} for month {month} in year {year}"),
+)
+"""Python's reasons a date cannot be (3.11's words and 3.12's): msgids, as :data:`_YAML_PROBLEMS`."""
+
+
+def _patterns(msgids: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each msgid as a pattern matching exactly the English text it stands for, each
+    ``{name}`` capturing what stands there."""
+    out = []
+    for msgid in msgids:
+        parts = []
+        for literal, name, _spec, _conversion in string.Formatter().parse(msgid):
+            parts.append(re.escape(literal))
+            if name is not None:
+                parts.append(f"(?P<{name}>.+?)")
+        out.append((re.compile("".join(parts) + r"\Z", re.DOTALL), msgid))
+    return tuple(out)
+
+
+_KNOWN_PROBLEMS = _patterns(_YAML_PROBLEMS + _DATE_PROBLEMS)
+
+
+def _their_problem(problem: str) -> str:
+    """A library's problem text (PyYAML's, Python's) in the command line's language, matched by
+    its exact English words; in English, or when the library words it otherwise, its own text."""
+    for pattern, msgid in _KNOWN_PROBLEMS:
+        m = pattern.match(problem)
+        if m:
+            return gettext(msgid).format(**m.groupdict())
+    return problem
+
+
 def parse_yaml(text: str, source: str | None = None) -> Any:
     """YAML text to plain data, with file-and-line errors."""
     try:
@@ -1950,6 +2037,8 @@ def parse_yaml(text: str, source: str | None = None) -> Any:
             ) from None
         if "<block" in problem:
             problem = gettext("the indentation does not match the lines above")
+        else:
+            problem = _their_problem(problem)
         raise ScenarioError(
             gettext("not valid YAML: {problem}").format(problem=problem), source=source, field=where
         ) from None
@@ -2011,7 +2100,7 @@ def _read_capped(path: Path, source: str) -> bytes:
                 gettext("cannot read: the path is longer than the system allows"), source=source
             ) from None
         raise ScenarioError(
-            gettext("cannot read: {why}").format(why=exc.strerror or exc), source=source
+            gettext("cannot read: {why}").format(why=os_reason(exc, gettext)), source=source
         ) from None
     if not stat.S_ISREG(before.st_mode):
         raise ScenarioError(_kind_of(before.st_mode), source=source)
@@ -2029,7 +2118,7 @@ def _read_capped(path: Path, source: str) -> bytes:
         raise ScenarioError(gettext("cannot read: permission denied"), source=source) from None
     except OSError as exc:
         raise ScenarioError(
-            gettext("cannot read: {why}").format(why=exc.strerror or exc), source=source
+            gettext("cannot read: {why}").format(why=os_reason(exc, gettext)), source=source
         ) from None
     try:
         opened = os.fstat(fd)
@@ -2042,7 +2131,7 @@ def _read_capped(path: Path, source: str) -> bytes:
                 chunk = os.read(fd, min(left, 1 << 20))
             except OSError as exc:
                 raise ScenarioError(
-                    gettext("cannot read: {why}").format(why=exc.strerror or exc), source=source
+                    gettext("cannot read: {why}").format(why=os_reason(exc, gettext)), source=source
                 ) from None
             if not chunk:
                 break
@@ -2288,7 +2377,7 @@ def bundled(name: str = "sweden-2027") -> Path:
     checkout = Path(__file__).resolve().parents[2] / "scenarios" / filename
     if checkout.is_file():
         return checkout
-    raise ScenarioError(f"no bundled scenario named '{name}'")
+    raise ScenarioError(gettext("no bundled scenario named '{name}'").format(name=name))
 
 
 def json_schema() -> dict[str, Any]:

@@ -18,7 +18,7 @@ from ..errors import ScenarioError
 from ..exporters.ics import write_calendars, write_invitations
 from ..exporters.report import write_report
 from ..exporters.xlsx import plan_xlsx
-from ..fileio import OutputFolderError, staged, write_atomic
+from ..fileio import OutputFolderError, os_reason, staged, write_atomic
 from ..i18n import N_, _
 from ..instance import Instance, build_instance
 from ..options import OPTION_NAMES, PRESET_NAMES, SolveOptions
@@ -246,11 +246,13 @@ def last_year_option(f: F) -> F:
 def fail_output(out: Path, err: OSError | OutputFolderError) -> NoReturn:
     """The output folder cannot take the set: one line, exit 2; the previous set is intact."""
     if isinstance(err, OutputFolderError):
-        click.echo(f"error: {err}", err=True)
+        click.echo(_("error: {problem}").format(problem=err.translated(_)), err=True)
     else:
         where = err.filename or out
         click.echo(
-            f"error: {where}: cannot write: {err.strerror or err}; the previous outputs are as they were",
+            _("error: {where}: cannot write: {why}; the previous outputs are as they were").format(
+                where=where, why=os_reason(err, _)
+            ),
             err=True,
         )
     sys.exit(EXIT_BAD_INPUT)

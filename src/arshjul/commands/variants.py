@@ -28,7 +28,7 @@ from ..check import check
 from ..cli import HelpCommand
 from ..errors import ScenarioError
 from ..exporters.ics import write_invitations
-from ..fileio import write_atomic
+from ..fileio import os_reason, write_atomic
 from ..i18n import N_, _, cli_language, ngettext, speaking
 from ..options import SolveOptions, SolveStatus
 from ..plan import Plan
@@ -265,7 +265,7 @@ def sweep(
             )
         _fail_input(
             ScenarioError(
-                _("cannot write the results: {problem}").format(problem=err.strerror or err), source=str(out)
+                _("cannot write the results: {problem}").format(problem=os_reason(err, _)), source=str(out)
             )
         )
     counts: dict[str, int] = {}

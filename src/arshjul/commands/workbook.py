@@ -20,7 +20,7 @@ import yaml
 
 from ..cli import HelpGroup
 from ..errors import ScenarioError
-from ..fileio import write_atomic
+from ..fileio import os_reason, write_atomic
 from ..i18n import N_, _, ngettext
 from ..scenario import Scenario
 from ..workbook.writer import workbook_bytes
@@ -57,9 +57,7 @@ def _write(target: Path, data: bytes | str) -> None:
         write_atomic(target, data)
     except OSError as exc:
         fail_input(
-            ScenarioError(
-                _("cannot write: {problem}").format(problem=exc.strerror or exc), source=str(target)
-            )
+            ScenarioError(_("cannot write: {problem}").format(problem=os_reason(exc, _)), source=str(target))
         )
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import html
 import secrets
 import threading
 import time
@@ -49,6 +50,9 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
+
+from ..i18n import Language, web_translations
+from .strings import MESSAGES
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -246,14 +250,55 @@ async def _plain(send: Send, status: int, text: str, extra: tuple[tuple[str, str
     await send({"type": "http.response.body", "body": body})
 
 
-FORBIDDEN = "Forbidden. Open the address that 'arshjul serve' printed (it carries the access token).\n"
-REGION_FORBIDDEN = "Forbidden. Open the link you were sent (it may have expired or been revoked).\n"
-TOO_MANY = "Too many attempts with a wrong token; wait a minute.\n"
-SIGNED_IN_REGION = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-    '<meta http-equiv="refresh" content="0;url=/r"><title>Signed in</title></head>'
-    '<body><p>Signed in. <a href="/r">Continue to your region\'s page</a>.</p></body></html>'
-)
+def asked_language(headers: dict[str, str]) -> Language:
+    """The language a request asks for in ``Accept-Language`` (``sv-SE,sv;q=0.9,en;q=0.8``):
+    the workspace's language it ranks highest, else English.  The guard answers before the
+    workspace is read (a refused request reads no scenario), so this, not the scenario's
+    ``language:``, chooses the words of a refusal."""
+    best: tuple[float, int, Language] | None = None
+    for k, item in enumerate(headers.get("accept-language", "").split(",")[:32]):
+        tag, _, params = item.strip().partition(";")
+        primary = tag.strip().lower().partition("-")[0]
+        lang: Language | None = "sv" if primary == "sv" else "en" if primary == "en" else None
+        if lang is None:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0 and (best is None or (q, -k) > (best[0], best[1])):
+            best = (q, -k, lang)
+    return best[2] if best is not None else "en"
+
+
+def said(key: str, lang: Language = "en") -> str:
+    """A refusal's words (:data:`arshjul.web.strings.MESSAGES`) in ``lang``, as one line."""
+    return web_translations(lang).gettext(MESSAGES[key]) + "\n"
+
+
+def signed_in_region(lang: Language = "en") -> str:
+    """The page a region link opens: it moves on to ``/r`` by a meta refresh."""
+    words = web_translations(lang).gettext
+
+    def w(key: str) -> str:
+        return html.escape(words(MESSAGES[key]), quote=False)
+
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0;url=/r"><title>{w("guard_signed_in_title")}</title></head>'
+        f'<body><p>{w("guard_signed_in")} <a href="/r">{w("guard_continue_region")}</a>.</p></body></html>'
+    )
+
+
+FORBIDDEN = said("guard_forbidden")
+REGION_FORBIDDEN = said("guard_region_forbidden")
+TOO_MANY = said("guard_too_many")
+SIGNED_IN_REGION = signed_in_region()
+"""The English words (what a request that asks for no language gets)."""
 
 
 def _client(scope: Scope) -> str:
@@ -275,8 +320,9 @@ class Guard:
                 await self.app(scope, receive, send)
             return
         headers = _headers(scope)
+        lang = asked_language(headers)
         if headers.get("host", "").lower() not in self.access.hosts:
-            await _plain(send, 400, "Bad Host header.\n")
+            await _plain(send, 400, said("guard_bad_host", lang))
             return
         method = scope["method"].upper()
         path = scope.get("path", "/")
@@ -286,7 +332,7 @@ class Guard:
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         tokens = [v for k, v in query if k == "token"]
         if tokens and method in SAFE_METHODS:
-            await self._login(scope, send, tokens[0], [(k, v) for k, v in query if k != "token"])
+            await self._login(scope, send, tokens[0], [(k, v) for k, v in query if k != "token"], lang)
             return
         sid = _cookie(headers, self.access.cookie)
         if not self.access.session_ok(sid):
@@ -294,7 +340,7 @@ class Guard:
             if region is not None and path.startswith("/static/") and method in SAFE_METHODS:
                 await self.app(scope, receive, _with_headers(send))  # the region pages' css and js
                 return
-            await _plain(send, 403, FORBIDDEN)
+            await _plain(send, 403, said("guard_forbidden", lang))
             return
         assert sid is not None
         scope[CSRF_SCOPE_KEY] = self.access.csrf_for(sid)
@@ -314,11 +360,11 @@ class Guard:
         """Same origin and CSRF for anything but GET/HEAD, then the app."""
         if method not in SAFE_METHODS:
             if not self._same_origin(headers):
-                await _plain(send, 403, "Forbidden: the request came from another site.\n")
+                await _plain(send, 403, said("guard_other_site", asked_language(headers)))
                 return
             body = await _read_body(receive)
             if body is None:
-                await _plain(send, 413, "Request too large.\n")
+                await _plain(send, 413, said("guard_too_large", asked_language(headers)))
                 return
             given = headers.get("x-csrf-token")
             if given is None and headers.get("content-type", "").startswith(
@@ -327,7 +373,7 @@ class Guard:
                 form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
                 given = form.get("csrf")
             if not csrf_ok(given):
-                await _plain(send, 403, "Forbidden: the form is stale or was not sent by this page.\n")
+                await _plain(send, 403, said("guard_stale_form", asked_language(headers)))
                 return
             receive = _replay(body, receive)
         await self.app(scope, receive, _with_headers(send))
@@ -343,35 +389,38 @@ class Guard:
         regions: RegionAccess,
     ) -> None:
         client = _client(scope)
+        lang = asked_language(headers)
         segment = path[len("/r/") :] if path.startswith("/r/") else ""
         is_feed = path.startswith("/feed/")
         is_login = not is_feed and len(segment) >= MIN_LINK_TOKEN and "/" not in segment
         if (is_feed or is_login) and self.access.limiter.blocked(client):
-            await _plain(send, 429, TOO_MANY, (("retry-after", str(int(FAILURE_WINDOW))),))
+            await _plain(
+                send, 429, said("guard_too_many", lang), (("retry-after", str(int(FAILURE_WINDOW))),)
+            )
             return
         if is_feed:
             if method not in SAFE_METHODS:
-                await _plain(send, 405, "Method not allowed.\n", (("allow", "GET, HEAD"),))
+                await _plain(send, 405, said("guard_method", lang), (("allow", "GET, HEAD"),))
                 return
             token = path[len("/feed/") :].removesuffix(".ics")
             feed = regions.store.feed_by_token(token) if path.endswith(".ics") and token else None
             if feed is None:
                 self.access.limiter.fail(client)
-                await _plain(send, 404, "No such calendar (the link may have been revoked).\n")
+                await _plain(send, 404, said("guard_no_calendar", lang))
                 return
             scope[FEED_SCOPE_KEY] = feed
             await self.app(scope, receive, _with_headers(send))
             return
         if is_login:
             if method not in SAFE_METHODS:
-                await _plain(send, 403, REGION_FORBIDDEN)
+                await _plain(send, 403, said("guard_region_forbidden", lang))
                 return
             rsid = regions.login(segment)
             if rsid is None:
                 self.access.limiter.fail(client)
-                await _plain(send, 403, REGION_FORBIDDEN)
+                await _plain(send, 403, said("guard_region_forbidden", lang))
                 return
-            body = SIGNED_IN_REGION.encode()
+            body = signed_in_region(lang).encode()
             cookie = f"{regions.cookie}={rsid}; Path=/; HttpOnly; SameSite=Strict"
             extra = (("set-cookie", cookie),)
             out = [
@@ -385,7 +434,7 @@ class Guard:
         rsid = _cookie(headers, regions.cookie)
         region = regions.session(rsid)
         if region is None or rsid is None:
-            await _plain(send, 403, REGION_FORBIDDEN)
+            await _plain(send, 403, said("guard_region_forbidden", lang))
             return
         scope[REGION_SCOPE_KEY] = region
         scope[CSRF_SCOPE_KEY] = regions.csrf_for(rsid)
@@ -402,14 +451,18 @@ class Guard:
                 return False
         return headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
-    async def _login(self, scope: Scope, send: Send, given: str, rest: list[tuple[str, str]]) -> None:
+    async def _login(
+        self, scope: Scope, send: Send, given: str, rest: list[tuple[str, str]], lang: Language = "en"
+    ) -> None:
         client = _client(scope)
         if self.access.limiter.blocked(client):
-            await _plain(send, 429, TOO_MANY, (("retry-after", str(int(FAILURE_WINDOW))),))
+            await _plain(
+                send, 429, said("guard_too_many", lang), (("retry-after", str(int(FAILURE_WINDOW))),)
+            )
             return
         if not self.access.token_ok(given):
             self.access.limiter.fail(client)
-            await _plain(send, 403, FORBIDDEN)
+            await _plain(send, 403, said("guard_forbidden", lang))
             return
         sid = self.access.open_session()
         path = scope.get("path", "/")
@@ -417,7 +470,9 @@ class Guard:
             path = "/"  # never a redirect that a browser could read as another host
         location = quote(path) + (f"?{urlencode(rest)}" if rest else "")
         cookie = f"{self.access.cookie}={sid}; Path=/; HttpOnly; SameSite=Strict"
-        await _plain(send, 303, "Signed in.\n", (("location", location), ("set-cookie", cookie)))
+        await _plain(
+            send, 303, said("guard_signed_in", lang), (("location", location), ("set-cookie", cookie))
+        )
 
 
 async def _read_body(receive: Receive) -> bytes | None:

@@ -453,6 +453,24 @@ MESSAGES: dict[str, str] = {
         "found by then. Ask again to look further."
     ),
     "why_stopped_nothing": W_("Stopped by the planner before any rule was found to collide."),
+    # -- the guard's refusals (web/security.py), in the language the browser asks for
+    "guard_bad_host": W_("Bad Host header."),
+    # TRANSLATORS: 'arshjul serve' is the command; the access token is in the address it prints
+    "guard_forbidden": W_(
+        "Forbidden. Open the address that 'arshjul serve' printed (it carries the access token)."
+    ),
+    "guard_region_forbidden": W_(
+        "Forbidden. Open the link you were sent (it may have expired or been revoked)."
+    ),
+    "guard_too_many": W_("Too many attempts with a wrong token; wait a minute."),
+    "guard_other_site": W_("Forbidden: the request came from another site."),
+    "guard_too_large": W_("Request too large."),
+    "guard_stale_form": W_("Forbidden: the form is stale or was not sent by this page."),
+    "guard_method": W_("Method not allowed."),
+    "guard_no_calendar": W_("No such calendar (the link may have been revoked)."),
+    "guard_signed_in": W_("Signed in."),
+    "guard_signed_in_title": W_("Signed in"),
+    "guard_continue_region": W_("Continue to your region's page"),
 }
 
 _HOMEWORK_QUESTIONS: tuple[str, ...] = (

@@ -25,6 +25,8 @@ from typing import Any, TypeVar
 from openpyxl.utils import get_column_letter
 
 from ..errors import ScenarioError
+from ..fileio import os_reason
+from ..i18n import N_
 from ..i18n import _ as gettext
 from . import layout as L
 from .files import load_book, text_of
@@ -110,7 +112,7 @@ def read_workbook(path: Path, max_bytes: int) -> Book:
     except FileNotFoundError:
         raise fail(gettext("no such file")) from None
     except OSError as exc:
-        raise fail(gettext("cannot read: {why}").format(why=exc.strerror)) from None
+        raise fail(gettext("cannot read: {why}").format(why=os_reason(exc, gettext))) from None
     if path.is_dir():
         raise fail(gettext("is a folder, not a file"))
     if size > max_bytes:
@@ -122,7 +124,7 @@ def read_workbook(path: Path, max_bytes: int) -> Book:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise fail(gettext("cannot read: {why}").format(why=exc.strerror)) from None
+        raise fail(gettext("cannot read: {why}").format(why=os_reason(exc, gettext))) from None
     return _Reader(source, workbook_sheets(raw, source)).book()
 
 
@@ -171,7 +173,9 @@ def workbook_sheets(raw: bytes, source: str) -> dict[str, list[list[Any]]]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged part
         detail = " ".join(str(exc).split())[:160]
         raise fail(
-            f"cannot be read as an Excel workbook ({type(exc).__name__}{': ' + detail if detail else ''})"
+            gettext("cannot be read as an Excel workbook ({why})").format(
+                why=f"{type(exc).__name__}{': ' + detail if detail else ''}"
+            )
         ) from None
     return sheets
 
@@ -216,6 +220,22 @@ def _shown(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _not_a_date() -> str:
+    """A cell that is not a date, in the command line's language (``{value}``: what it holds)."""
+    return gettext("not a date: {value} (write a date such as 2027-05-03)")
+
+
+_LOOKUP: dict[str, tuple[str, str]] = {
+    # TRANSLATORS: {code} is the code a row gives (quoted), {sheet} the sheet's Swedish name
+    "region": (
+        N_("which region? (the cell is empty)"),
+        N_("unknown region {code} (not on the {sheet} sheet)"),
+    ),
+    "host": (N_("which host? (the cell is empty)"), N_("unknown host {code} (not on the {sheet} sheet)")),
+}
+"""What a row that names a region or a host says when the name is missing or unknown."""
 
 
 class _Cells:
@@ -269,7 +289,10 @@ class _Cells:
 
     def integer(self, value: Any, ref: str) -> Any:
         if isinstance(value, dt.date | dt.time):
-            raise self.fail(ref, f"not a number: {_shown(value)} (the cell holds a date or time)")
+            raise self.fail(
+                ref,
+                gettext("not a number: {value} (the cell holds a date or time)").format(value=_shown(value)),
+            )
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, str) and _INT.match(value):
@@ -286,8 +309,8 @@ class _Cells:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-            raise self.fail(ref, f"not a date: {value!r} (write a date such as 2027-05-03)")
-        raise self.fail(ref, f"not a date: {_shown(value)} (write a date such as 2027-05-03)")
+            raise self.fail(ref, _not_a_date().format(value=repr(value)))
+        raise self.fail(ref, _not_a_date().format(value=_shown(value)))
 
     def end(self, value: Any, ref: str, *, end: bool) -> dt.date | Week:
         """One end of a span: a date, a week (``W07``) or a week of a year (``2027-W07``)."""
@@ -301,7 +324,12 @@ class _Cells:
                 try:
                     return dt.date.fromisocalendar(year, number, 7 if end else 1)
                 except ValueError:
-                    raise self.fail(ref, f"{value!r}: {year} has no week {number}") from None
+                    raise self.fail(
+                        ref,
+                        gettext("{value}: {year} has no week {number}").format(
+                            value=repr(value), year=year, number=number
+                        ),
+                    ) from None
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
@@ -311,7 +339,10 @@ class _Cells:
         if isinstance(value, dt.date):
             return value
         raise self.fail(
-            ref, f"not a date: {_shown(value)} (write a date such as 2027-05-03, or a week such as W07)"
+            ref,
+            gettext("not a date: {value} (write a date such as 2027-05-03, or a week such as W07)").format(
+                value=_shown(value)
+            ),
         )
 
     def time(self, value: Any, ref: str) -> Any:
@@ -319,7 +350,9 @@ class _Cells:
             return value.time()
         if isinstance(value, dt.time | str):
             return value
-        raise self.fail(ref, f"not a time: {_shown(value)} (write a time such as 09:00)")
+        raise self.fail(
+            ref, gettext("not a time: {value} (write a time such as 09:00)").format(value=_shown(value))
+        )
 
     def boolean(self, value: Any, ref: str) -> bool:
         if isinstance(value, bool):
@@ -328,14 +361,19 @@ class _Cells:
             return bool(value)
         if isinstance(value, str) and value.casefold() in L.BOOL_WORDS:
             return L.BOOL_WORDS[value.casefold()]
-        raise self.fail(ref, f"write {L.YES} or {L.NO} (got {_shown(value)})")
+        raise self.fail(
+            ref, gettext("write {yes} or {no} (got {value})").format(yes=L.YES, no=L.NO, value=_shown(value))
+        )
 
     def choice(self, choices: dict[str, Any], value: Any, ref: str) -> Any:
         text = self.text(value).casefold()
         for word, meant in choices.items():
             if text in (word, str(meant).casefold()):
                 return meant
-        raise self.fail(ref, f"{_shown(value)} is not one of: {L.words(choices)}")
+        raise self.fail(
+            ref,
+            gettext("{value} is not one of: {choices}").format(value=_shown(value), choices=L.words(choices)),
+        )
 
     def months(self, value: Any, ref: str) -> list[Any]:
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -352,7 +390,12 @@ class _Cells:
             elif word in L.MONTH_NAMES:
                 out.append(L.MONTH_NAMES.index(word) + 1)
             else:
-                raise self.fail(ref, f"not a month: {token!r} (write month numbers 1–12, such as 2, 3)")
+                raise self.fail(
+                    ref,
+                    gettext("not a month: {value} (write month numbers 1–12, such as 2, 3)").format(
+                        value=repr(token)
+                    ),
+                )
         return out
 
     def spans(self, value: Any, ref: str) -> list[dict[str, Any]]:
@@ -369,8 +412,10 @@ class _Cells:
             except ScenarioError:
                 raise self.fail(
                     ref,
-                    f"not a span: {item!r} (write for example 'Högsäsong: W07..W10' or "
-                    "'2027-05-03..2027-05-07'; several separated by ';')",
+                    gettext(
+                        "not a span: {value} (write for example 'Högsäsong: W07..W10' or "
+                        "'2027-05-03..2027-05-07'; several separated by ';')"
+                    ).format(value=repr(item)),
                 ) from None
             span = self.span(first, last, ref, ref)
             if name.strip():
@@ -382,7 +427,7 @@ class _Cells:
         if isinstance(first, Week) and isinstance(last, Week):
             return {"weeks": [first.number, last.number]}
         if isinstance(first, Week) or isinstance(last, Week):
-            raise self.fail(last_ref, "give both ends as dates, or both as weeks (W07)")
+            raise self.fail(last_ref, gettext("give both ends as dates, or both as weeks (W07)"))
         return {"from": first, "to": last}
 
 
@@ -411,17 +456,21 @@ class _Reader:
             key = name.strip().casefold()
             if key in known:
                 if known[key] in self.sheets:
-                    raise self.fail(name, f"the sheet '{known[key]}' is there twice")
+                    raise self.fail(
+                        name, gettext("the sheet '{sheet}' is there twice").format(sheet=known[key])
+                    )
                 self.sheets[known[key]] = (name, rows)
             elif not key.startswith(L.NOTE_PREFIXES):
                 raise self.fail(
                     name,
-                    f"unknown sheet (the workbook's sheets are: {', '.join(L.SHEETS)}; "
-                    "notes go in a sheet whose name starts with '_')",
+                    gettext(
+                        "unknown sheet (the workbook's sheets are: {sheets}; "
+                        "notes go in a sheet whose name starts with '_')"
+                    ).format(sheets=", ".join(L.SHEETS)),
                 )
         for name in L.REQUIRED_SHEETS:
             if name not in self.sheets:
-                raise ScenarioError(f"has no sheet '{name}'", source=source)
+                raise ScenarioError(gettext("has no sheet '{sheet}'").format(sheet=name), source=source)
 
     def fail(self, ref: str, problem: str) -> ScenarioError:
         return ScenarioError(problem, source=self.source, field=ref)
@@ -467,10 +516,14 @@ class _Reader:
             if col is None:
                 raise self.fail(
                     self.ref(sheet, 1, k),
-                    f"unknown column {text!r} (the columns are: {', '.join(c.header for c in columns)})",
+                    gettext("unknown column {name} (the columns are: {columns})").format(
+                        name=repr(text), columns=", ".join(c.header for c in columns)
+                    ),
                 )
             if col in found.values():
-                raise self.fail(self.ref(sheet, 1, k), f"the column {text!r} is there twice")
+                raise self.fail(
+                    self.ref(sheet, 1, k), gettext("the column {name} is there twice").format(name=repr(text))
+                )
             found[k] = col
         for r, values in enumerate(rows[1:], start=2):
             if not any(v is not None and str(v).strip() for v in values):
@@ -479,7 +532,9 @@ class _Reader:
             for k, value in enumerate(values, start=1):
                 if k not in found:
                     if value is not None and str(value).strip():
-                        raise self.fail(self.ref(sheet, r, k), "a value in a column without a heading")
+                        raise self.fail(
+                            self.ref(sheet, r, k), gettext("a value in a column without a heading")
+                        )
                     continue
             for k, col in found.items():
                 ref = self.ref(sheet, r, k)
@@ -501,7 +556,9 @@ class _Reader:
             text = "" if label is None else str(label).strip()
             if not text:
                 if value is not None and str(value).strip():
-                    raise self.fail(self.ref(sheet, r, 2), "a value without a field name in column A")
+                    raise self.fail(
+                        self.ref(sheet, r, 2), gettext("a value without a field name in column A")
+                    )
                 continue
             col = by_label.get(text.casefold())
             if col is None:
@@ -509,10 +566,14 @@ class _Reader:
                     continue
                 raise self.fail(
                     self.ref(sheet, r, 1),
-                    f"unknown field {text!r} (the fields are: {', '.join(c.header for c in fields)})",
+                    gettext("unknown field {name} (the fields are: {fields})").format(
+                        name=repr(text), fields=", ".join(c.header for c in fields)
+                    ),
                 )
             if col.key in row.cells:
-                raise self.fail(self.ref(sheet, r, 1), f"the field {text!r} is there twice")
+                raise self.fail(
+                    self.ref(sheet, r, 1), gettext("the field {name} is there twice").format(name=repr(text))
+                )
             ref = self.ref(sheet, r, 2)
             row.cells[col.key] = ref
             converted = self.cells.convert(col, value, ref)
@@ -553,7 +614,10 @@ class _Reader:
             missing = first if first not in given else last
             raise self.fail(
                 refs.get(missing, row.first),
-                "a period needs both a start (Från) and an end (Till); for one day give the same date twice",
+                gettext(
+                    "a period needs both a start (Från) and an end (Till); "
+                    "for one day give the same date twice"
+                ),
             )
         span = self.cells.span(given[first], given[last], refs[first], refs[last])
         if name in given:
@@ -561,12 +625,14 @@ class _Reader:
         return span
 
     def lookup(self, index: dict[str, int], row: _Row, key: str, what: str, sheet: str) -> int:
+        """The position of the region or host a row names in ``key`` (``what``: which of them)."""
         ref = row.cells.get(key, row.first)
         code = row.values.get(key)
+        empty, unknown = _LOOKUP[what]
         if code is None:
-            raise self.fail(ref, f"which {what}? (the cell is empty)")
+            raise self.fail(ref, gettext(empty))
         if code not in index:
-            raise self.fail(ref, f"unknown {what} {code!r} (not on the {sheet} sheet)")
+            raise self.fail(ref, gettext(unknown).format(code=repr(code), sheet=sheet))
         return index[code]
 
     def unique(self, index: dict[str, int], row: _Row, key: str, k: int, problem: str) -> None:
@@ -631,7 +697,7 @@ class _Reader:
         for row in self.table(L.REGIONS, L.REGION_COLUMNS):
             k = len(regions)
             school.append(row)
-            self.unique(self.region_index, row, "code", k, "'{value}' is listed twice")
+            self.unique(self.region_index, row, "code", k, gettext("'{value}' is listed twice"))
             region = self.obj(row, ("regions", k), skip=("school",))
             if row.values.get("school") == "own":
                 region["school_holidays"] = []
@@ -650,14 +716,20 @@ class _Reader:
                 if kind == "school_holidays" and "school_holidays" not in regions[k]:
                     raise self.fail(
                         row.cells["type"],
-                        f"region {row.values['region']!r} has 'standard' school holidays "
-                        f"({school[k].cells.get('school', school[k].first)}); write 'egna' there to "
-                        "give its own",
+                        gettext(
+                            "region {region} has 'standard' school holidays ({cell}); write 'egna' there "
+                            "to give its own"
+                        ).format(
+                            region=repr(row.values["region"]),
+                            cell=school[k].cells.get("school", school[k].first),
+                        ),
                     )
                 spans = regions[k].setdefault(kind, [])
                 span = self.span(row, ("regions", k, kind, len(spans)), "name", "from", "to")
                 if span is None:
-                    raise self.fail(row.cells.get("from", row.first), "which days? (Från and Till are empty)")
+                    raise self.fail(
+                        row.cells.get("from", row.first), gettext("which days? (Från and Till are empty)")
+                    )
                 spans.append(span)
         if L.LIMITS in self.sheets:
             self.limits(regions)
@@ -666,14 +738,16 @@ class _Reader:
         self.at(("limits",), self.sheets[L.LIMITS][0])
         seen: dict[str, int] = {}
         for row in self.table(L.LIMITS, L.LIMIT_COLUMNS):
-            self.unique(seen, row, "scope", row.number, "{value!r} has two rows")
+            self.unique(seen, row, "scope", row.number, gettext("{value!r} has two rows"))
             scope = row.values.get("scope")
             values = {k: v for k, v in row.values.items() if k != "scope"}
             if scope is None:
                 if values:
                     raise self.fail(
                         row.cells.get("scope", row.first),
-                        f"whose limits? write '{L.GLOBAL}' or a region code",
+                        gettext("whose limits? write '{everyone}' or a region code").format(
+                            everyone=L.GLOBAL
+                        ),
                     )
                 continue
             if str(scope).casefold() == L.GLOBAL:
@@ -689,7 +763,10 @@ class _Reader:
                 if key not in L.REGION_LIMIT_KEYS:
                     if key in values:
                         names = [c.header for c in L.LIMIT_COLUMNS if c.key in L.REGION_LIMIT_KEYS]
-                        raise self.fail(ref, f"a region can set only its own {', '.join(names)}")
+                        raise self.fail(
+                            ref,
+                            gettext("a region can set only its own {names}").format(names=", ".join(names)),
+                        )
                     continue
                 self.at(("regions", k, "limits", key), ref)
             self.at(("regions", k, "limits"), row.first)
@@ -701,7 +778,7 @@ class _Reader:
         hosts: list[dict[str, Any]] = []
         self.host_index: dict[str, int] = {}
         for row in self.table(L.HOSTS, L.HOST_COLUMNS):
-            self.unique(self.host_index, row, "id", len(hosts), "'{value}' is listed twice")
+            self.unique(self.host_index, row, "id", len(hosts), gettext("'{value}' is listed twice"))
             hosts.append(self.obj(row, ("hosts", len(hosts))))
         self.data["hosts"] = hosts
 
@@ -721,7 +798,7 @@ class _Reader:
                 row,
                 "id",
                 0,
-                "theme id '{value}' is used twice (theme ids must be unique across hosts)",
+                gettext("theme id '{value}' is used twice (theme ids must be unique across hosts)"),
             )
             theme = self.obj(row, path, skip=("host", "interest_from"))
             if row.values.get("interest_from") == "list":
@@ -742,10 +819,14 @@ class _Reader:
                 continue
             if text not in self.theme_index:
                 raise self.fail(
-                    self.ref(L.INTEREST, 1, k), f"unknown theme {text!r} (not on the Teman sheet)"
+                    self.ref(L.INTEREST, 1, k),
+                    gettext("unknown theme {name} (not on the Teman sheet)").format(name=repr(text)),
                 )
             if text in columns.values():
-                raise self.fail(self.ref(L.INTEREST, 1, k), f"the theme {text!r} has two columns")
+                raise self.fail(
+                    self.ref(L.INTEREST, 1, k),
+                    gettext("the theme {name} has two columns").format(name=repr(text)),
+                )
             columns[k] = text
         for k, theme_id in columns.items():
             h, t = self.theme_index[theme_id]
@@ -755,23 +836,26 @@ class _Reader:
             code = None if code is None or not str(code).strip() else str(code).strip()
             if code is not None and code not in self.region_index:
                 raise self.fail(
-                    self.ref(L.INTEREST, r, 1), f"unknown region {code!r} (not on the {L.REGIONS} sheet)"
+                    self.ref(L.INTEREST, r, 1),
+                    gettext(_LOOKUP["region"][1]).format(code=repr(code), sheet=L.REGIONS),
                 )
             for k, value in enumerate(values, start=1):
                 if k <= len(L.INTEREST_FIXED) or value is None or not str(value).strip():
                     continue
                 ref = self.ref(L.INTEREST, r, k)
                 if k not in columns:
-                    raise self.fail(ref, "a value in a column without a theme id in row 1")
+                    raise self.fail(ref, gettext("a value in a column without a theme id in row 1"))
                 if code is None:
-                    raise self.fail(ref, "which region? (column A of this row is empty)")
+                    raise self.fail(ref, gettext("which region? (column A of this row is empty)"))
                 h, t = self.theme_index[columns[k]]
                 theme = self.data["hosts"][h]["themes"][t]
                 if "interested" not in theme:
                     raise self.fail(
                         ref,
-                        f"theme '{columns[k]}' finds its regions by S3 tags ('taggar' under "
-                        "'Intresse från' on Teman); write 'lista' there to use this column",
+                        gettext(
+                            "theme '{theme}' finds its regions by S3 tags ('taggar' under "
+                            "'Intresse från' on Teman); write 'lista' there to use this column"
+                        ).format(theme=columns[k]),
                     )
                 path = ("hosts", h, "themes", t, "interested", len(theme["interested"]))
                 self.at(path, self.ref(L.INTEREST, r, 1))
