@@ -173,12 +173,16 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.last: Progress = first or Progress(0.0, None, None, 0)
         self.bound: float | None = None
         """The proven bound as CP-SAT logs it, also between improved plans."""
+        self.searched = False
+        """A bound has come from the search itself, not only from the variables' domains."""
 
     def log(self, line: str) -> None:
         """CP-SAT's log lines (when asked for, also printed): keep the latest bound."""
         found = _NEXT.match(line)
         if found:
             self.bound = float(found.group(1))
+            if line.startswith("#Bound") and not line.rstrip().endswith("initial_domain"):
+                self.searched = True
 
     def heartbeat(self) -> Progress:
         last = self.last
@@ -361,7 +365,7 @@ def _hand_over(watcher: _Watcher, now: float, search_started: float, deadline: f
     total = max(0.0, deadline - search_started)
     if now - search_started >= HAND_OVER_SHARE * total:
         return True
-    if watcher.bound is None or watcher.last.objective is None:
+    if not watcher.searched or watcher.last.objective is None:
         return False
     quiet = max(HAND_OVER_STALL, total / 10)
     since = now - max(watcher.started + watcher.last.elapsed, search_started)
