@@ -47,9 +47,11 @@ class SolveOptions:
     time_limit: float = 60.0
     """Seconds of wall time at most."""
     workers: int = 1
-    """One worker searches deterministically (same seed, same plan) with the strongest LP
-    relaxation, which proves the bundled scenarios fastest; more workers run CP-SAT's
-    parallel portfolio, which pays off on large scenarios but is not reproducible."""
+    """One worker searches with the strongest LP relaxation, which proves the bundled
+    scenarios fastest, then improves the plan piece by piece (``lns``); same seed, same plan
+    when the search ends by proof.  More workers run that one-worker search itself beside a
+    second one and keep the better plan (``arshjul.cpsat.solve.duo``): never worse than one
+    worker given a core each, but not reproducible."""
     seed: int = 0
     log: bool = False
     """Print CP-SAT's own search log."""

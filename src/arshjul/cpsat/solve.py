@@ -107,9 +107,10 @@ PRESETS: dict[str, dict[str, Any]] = {
     # fastest; probing and symmetry detection cost more presolve time than they save
     # (sweden-2027 2.2 s -> 1.1 s, four agencies 7.2 s -> 4.0 s, 200 events 6.4 s -> 1.8 s).
     "prove": {"linearization_level": 2, "cp_model_probing_level": 0, "symmetry_level": 0},
-    # Several workers: the one-worker search (``prove``'s settings, as the first full-problem
-    # subsolver, :data:`ONE_WORKER`) beside CP-SAT's LNS and first-solution workers, so more
-    # workers add searches instead of replacing the one that proves (CP-SAT's own default
+    # Several workers (:func:`duo`): the one-worker search itself in one thread beside a
+    # second search; with three or more workers that second search is CP-SAT's portfolio
+    # with these settings, whose first full-problem subsolver is the one-worker search
+    # (:data:`ONE_WORKER`) before CP-SAT's LNS and first-solution workers (CP-SAT's own default
     # portfolio ran its ``default_lp`` worker instead: weaker LP, probing and symmetry on).
     # The plan may differ run to run.  (Its deterministic interleaved mode crashed inside
     # OR-Tools 9.15 on the 10-agency benchmark, so it is not offered.)

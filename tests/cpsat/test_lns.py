@@ -1,0 +1,179 @@
+"""The neighbourhood search after the tree search, and several workers as two searches.
+
+No timing is asserted; the benchmark tables hold the numbers (benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import arshjul
+from arshjul.check import check
+from arshjul.cpsat import lns
+from arshjul.cpsat.solve import (
+    SolveOptions,
+    SolveResult,
+    _better,
+    _hand_over,
+    _lns_wanted,
+    _Watcher,
+    build_model,
+    complete_hint,
+)
+from arshjul.greedy import greedy_assignment
+from arshjul.instance import Assignment, Instance, build_instance
+from arshjul.options import Progress, SolveStatus
+from arshjul.scenario import from_data
+from arshjul.tabu import tabu_assignment
+
+_spec = importlib.util.spec_from_file_location(
+    "bench_generate", Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
+)
+assert _spec is not None and _spec.loader is not None
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+
+def tight(size: str, seed: int) -> Instance:
+    return build_instance(from_data(generate.generate_family("tight", size, seed), f"tight {size} {seed}"))
+
+
+def test_a_piece_frees_the_sessions_nearest_a_day_or_a_region_and_never_a_fixed_one() -> None:
+    import random
+
+    inst = tight("M", 0)
+    m = build_model(inst)
+    plan = tabu_assignment(inst, greedy_assignment(inst), seed=0)
+    fixed = {s.id for s in inst.sessions if len(m.candidates[s.id]) <= 1}
+    assert fixed  # the network meetings have their dates
+    rng = random.Random(1)
+    for size in (1, 5, 20):
+        for _ in range(10):
+            free = lns.piece(m, plan, rng, size)
+            assert len(free) == size and not free & fixed
+
+
+def test_improve_never_returns_a_worse_plan_and_every_rule_holds() -> None:
+    inst = tight("M", 0)
+    m = build_model(inst)
+    start = tabu_assignment(inst, greedy_assignment(inst), seed=0)
+    warm = complete_hint(m, start, SolveOptions(time_limit=60))
+    assert warm is not None
+    told: list[int] = []
+    best = lns.improve(
+        m,
+        lns.Best(warm.assignment, warm.objective, dict(warm.terms)),
+        until=time.monotonic() + 8,
+        seed=0,
+        halt=threading.Event(),
+        current=[],
+        better=lambda b: told.append(b.objective),
+        bound=None,
+        settings={"linearization_level": 2},
+    )
+    assert best.objective <= warm.objective
+    assert told == sorted(told, reverse=True) and (not told or told[-1] == best.objective)
+    report = check(inst, arshjul.realize.to_plan(inst, best.assignment, status="FEASIBLE"))
+    assert report.violations == [] and report.objective == best.objective
+
+
+def test_improve_stops_at_once_when_halted_and_at_the_bound() -> None:
+    inst = tight("M", 0)
+    m = build_model(inst)
+    start = tabu_assignment(inst, greedy_assignment(inst), seed=0)
+    warm = complete_hint(m, start, SolveOptions(time_limit=60))
+    assert warm is not None
+    first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
+
+    def go(halt: threading.Event, bound: float | None) -> lns.Best:
+        return lns.improve(
+            m, first, until=time.monotonic() + 60, seed=0, halt=halt, current=[],
+            better=lambda b: None, bound=bound, settings={},
+        )
+
+    halted = threading.Event()
+    halted.set()
+    assert go(halted, None) is first
+    # a plan at the proven bound cannot be bettered: no piece is tried
+    assert go(threading.Event(), warm.objective) is first
+
+
+class _Seen(_Watcher):
+    def __init__(self, searched: bool, last: float | None) -> None:
+        plan = None if last is None else 100
+        super().__init__(started=0.0, progress=None, first=Progress(last or 0.0, plan, None, 1))
+        self.searched = searched
+
+
+def test_the_tree_search_hands_over_once_it_has_a_bound_and_stalls_or_half_the_time_is_gone() -> None:
+    # search started at 0 with 60 s to go: quiet means max(3 s, 6 s) = 6 s without a better plan
+    assert not _hand_over(_Seen(searched=False, last=1.0), 20.0, 0.0, 60.0)  # no bound of its own yet
+    assert not _hand_over(_Seen(searched=True, last=1.0), 6.5, 0.0, 60.0)
+    assert _hand_over(_Seen(searched=True, last=1.0), 7.5, 0.0, 60.0)
+    assert _hand_over(_Seen(searched=False, last=None), 30.0, 0.0, 60.0)  # half the time
+
+
+def test_lns_only_with_one_worker_an_objective_and_not_when_switched_off() -> None:
+    inst = tight("S", 0)
+    m = build_model(inst)
+    assert _lns_wanted(m, SolveOptions())
+    assert not _lns_wanted(m, SolveOptions(lns=False))
+    assert not _lns_wanted(m, SolveOptions(workers=2))
+    assert not _lns_wanted(m, SolveOptions(preset="first-plan"))
+
+
+def test_a_tight_year_cut_off_by_the_time_limit_comes_back_improved_and_checked() -> None:
+    scenario = from_data(generate.generate_family("tight", "M", 1), "tight M 1")
+    inst = build_instance(scenario)
+    seen: list[Progress] = []
+    plan = arshjul.solve(scenario, time_limit=25, workers=1, seed=0, progress=seen.append)
+    assert plan.found
+    report = check(inst, plan)
+    assert report.ok and report.objective == plan.objective
+    assert plan.bound is not None and plan.bound <= plan.objective
+    objectives = [p.objective for p in seen if p.objective is not None]
+    assert objectives == sorted(objectives, reverse=True)  # progress never goes backwards
+
+
+def _result(status: SolveStatus, objective: int | None, bound: float | None) -> SolveResult:
+    assignment = None if objective is None else Assignment(slot={}, presenters={})
+    return SolveResult(status=status, objective=objective, bound=bound, wall_time=1.0, assignment=assignment)
+
+
+def test_two_searches_keep_the_better_plan_and_the_higher_bound() -> None:
+    one = _result(SolveStatus.FEASIBLE, 120, 90.0)
+    two = _result(SolveStatus.FEASIBLE, 110, 80.0)
+    best = _better([one, two], interrupted=False)
+    assert best.objective == 110 and best.bound == 90.0 and best.status == SolveStatus.FEASIBLE
+    # a tie keeps the one-worker search's plan
+    assert _better([one, _result(SolveStatus.FEASIBLE, 120, 95.0)], False).bound == 95.0
+    # a plan at the other search's bound is proven optimal
+    assert _better([_result(SolveStatus.FEASIBLE, 100, 100.0), two], False).status == SolveStatus.OPTIMAL
+    assert _better([_result(SolveStatus.UNKNOWN, None, None), two], True).objective == 110
+    assert _better([_result(SolveStatus.UNKNOWN, None, None), two], True).interrupted
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_several_workers_find_the_one_worker_optimum_of_the_tight_21_region_year(workers: int) -> None:
+    scenario = from_data(generate.generate_family("tight", "S", 0), "tight S 0")
+    plan = arshjul.solve(scenario, time_limit=60, workers=workers, seed=0)
+    assert plan.status == SolveStatus.OPTIMAL and plan.objective == 296
+    assert check(build_instance(scenario), plan).ok
+
+
+def test_a_stop_during_two_searches_keeps_the_best_plan() -> None:
+    scenario = from_data(generate.generate_family("tight", "M", 0), "tight M 0")
+    stop = threading.Event()
+    timer = threading.Timer(6.0, stop.set)
+    timer.start()
+    try:
+        plan = arshjul.solve(scenario, time_limit=120, workers=2, seed=0, stop=stop)
+    finally:
+        timer.cancel()
+    assert plan.found and plan.interrupted  # stopped, not run to its two minutes
+    assert check(build_instance(scenario), plan).ok
