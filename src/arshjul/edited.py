@@ -25,6 +25,8 @@ from .errors import PlanFileError
 from .exporters.ics.events import UID_DOMAIN
 from .exporters.ics.read import read_ics_sessions, session_events, session_ids
 from .exporters.ics.text import FOCUS_MARK, HOST_MARK, RUNNING_ORDER
+from .fileio import os_reason
+from .i18n import _ as gettext
 from .i18n import every_translation
 from .instance import Instance, SlotTime
 from .plan import Plan
@@ -49,14 +51,19 @@ def _read_bytes(p: Path) -> bytes:
     source = str(p)
     try:
         if p.is_dir():
-            raise PlanFileError("is a folder, not a file", source=source)
+            raise PlanFileError(gettext("is a folder, not a file"), source=source)
         if p.stat().st_size > MAX_FILE_BYTES:
-            raise PlanFileError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", source=source)
+            raise PlanFileError(
+                gettext("is larger than {size} MB").format(size=MAX_FILE_BYTES // (1024 * 1024)),
+                source=source,
+            )
         return p.read_bytes()
     except FileNotFoundError:
-        raise PlanFileError("no such file", source=source) from None
+        raise PlanFileError(gettext("no such file"), source=source) from None
     except OSError as exc:
-        raise PlanFileError(f"cannot read: {exc.strerror}", source=source) from None
+        raise PlanFileError(
+            gettext("cannot read: {why}").format(why=os_reason(exc, gettext)), source=source
+        ) from None
 
 
 def unit_labels(inst: Instance) -> dict[str, str]:
@@ -78,7 +85,9 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
     try:
         cal = Calendar.from_ical(bytes(data).decode("utf-8-sig"))
     except Exception as exc:  # the times were read already; this is the same file
-        raise PlanFileError(f"not a readable calendar ({exc})", source=source, field="(file)") from None
+        raise PlanFileError(
+            gettext("not a readable calendar ({detail})").format(detail=exc), source=source, field="(file)"
+        ) from None
     labels = unit_labels(inst)
     headings = every_translation(RUNNING_ORDER)
     host_lines = {
@@ -109,8 +118,10 @@ def running_orders(data: bytes, inst: Instance, source: str) -> dict[str, tuple[
             label = _without_focus(label, labels)
             if label not in labels:
                 raise PlanFileError(
-                    f"running order names '{label}', which is no region or group of the scenario "
-                    "(pass the plan JSON it came from with --plan)",
+                    gettext(
+                        "running order names '{label}', which is no region or group of the scenario "
+                        "(pass the plan JSON it came from with --plan)"
+                    ).format(label=label),
                     source=source,
                     field=f"VEVENT {found.index + 1} ({sid}) DESCRIPTION",
                 )
@@ -148,8 +159,10 @@ def plan_from_ics(data: bytes, inst: Instance, *, source: str, base: Plan | None
     times = {sid: t for sid, t in times.items() if sid in known}
     if not times:
         raise PlanFileError(
-            f"no session of scenario '{inst.scenario_id}' in this calendar (UIDs end "
-            f"@{inst.scenario_id}.{UID_DOMAIN}; export the master calendar)",
+            gettext(
+                "no session of scenario '{id}' in this calendar (UIDs end "
+                "@{id}.{domain}; export the master calendar)"
+            ).format(id=inst.scenario_id, domain=UID_DOMAIN),
             source=source,
             field="(file)",
         )
@@ -161,8 +174,10 @@ def plan_from_ics(data: bytes, inst: Instance, *, source: str, base: Plan | None
         missing = [sid for sid in times if sid in read and read[sid] is None]
         if missing:
             raise PlanFileError(
-                f"dialog '{missing[0]}' has no running order in its DESCRIPTION; pass the plan "
-                "JSON the calendar came from with --plan",
+                gettext(
+                    "dialog '{session}' has no running order in its DESCRIPTION; pass the plan "
+                    "JSON the calendar came from with --plan"
+                ).format(session=missing[0]),
                 source=source,
                 field="DESCRIPTION",
             )

@@ -38,6 +38,8 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import os
+import re
+import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -288,3 +290,29 @@ def web_translations(language: str) -> gettext.GNUTranslations:
 
 
 __all__ += ["WEB_DOMAIN", "web_translations"]
+
+
+def problem_patterns(msgids: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each msgid as a pattern matching exactly the English text it stands for, each
+    ``{name}`` capturing what stands there: how a library's own English problem text (PyYAML's,
+    Python's, the json module's) is found in the catalogue."""
+    out = []
+    for msgid in msgids:
+        parts = []
+        for literal, name, _spec, _conversion in string.Formatter().parse(msgid):
+            parts.append(re.escape(literal))
+            if name is not None:
+                parts.append(f"(?P<{name}>.+?)")
+        out.append((re.compile("".join(parts) + r"\Z", re.DOTALL), msgid))
+    return tuple(out)
+
+
+def their_problem(problem: str, patterns: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    """A library's problem text in the command line's language, matched by its exact English
+    words (:func:`problem_patterns`); in English, or when the library words it otherwise, its
+    own text."""
+    for pattern, msgid in patterns:
+        m = pattern.match(problem)
+        if m:
+            return _(msgid).format(**m.groupdict())
+    return problem

@@ -16,7 +16,8 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .errors import PlanFileError
-from .i18n import DEFAULT_LANGUAGE, KIND_LABELS, LANGUAGES, Language
+from .i18n import DEFAULT_LANGUAGE, KIND_LABELS, LANGUAGES, N_, Language, problem_patterns, their_problem
+from .i18n import _ as gettext
 from .options import SolveStatus
 
 SessionKind = Literal["dialog", "hybrid", "learning", "network"]
@@ -230,12 +231,19 @@ class Plan:
             data = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             raise PlanFileError(
-                f"not valid JSON: {exc.msg}", source=source, field=f"line {exc.lineno}"
+                gettext("not valid JSON: {problem}").format(problem=their_problem(exc.msg, _JSON_PROBLEMS)),
+                source=source,
+                field=gettext("line {line}").format(line=exc.lineno),
             ) from None
         except RecursionError:
-            raise PlanFileError("not valid JSON: nested too deeply", source=source) from None
+            raise PlanFileError(
+                gettext("not valid JSON: {problem}").format(problem=gettext("nested too deeply")),
+                source=source,
+            ) from None
         except ValueError as exc:  # NaN/Infinity, or an integer of more than 4,300 digits
-            raise PlanFileError(f"not valid JSON: {exc}", source=source) from None
+            raise PlanFileError(
+                gettext("not valid JSON: {problem}").format(problem=exc), source=source
+            ) from None
         return cls.from_dict(data, source)
 
     @classmethod
@@ -244,10 +252,14 @@ class Plan:
         path = "(top level)"
         try:
             if not isinstance(data, dict):
-                raise TypeError("a plan file must be a JSON object")
+                raise TypeError(gettext("a plan file must be a JSON object"))
             if data.get("format") != PLAN_FORMAT:
                 path = "format"
-                raise ValueError(f"unsupported plan format {data.get('format')!r} (expected {PLAN_FORMAT})")
+                raise ValueError(
+                    gettext("unsupported plan format {got!r} (expected {format})").format(
+                        got=data.get("format"), format=PLAN_FORMAT
+                    )
+                )
             tz = ZoneInfo(_str(data["timezone"]))
             sessions = []
             for k, s in enumerate(data["sessions"]):
@@ -261,12 +273,12 @@ class Plan:
             labels = _str_map(data.get("labels", {}))
             for kind in labels:
                 if kind not in KIND_LABELS:
-                    raise ValueError(f"no meeting kind {kind!r}")
+                    raise ValueError(gettext("no meeting kind {kind!r}").format(kind=kind))
             path = "period_end"
             period_start = dt.date.fromisoformat(data["period_start"])
             period_end = dt.date.fromisoformat(data["period_end"])
             if period_end < period_start:
-                raise ValueError(f"the period ends ({period_end}) before it starts ({period_start})")
+                raise ValueError(_ends_before(period_end, period_start))
             path = "window_days"
             window_days = _bounded(data["window_days"], 1, MAX_DAYS)
             path = "(top level)"
@@ -312,12 +324,15 @@ class Plan:
         except PlanFileError:
             raise
         except KeyError as exc:
-            raise PlanFileError(f"missing field {exc.args[0]!r}", source=source, field=path) from None
+            raise PlanFileError(
+                gettext("missing field {name!r}").format(name=exc.args[0]), source=source, field=path
+            ) from None
         except (TypeError, ValueError, AttributeError) as exc:
-            raise PlanFileError(str(exc) or "malformed value", source=source, field=path) from None
+            problem = their_problem(str(exc), _PYTHON_PROBLEMS) if str(exc) else gettext("malformed value")
+            raise PlanFileError(problem, source=source, field=path) from None
         except Exception as exc:  # zoneinfo raises several kinds for a bad zone name
             raise PlanFileError(
-                f"malformed value ({type(exc).__name__})", source=source, field=path
+                gettext("malformed value ({kind})").format(kind=type(exc).__name__), source=source, field=path
             ) from None
 
 
@@ -350,13 +365,50 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _ends_before(end: dt.date, start: dt.date) -> str:
+    return gettext("the period ends ({end}) before it starts ({start})").format(end=end, start=start)
+
+
+_JSON_PROBLEMS = problem_patterns(
+    (
+        # TRANSLATORS: the json module's own words, after "not valid JSON:"
+        N_("Expecting value"),
+        N_("Expecting ',' delimiter"),
+        N_("Expecting ':' delimiter"),
+        N_("Expecting property name enclosed in double quotes"),
+        N_("Unterminated string starting at"),
+        N_("Invalid control character at"),
+        N_("Invalid \\escape"),
+        N_("Invalid \\uXXXX escape"),
+        N_("Extra data"),
+    )
+)
+"""The json module's problems (its English words exactly): their translations' msgids."""
+
+_PYTHON_PROBLEMS = problem_patterns(
+    (
+        # TRANSLATORS: Python's own words for a value it cannot read as a date or time
+        N_("Invalid isoformat string: {value}"),
+        N_("day is out of range for month"),
+        N_("month must be in 1..12"),
+        N_("year {year} is out of range"),
+        N_("invalid literal for int() with base 10: {value}"),
+    )
+)
+"""Python's problems with a date, a time or a number in a plan file: msgids, as above."""
+
+
 def _status(value: Any) -> SolveStatus:
     """A status arshjul writes, as :class:`SolveStatus`; anything else is an error."""
     try:
         return SolveStatus(value)
     except ValueError:
         known = ", ".join(s.value for s in SolveStatus)
-        raise ValueError(f"unknown status {value!r} (a plan's status is one of {known})") from None
+        raise ValueError(
+            gettext("unknown status {value!r} (a plan's status is one of {known})").format(
+                value=value, known=known
+            )
+        ) from None
 
 
 PLAN_MAX_DAYS = 4 * 366
@@ -370,11 +422,15 @@ def _unsound(plan: Plan) -> tuple[str, str] | None:
     """(field, problem) for a plan file that arshjul could not have written, else ``None``."""
     span = (plan.period_end - plan.period_start).days
     if span < 0:
-        return "period_end", f"the period ends ({plan.period_end}) before it starts ({plan.period_start})"
+        return "period_end", _ends_before(plan.period_end, plan.period_start)
     if span > PLAN_MAX_DAYS:
-        return "period_end", f"a period of {span} days is longer than a plan can be ({PLAN_MAX_DAYS})"
+        return "period_end", gettext("a period of {days} days is longer than a plan can be ({most})").format(
+            days=span, most=PLAN_MAX_DAYS
+        )
     if not 1 <= plan.window_days <= 366:
-        return "window_days", f"{plan.window_days} is not a window length (1 to 366 days)"
+        return "window_days", gettext("{value} is not a window length (1 to 366 days)").format(
+            value=plan.window_days
+        )
     numbers: list[tuple[str, float | int | None]] = [
         ("objective", plan.objective),
         ("bound", plan.bound),
@@ -387,15 +443,19 @@ def _unsound(plan: Plan) -> tuple[str, str] | None:
     ]
     for name, value in numbers:
         if value is not None and not (abs(value) <= PLAN_MAX_NUMBER):  # also NaN
-            return name, f"{value} is out of range (at most {PLAN_MAX_NUMBER:,} in size)"
+            return name, gettext("{value} is out of range (at most {most:,} in size)").format(
+                value=value, most=PLAN_MAX_NUMBER
+            )
     for name, value in numbers[2:]:
         if value is not None and value < 0 and not name.startswith("terms."):
-            return name, f"{value} is negative"
+            return name, gettext("{value} is negative").format(value=value)
     for k, s in enumerate(plan.sessions):
         if not plan.period_start <= s.date <= plan.period_end:
             return (
                 f"sessions[{k}].date",
-                f"{s.date} is outside the period {plan.period_start}..{plan.period_end}",
+                gettext("{day} is outside the period {start}..{end}").format(
+                    day=s.date, start=plan.period_start, end=plan.period_end
+                ),
             )
     return None
 
@@ -407,22 +467,22 @@ MAX_SEQUENCE = 2**31 - 1
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise ValueError(gettext("{name} is not a JSON number").format(name=name))
 
 
 def _bounded(value: Any, lo: int, hi: int) -> int:
     """A whole number from ``lo`` to ``hi`` (a JSON float that is whole is taken too)."""
     number = int(value)
     if number != value or isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got {value!r}")
+        raise ValueError(gettext("expected a whole number, got {value!r}").format(value=value))
     if not lo <= number <= hi:
-        raise ValueError(f"{number} is not from {lo} to {hi:,}")
+        raise ValueError(gettext("{number} is not from {lo} to {hi:,}").format(number=number, lo=lo, hi=hi))
     return number
 
 
 def _str(value: Any) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
+        raise TypeError(gettext("expected text, got {kind}").format(kind=type(value).__name__))
     return value
 
 
@@ -434,7 +494,11 @@ def _language(value: Any) -> Language:
     for known in LANGUAGES:
         if value == known:
             return known
-    raise ValueError(f"unknown language {value!r} (expected {' or '.join(LANGUAGES)})")
+    raise ValueError(
+        gettext("unknown language {value!r} (expected {languages})").format(
+            value=value, languages=gettext(" or ").join(LANGUAGES)
+        )
+    )
 
 
 def _opt_str(value: Any) -> str | None:
@@ -450,10 +514,10 @@ def _time(value: Any, tz: ZoneInfo) -> dt.datetime:
 
 def _session_from(s: dict[str, Any], tz: ZoneInfo) -> Session:
     if s["kind"] not in KIND_LABELS:
-        raise ValueError(f"unknown session kind {s['kind']!r}")
+        raise ValueError(gettext("unknown session kind {kind!r}").format(kind=s["kind"]))
     start, end = _time(s["start"], tz), _time(s["end"], tz)
     if end <= start:
-        raise ValueError("session ends before it starts")
+        raise ValueError(gettext("session ends before it starts"))
     return Session(
         id=_str(s["id"]),
         kind=s["kind"],

@@ -16,7 +16,6 @@ import itertools
 import os
 import re
 import stat
-import string
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -45,7 +44,7 @@ from . import availability, swedish
 from .errors import ScenarioError, ScenarioWarning
 from .extends import Origin, locate, merge, unmerged, workbook_origin
 from .fileio import os_reason
-from .i18n import DEFAULT_LANGUAGE, N_, Language, cli_language, ngettext
+from .i18n import DEFAULT_LANGUAGE, N_, Language, cli_language, ngettext, problem_patterns, their_problem
 from .i18n import _ as gettext
 from .workbook.reader import read_workbook
 
@@ -1988,31 +1987,12 @@ _DATE_PROBLEMS: tuple[str, ...] = (
 """Python's reasons a date cannot be (3.11's words and 3.12's): msgids, as :data:`_YAML_PROBLEMS`."""
 
 
-def _patterns(msgids: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Each msgid as a pattern matching exactly the English text it stands for, each
-    ``{name}`` capturing what stands there."""
-    out = []
-    for msgid in msgids:
-        parts = []
-        for literal, name, _spec, _conversion in string.Formatter().parse(msgid):
-            parts.append(re.escape(literal))
-            if name is not None:
-                parts.append(f"(?P<{name}>.+?)")
-        out.append((re.compile("".join(parts) + r"\Z", re.DOTALL), msgid))
-    return tuple(out)
-
-
-_KNOWN_PROBLEMS = _patterns(_YAML_PROBLEMS + _DATE_PROBLEMS)
+_KNOWN_PROBLEMS = problem_patterns(_YAML_PROBLEMS + _DATE_PROBLEMS)
 
 
 def _their_problem(problem: str) -> str:
-    """A library's problem text (PyYAML's, Python's) in the command line's language, matched by
-    its exact English words; in English, or when the library words it otherwise, its own text."""
-    for pattern, msgid in _KNOWN_PROBLEMS:
-        m = pattern.match(problem)
-        if m:
-            return gettext(msgid).format(**m.groupdict())
-    return problem
+    """PyYAML's or Python's problem text in the command line's language (:func:`their_problem`)."""
+    return their_problem(problem, _KNOWN_PROBLEMS)
 
 
 def parse_yaml(text: str, source: str | None = None) -> Any:

@@ -459,3 +459,53 @@ def test_workbook_new_cannot_write_says_the_os_reason_in_swedish(tmp_path: Path)
     assert swedish.stderr.splitlines() == [f"fel: {target}: kan inte skriva: filen finns redan"]
     english = run(None, ["workbook", "new", str(target)])
     assert english.stderr.splitlines() == [f"error: {target}: cannot write: File exists"]
+
+
+# -- 6. a plan file's problems (plan.json, an edited calendar) -------------------------------------
+
+
+def check_line(lang: str | None, plan: Path) -> str:
+    """The one line ``check`` prints for a bad plan file (exit code 2)."""
+    result = run(lang, ["check", str(SWEDEN), str(plan)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "swedish"),
+    [
+        (
+            "{",
+            "not valid JSON: Expecting property name enclosed in double quotes",
+            "inte giltig JSON: ett fältnamn",
+        ),
+        ("[1, 2", "not valid JSON: Expecting ',' delimiter", "inte giltig JSON: ett ',' saknas"),
+        ("[]", "a plan file must be a JSON object", "en planfil måste vara ett JSON-objekt"),
+        ('{"format": 99}', "unsupported plan format 99", "planformatet 99 stöds inte"),
+    ],
+)
+def test_a_broken_plan_file_is_told_in_swedish(tmp_path: Path, text: str, english: str, swedish: str) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(text, encoding="utf-8")
+    assert english in check_line(None, plan)
+    assert english in check_line("en", plan)
+    line = check_line("sv", plan)
+    assert swedish in line and english not in line, line
+
+
+def test_a_plan_files_missing_field_and_bad_date_are_told_in_swedish(tmp_path: Path) -> None:
+    import json
+
+    from arshjul.plan import PLAN_FORMAT
+
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"format": PLAN_FORMAT}), encoding="utf-8")
+    assert "missing field 'timezone'" in check_line("en", plan)
+    assert "fältet 'timezone' saknas" in check_line("sv", plan)
+    calendar = tmp_path / "edited.ics"
+    calendar.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n")
+    english = check_line("en", calendar)
+    swedish = check_line("sv", calendar)
+    assert "in this calendar" in english and "i den här kalendern" in swedish, (english, swedish)

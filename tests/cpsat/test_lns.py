@@ -92,8 +92,15 @@ def test_improve_stops_at_once_when_halted_and_at_the_bound() -> None:
 
     def go(halt: threading.Event, bound: float | None) -> lns.Best:
         return lns.improve(
-            m, first, until=time.monotonic() + 60, seed=0, halt=halt, current=[],
-            better=lambda b: None, bound=bound, settings={},
+            m,
+            first,
+            until=time.monotonic() + 60,
+            seed=0,
+            halt=halt,
+            current=[],
+            better=lambda b: None,
+            bound=bound,
+            settings={},
         )
 
     halted = threading.Event()

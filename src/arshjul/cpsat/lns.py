@@ -59,9 +59,7 @@ def piece(m: Model, plan: Assignment, rng: random.Random, size: int) -> set[str]
     if rng.random() < 0.34:
         code = rng.choice(sorted(inst.regions))
         touching = [
-            s.id
-            for s in movable
-            if code in s.invited or any(code in inst.units[u].regions for u in s.units)
+            s.id for s in movable if code in s.invited or any(code in inst.units[u].regions for u in s.units)
         ]
         centre = day[rng.choice(touching)] if touching else rng.randrange(inst.n_days)
         chosen = set(touching[:size])
@@ -142,4 +140,3 @@ def improve(
             )
             better(best)
     return best
-

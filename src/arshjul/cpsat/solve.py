@@ -405,8 +405,15 @@ def _neighbourhoods(
 
     settings = {**PRESETS["prove"]}
     return lns.improve(
-        m, start, until=deadline, seed=options.seed, halt=halt, current=current, better=better,
-        bound=bound, settings=settings,
+        m,
+        start,
+        until=deadline,
+        seed=options.seed,
+        halt=halt,
+        current=current,
+        better=better,
+        bound=bound,
+        settings=settings,
     )
 
 
