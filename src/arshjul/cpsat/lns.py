@@ -29,14 +29,24 @@ PIECE = 20
 """Sessions freed in the first piece (on the tight 60-region year most 20-session pieces
 were solved to their optimum, one worker)."""
 PIECE_WORK = 0.4
-"""CP-SAT's deterministic time for one piece (0.3–0.4 of it solved a 20-session piece of the
-tight 60-region year to its optimum, 1.2–2 s on the clock): the same piece from the same plan
-gives the same answer however busy the machine is."""
+"""CP-SAT's deterministic time for one piece of a model of :data:`PIECE_VARIABLES` variables
+(0.3–0.4 of it solved a 20-session piece of the tight 60-region year, 39,709 variables, to its
+optimum, 1.2–2 s on the clock); a bigger model gets proportionally more, since every piece
+presolves the whole copy (0.76 and 5.5 s for a 20-session piece of the 240-region two-year
+benchmark, 244,442 variables).  Counted in work, not seconds, so the same piece from the same
+plan gives the same answer however busy the machine is."""
+PIECE_VARIABLES = 40_000
 PIECE_SECONDS = 5.0
-"""…and at most this long on the clock (and never past the time limit)."""
-MAX_VARIABLES = 120_000
-"""Above this many model variables the copy of the model per piece costs too much memory and
-time (the 240-region benchmark has 179,219): no neighbourhood search there."""
+"""…and at most this long on the clock per :data:`PIECE_VARIABLES` variables (and never past
+the time limit)."""
+MAX_VARIABLES = 1_000_000
+"""Above this many model variables a copy of the model per piece would cost more memory than
+the search itself (the 240-region benchmark has 244,442 and peaked at 1.0 GB with a copy)."""
+
+
+def scale(m: Model) -> float:
+    """How many times :data:`PIECE_VARIABLES` the model is (at least once)."""
+    return max(1.0, len(m.cp.proto.variables) / PIECE_VARIABLES)
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,7 @@ def improve(
     inst = m.instance
     rng = random.Random(seed)
     size = min(PIECE, max(1, len(inst.sessions) // 2))
+    grown = scale(m)
     step = 0
     while not halt.is_set():
         left = until - time.monotonic()
@@ -118,8 +129,8 @@ def improve(
         p = solver.parameters
         p.num_workers = 1
         p.random_seed = seed + step
-        p.max_deterministic_time = PIECE_WORK
-        p.max_time_in_seconds = min(PIECE_SECONDS, left)
+        p.max_deterministic_time = PIECE_WORK * grown
+        p.max_time_in_seconds = min(PIECE_SECONDS * grown, left)
         p.catch_sigint_signal = False
         for key, value in settings.items():
             setattr(p, key, value)
