@@ -123,6 +123,10 @@ def test_the_tree_search_hands_over_once_it_has_a_bound_and_stalls_or_half_the_t
     assert not _hand_over(_Seen(searched=True, last=1.0), 6.5, 0.0, 60.0)
     assert _hand_over(_Seen(searched=True, last=1.0), 7.5, 0.0, 60.0)
     assert _hand_over(_Seen(searched=False, last=None), 30.0, 0.0, 60.0)  # half the time
+    rising = _Seen(searched=True, last=1.0)
+    rising.bound_at = 5.0  # the bound still moved at 5 s: the search keeps its time
+    assert not _hand_over(rising, 7.5, 0.0, 60.0)
+    assert _hand_over(rising, 11.5, 0.0, 60.0)
 
 
 def test_lns_only_with_one_worker_an_objective_and_not_when_switched_off() -> None:

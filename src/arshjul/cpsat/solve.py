@@ -174,6 +174,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.last: Progress = first or Progress(0.0, None, None, 0)
         self.bound: float | None = None
         """The proven bound as CP-SAT logs it, also between improved plans."""
+        self.bound_at = started
+        """When the bound last moved (clock time)."""
         self.searched = False
         """A bound has come from the search itself, not only from the variables' domains."""
 
@@ -181,7 +183,10 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         """CP-SAT's log lines (when asked for, also printed): keep the latest bound."""
         found = _NEXT.match(line)
         if found:
-            self.bound = float(found.group(1))
+            bound = float(found.group(1))
+            if bound != self.bound:
+                self.bound_at = time.monotonic()
+            self.bound = bound
             if line.startswith("#Bound") and not line.rstrip().endswith("initial_domain"):
                 self.searched = True
 
@@ -344,8 +349,9 @@ def run(
 HAND_OVER_SHARE = 0.5
 """The tree search keeps at most this share of the time left when it starts."""
 HAND_OVER_STALL = 3.0
-"""…and hands over sooner, once it has a bound, when its plan has not improved for this many
-seconds (or a tenth of the time left at the start, whichever is longer)."""
+"""…and hands over sooner, once it has a bound, when neither its plan nor its bound has moved
+for this many seconds (or a tenth of the time left at the start, whichever is longer): on the
+240-region year the bound rose from 2,691 to 6,481 well after the search began."""
 
 
 def _lns_wanted(m: Model, options: SolveOptions) -> bool:
@@ -369,7 +375,7 @@ def _hand_over(watcher: _Watcher, now: float, search_started: float, deadline: f
     if not watcher.searched or watcher.last.objective is None:
         return False
     quiet = max(HAND_OVER_STALL, total / 10)
-    since = now - max(watcher.started + watcher.last.elapsed, search_started)
+    since = now - max(watcher.started + watcher.last.elapsed, watcher.bound_at, search_started)
     return since >= quiet
 
 
