@@ -15,9 +15,11 @@ import pytest
 import arshjul
 from arshjul.check import check
 from arshjul.cpsat import lns
+from arshjul.cpsat.model import Model
 from arshjul.cpsat.solve import (
     SolveOptions,
     SolveResult,
+    WarmStart,
     _better,
     _hand_over,
     _lns_wanted,
@@ -58,12 +60,19 @@ def test_a_piece_frees_the_sessions_nearest_a_day_or_a_region_and_never_a_fixed_
             assert len(free) == size and not free & fixed
 
 
-def test_improve_never_returns_a_worse_plan_and_every_rule_holds() -> None:
+def _warm_m0() -> tuple[Instance, Model, WarmStart]:
+    """The tight 44-session year, its model and its tabu first plan as the model's start."""
     inst = tight("M", 0)
     m = build_model(inst)
-    start = tabu_assignment(inst, greedy_assignment(inst), seed=0)
-    warm = complete_hint(m, start, SolveOptions(time_limit=60))
+    warm = complete_hint(
+        m, tabu_assignment(inst, greedy_assignment(inst), seed=0), SolveOptions(time_limit=60)
+    )
     assert warm is not None
+    return inst, m, warm
+
+
+def test_improve_never_returns_a_worse_plan_and_every_rule_holds() -> None:
+    inst, m, warm = _warm_m0()
     told: list[int] = []
     best = lns.improve(
         m,
@@ -83,11 +92,7 @@ def test_improve_never_returns_a_worse_plan_and_every_rule_holds() -> None:
 
 
 def test_improve_stops_at_once_when_halted_and_at_the_bound() -> None:
-    inst = tight("M", 0)
-    m = build_model(inst)
-    start = tabu_assignment(inst, greedy_assignment(inst), seed=0)
-    warm = complete_hint(m, start, SolveOptions(time_limit=60))
-    assert warm is not None
+    _, m, warm = _warm_m0()
     first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
 
     def go(halt: threading.Event, bound: float | None) -> lns.Best:

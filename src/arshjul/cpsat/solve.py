@@ -336,14 +336,19 @@ def run(
         result.assignment = better.assignment
         result.terms = dict(better.terms)
         result.status = SolveStatus.FEASIBLE
-    if (
+    if _meets_its_bound(result):
+        result.status = SolveStatus.OPTIMAL  # a neighbourhood's plan reached the proven bound
+    return result
+
+
+def _meets_its_bound(result: SolveResult) -> bool:
+    """A FEASIBLE plan whose objective reaches the proven bound: it is optimal."""
+    return (
         result.status == SolveStatus.FEASIBLE
         and result.objective is not None
         and result.bound is not None
         and result.objective <= result.bound + 1e-6
-    ):
-        result.status = SolveStatus.OPTIMAL  # a neighbourhood's plan reached the proven bound
-    return result
+    )
 
 
 HAND_OVER_SHARE = 0.5
@@ -628,12 +633,7 @@ def _better(results: list[SolveResult], interrupted: bool) -> SolveResult:
         out.bound = max(bounds)
     if any(r.status == SolveStatus.INFEASIBLE for r in results):
         out.status = SolveStatus.INFEASIBLE
-    elif (
-        out.status == SolveStatus.FEASIBLE
-        and out.objective is not None
-        and out.bound is not None
-        and out.objective <= out.bound + 1e-6
-    ):
+    elif _meets_its_bound(out):
         out.status = SolveStatus.OPTIMAL  # the other search proved the bound this plan meets
     out.wall_time = max(r.wall_time for r in results)
     return out
