@@ -194,3 +194,26 @@ def test_a_stop_during_two_searches_keeps_the_best_plan() -> None:
         timer.cancel()
     assert plan.found and plan.interrupted  # stopped, not run to its two minutes
     assert check(build_instance(scenario), plan).ok
+
+
+def test_ctrl_c_while_the_second_search_starts_stops_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first search reports its warm plan at once, so a Ctrl-C often lands while the second
+    # thread starts; it must stop the first one too (once it escaped, and the process aborted
+    # with CP-SAT still running in a daemon thread)
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
+
+    def start(self: threading.Thread) -> None:
+        real_start(self)
+        if self.name.startswith("search-"):
+            started.append(self)
+            if len(started) == 2:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    scenario = from_data(generate.generate_family("tight", "M", 0), "tight M 0")
+    plan = arshjul.solve(scenario, time_limit=120, workers=2, seed=0)
+    monkeypatch.undo()
+    assert len(started) == 2 and not any(t.is_alive() for t in started)
+    assert plan.interrupted and plan.found
+    assert check(build_instance(scenario), plan).ok

@@ -589,9 +589,11 @@ def duo(
 
     threads = [threading.Thread(target=work, args=(i,), name=f"search-{i}", daemon=True) for i in (0, 1)]
     interrupted = False
-    for thread in threads:
-        thread.start()
     try:
+        # started inside the try: the first thread reports its warm plan at once, and a
+        # Ctrl-C then (while the second starts) must stop it too, not escape past it
+        for thread in threads:
+            thread.start()
         while any(thread.is_alive() for thread in threads):
             for thread in threads:
                 thread.join(timeout=0.1)
@@ -605,6 +607,8 @@ def duo(
             while thread.is_alive():
                 thread.join(timeout=0.1)
     done = [r for r in results if r is not None]
+    if not done:  # stopped before either search could begin
+        return SolveResult(SolveStatus.UNKNOWN, None, None, 0.0, None, interrupted=True)
     return _better(done, interrupted)
 
 
