@@ -258,32 +258,52 @@ def staged(out: Path, *, inputs: Iterable[Path] = (), carry: bool = False) -> It
     :class:`InterruptedAfterWrite`.  ``carry`` starts the new version from a
     copy of the current one (to replace some files of a set, e.g. the report).
     """
+    fresh = not out.exists()  # a first run: nothing of it stays if it ends before publishing
     own = prepare(out, inputs)
-    with _locked(own):
-        _check_entries(out)
-        version = _current_version(out)
-        try:
-            _clear_leftovers(own, version)
-            stage = Path(tempfile.mkdtemp(prefix="tmp-", dir=own))
-            os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700; outputs are meant to be shared
-        except OSError as err:
-            raise OutputFolderError(
-                N_("{out}: cannot write in the output folder: {why}"), out=out, why=err
-            ) from err
-        try:
-            if carry and version is not None:
-                shutil.copytree(own / version, stage, dirs_exist_ok=True)
-            yield stage
-            _pause("staged")
-            for folder in sorted({p.parent for p in stage.rglob("*")} | {stage}, reverse=True):
-                _fsync_dir(folder)
-            with sigint_deferred() as caught:
-                _publish(out, own, stage, version)
-            if caught:
-                raise InterruptedAfterWrite(out)
-        finally:
-            if stage.exists():
-                shutil.rmtree(stage, ignore_errors=True)
+    published = False
+    try:
+        with _locked(own):
+            _check_entries(out)
+            version = _current_version(out)
+            try:
+                _clear_leftovers(own, version)
+                stage = Path(tempfile.mkdtemp(prefix="tmp-", dir=own))
+                os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700; outputs are meant to be shared
+            except OSError as err:
+                raise OutputFolderError(
+                    N_("{out}: cannot write in the output folder: {why}"), out=out, why=err
+                ) from err
+            try:
+                if carry and version is not None:
+                    shutil.copytree(own / version, stage, dirs_exist_ok=True)
+                yield stage
+                _pause("staged")
+                for folder in sorted({p.parent for p in stage.rglob("*")} | {stage}, reverse=True):
+                    _fsync_dir(folder)
+                with sigint_deferred() as caught:
+                    _publish(out, own, stage, version)
+                    published = True
+                if caught:
+                    raise InterruptedAfterWrite(out)
+            finally:
+                if stage.exists():
+                    shutil.rmtree(stage, ignore_errors=True)
+    finally:
+        if fresh and not published:
+            _remove_unused(out, own)
+
+
+def _remove_unused(out: Path, own: Path) -> None:
+    """Take away the folder a first run made when it ended before publishing anything (Ctrl-C
+    during the solve or the writing): "nothing was changed" then holds for the folder too.
+    Anything else found there (another run's files) is left alone."""
+    try:
+        if {p.name for p in own.iterdir()} <= {"lock"} and {p.name for p in out.iterdir()} == {OWN}:
+            (own / "lock").unlink(missing_ok=True)
+            own.rmdir()
+            out.rmdir()
+    except OSError:
+        pass
 
 
 def _publish(out: Path, own: Path, stage: Path, old: str | None) -> None:
