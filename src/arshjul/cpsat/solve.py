@@ -243,7 +243,8 @@ def run(
     started = time.monotonic() if started is None else started
     first = None if warm is None else Progress(warm.seconds, warm.objective, None, 1)
     watcher = _Watcher(started, progress, first)
-    if progress is not None or _lns_wanted(m, options):
+    improving = _lns_wanted(m, options)
+    if progress is not None or improving:
         # read the bound from CP-SAT's log so progress shows it between improved plans
         solver.parameters.log_to_stdout = bool(options.log)
         solver.parameters.log_search_progress = True
@@ -270,7 +271,6 @@ def run(
     # Python believing the thread ended while CP-SAT still runs in it.
     thread = threading.Thread(target=work, name="cp-sat", daemon=True)
     interrupted = stalled = False
-    lns = _lns_wanted(m, options)
     search_started = time.monotonic()
 
     def stop() -> None:
@@ -295,7 +295,7 @@ def run(
             if options.stop is not None and options.stop.is_set():
                 interrupted = True
                 stop()
-            if lns and not handed.is_set() and _hand_over(watcher, now, search_started, deadline):
+            if improving and not handed.is_set() and _hand_over(watcher, now, search_started, deadline):
                 handed.set()
                 solver.stop_search()
     except KeyboardInterrupt:
