@@ -13,14 +13,13 @@ third stop of 2026-12-02).  A term not proven optimal in its time gives its prov
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
-from pathlib import Path
 
 from common import REPO, table
 
 sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,17 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=30.0, help="seconds per term")
     args = ap.parse_args(argv)
 
-    data = generate_family(args.family, args.size, args.seed)
-    weights = build_instance(from_data(data, "generated")).weights
+    base = build_instance(from_data(generate_family(args.family, args.size, args.seed), "generated"))
+    weights = base.weights
     rows = []
     total = 0.0
     for name in TERMS:
         if not weights.get(name, 0):
             continue
-        alone = dict(data, weights={n: int(n == name) for n in TERMS})
-        inst = build_instance(from_data(alone, "generated"))
         started = time.monotonic()
-        m = build_model(inst)
+        m = build_model(dataclasses.replace(base, weights={n: int(n == name) for n in TERMS}))
         solver = solver_for(SolveOptions(time_limit=args.time_limit, workers=1, seed=args.seed))
         status = solver.status_name(solver.solve(m.cp))
         bound = solver.best_objective_bound if status in ("OPTIMAL", "FEASIBLE") else 0.0
