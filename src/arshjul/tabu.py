@@ -13,18 +13,21 @@ between the minimum and what the slot holds, never a region twice in one dialog,
 session's own presenters.  A plan with no excess keeps every rule.
 
 Each step takes a session that shares in some excess and moves it to the slot, with the
-presenters, that leaves the least excess (every open slot is scored at once with numpy);
-a slot it just left is tabu for a while, and a session just moved is not taken again
-straight away.  The plan it returns is re-tested rule by rule with the greedy's own tests
-(:class:`arshjul.greedy._State`): a session that fails them is left out, so what comes back
-keeps every rule those tests know, like the greedy's and the repair's plans, and the solver
-checks it again before starting from it.
+presenters, that leaves the least excess (every open slot is scored at once with numpy); a
+slot it just left is tabu for a while, and a session just moved is not taken again straight
+away.  Excess that stays where it is grows dearer step by step (each position of a rolling
+window, day or gap carries a weight, :data:`BUMP_EVERY`), so the search does not circle round
+one plateau of the same few breaks.  The plan it returns is re-tested rule by rule with the
+greedy's own tests (:class:`arshjul.greedy._State`): a session that fails them is left out, so
+what comes back keeps every rule those tests know, like the greedy's and the repair's plans,
+and the solver checks it again before starting from it.
 """
 
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +41,11 @@ TENURE = 7
 """Steps during which a session may not go back to a slot it just left."""
 REST = 3
 """Steps during which a session just moved is not picked again."""
+BUMP_EVERY = 3
+"""Every this many steps, each position over its capacity costs moves one more from then on
+(breakout weighting): excess that stays put grows dearer until the search moves it.  On the
+60-region year at 2 invitations in 28 days the unweighted search was stuck at an excess of
+77–86 after 3 s; weighted it reached 0–2 (benchmarks/README.md, 2026-12-02 fourth stop)."""
 
 
 @dataclass
@@ -52,12 +60,25 @@ class _Line:
     """Session id → where its occupancy starts (one per session at most)."""
     over: int = 0
     """The excess now (kept as occupancies come and go)."""
+    weight: np.ndarray | None = None
+    """Per position, what excess there costs a move (1 until :meth:`bump` raises it)."""
+    _cost: np.ndarray | None = None
+    """:meth:`cost` until the counts or weights change (most lines stay as they are)."""
+
+    def bump(self) -> None:
+        """Make every position now over its capacity cost one more (see :data:`BUMP_EVERY`)."""
+        if self.over:
+            if self.weight is None:
+                self.weight = np.ones(len(self.cnt), np.int64)
+            self.weight[self.cnt > self.cap] += 1
+            self._cost = None
 
     def add(self, sid: str, start: int) -> int:
         """Occupy from ``start``; returns the excess this adds."""
         part = self.cnt[start : start + self.length]
         added = int(np.count_nonzero(part >= self.cap))
         part += 1
+        self._cost = None
         self.occupants[sid] = start
         self.over += added
         return added
@@ -68,14 +89,19 @@ class _Line:
         part = self.cnt[start : start + self.length]
         taken = int(np.count_nonzero(part > self.cap))
         part -= 1
+        self._cost = None
         self.over -= taken
         return taken
 
     def cost(self) -> np.ndarray:
-        """Per start position: how much excess one more occupancy starting there adds."""
-        full = np.concatenate(([0], np.cumsum(self.cnt >= self.cap)))
-        n = len(self.cnt) - self.length + 1
-        return full[self.length : self.length + n] - full[:n]
+        """Per start position: how much excess one more occupancy starting there adds,
+        each position counted with its weight (read only: it is kept for the next call)."""
+        if self._cost is None:
+            full_at = self.cnt >= self.cap
+            full = np.concatenate(([0], np.cumsum(full_at if self.weight is None else full_at * self.weight)))
+            n = len(self.cnt) - self.length + 1
+            self._cost = full[self.length : self.length + n] - full[:n]
+        return self._cost
 
 
 @dataclass
@@ -128,13 +154,20 @@ class _Search:
         self.dialog_ids = [s.id for s in inst.dialogs()]
         self.slot: dict[str, int] = {}
         self.chosen: dict[str, tuple[str, ...]] = {}
-        self.tabu: dict[tuple[str, int], int] = {}
+        self.tabu_until = {sid: np.zeros(len(c), np.int64) for sid, c in self.cands.items()}
+        """Per session and candidate slot: the step until which it may not go back there."""
+        self.index = {sid: {t: j for j, t in enumerate(c)} for sid, c in self.cands.items()}
         self.rested: dict[str, int] = {}
         self.step = 0
         self.rooms = {
             s.id: np.array([s.capacity(inst.slots[t]) for t in self.cands[s.id]], np.int64)
             for s in inst.dialogs()
         }
+        self.apart = {
+            s.id: _apart([inst.units[u].regions for u in (s.fixed_presenters or s.units)])
+            for s in inst.dialogs()
+        }
+        """Per dialog: no two of the units that may present share a region."""
         self.broken = 0
         """The excess of the rules kept in lines and counts (the learning meeting apart)."""
 
@@ -206,6 +239,11 @@ class _Search:
             *self.host.values(),
         ]
 
+    def bump(self) -> None:
+        """Raise the weight of every position over its capacity (:data:`BUMP_EVERY`)."""
+        for line in self._all_lines():
+            line.bump()
+
     def learning_excess(self) -> int:
         inst = self.inst
         if inst.learning is None or inst.learning not in self.slot:
@@ -223,10 +261,12 @@ class _Search:
         for line in self._all_lines():
             if not line.over:
                 continue
-            over = line.cnt > line.cap
-            for sid, start in line.occupants.items():
-                if over[start : start + line.length].any():
-                    out.add(sid)
+            # each occupant's share of the positions over capacity, all at once
+            over = np.concatenate(([0], np.cumsum(line.cnt > line.cap)))
+            sids = list(line.occupants)
+            starts = np.fromiter(line.occupants.values(), np.int64, len(sids))
+            hit = over[starts + line.length] > over[starts]
+            out.update(sid for sid, h in zip(sids, hit.tolist(), strict=True) if h)
         for count in [*self.total.values(), *self.theme.values()]:
             if count.n > count.cap:
                 out |= count.occupants
@@ -240,9 +280,10 @@ class _Search:
 
     # -- scoring every slot of one session at once ------------------------------------------------
 
-    def scores(self, s: SessionSpec) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
+    def scores(self, s: SessionSpec) -> tuple[np.ndarray, Callable[[int], tuple[str, ...]]]:
         """The excess the session adds in each of its open slots (``s`` taken out), and the
-        presenters it would have there; the score is BIG where it cannot be held."""
+        presenters it would have in the slot of each index (asked only for the slot chosen);
+        the score is BIG where it cannot be held."""
         inst = self.inst
         cands = self.cands[s.id]
         days = self.slot_day[cands]
@@ -266,10 +307,9 @@ class _Search:
         for c in sorted(s.invited):
             if c in self.booked:
                 score += (self.booked[c].cost()[cands]) * self.invitable[c][days]
-        chosen: dict[int, tuple[str, ...]] = {}
         need = s.min_presenters
         if s.kind != "dialog" or (need <= 0 and s.fixed_presenters is None):
-            return score, {t: () for t in cands}
+            return score, _nobody
         units = list(s.fixed_presenters) if s.fixed_presenters is not None else list(s.units)
         rows = np.zeros((len(units), len(cands)), np.int64)
         for i, u in enumerate(units):
@@ -287,12 +327,19 @@ class _Search:
         room = self.rooms[s.id]
         if s.fixed_presenters is not None:
             score += rows.sum(axis=0) + BIG * (room < len(units))
-            return score, {t: tuple(units) for t in cands}
+            fixed = tuple(units)
+            return score, lambda j: fixed
         k = min(need, len(units))
         if k < need:
-            return score + BIG, {t: () for t in cands}
+            return score + BIG, _nobody
         order = np.argsort(rows, axis=0, kind="stable")
-        for j, t in enumerate(cands):
+        if self.apart[s.id]:
+            # no two units share a region: the k cheapest of each slot, all slots at once
+            best = order[:k]
+            score += np.take_along_axis(rows, best, axis=0).sum(axis=0) + BIG * (room < k)
+            return score, lambda j: tuple(units[int(i)] for i in best[:, j])
+        chosen: dict[int, tuple[str, ...]] = {}
+        for j in range(len(cands)):
             picked: list[str] = []
             taken: set[str] = set()
             cost = 0
@@ -309,8 +356,8 @@ class _Search:
             if len(picked) < k or room[j] < k:
                 cost += BIG
             score[j] += cost
-            chosen[t] = tuple(picked)
-        return score, chosen
+            chosen[j] = tuple(picked)
+        return score, chosen.__getitem__
 
     # -- the search -------------------------------------------------------------------------------
 
@@ -328,8 +375,7 @@ class _Search:
                 j = int(np.argmin(score)) if len(score) else -1
                 if j < 0 or score[j] >= BIG:
                     continue  # no slot holds it (too few may present): it stays out
-                t = self.cands[s.id][j]
-                self.place(s, t, chosen[t])
+                self.place(s, self.cands[s.id][j], chosen(j))
 
     def move(self, best: int) -> bool:
         """One step: a session sharing in the excess goes where it adds the least, not back
@@ -351,25 +397,40 @@ class _Search:
         self.unplace(s)
         score, chosen = self.scores(s)
         rest = self.excess()
-        options: list[tuple[int, float, int]] = []
-        for j, t in enumerate(self.cands[sid]):
-            value = int(score[j])
-            if value >= BIG:
-                continue
-            if t == here and chosen[t] == mine:
-                continue
-            if self.tabu.get((sid, t), 0) > self.step and rest + value >= best:
-                continue
-            options.append((value, self.rng.random(), t))
-        if not options:
+        cands = self.cands[sid]
+        open_ = score < BIG
+        # a weighted score is at least the excess it adds, so a tabu slot is let through only
+        # when it surely beats the best plan yet
+        open_ &= (self.tabu_until[sid] <= self.step) | (rest + score < best)
+        j_here = self.index[sid][here]
+        if open_[j_here] and chosen(j_here) == mine:
+            open_[j_here] = False
+        if not open_.any():
             self.place(s, here, mine)
             self.rested[sid] = self.step + REST
             return True
-        _, _, t = min(options)
-        self.place(s, t, chosen[t])
-        self.tabu[sid, here] = self.step + TENURE + self.rng.randrange(TENURE)
+        value = np.where(open_, score, np.iinfo(np.int64).max)
+        ties = np.flatnonzero(value == value.min())
+        j = int(ties[self.rng.randrange(len(ties))])
+        self.place(s, cands[j], chosen(j))
+        self.tabu_until[sid][j_here] = self.step + TENURE + self.rng.randrange(TENURE)
         self.rested[sid] = self.step + REST
         return True
+
+
+def _nobody(j: int) -> tuple[str, ...]:
+    """No presenters, in any slot."""
+    return ()
+
+
+def _apart(groups: list[tuple[str, ...]]) -> bool:
+    """No region in two of the groups."""
+    seen: set[str] = set()
+    for group in groups:
+        if seen & set(group):
+            return False
+        seen |= set(group)
+    return True
 
 
 def tabu_assignment(
@@ -389,6 +450,8 @@ def tabu_assignment(
     while best > 0 and time.thread_time() < cpu_deadline and time.monotonic() < deadline:
         if not search.move(best):
             break
+        if search.step % BUMP_EVERY == 0:
+            search.bump()
         now = search.excess()
         if now < best:
             best = now
