@@ -666,9 +666,10 @@ def start_from(
     return warm
 
 
-TABU_SECONDS = 3.0
+TABU_SECONDS = 5.0
 """At most this much CPU time (and a tenth of the time limit) to complete a greedy plan by
-tabu search (:mod:`arshjul.tabu`; 0.05–1.3 s on the tight 44- and 106-session years)."""
+tabu search (:mod:`arshjul.tabu`; 0.1–0.2 s on the tight 106-session year at 3 in 28, 0.6–4.7
+s at 2 in 28; CP-SAT's own first-plan search, which comes after, took 20–30 s there)."""
 TABU_WALL_SECONDS = 10.0
 """…and at most this long on the clock (and a quarter of the time limit), however busy the
 machine is."""
