@@ -44,11 +44,16 @@ seeds): median CPU time to a plan 0.9 s against 1.8 s with 7 and 3."""
 REST = 3
 """Steps during which a session just moved is not picked again."""
 BUMP_EVERY = 5
-"""Every this many steps, each position over its capacity costs moves one more from then on
-(breakout weighting): excess that stays put grows dearer until the search moves it.  On the
-60-region year at 2 invitations in 28 days the unweighted search was stuck at an excess of
-77–86 after 3 s and left 7–12 of 106 sessions out; weighted, 12 of 12 runs kept every rule,
-in 0.6–4.7 s (benchmarks/README.md, 2026-12-02 fourth stop)."""
+BUMP_PER_SHARING = 1.0
+"""Every :data:`BUMP_EVERY` steps, or as many steps as sessions share in the excess when that
+is more, each position over its capacity costs moves one more from then on (breakout
+weighting): excess that stays put grows dearer until the search moves it.  On the 60-region
+year at 2 invitations in 28 days the unweighted search was stuck at an excess of 77–86 after
+3 s and left 7–12 of 106 sessions out; weighted, 12 of 12 runs kept every rule, in 0.4–2.5 s
+of CPU.  Counting the sessions matters on the 240-region two-year year (312 sessions): raised
+every 5 steps, the weights pushed the excess from 189 up to 700 and the search needed 32 s to
+come down to 1; raised once per session sharing in it, it reached 0 in 3.3–13.3 s
+(benchmarks/README.md, 2026-12-02 fourth stop)."""
 
 
 @dataclass
@@ -162,6 +167,8 @@ class _Search:
         self.index = {sid: {t: j for j, t in enumerate(c)} for sid, c in self.cands.items()}
         self.rested: dict[str, int] = {}
         self.step = 0
+        self.shared = 0
+        """How many sessions shared in the excess at the last step."""
         self.rooms = {
             s.id: np.array([s.capacity(inst.slots[t]) for t in self.cands[s.id]], np.int64)
             for s in inst.dialogs()
@@ -387,6 +394,7 @@ class _Search:
         self.step += 1
         inst = self.inst
         sharing = self.sharing()
+        self.shared = len(sharing)
         if not sharing:
             return False
         pick = [sid for sid in sharing if self.rested.get(sid, 0) <= self.step and len(self.cands[sid]) > 1]
@@ -450,11 +458,14 @@ def tabu_assignment(
     search.start(first)
     best = search.excess()
     best_plan = (dict(search.slot), dict(search.chosen))
+    since = 0  # steps since the weights were last raised
     while best > 0 and time.thread_time() < cpu_deadline and time.monotonic() < deadline:
         if not search.move(best):
             break
-        if search.step % BUMP_EVERY == 0:
+        since += 1
+        if since >= max(BUMP_EVERY, BUMP_PER_SHARING * search.shared):
             search.bump()
+            since = 0
         now = search.excess()
         if now < best:
             best = now

@@ -655,8 +655,9 @@ def start_from(
     sessions = len(m.instance.sessions)
     if hint is None and len(start.slot) < sessions:
         # tight caps: the greedy left sessions out; search from it, else let CP-SAT find a plan
-        budget = min(TABU_SECONDS, options.time_limit / 10)
-        wall = min(TABU_WALL_SECONDS, options.time_limit / 4)
+        scale = max(1.0, sessions / TABU_SESSIONS)
+        budget = min(TABU_SECONDS * scale, options.time_limit / 4)
+        wall = min(TABU_WALL_SECONDS * scale, options.time_limit / 3)
         start = tabu_assignment(m.instance, start, seed=options.seed, budget=budget, wall=wall)
         if len(start.slot) < sessions:
             return first_plan(m, options, start, started=started)
@@ -667,12 +668,15 @@ def start_from(
 
 
 TABU_SECONDS = 5.0
-"""At most this much CPU time (and a tenth of the time limit) to complete a greedy plan by
-tabu search (:mod:`arshjul.tabu`; 0.1–0.2 s on the tight 106-session year at 3 in 28, 0.6–4.7
-s at 2 in 28; CP-SAT's own first-plan search, which comes after, took 20–30 s there)."""
+"""At most this much CPU time per :data:`TABU_SESSIONS` sessions (and a quarter of the time
+limit) to complete a greedy plan by tabu search (:mod:`arshjul.tabu`).  Measured at 2
+invitations in 28 days: 0.6–4.7 s for 106 sessions, 3.3–13.3 s for 312; CP-SAT's own
+first-plan search, which comes after, took 20–30 s for 106 sessions and at 312 outgrew 2 GB
+without a plan.  At 3 in 28, 0.1–0.2 s for 106 sessions."""
+TABU_SESSIONS = 100
 TABU_WALL_SECONDS = 10.0
-"""…and at most this long on the clock (and a quarter of the time limit), however busy the
-machine is."""
+"""…and at most this long on the clock per :data:`TABU_SESSIONS` sessions (and a third of the
+time limit), however busy the machine is."""
 
 FIRST_PLAN: dict[str, Any] = {
     "linearization_level": 0,
