@@ -656,7 +656,7 @@ def start_from(
     if hint is None and len(start.slot) < sessions:
         # tight caps: the greedy left sessions out; search from it, else let CP-SAT find a plan
         scale = max(1.0, sessions / TABU_SESSIONS) ** 2
-        budget = min(TABU_SECONDS * scale, options.time_limit / 5)
+        budget = min(TABU_SECONDS * scale, options.time_limit / 10 * min(2.0, scale))
         wall = min(TABU_WALL_SECONDS * scale, options.time_limit / 3)
         start = tabu_assignment(m.instance, start, seed=options.seed, budget=budget, wall=wall)
         if len(start.slot) < sessions:
@@ -668,14 +668,14 @@ def start_from(
 
 
 TABU_SECONDS = 3.0
-"""At most this much CPU time (and a fifth of the time limit) to complete a greedy plan by tabu
-search (:mod:`arshjul.tabu`), for up to :data:`TABU_SESSIONS` sessions, and with the square
-of how many times that there are beyond (more sessions need more steps, and each step scores
-more).  Measured at 2 invitations in 28 days: 0.4–2.5 s for 106 sessions, 3.3–13.3 s for 312
-(a budget of 24 s there at a limit of 120 s); CP-SAT's own first-plan search, which comes
-after, took 20–30 s for 106 sessions and at 312 outgrew 2 GB without a plan.  At 3 in 28,
-0.1–0.3 s for 106 sessions.  A scenario with no plan at all spends the whole budget (tests:
-3 s each)."""
+"""At most this much CPU time (and a tenth of the time limit, up to a fifth for the largest
+years) to complete a greedy plan by tabu search (:mod:`arshjul.tabu`), for up to
+:data:`TABU_SESSIONS` sessions, and with the square of how many times that there are beyond
+(more sessions need more steps, and each step scores more).  Measured at 2 invitations in 28
+days: 0.4–2.5 s for 106 sessions, 3.3–13.3 s for 312 (a budget of 24 s there at a limit of
+120 s); CP-SAT's own first-plan search, which comes after, took 20–30 s for 106 sessions and
+at 312 outgrew 2 GB without a plan.  At 3 in 28, 0.1–0.3 s for 106 sessions.  A scenario
+with no plan at all spends the whole budget (3 s in the tests, as before)."""
 TABU_SESSIONS = 100
 TABU_WALL_SECONDS = 10.0
 """…and at most this long on the clock, scaled the same (and a third of the time limit),
