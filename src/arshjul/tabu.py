@@ -44,15 +44,14 @@ seeds): median CPU time to a plan 0.9 s against 1.8 s with 7 and 3."""
 REST = 3
 """Steps during which a session just moved is not picked again."""
 BUMP_EVERY = 5
-BUMP_PER_SHARING = 1.0
-"""Every :data:`BUMP_EVERY` steps, or as many steps as sessions share in the excess when that
-is more, each position over its capacity costs moves one more from then on (breakout
-weighting): excess that stays put grows dearer until the search moves it.  On the 60-region
-year at 2 invitations in 28 days the unweighted search was stuck at an excess of 77–86 after
-3 s and left 7–12 of 106 sessions out; weighted, 12 of 12 runs kept every rule, in 0.4–2.5 s
-of CPU.  Counting the sessions matters on the 240-region two-year year (312 sessions): raised
-every 5 steps, the weights pushed the excess from 189 up to 700 and the search needed 32 s to
-come down to 1; raised once per session sharing in it, it reached 0 in 3.3–13.3 s
+"""Every this many steps, or as many steps as sessions share in the excess when that is more,
+each position over its capacity costs moves one more from then on (breakout weighting):
+excess that stays put grows dearer until the search moves it.  On the 60-region year at 2
+invitations in 28 days the unweighted search was stuck at an excess of 77–86 after 3 s and
+left 7–12 of 106 sessions out; weighted, 12 of 12 runs kept every rule, in 0.4–2.5 s of CPU.
+Counting the sessions matters on the 240-region two-year year (312 sessions): raised every 5
+steps, the weights pushed the excess from 189 up to 700 and the search needed 32 s to come
+down to 1; raised once per session sharing in it, it reached 0 in 3.3–13.3 s
 (benchmarks/README.md, 2026-12-02 fourth stop)."""
 
 
@@ -100,6 +99,14 @@ class _Line:
         self._cost = None
         self.over -= taken
         return taken
+
+    def sharers(self) -> list[str]:
+        """The occupants that cover some position over capacity."""
+        over = np.concatenate(([0], np.cumsum(self.cnt > self.cap)))
+        sids = list(self.occupants)
+        starts = np.fromiter(self.occupants.values(), np.int64, len(sids))
+        hit = over[starts + self.length] > over[starts]
+        return [sid for sid, h in zip(sids, hit.tolist(), strict=True) if h]
 
     def cost(self) -> np.ndarray:
         """Per start position: how much excess one more occupancy starting there adds,
@@ -271,12 +278,7 @@ class _Search:
         for line in self._all_lines():
             if not line.over:
                 continue
-            # each occupant's share of the positions over capacity, all at once
-            over = np.concatenate(([0], np.cumsum(line.cnt > line.cap)))
-            sids = list(line.occupants)
-            starts = np.fromiter(line.occupants.values(), np.int64, len(sids))
-            hit = over[starts + line.length] > over[starts]
-            out.update(sid for sid, h in zip(sids, hit.tolist(), strict=True) if h)
+            out.update(line.sharers())
         for count in [*self.total.values(), *self.theme.values()]:
             if count.n > count.cap:
                 out |= count.occupants
@@ -463,7 +465,7 @@ def tabu_assignment(
         if not search.move(best):
             break
         since += 1
-        if since >= max(BUMP_EVERY, BUMP_PER_SHARING * search.shared):
+        if since >= max(BUMP_EVERY, search.shared):
             search.bump()
             since = 0
         now = search.excess()

@@ -657,7 +657,7 @@ def start_from(
         # tight caps: the greedy left sessions out; search from it, else let CP-SAT find a plan
         scale = max(1.0, sessions / TABU_SESSIONS) ** 2
         budget = min(TABU_SECONDS * scale, options.time_limit / 10 * min(2.0, scale))
-        wall = min(TABU_WALL_SECONDS * scale, options.time_limit / 3)
+        wall = min(TABU_WALL_SECONDS * scale, options.time_limit / 4)
         start = tabu_assignment(m.instance, start, seed=options.seed, budget=budget, wall=wall)
         if len(start.slot) < sessions:
             return first_plan(m, options, start, started=started)
@@ -678,7 +678,7 @@ at 312 outgrew 2 GB without a plan.  At 3 in 28, 0.1–0.3 s for 106 sessions.  
 with no plan at all spends the whole budget (3 s in the tests, as before)."""
 TABU_SESSIONS = 100
 TABU_WALL_SECONDS = 10.0
-"""…and at most this long on the clock, scaled the same (and a third of the time limit),
+"""…and at most this long on the clock, scaled the same (and a quarter of the time limit),
 however busy the machine is."""
 
 FIRST_PLAN: dict[str, Any] = {
