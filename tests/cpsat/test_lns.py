@@ -6,16 +6,18 @@ No timing is asserted; the benchmark tables hold the numbers (benchmarks/README.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 
 import arshjul
 from arshjul.check import check
 from arshjul.cpsat import lns
-from arshjul.cpsat.model import Model
+from arshjul.cpsat.model import Model, assignment_of
 from arshjul.cpsat.solve import (
     SolveOptions,
     SolveResult,
@@ -113,6 +115,91 @@ def test_improve_stops_at_once_when_halted_and_at_the_bound() -> None:
     assert go(halted, None) is first
     # a plan at the proven bound cannot be bettered: no piece is tried
     assert go(threading.Event(), warm.objective) is first
+
+
+def test_a_wide_piece_keeps_every_slot_and_finds_better_presenters() -> None:
+    inst, m, warm = _warm_m0()
+    dialogs = {s.id for s in inst.dialogs()}
+    sub = lns._fixed_but(m, warm.assignment, set(), dialogs)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.solve(sub) == cp_model.OPTIMAL
+    plan = assignment_of(m, solver)
+    assert plan.slot == warm.assignment.slot  # no session moved
+    assert plan.presenters != warm.assignment.presenters
+    assert round(solver.objective_value) < warm.objective  # the tabu plan's presenters are not the best
+    report = check(inst, arshjul.realize.to_plan(inst, plan, status="FEASIBLE"))
+    assert report.violations == [] and report.objective == round(solver.objective_value)
+
+
+def test_the_first_piece_and_the_one_after_a_better_plan_are_wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    inst, m, warm = _warm_m0()
+    dialogs = {s.id for s in inst.dialogs()}
+    pieces: list[bool] = []
+    improved: list[int] = []
+    real = lns._fixed_but
+
+    def seen(m: Model, plan: Assignment, free: set[str], loose: set[str]) -> cp_model.CpModel:
+        assert (not free and loose == dialogs) or (free and not loose)
+        pieces.append(not free)
+        return real(m, plan, free, loose)
+
+    monkeypatch.setattr(lns, "_fixed_but", seen)
+    lns.improve(
+        m,
+        lns.Best(warm.assignment, warm.objective, dict(warm.terms)),
+        until=time.monotonic() + 8,
+        seed=0,
+        halt=threading.Event(),
+        current=[],
+        better=lambda b: improved.append(len(pieces)),
+        bound=None,
+        settings={"linearization_level": 1},
+    )
+    assert pieces[0] and len(pieces) > 2
+    for i in improved:  # the piece after a better plan from a narrow piece is wide
+        if not pieces[i - 1] and i < len(pieces):
+            assert pieces[i]
+    # no two wide pieces in a row: a wide piece's own better plan is followed by a narrow one
+    assert not any(a and b for a, b in itertools.pairwise(pieces))
+
+
+def test_the_shared_plan_keeps_the_better_of_what_it_is_offered() -> None:
+    shared = lns.Incumbent()
+    a, b = (lns.Best(Assignment(slot={}, presenters={}), v, {}) for v in (10, 7))
+    assert shared.offer(a) is a
+    assert shared.offer(b) is b
+    assert shared.offer(a) is b  # a worse plan offered later does not replace it
+
+
+def test_searches_that_share_a_plan_start_from_the_better_one() -> None:
+    inst, m, warm = _warm_m0()
+    first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
+    shared = lns.Incumbent()
+
+    def go(seconds: float, seed: int) -> lns.Best:
+        return lns.improve(
+            m,
+            first,
+            until=time.monotonic() + seconds,
+            seed=seed,
+            halt=threading.Event(),
+            current=[],
+            better=lambda b: None,
+            bound=None,
+            settings={"linearization_level": 1},
+            shared=shared,
+        )
+
+    ahead = go(5, 0)
+    assert ahead.objective < warm.objective  # 5 s of pieces improve the tabu plan
+    # a second search from the warm plan, with no time for a piece of its own, returns the
+    # plan the first one reached, not its own start
+    late = go(0, 1)
+    assert late.objective == ahead.objective and late.assignment == ahead.assignment
+    report = check(inst, arshjul.realize.to_plan(inst, late.assignment, status="FEASIBLE"))
+    assert report.violations == [] and report.objective == late.objective
 
 
 class _Seen(_Watcher):
