@@ -149,7 +149,7 @@ def test_the_first_piece_and_the_one_after_a_better_plan_are_wide(monkeypatch: p
     lns.improve(
         m,
         lns.Best(warm.assignment, warm.objective, dict(warm.terms)),
-        until=time.monotonic() + 8,
+        until=time.monotonic() + 5,
         seed=0,
         halt=threading.Event(),
         current=[],
@@ -178,7 +178,7 @@ def test_searches_that_share_a_plan_start_from_the_better_one() -> None:
     first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
     shared = lns.Incumbent()
 
-    def go(seconds: float, seed: int) -> lns.Best:
+    def go(seconds: float, seed: int, follow: bool = True) -> lns.Best:
         return lns.improve(
             m,
             first,
@@ -190,6 +190,7 @@ def test_searches_that_share_a_plan_start_from_the_better_one() -> None:
             bound=None,
             settings={"linearization_level": 1},
             shared=shared,
+            follow=follow,
         )
 
     ahead = go(5, 0)
@@ -198,6 +199,8 @@ def test_searches_that_share_a_plan_start_from_the_better_one() -> None:
     # plan the first one reached, not its own start
     late = go(0, 1)
     assert late.objective == ahead.objective and late.assignment == ahead.assignment
+    # one that does not follow the shared plan keeps to its own (the one-worker search)
+    assert go(0, 1, follow=False) is first
     report = check(inst, arshjul.realize.to_plan(inst, late.assignment, status="FEASIBLE"))
     assert report.violations == [] and report.objective == late.objective
 

@@ -66,8 +66,7 @@ class Best:
 
 class Incumbent:
     """The best plan of neighbourhood searches running side by side (two workers): every
-    piece starts from it and every better plan goes to it, so the searches share their
-    progress instead of racing each other."""
+    better plan goes to it, and the searches that follow it start every piece from it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -155,11 +154,13 @@ def improve(
     bound: float | None,
     settings: dict[str, object],
     shared: Incumbent | None = None,
+    follow: bool = True,
 ) -> Best:
     """Improve ``best`` piece by piece until the clock reaches ``until`` or ``halt`` is set;
     each better plan goes to ``better`` as it is found.  The solver of the piece being solved
     is kept in ``current`` so another thread can stop it.  Stops early at ``bound``.  With
-    ``shared``, each piece starts from the best plan of every search sharing it."""
+    ``shared``, every better plan goes there too, and (``follow``) each piece starts from
+    the best plan of every search sharing it."""
     inst = m.instance
     rng = random.Random(seed)
     size = min(PIECE, max(1, len(inst.sessions) // 2))
@@ -168,7 +169,8 @@ def improve(
     step = 0
     while not halt.is_set():
         if shared is not None:
-            best = shared.offer(best)
+            ahead = shared.offer(best)
+            best = ahead if follow else best
         left = until - time.monotonic()
         if left < 0.3 or (bound is not None and best.objective <= bound + 1e-6):
             break
@@ -197,4 +199,7 @@ def improve(
             )
             better(best)
             wide = bool(dialogs) and not was_wide
-    return best if shared is None else shared.offer(best)
+    if shared is None:
+        return best
+    ahead = shared.offer(best)
+    return ahead if follow else best

@@ -230,6 +230,7 @@ def run(
     warm: WarmStart | None = None,
     started: float | None = None,
     shared: lns.Incumbent | None = None,
+    follow: bool = True,
 ) -> SolveResult:
     """Solve a built model; Ctrl-C stops the search and keeps the best plan.
 
@@ -241,7 +242,7 @@ def run(
     search (:mod:`arshjul.cpsat.lns`) once it has a bound and has not improved the plan for
     a while (:func:`_hand_over`); the plan that comes back carries the tree search's bound.
     Searches side by side (:func:`duo`) pass one ``shared`` plan to their neighbourhood
-    searches."""
+    searches; one that does not ``follow`` it only reports to it."""
     solver = solver_for(options)
     started = time.monotonic() if started is None else started
     first = None if warm is None else Progress(warm.seconds, warm.objective, None, 1)
@@ -265,7 +266,8 @@ def run(
             outcome["status"] = solver.solve(m.cp, watcher)
             if handed.is_set() and not halt.is_set():
                 outcome["lns"] = _neighbourhoods(
-                    m, solver, outcome["status"], warm, options, watcher, halt, current, deadline, shared
+                    m, solver, outcome["status"], warm, options, watcher, halt, current, deadline,
+                    shared, follow,
                 )
         finally:
             done.set()
@@ -398,6 +400,7 @@ def _neighbourhoods(
     current: list[cp_model.CpSolver],
     deadline: float,
     shared: lns.Incumbent | None = None,
+    follow: bool = True,
 ) -> Best | None:
     """The neighbourhood search from the tree search's best plan (or the warm one)."""
     if status_of(code) == SolveStatus.OPTIMAL:
@@ -429,6 +432,7 @@ def _neighbourhoods(
         bound=bound,
         settings=PIECES,
         shared=shared,
+        follow=follow,
     )
 
 
@@ -562,11 +566,12 @@ def duo(
     """Several workers: the one-worker search itself in one thread, and a second search in
     the others (with two workers, the one-worker search again with the next seed; with
     more, CP-SAT's portfolio on the rest), each from the same warm start; the better plan
-    and the higher bound win.  With two workers both neighbourhood searches work on one
-    shared plan (:class:`arshjul.cpsat.lns.Incumbent`): each piece starts from the better
-    of the two, so the pair does the pieces of two searches on one plan instead of racing.
-    CP-SAT's own portfolio replaced the one-worker search and ended worse on the tight
-    44-session year (benchmarks/README.md 2026-12-02)."""
+    and the higher bound win.  With two workers the second neighbourhood search starts
+    every piece from the better plan of the two (:class:`arshjul.cpsat.lns.Incumbent`);
+    the first only reports to it, so it stays the one-worker search, and the pair ends no
+    worse than it (when both share one plan, 1 of 6 tight years ended 0.8 % worse than one
+    worker, benchmarks/README.md 2026-12-03).  CP-SAT's own portfolio replaced the
+    one-worker search and ended worse on the tight 44-session year (2026-12-02)."""
     stop = threading.Event()
     outer = options.stop
     searches = [
@@ -600,7 +605,9 @@ def duo(
     shared = lns.Incumbent()
 
     def work(i: int) -> None:
-        results[i] = run(m, searches[i], progress=relay(i), warm=warm, started=started, shared=shared)
+        results[i] = run(
+            m, searches[i], progress=relay(i), warm=warm, started=started, shared=shared, follow=i == 1
+        )
 
     threads = [threading.Thread(target=work, args=(i,), name=f"search-{i}", daemon=True) for i in (0, 1)]
     interrupted = False
