@@ -50,7 +50,7 @@ class SolveOptions:
     """One worker searches with the strongest LP relaxation, which proves the bundled
     scenarios fastest, then improves the plan piece by piece (``lns``); same seed, same plan
     when the search ends by proof.  More workers run that one-worker search itself beside a
-    second one, their neighbourhood searches improving one shared plan
+    second one whose neighbourhood search starts from the better plan of the two
     (``arshjul.cpsat.solve.duo``); not reproducible."""
     seed: int = 0
     log: bool = False

@@ -135,7 +135,7 @@ def _piece_solver(m: Model, seed: int, left: float, settings: dict[str, object])
     p.num_workers = 1
     p.random_seed = seed
     p.max_deterministic_time = PIECE_WORK * grown
-    p.max_time_in_seconds = max(0.01, min(PIECE_SECONDS * grown, left))
+    p.max_time_in_seconds = min(PIECE_SECONDS * grown, left)
     p.catch_sigint_signal = False
     for key, value in settings.items():
         setattr(p, key, value)
@@ -166,11 +166,17 @@ def improve(
     size = min(PIECE, max(1, len(inst.sessions) // 2))
     dialogs = {s.id for s in inst.dialogs()}
     wide = bool(dialogs)  # the year's presenters first, and again after every better plan
+
+    def meet(plan: Best) -> Best:
+        """Report ``plan`` to the shared one; the better of the two when following it."""
+        if shared is None:
+            return plan
+        ahead = shared.offer(plan)
+        return ahead if follow else plan
+
     step = 0
     while not halt.is_set():
-        if shared is not None:
-            ahead = shared.offer(best)
-            best = ahead if follow else best
+        best = meet(best)
         left = until - time.monotonic()
         if left < 0.3 or (bound is not None and best.objective <= bound + 1e-6):
             break
@@ -199,7 +205,4 @@ def improve(
             )
             better(best)
             wide = bool(dialogs) and not was_wide
-    if shared is None:
-        return best
-    ahead = shared.offer(best)
-    return ahead if follow else best
+    return meet(best)

@@ -568,10 +568,12 @@ def duo(
     more, CP-SAT's portfolio on the rest), each from the same warm start; the better plan
     and the higher bound win.  With two workers the second neighbourhood search starts
     every piece from the better plan of the two (:class:`arshjul.cpsat.lns.Incumbent`);
-    the first only reports to it, so it stays the one-worker search, and the pair ends no
-    worse than it (when both share one plan, 1 of 6 tight years ended 0.8 % worse than one
-    worker, benchmarks/README.md 2026-12-03).  CP-SAT's own portfolio replaced the
-    one-worker search and ended worse on the tight 44-session year (2026-12-02)."""
+    the first only reports to it, so it stays the one-worker search (both following the
+    shared plan ended 0.8 % worse than one worker on one tight year).  Not a guarantee: its
+    hand-over goes by the clock on a machine it now shares, and 2 of 12 tight years ended
+    0.1–0.24 % worse than one worker (benchmarks/README.md 2026-12-03).  CP-SAT's own
+    portfolio replaced the one-worker search and ended worse on the tight 44-session year
+    (2026-12-02)."""
     stop = threading.Event()
     outer = options.stop
     searches = [
