@@ -283,6 +283,29 @@ def test_after_loading_ctrl_c_is_a_keyboard_interrupt_again() -> None:
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stdout + done.stderr
 
 
+def test_ctrl_c_once_the_command_has_ended_keeps_its_exit_code(tmp_path: Path) -> None:
+    """Ctrl-C after the plan was written, while Python shuts down (CI caught a signal there
+    ending the run silently as killed by SIGINT, exit -2, though every file was written): the
+    run ends with the exit code it had chosen.  The probe sends the Ctrl-C itself, at the
+    moment the command has ended, so it lands there every time."""
+    sc = write(tmp_path / "in", year())
+    out = tmp_path / "out"
+    late = (
+        "import os, signal, sys, time\n"
+        "import arshjul._entry as entry\n"
+        "sys.argv = ['arshjul', *sys.argv[1:]]\n"
+        "try:\n"
+        "    entry.run()\n"
+        "finally:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(0.2)\n"
+    )
+    args = [sys.executable, "-c", late, "plan", str(sc), "-o", str(out), "--quiet"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "" and (out / "plan.json").is_file()
+
+
 @pytest.mark.parametrize("target", ["link loop", "/dev/zero", "folder", "fifo"])
 def test_extends_that_is_no_regular_file_is_one_line(tmp_path: Path, target: str) -> None:
     """``extends:`` naming a loop of links (a RuntimeError traceback before), a device, a
