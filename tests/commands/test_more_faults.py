@@ -244,12 +244,21 @@ def test_a_previous_plan_invitations_cannot_honour_is_one_line_before_solving(
     assert visible(out) == before and leftovers(out) == []
 
 
+def _plan_through_the_entry_point(
+    tmp_path: Path, probe: str
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """``arshjul plan --quiet`` on the small year, run by ``probe`` (a script that calls the
+    entry point and sends its own Ctrl-C at the moment under test); the run and its folder."""
+    sc = write(tmp_path / "in", year())
+    out = tmp_path / "out"
+    args = [sys.executable, "-c", probe, "plan", str(sc), "-o", str(out), "--quiet"]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False), out
+
+
 def test_ctrl_c_before_anything_is_loaded_is_one_line(tmp_path: Path) -> None:
     """Ctrl-C at the very first moment the entry point can catch it (before fileio, click,
     pydantic load): exit 130, one line, no traceback, nothing written — every time, not only
     when a sleep happens to land there."""
-    sc = write(tmp_path / "in", year())
-    out = tmp_path / "out"
     early = (
         "import os, signal, sys\n"
         "import arshjul._entry as entry\n"
@@ -257,8 +266,7 @@ def test_ctrl_c_before_anything_is_loaded_is_one_line(tmp_path: Path) -> None:
         "sys.argv = ['arshjul', *sys.argv[1:]]\n"
         "entry.run()\n"
     )
-    args = [sys.executable, "-c", early, "plan", str(sc), "-o", str(out), "--quiet"]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    done, out = _plan_through_the_entry_point(tmp_path, early)
     assert done.returncode == 130, done.stderr
     assert one_line(done.stderr) == "Interrupted; nothing was changed in the output folder."
     assert not out.exists()
@@ -288,8 +296,6 @@ def test_ctrl_c_once_the_command_has_ended_keeps_its_exit_code(tmp_path: Path) -
     ending the run silently as killed by SIGINT, exit -2, though every file was written): the
     run ends with the exit code it had chosen.  The probe sends the Ctrl-C itself, at the
     moment the command has ended, so it lands there every time."""
-    sc = write(tmp_path / "in", year())
-    out = tmp_path / "out"
     late = (
         "import os, signal, sys, time\n"
         "import arshjul._entry as entry\n"
@@ -300,8 +306,7 @@ def test_ctrl_c_once_the_command_has_ended_keeps_its_exit_code(tmp_path: Path) -
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "    time.sleep(0.2)\n"
     )
-    args = [sys.executable, "-c", late, "plan", str(sc), "-o", str(out), "--quiet"]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    done, out = _plan_through_the_entry_point(tmp_path, late)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and (out / "plan.json").is_file()
 
