@@ -55,6 +55,12 @@ class _StampedZip(zipfile.ZipFile):
         with open(filename, "rb") as fh:
             self.writestr(arcname or filename, fh.read())
 
+    def abandon(self) -> None:
+        """Drop a half-written archive unfinished.  Left alone, Python would finish it when it
+        collects it (at shutdown, after Ctrl-C), writing into its buffer after that was freed,
+        and print that failure as a traceback under the run's one line."""
+        self.fp = None  # ZipFile.close (and so __del__) does nothing without a file
+
 
 def xlsx_bytes(wb: Workbook, stamp: dt.datetime) -> bytes:
     """The workbook as .xlsx bytes, with its created/modified time and every zip member's
@@ -66,7 +72,12 @@ def xlsx_bytes(wb: Workbook, stamp: dt.datetime) -> bytes:
     wb.properties.creator = "arshjul"
     wb.properties.lastModifiedBy = "arshjul"
     buffer = io.BytesIO()
-    ExcelWriter(wb, _StampedZip(buffer, utc.timetuple()[:6])).save()
+    archive = _StampedZip(buffer, utc.timetuple()[:6])
+    try:
+        ExcelWriter(wb, archive).save()
+    except BaseException:  # Ctrl-C or a failure halfway: nothing of this archive is kept
+        archive.abandon()
+        raise
     return buffer.getvalue()
 
 
