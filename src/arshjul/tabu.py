@@ -71,6 +71,8 @@ class _Line:
     """Per position, what excess there costs a move (1 until :meth:`bump` raises it)."""
     _cost: np.ndarray | None = None
     """:meth:`cost` until the counts or weights change (most lines stay as they are)."""
+    _sharers: list[str] | None = None
+    """:meth:`sharers` until the counts change (a step moves one session: a few lines)."""
 
     def bump(self) -> None:
         """Make every position now over its capacity cost one more (see :data:`BUMP_EVERY`)."""
@@ -85,7 +87,7 @@ class _Line:
         part = self.cnt[start : start + self.length]
         added = int(np.count_nonzero(part >= self.cap))
         part += 1
-        self._cost = None
+        self._cost = self._sharers = None
         self.occupants[sid] = start
         self.over += added
         return added
@@ -96,17 +98,20 @@ class _Line:
         part = self.cnt[start : start + self.length]
         taken = int(np.count_nonzero(part > self.cap))
         part -= 1
-        self._cost = None
+        self._cost = self._sharers = None
         self.over -= taken
         return taken
 
     def sharers(self) -> list[str]:
-        """The occupants that cover some position over capacity."""
-        over = np.concatenate(([0], np.cumsum(self.cnt > self.cap)))
-        sids = list(self.occupants)
-        starts = np.fromiter(self.occupants.values(), np.int64, len(sids))
-        hit = over[starts + self.length] > over[starts]
-        return [sid for sid, h in zip(sids, hit.tolist(), strict=True) if h]
+        """The occupants that cover some position over capacity (read only: it is kept for
+        the next call)."""
+        if self._sharers is None:
+            over = np.concatenate(([0], np.cumsum(self.cnt > self.cap)))
+            sids = list(self.occupants)
+            starts = np.fromiter(self.occupants.values(), np.int64, len(sids))
+            hit = over[starts + self.length] > over[starts]
+            self._sharers = [sid for sid, h in zip(sids, hit.tolist(), strict=True) if h]
+        return self._sharers
 
     def cost(self) -> np.ndarray:
         """Per start position: how much excess one more occupancy starting there adds,

@@ -64,7 +64,9 @@ def test_bumped_positions_cost_more_and_only_those_over_capacity() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from("abcdef"), st.integers(0, 7), st.booleans()), max_size=40))
-def test_the_kept_cost_is_always_the_cost_of_the_counts_as_they_are(ops: list[tuple[str, int, bool]]) -> None:
+def test_the_kept_cost_and_sharers_are_always_those_of_the_counts_as_they_are(
+    ops: list[tuple[str, int, bool]],
+) -> None:
     line = _Line(np.zeros(10, np.int64), cap=2, length=3)
     for sid, start, bump in ops:
         if sid in line.occupants:
@@ -74,8 +76,14 @@ def test_the_kept_cost_is_always_the_cost_of_the_counts_as_they_are(ops: list[tu
         if bump:
             line.bump()
         line.cost()  # kept for the next call …
-        fresh = _Line(line.cnt.copy(), line.cap, line.length, weight=line.weight)
+        line.sharers()
+        fresh = _Line(line.cnt.copy(), line.cap, line.length, dict(line.occupants), weight=line.weight)
         assert line.cost().tolist() == fresh.cost().tolist()  # … until the counts change
+        assert line.sharers() == fresh.sharers()
+        by_hand = [
+            o for o, at in line.occupants.items() if (line.cnt[at : at + line.length] > line.cap).any()
+        ]
+        assert line.sharers() == by_hand
         assert line.over == int(np.maximum(line.cnt - line.cap, 0).sum())
 
 
