@@ -337,6 +337,67 @@ def test_ctrl_c_while_the_workbook_is_written_is_one_line(tmp_path: Path) -> Non
     assert not out.exists()
 
 
+STEPS = """
+import os, signal, sys, contextlib
+import arshjul._entry as entry
+import arshjul.fileio as fileio
+at = int(os.environ["ARSHJUL_TEST_CTRL_C_AT"])
+calls = [0]
+def count(frame, event, arg):
+    calls[0] += 1
+    if calls[0] == at:
+        os.kill(os.getpid(), signal.SIGINT)
+    return None
+real = fileio.staged
+@contextlib.contextmanager
+def staged(*args, **kwargs):
+    sys.settrace(count)
+    try:
+        with real(*args, **kwargs) as stage:
+            yield stage
+    finally:
+        sys.settrace(None)
+        if not at:
+            print("CALLS", calls[0], file=sys.stderr)
+fileio.staged = staged
+sys.argv = ["arshjul", *sys.argv[1:]]
+entry.run()
+"""
+"""Runs the entry point, counting the Python calls from the moment the writing starts, and
+sends itself Ctrl-C at call ``ARSHJUL_TEST_CTRL_C_AT`` (0: prints how many there were)."""
+
+
+def test_ctrl_c_at_every_tenth_of_the_writing_leaves_one_whole_set(
+    planned: tuple[Path, Path, dict[str, bytes]],
+) -> None:
+    """Ctrl-C at ten points spread over the writing and publishing of a new set, placed by
+    counting calls rather than by a sleep (which lands wherever the machine's speed puts it):
+    each run ends in one line, and the folder shows the old set or the new one, whole, with
+    nothing left over.  A sweep like this found the half-written workbook's traceback."""
+    sc, out, before = planned
+    args = [sys.executable, "-c", STEPS, "plan", str(sc), "-o", str(out), "--quiet", "--time-limit", "10"]
+
+    def run(at: int) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "ARSHJUL_TEST_CTRL_C_AT": str(at)}
+        return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False, env=env)
+
+    counted = run(0)
+    assert counted.returncode == 0, counted.stderr
+    total = int(counted.stderr.split("CALLS ")[1].split()[0])
+    assert total > 1000  # the workbook, the calendars and the report are all Python
+    shown = visible(out)  # the same scenario again: the new set is the old one's equal
+    assert shown == before and leftovers(out) == []
+    for tenth in range(10):
+        done = run(1 + total * tenth // 10 + total // 20)
+        line = one_line(done.stderr)
+        assert done.returncode == 130, done.stderr
+        assert line in (
+            "Interrupted; nothing was changed in the output folder.",
+            f"Interrupted after the new outputs were written to {out}/.",
+        ), line
+        assert visible(out) == before and leftovers(out) == [], tenth
+
+
 @pytest.mark.parametrize("target", ["link loop", "/dev/zero", "folder", "fifo"])
 def test_extends_that_is_no_regular_file_is_one_line(tmp_path: Path, target: str) -> None:
     """``extends:`` naming a loop of links (a RuntimeError traceback before), a device, a
