@@ -255,21 +255,26 @@ def _plan_through_the_entry_point(
     return subprocess.run(args, capture_output=True, text=True, timeout=120, check=False), out
 
 
+RUN = "sys.argv = ['arshjul', *sys.argv[1:]]\nentry.run()\n"
+"""A probe's last lines: the real entry point with the test's arguments."""
+
+
+def _nothing_written(done: subprocess.CompletedProcess[str], out: Path) -> None:
+    """The run ended by Ctrl-C in one line, and no output folder was made."""
+    assert done.returncode == 130, done.stderr
+    assert one_line(done.stderr) == "Interrupted; nothing was changed in the output folder."
+    assert not out.exists()
+
+
 def test_ctrl_c_before_anything_is_loaded_is_one_line(tmp_path: Path) -> None:
     """Ctrl-C at the very first moment the entry point can catch it (before fileio, click,
     pydantic load): exit 130, one line, no traceback, nothing written — every time, not only
     when a sleep happens to land there."""
     early = (
-        "import os, signal, sys\n"
-        "import arshjul._entry as entry\n"
-        "os.kill(os.getpid(), signal.SIGINT)\n"
-        "sys.argv = ['arshjul', *sys.argv[1:]]\n"
-        "entry.run()\n"
+        f"import os, signal, sys\nimport arshjul._entry as entry\nos.kill(os.getpid(), signal.SIGINT)\n{RUN}"
     )
     done, out = _plan_through_the_entry_point(tmp_path, early)
-    assert done.returncode == 130, done.stderr
-    assert one_line(done.stderr) == "Interrupted; nothing was changed in the output folder."
-    assert not out.exists()
+    _nothing_written(done, out)
 
 
 def test_after_loading_ctrl_c_is_a_keyboard_interrupt_again() -> None:
@@ -328,13 +333,10 @@ def test_ctrl_c_while_the_workbook_is_written_is_one_line(tmp_path: Path) -> Non
         "        raise KeyboardInterrupt\n"
         "    write(self, *args, **kwargs)\n"
         "files._StampedZip.writestr = cut\n"
-        "sys.argv = ['arshjul', *sys.argv[1:]]\n"
-        "entry.run()\n"
+        f"{RUN}"
     )
     done, out = _plan_through_the_entry_point(tmp_path, mid)
-    assert done.returncode == 130, done.stderr
-    assert one_line(done.stderr) == "Interrupted; nothing was changed in the output folder."
-    assert not out.exists()
+    _nothing_written(done, out)
 
 
 STEPS = """
