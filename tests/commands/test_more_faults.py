@@ -339,7 +339,8 @@ def test_ctrl_c_while_the_workbook_is_written_is_one_line(tmp_path: Path) -> Non
     _nothing_written(done, out)
 
 
-STEPS = """
+STEPS = (
+    """
 import os, signal, sys, contextlib
 import arshjul._entry as entry
 import arshjul.fileio as fileio
@@ -362,9 +363,9 @@ def staged(*args, **kwargs):
         if not at:
             print("CALLS", calls[0], file=sys.stderr)
 fileio.staged = staged
-sys.argv = ["arshjul", *sys.argv[1:]]
-entry.run()
 """
+    + RUN
+)
 """Runs the entry point, counting the Python calls from the moment the writing starts, and
 sends itself Ctrl-C at call ``ARSHJUL_TEST_CTRL_C_AT`` (0: prints how many there were)."""
 
