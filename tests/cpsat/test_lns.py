@@ -212,16 +212,20 @@ class _Seen(_Watcher):
         self.searched = searched
 
 
-def test_the_tree_search_hands_over_once_it_has_a_bound_and_stalls_or_half_the_time_is_gone() -> None:
-    # search started at 0 with 60 s to go: quiet means max(3 s, 6 s) = 6 s without a better plan
+def test_the_tree_search_hands_over_once_its_bound_is_quiet_or_half_the_time_is_gone() -> None:
+    # search started at 0 with 60 s to go: quiet means max(3 s, 6 s) = 6 s without a new bound
     assert not _hand_over(_Seen(searched=False, last=1.0), 20.0, 0.0, 60.0)  # no bound of its own yet
-    assert not _hand_over(_Seen(searched=True, last=1.0), 6.5, 0.0, 60.0)
-    assert _hand_over(_Seen(searched=True, last=1.0), 7.5, 0.0, 60.0)
+    assert not _hand_over(_Seen(searched=True, last=1.0), 5.5, 0.0, 60.0)
+    assert _hand_over(_Seen(searched=True, last=1.0), 6.5, 0.0, 60.0)
+    assert not _hand_over(_Seen(searched=True, last=None), 6.5, 0.0, 60.0)  # no plan yet
     assert _hand_over(_Seen(searched=False, last=None), 30.0, 0.0, 60.0)  # half the time
     rising = _Seen(searched=True, last=1.0)
     rising.bound_at = 5.0  # the bound still moved at 5 s: the search keeps its time
     assert not _hand_over(rising, 7.5, 0.0, 60.0)
     assert _hand_over(rising, 11.5, 0.0, 60.0)
+    # its own better plans do not keep it: a plan found at 7 s, the bound quiet since 0
+    stepping = _Seen(searched=True, last=7.0)
+    assert _hand_over(stepping, 7.5, 0.0, 60.0)
 
 
 def test_lns_only_with_one_worker_an_objective_and_not_when_switched_off() -> None:

@@ -359,9 +359,12 @@ def _meets_its_bound(result: SolveResult) -> bool:
 HAND_OVER_SHARE = 0.5
 """The tree search keeps at most this share of the time left when it starts."""
 HAND_OVER_STALL = 3.0
-"""…and hands over sooner, once it has a bound, when neither its plan nor its bound has moved
-for this many seconds (or a tenth of the time left at the start, whichever is longer): on the
-240-region year the bound rose from 2,691 to 6,481 well after the search began."""
+"""…and hands over sooner, once it has a bound and a plan, when its bound has not moved for
+this many seconds (or a tenth of the time left at the start, whichever is longer): on the
+240-region year the bound rose from 2,691 to 6,481 well after the search began.  Its own
+better plans do not keep it: on the tight 44-session years it kept finding 5–10-point steps
+until half the time was gone, while the pieces from the same plan went further in less time
+(benchmarks/README.md, 2026-12-03, third stop)."""
 
 
 def _lns_wanted(m: Model, options: SolveOptions) -> bool:
@@ -385,8 +388,7 @@ def _hand_over(watcher: _Watcher, now: float, search_started: float, deadline: f
     if not watcher.searched or watcher.last.objective is None:
         return False
     quiet = max(HAND_OVER_STALL, total / 10)
-    since = now - max(watcher.started + watcher.last.elapsed, watcher.bound_at, search_started)
-    return since >= quiet
+    return now - max(watcher.bound_at, search_started) >= quiet
 
 
 def _neighbourhoods(
