@@ -239,7 +239,7 @@ def run(
     caller's clock began (progress and wall time count from it).
 
     With one worker and ``options.lns``, the tree search hands over to the neighbourhood
-    search (:mod:`arshjul.cpsat.lns`) once it has a bound and has not improved the plan for
+    search (:mod:`arshjul.cpsat.lns`) once it has a plan and its bound has not moved for
     a while (:func:`_hand_over`); the plan that comes back carries the tree search's bound.
     Searches side by side (:func:`duo`) pass one ``shared`` plan to their neighbourhood
     searches; one that does not ``follow`` it only reports to it."""
