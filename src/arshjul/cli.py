@@ -15,6 +15,7 @@ while the rest is still loading ends in one line, not a traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -364,6 +365,13 @@ class LazyGroup(HelpGroup):
             problem = " ".join(err.format_message().split())
             click.echo(_said(N_("error: {problem}")).format(problem=problem), err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except BrokenPipeError:
+            # whoever read the output has gone (`arshjul plan | head`): nobody is left to tell,
+            # and Python's own last flush would fail the same way, so say nothing more
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.dup2(devnull, sys.stderr.fileno())
+            sys.exit(1)
         sys.exit(value if isinstance(value, int) else 0)
 
 

@@ -423,3 +423,25 @@ def test_extends_that_is_no_regular_file_is_one_line(tmp_path: Path, target: str
     assert result.exit_code == 2, result.output
     line = one_line(result.stderr)
     assert line.startswith(f"error: {sc}: extends: '{name}' is "), line
+
+
+def test_a_reader_that_goes_away_still_gets_the_best_plan_written(tmp_path: Path) -> None:
+    """`arshjul plan 2>&1 | head -3`: once the reader has gone, the progress lines fail to
+    print.  The search must go on regardless, and the files hold the same plan as a run
+    whose output nobody cut off (before the fix: the warm plan, 648 against 496)."""
+    sc = Path(__file__).parents[2] / "scenarios" / "sweden-2027.yaml"
+    alone = plan(str(sc), "-o", str(tmp_path / "alone"))
+    assert alone.exit_code == 0, alone.output
+    out = tmp_path / "cut"
+    args = [sys.executable, "-m", "arshjul", "plan", str(sc), "-o", str(out), "--time-limit", "10"]
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(3)]
+        proc.stdout.close()  # the reader goes away, as `head -3` does
+        code = proc.wait(timeout=120)
+    assert lines[0].startswith("Planning")
+    assert code in (0, 1)  # 1 when its last lines could not be said (0 had it ended first)
+    want = json.loads((tmp_path / "alone" / "plan.json").read_text(encoding="utf-8"))
+    got = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert (got["status"], got["objective"]) == (want["status"], want["objective"]) == ("OPTIMAL", 496)
+    assert leftovers(out) == []

@@ -65,11 +65,14 @@ class _ProgressLine:
             )
             plans = ngettext("({count} plan)", "({count} plans)", p.solutions).format(count=p.solutions)
             text = f"  {best}{bound}  {plans}"
-        if self.tty:
-            click.echo("\r" + text.ljust(78), nl=False, err=True)
-            self.shown = True
-        elif p.solutions:
-            click.echo(text, err=True)
+        try:
+            if self.tty:
+                click.echo("\r" + text.ljust(78), nl=False, err=True)
+                self.shown = True
+            elif p.solutions:
+                click.echo(text, err=True)
+        except BrokenPipeError:  # e.g. `arshjul plan 2>&1 | head`: the search goes on unseen
+            self.enabled = self.shown = False
 
     def done(self) -> None:
         if self.shown:
