@@ -9,6 +9,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 import arshjul
 from arshjul.options import Progress, SolveOptions
 from arshjul.scenario import load
@@ -63,3 +65,21 @@ def test_a_stop_set_just_before_a_conflict_solve_reads_no_missing_response() -> 
     assert status == cp_model.OPTIMAL and work >= 0.0
     status, work = solve_stoppable(cp_model.CpSolver(), cp, None)
     assert status == cp_model.OPTIMAL and work >= 0.0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_progress_callback_that_fails_fails_the_solve_and_leaves_no_search_running(workers: int) -> None:
+    """The callback runs in CP-SAT's thread too: its error must reach the caller, not end the
+    search quietly with the warm plan as the answer (648 on this year, the optimum is 496)."""
+    sc = load(ROOT / "scenarios" / "sweden-2027.yaml")
+    calls: list[Progress] = []
+
+    def progress(p: Progress) -> None:
+        calls.append(p)
+        if len(calls) == 3:
+            raise RuntimeError("the caller's own fault")
+
+    before = threading.active_count()
+    with pytest.raises(RuntimeError, match="the caller's own fault"):
+        arshjul.solve(sc, SolveOptions(time_limit=20, workers=workers), progress=progress)
+    assert threading.active_count() == before

@@ -269,6 +269,8 @@ def run(
                     m, solver, outcome["status"], warm, options, watcher, halt, current, deadline,
                     shared, follow,
                 )
+        except BaseException as err:  # e.g. the caller's progress callback: raised below
+            outcome["error"] = err
         finally:
             done.set()
 
@@ -308,7 +310,16 @@ def run(
         stop()
         while not done.wait(timeout=0.2):
             stop()
+    except BaseException:  # the progress callback failed here: end the search before raising
+        stop()
+        while not done.wait(timeout=0.2):
+            stop()
+        raise
     thread.join()
+    if "error" in outcome:
+        # an error in the search thread (the progress callback, in CP-SAT's solution
+        # callback) is the caller's to see, never a silently worse plan (the warm one)
+        raise outcome["error"]
     wall = time.monotonic() - started
     status = status_of(outcome.get("status", cp_model.UNKNOWN))
     proto = m.cp.proto
@@ -608,10 +619,16 @@ def duo(
 
     shared = lns.Incumbent()
 
+    errors: list[BaseException] = []
+
     def work(i: int) -> None:
-        results[i] = run(
-            m, searches[i], progress=relay(i), warm=warm, started=started, shared=shared, follow=i == 1
-        )
+        try:
+            results[i] = run(
+                m, searches[i], progress=relay(i), warm=warm, started=started, shared=shared, follow=i == 1
+            )
+        except BaseException as err:  # raised once both searches have ended, as run raises it
+            errors.append(err)
+            stop.set()
 
     threads = [threading.Thread(target=work, args=(i,), name=f"search-{i}", daemon=True) for i in (0, 1)]
     interrupted = False
@@ -632,6 +649,8 @@ def duo(
         for thread in threads:
             while thread.is_alive():
                 thread.join(timeout=0.1)
+    if errors:
+        raise errors[0]
     done = [r for r in results if r is not None]
     if not done:  # stopped before either search could begin
         return SolveResult(SolveStatus.UNKNOWN, None, None, 0.0, None, interrupted=True)
