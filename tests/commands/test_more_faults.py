@@ -445,3 +445,23 @@ def test_a_reader_that_goes_away_still_gets_the_best_plan_written(tmp_path: Path
     got = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert (got["status"], got["objective"]) == (want["status"], want["objective"]) == ("OPTIMAL", 496)
     assert leftovers(out) == []
+
+
+def test_a_sweep_whose_reader_goes_away_still_solves_every_variant(tmp_path: Path) -> None:
+    """`arshjul sweep … 2>&1 | head -2`: the results files are what a sweep is for, so the
+    variants left when the reader has gone are still solved and written (before the fix
+    the sweep ended at the first progress line it could not print, with 2 rows of 3)."""
+    sc = Path(__file__).parents[2] / "scenarios" / "sweden-2027.yaml"
+    out = tmp_path / "sweep"
+    args = [sys.executable, "-m", "arshjul", "sweep", str(sc), "--vary", "limits.window_max=3,4,5"]
+    args += ["--jobs", "1", "--time-limit", "2", "-o", str(out)]
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(2)]
+        proc.stdout.close()  # the reader goes away, as `head -2` does
+        code = proc.wait(timeout=120)
+    assert lines[0].startswith("Sweeping 3 variants"), lines
+    assert code == 1  # its summary could not be said
+    rows = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(row["variant"] for row in rows) == [f"limits.window_max={n}" for n in (3, 4, 5)]
+    assert all(row["objective"] is not None for row in rows)

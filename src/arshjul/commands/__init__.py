@@ -33,6 +33,26 @@ DTSTAMP_YEARS = (1970, 2200)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class Murmur:
+    """Progress lines on stderr for as long as someone reads them.
+
+    When the reader goes away (``arshjul sweep … 2>&1 | head``) the pipe breaks; the
+    work goes on unseen, since its files are what the command is for."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, nl: bool = True) -> bool:
+        """Say ``text``; ``False`` once nobody reads any more."""
+        if not self.enabled:
+            return False
+        try:
+            click.echo(text, nl=nl, err=True)
+        except BrokenPipeError:
+            self.enabled = False
+        return self.enabled
+
+
 def fail_input(err: ScenarioError) -> NoReturn:
     """Bad input: one line naming file, field and problem, exit code 2."""
     click.echo(_("error: {problem}").format(problem=err.line()), err=True)

@@ -23,6 +23,7 @@ from ..plan import Plan
 from ..revision import carry_sequences
 from . import (
     EXIT_NO_PLAN,
+    Murmur,
     instance_of,
     last_year_option,
     no_plan_line,
@@ -42,12 +43,12 @@ class _ProgressLine:
     improvement."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+        self.say = Murmur(enabled)
         self.tty = sys.stderr.isatty()
         self.shown = False
 
     def __call__(self, p: Any) -> None:
-        if not self.enabled:
+        if not self.say.enabled:
             return
         if p.objective is None:
             bound = "" if p.bound is None else ", " + _("bound {bound}").format(bound=f"{p.bound:.0f}")
@@ -65,18 +66,14 @@ class _ProgressLine:
             )
             plans = ngettext("({count} plan)", "({count} plans)", p.solutions).format(count=p.solutions)
             text = f"  {best}{bound}  {plans}"
-        try:
-            if self.tty:
-                click.echo("\r" + text.ljust(78), nl=False, err=True)
-                self.shown = True
-            elif p.solutions:
-                click.echo(text, err=True)
-        except BrokenPipeError:  # e.g. `arshjul plan 2>&1 | head`: the search goes on unseen
-            self.enabled = self.shown = False
+        if self.tty:
+            self.shown = self.say("\r" + text.ljust(78), nl=False)
+        elif p.solutions:
+            self.say(text)
 
     def done(self) -> None:
         if self.shown:
-            click.echo("", err=True)
+            self.say("")
 
 
 def _summary(plan: Plan, echo: Callable[[str], None]) -> None:

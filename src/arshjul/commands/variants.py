@@ -40,6 +40,7 @@ from . import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
     EXIT_NO_PLAN,
+    Murmur,
     last_year_option,
     load_scenario,
     no_plan_line,
@@ -105,13 +106,15 @@ def compare(
     stems = [cmp.name_of(p) for p in scenarios]
     names = stems if len(set(stems)) == len(stems) else list(scenarios)
 
+    say = Murmur()
+
     def progress(name: str, plan: Plan) -> None:
         what = _("penalty {objective}").format(objective=plan.objective) if plan.found else _("no plan")
         # TRANSLATORS: one scenario of a comparison solved: "  tight: OPTIMAL, penalty 40 in 3.2s"
         line = _("{name}: {status}, {what} in {seconds}s").format(
             name=name, status=plan.status, what=what, seconds=f"{plan.wall_time:.1f}"
         )
-        click.echo(f"  {line}", err=True)
+        say(f"  {line}")
 
     result = cmp.compare(
         list(zip(names, instances, strict=True)),
@@ -231,6 +234,8 @@ def sweep(
         err=True,
     )
 
+    say = Murmur()
+
     def progress(row: dict[str, Any], done: int, total: int) -> None:
         objective = (
             ""
@@ -238,10 +243,9 @@ def sweep(
             else " " + _("penalty {objective}").format(objective=row["objective"])
         )
         message = f" — {row['message']}" if row.get("message") else ""
-        click.echo(
+        say(
             f"  [{done}/{total}] {row['status']:<10}{objective:<14} {row['variant']} "
-            f"({row.get('wall_time') or 0:.1f}s){message}",
-            err=True,
+            f"({row.get('wall_time') or 0:.1f}s){message}"
         )
 
     try:
