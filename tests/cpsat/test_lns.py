@@ -311,3 +311,19 @@ def test_ctrl_c_while_the_second_search_starts_stops_both(monkeypatch: pytest.Mo
     assert len(started) == 2 and not any(t.is_alive() for t in started)
     assert plan.interrupted and plan.found
     assert check(build_instance(scenario), plan).ok
+
+
+def test_the_pieces_keep_the_full_lp_from_the_size_where_it_was_measured_better(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    solve_module = importlib.import_module("arshjul.cpsat.solve")  # the package's solve() shadows it
+    m = build_model(tight("M", 0))
+    variables = len(m.cp.proto.variables)
+    assert variables < solve_module.FULL_LP_VARIABLES  # the 44-session year: the light LP
+    assert solve_module.pieces_settings(m)["linearization_level"] == 1
+    monkeypatch.setattr(solve_module, "FULL_LP_VARIABLES", variables)
+    settings = solve_module.pieces_settings(m)
+    assert settings["linearization_level"] == 2
+    assert settings == solve_module.PRESETS["prove"]
+    settings["linearization_level"] = 0  # a copy: the presets stay as they are
+    assert solve_module.PRESETS["prove"]["linearization_level"] == 2

@@ -443,17 +443,31 @@ def _neighbourhoods(
         current=current,
         better=better,
         bound=bound,
-        settings=PIECES,
+        settings=pieces_settings(m),
         shared=shared,
         follow=follow,
     )
 
 
 PIECES: dict[str, Any] = {**PRESETS["prove"], "linearization_level": 1}
-"""CP-SAT settings of a neighbourhood piece: ``prove``'s with the default LP.  A piece's
-bound does not matter (the rest of the year is fixed), its plans do; the lighter LP gives
-more search per unit of work (LNS alone from the warm start, 30 s, tight families: better
-plans at all four 60-region years tried, 9,811 against 9,981 at seed 0)."""
+"""CP-SAT settings of a neighbourhood piece of a model of fewer than :data:`FULL_LP_VARIABLES`
+variables: ``prove``'s with the default LP.  A piece's bound does not matter (the rest of
+the year is fixed), its plans do; the lighter LP gives more search per unit of work there."""
+FULL_LP_VARIABLES = 30_000
+"""From this many model variables a piece keeps ``prove``'s full LP (level 2).  Measured
+with the whole search, one worker, tight families, three seeds, 2026-12-03/04
+(``benchmarks/README.md``, "fourth stop"): at the 44-session year (14,978 variables) level 2
+was worse at all three seeds (3,711 / 3,228 / 3,058 against 3,688 / 3,191 / 3,038, 60 s);
+at the 60-region year (39,631) better at all three (9,446 / 9,603 / 9,026 against 9,526 /
+9,693 / 9,186, 60 s), and at the 240-region two-year one far better (6,576 / 6,106 / 5,841
+against 7,146 / 6,621 / 6,311, 120 s); the loose L and XL years ended equal."""
+
+
+def pieces_settings(m: Model) -> dict[str, Any]:
+    """The pieces' CP-SAT settings for a model of this size (see :data:`FULL_LP_VARIABLES`)."""
+    if len(m.cp.proto.variables) >= FULL_LP_VARIABLES:
+        return dict(PRESETS["prove"])
+    return dict(PIECES)
 
 
 def _stalled(last: Progress, stall: float | None, elapsed: float) -> bool:
