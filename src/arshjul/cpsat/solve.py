@@ -449,10 +449,6 @@ def _neighbourhoods(
     )
 
 
-PIECES: dict[str, Any] = {**PRESETS["prove"], "linearization_level": 1}
-"""CP-SAT settings of a neighbourhood piece of a model of fewer than :data:`FULL_LP_VARIABLES`
-variables: ``prove``'s with the default LP.  A piece's bound does not matter (the rest of
-the year is fixed), its plans do; the lighter LP gives more search per unit of work there."""
 FULL_LP_VARIABLES = 30_000
 """From this many model variables a piece keeps ``prove``'s full LP (level 2).  Measured
 with the whole search, one worker, tight families, three seeds, 2026-12-03/04
@@ -464,10 +460,14 @@ against 7,146 / 6,621 / 6,311, 120 s); the loose L and XL years ended equal."""
 
 
 def pieces_settings(m: Model) -> dict[str, Any]:
-    """The pieces' CP-SAT settings for a model of this size (see :data:`FULL_LP_VARIABLES`)."""
-    if len(m.cp.proto.variables) >= FULL_LP_VARIABLES:
-        return dict(PRESETS["prove"])
-    return dict(PIECES)
+    """CP-SAT settings of a neighbourhood piece: ``prove``'s, with the default LP (level 1)
+    below :data:`FULL_LP_VARIABLES`.  A piece's bound does not matter (the rest of the year
+    is fixed), its plans do; on a small model the lighter LP gives more search per unit of
+    work."""
+    settings = dict(PRESETS["prove"])
+    if len(m.cp.proto.variables) < FULL_LP_VARIABLES:
+        settings["linearization_level"] = 1
+    return settings
 
 
 def _stalled(last: Progress, stall: float | None, elapsed: float) -> bool:
