@@ -67,8 +67,8 @@ class SolveOptions:
     (:mod:`arshjul.greedy`).  One that keeps every rule is the search's first solution,
     which is what lets a European-scale scenario have a plan at all within a minute."""
     lns: bool = True
-    """With one worker, hand over from CP-SAT's tree search to a neighbourhood search once
-    it stops improving (:mod:`arshjul.cpsat.lns`): on the tight 60-region year it cut the
+    """With one worker, hand over from CP-SAT's tree search to a neighbourhood search after
+    a fixed amount of its work (:mod:`arshjul.cpsat.lns`): on the tight 60-region year it cut the
     plan's penalty by about a seventh in a minute (11,056 to 9,526) where the tree search
     alone found nothing better.  Off, the tree search has the whole time."""
     stop: threading.Event | None = field(default=None, compare=False, repr=False)

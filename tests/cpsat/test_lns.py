@@ -25,7 +25,6 @@ from arshjul.cpsat.solve import (
     _better,
     _hand_over,
     _lns_wanted,
-    _Watcher,
     build_model,
     complete_hint,
 )
@@ -205,27 +204,51 @@ def test_searches_that_share_a_plan_start_from_the_better_one() -> None:
     assert report.violations == [] and report.objective == late.objective
 
 
-class _Seen(_Watcher):
-    def __init__(self, searched: bool, last: float | None) -> None:
-        plan = None if last is None else 100
-        super().__init__(started=0.0, progress=None, first=Progress(last or 0.0, plan, None, 1))
-        self.searched = searched
+def test_the_tree_search_works_a_fixed_amount_and_has_at_most_half_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    solve_module = importlib.import_module("arshjul.cpsat.solve")
+    # search started at 0 with 60 s to go: the clock takes it away only at half the time
+    assert not _hand_over(29.5, 0.0, 60.0)
+    assert _hand_over(30.0, 0.0, 60.0)
+    assert _hand_over(40.0, 10.0, 70.0) and not _hand_over(39.0, 10.0, 70.0)
+    m = build_model(tight("M", 0))
+    assert solve_module.tree_work(m) == solve_module.TREE_WORK  # under PIECE_VARIABLES: once
+    monkeypatch.setattr(lns, "PIECE_VARIABLES", len(m.cp.proto.variables) // 4)
+    assert solve_module.tree_work(m) == pytest.approx(4 * solve_module.TREE_WORK, rel=0.01)
 
 
-def test_the_tree_search_hands_over_once_its_bound_is_quiet_or_half_the_time_is_gone() -> None:
-    # search started at 0 with 60 s to go: quiet means max(3 s, 6 s) = 6 s without a new bound
-    assert not _hand_over(_Seen(searched=False, last=1.0), 20.0, 0.0, 60.0)  # no bound of its own yet
-    assert not _hand_over(_Seen(searched=True, last=1.0), 5.5, 0.0, 60.0)
-    assert _hand_over(_Seen(searched=True, last=1.0), 6.5, 0.0, 60.0)
-    assert not _hand_over(_Seen(searched=True, last=None), 6.5, 0.0, 60.0)  # no plan yet
-    assert _hand_over(_Seen(searched=False, last=None), 30.0, 0.0, 60.0)  # half the time
-    rising = _Seen(searched=True, last=1.0)
-    rising.bound_at = 5.0  # the bound still moved at 5 s: the search keeps its time
-    assert not _hand_over(rising, 7.5, 0.0, 60.0)
-    assert _hand_over(rising, 11.5, 0.0, 60.0)
-    # its own better plans do not keep it: a plan found at 7 s, the bound quiet since 0
-    stepping = _Seen(searched=True, last=7.0)
-    assert _hand_over(stepping, 7.5, 0.0, 60.0)
+def test_the_pieces_start_from_the_same_plan_however_busy_the_machine_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The hand-over goes by CP-SAT's deterministic time, so the plan the pieces start from
+    (and so every piece after it) is the same run after run, even with a load beside it."""
+    solve_module = importlib.import_module("arshjul.cpsat.solve")
+    monkeypatch.setattr(solve_module, "TREE_WORK", 1.0)
+    starts: list[tuple[int, Assignment]] = []
+
+    def record(m: Model, best: lns.Best, **_: object) -> lns.Best:
+        starts.append((best.objective, best.assignment))
+        return best
+
+    monkeypatch.setattr(lns, "improve", record)
+    inst = tight("M", 1)
+    busy = threading.Event()
+
+    def burn() -> None:  # a second thread that keeps a core busy through the second run
+        while not busy.is_set():
+            sum(i * i for i in range(10_000))
+
+    results = [solve_module.solve(inst, SolveOptions(time_limit=120, workers=1, seed=0))]
+    spinner = threading.Thread(target=burn, daemon=True)
+    spinner.start()
+    try:
+        results.append(solve_module.solve(inst, SolveOptions(time_limit=120, workers=1, seed=0)))
+    finally:
+        busy.set()
+        spinner.join()
+    assert len(starts) == 2 and starts[0] == starts[1]
+    assert results[0].objective == results[1].objective and results[0].bound == results[1].bound
 
 
 def test_lns_only_with_one_worker_an_objective_and_not_when_switched_off() -> None:

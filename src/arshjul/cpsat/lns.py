@@ -1,4 +1,4 @@
-"""Large-neighbourhood search: better plans when one worker's tree search stops improving.
+"""Large-neighbourhood search: better plans once one worker's tree search has done its work.
 
 With one worker, CP-SAT's own search improved the tight 60-region year's first plan by 0 to
 40 points in a minute (of some 11,000).  Here the best plan is improved piece by piece: all

@@ -174,21 +174,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.last: Progress = first or Progress(0.0, None, None, 0)
         self.bound: float | None = None
         """The proven bound as CP-SAT logs it, also between improved plans."""
-        self.bound_at = started
-        """When the bound last moved (clock time)."""
-        self.searched = False
-        """A bound has come from the search itself, not only from the variables' domains."""
 
     def log(self, line: str) -> None:
         """CP-SAT's log lines (when asked for, also printed): keep the latest bound."""
         found = _NEXT.match(line)
         if found:
-            bound = float(found.group(1))
-            if bound != self.bound:
-                self.bound_at = time.monotonic()
-            self.bound = bound
-            if line.startswith("#Bound") and not line.rstrip().endswith("initial_domain"):
-                self.searched = True
+            self.bound = float(found.group(1))
 
     def heartbeat(self) -> Progress:
         last = self.last
@@ -239,8 +230,9 @@ def run(
     caller's clock began (progress and wall time count from it).
 
     With one worker and ``options.lns``, the tree search hands over to the neighbourhood
-    search (:mod:`arshjul.cpsat.lns`) once it has a plan and its bound has not moved for
-    a while (:func:`_hand_over`); the plan that comes back carries the tree search's bound.
+    search (:mod:`arshjul.cpsat.lns`) after :func:`tree_work` of CP-SAT's deterministic time
+    (or half the time, :func:`_hand_over`); the plan that comes back carries the tree
+    search's bound.
     Searches side by side (:func:`duo`) pass one ``shared`` plan to their neighbourhood
     searches; one that does not ``follow`` it only reports to it."""
     solver = solver_for(options)
@@ -248,6 +240,8 @@ def run(
     first = None if warm is None else Progress(warm.seconds, warm.objective, None, 1)
     watcher = _Watcher(started, progress, first)
     improving = _lns_wanted(m, options)
+    if improving:
+        solver.parameters.max_deterministic_time = tree_work(m)
     if progress is not None or improving:
         # read the bound from CP-SAT's log so progress shows it between improved plans
         solver.parameters.log_to_stdout = bool(options.log)
@@ -264,7 +258,7 @@ def run(
     def work() -> None:
         try:
             outcome["status"] = solver.solve(m.cp, watcher)
-            if handed.is_set() and not halt.is_set():
+            if improving and not halt.is_set():  # its work done, or handed over by the clock
                 outcome["lns"] = _neighbourhoods(
                     m, solver, outcome["status"], warm, options, watcher, halt, current, deadline,
                     shared, follow,
@@ -302,7 +296,7 @@ def run(
             if options.stop is not None and options.stop.is_set():
                 interrupted = True
                 stop()
-            if improving and not handed.is_set() and _hand_over(watcher, now, search_started, deadline):
+            if improving and not handed.is_set() and _hand_over(now, search_started, deadline):
                 handed.set()
                 solver.stop_search()
     except KeyboardInterrupt:
@@ -367,15 +361,23 @@ def _meets_its_bound(result: SolveResult) -> bool:
     )
 
 
+TREE_WORK = 5.0
+"""CP-SAT's deterministic time for the tree search before it hands over to the pieces, per
+:data:`arshjul.cpsat.lns.PIECE_VARIABLES` variables (:func:`arshjul.cpsat.lns.scale`).
+Counted in work, not seconds, so a search cut off by the time limit repeats itself on the
+same machine, and the first of two workers is the one-worker search itself.  It replaced a
+hand-over after so many seconds of a quiet bound, which spent 2.9–5.8 of this time on the
+tight 44- and 106-session years and ended the same code up to 1.5 % apart from run to run;
+with 5 the 44-session years ended 3,701 / 3,208 / 3,038 twice over (the clock rule:
+3,688–3,721 / 3,191–3,238 / 3,038–3,058 in three runs), the 106-session ones 9,456 / 9,603
+/ 9,056 (benchmarks/README.md, 2026-12-04)."""
 HAND_OVER_SHARE = 0.5
-"""The tree search keeps at most this share of the time left when it starts."""
-HAND_OVER_STALL = 3.0
-"""…and hands over sooner, once it has a bound and a plan, when its bound has not moved for
-this many seconds (or a tenth of the time left at the start, whichever is longer): on the
-240-region year the bound rose from 2,691 to 6,481 well after the search began.  Its own
-better plans do not keep it: on the tight 44-session years it kept finding 5–10-point steps
-until half the time was gone, while the pieces from the same plan went further in less time
-(benchmarks/README.md, 2026-12-03, third stop)."""
+"""…and it keeps at most this share of the time left when it starts (a slow machine)."""
+
+
+def tree_work(m: Model) -> float:
+    """The tree search's deterministic time on this model (:data:`TREE_WORK`)."""
+    return TREE_WORK * lns.scale(m)
 
 
 def _lns_wanted(m: Model, options: SolveOptions) -> bool:
@@ -391,15 +393,11 @@ def _lns_wanted(m: Model, options: SolveOptions) -> bool:
     )
 
 
-def _hand_over(watcher: _Watcher, now: float, search_started: float, deadline: float) -> bool:
-    """Time for the tree search to hand over to the neighbourhood search (see the constants)."""
+def _hand_over(now: float, search_started: float, deadline: float) -> bool:
+    """The tree search has had its share of the clock (:data:`HAND_OVER_SHARE`); it
+    normally stops sooner, at its deterministic time (:func:`tree_work`)."""
     total = max(0.0, deadline - search_started)
-    if now - search_started >= HAND_OVER_SHARE * total:
-        return True
-    if not watcher.searched or watcher.last.objective is None:
-        return False
-    quiet = max(HAND_OVER_STALL, total / 10)
-    return now - max(watcher.bound_at, search_started) >= quiet
+    return now - search_started >= HAND_OVER_SHARE * total
 
 
 def _neighbourhoods(
