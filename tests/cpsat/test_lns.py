@@ -251,6 +251,32 @@ def test_the_pieces_start_from_the_same_plan_however_busy_the_machine_is(
     assert results[0].objective == results[1].objective and results[0].bound == results[1].bound
 
 
+def test_a_tree_search_that_ends_its_work_without_a_plan_goes_on_to_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No warm plan and the tree search's work done before it found one: the pieces have
+    nothing to start from, so the search must go on rather than return nothing early (on a
+    slow machine the 106-session year at 2 in 28 came back empty 10 s before its limit)."""
+    solve_module = importlib.import_module("arshjul.cpsat.solve")
+    monkeypatch.setattr(solve_module, "TREE_WORK", 1e-9)
+    calls: list[float] = []
+    real = cp_model.CpSolver.solve
+
+    def counted(self: cp_model.CpSolver, model: cp_model.CpModel, *args: object) -> object:
+        calls.append(self.parameters.max_deterministic_time)
+        return real(self, model, *args)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", counted)
+    inst = tight("S", 0)
+    result = solve_module.solve(inst, SolveOptions(time_limit=60, workers=1, seed=0, warm_start=False))
+    assert calls[0] == pytest.approx(1e-9) and len(calls) >= 2
+    assert calls[1] > 1e9  # the second search has no work limit
+    assert result.status == SolveStatus.OPTIMAL and result.objective == 296
+    assert result.bound is not None and result.bound <= result.objective
+    report = check(inst, arshjul.realize.to_plan(inst, result.assignment, status="OPTIMAL"))
+    assert report.violations == [] and report.objective == 296
+
+
 def test_lns_only_with_one_worker_an_objective_and_not_when_switched_off() -> None:
     inst = tight("S", 0)
     m = build_model(inst)

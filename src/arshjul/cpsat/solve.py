@@ -8,6 +8,7 @@ once: it stops the search and the best plan found so far comes back with status 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import threading
 import time
@@ -232,7 +233,8 @@ def run(
     With one worker and ``options.lns``, the tree search hands over to the neighbourhood
     search (:mod:`arshjul.cpsat.lns`) after :func:`tree_work` of CP-SAT's deterministic time
     (or half the time, :func:`_hand_over`); the plan that comes back carries the tree
-    search's bound.
+    search's bound.  A tree search that stops there with no plan at all, and no warm plan to
+    fall back on, goes on to the deadline (:func:`_planless`).
     Searches side by side (:func:`duo`) pass one ``shared`` plan to their neighbourhood
     searches; one that does not ``follow`` it only reports to it."""
     solver = solver_for(options)
@@ -258,6 +260,14 @@ def run(
     def work() -> None:
         try:
             outcome["status"] = solver.solve(m.cp, watcher)
+            while improving and _planless(outcome["status"], warm, halt, deadline):
+                # its work done (or its half of the clock) and still no plan: the pieces need
+                # one, so the tree search goes on, without a work limit, to the deadline
+                handed.set()
+                outcome["floor"] = max(outcome.get("floor", -math.inf), solver.best_objective_bound)
+                solver.parameters.max_deterministic_time = math.inf
+                solver.parameters.max_time_in_seconds = deadline - time.monotonic()
+                outcome["status"] = solver.solve(m.cp, watcher)
             if improving and not halt.is_set():  # its work done, or handed over by the clock
                 outcome["lns"] = _neighbourhoods(
                     m, solver, outcome["status"], warm, options, watcher, halt, current, deadline,
@@ -330,7 +340,7 @@ def run(
     )
     if status.found:
         result.objective = round(solver.objective_value)
-        result.bound = solver.best_objective_bound
+        result.bound = max(solver.best_objective_bound, outcome.get("floor", -math.inf))
         result.assignment = assignment_of(m, solver)
         result.terms = {name: int(solver.value(expr)) for name, expr in m.terms.items()}
     elif warm is not None and status == SolveStatus.UNKNOWN:
@@ -349,6 +359,21 @@ def run(
     if _meets_its_bound(result):
         result.status = SolveStatus.OPTIMAL  # a neighbourhood's plan reached the proven bound
     return result
+
+
+def _planless(code: Any, warm: WarmStart | None, halt: threading.Event, deadline: float) -> bool:
+    """The tree search stopped with no plan at all (none from the warm start either) and
+    with time left: stopping now would return nothing before the deadline."""
+    return (
+        warm is None
+        and status_of(code) == SolveStatus.UNKNOWN
+        and not halt.is_set()
+        and deadline - time.monotonic() > PLANLESS_MIN_SECONDS
+    )
+
+
+PLANLESS_MIN_SECONDS = 0.5
+"""A tree search without a plan is started again only with at least this much time left."""
 
 
 def _meets_its_bound(result: SolveResult) -> bool:
