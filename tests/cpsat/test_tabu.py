@@ -6,6 +6,7 @@ for its seed, with budgets far beyond what the steps need.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from arshjul.instance import Instance, build_instance
 from arshjul.realize import to_plan
 from arshjul.scenario import from_data
 from arshjul.tabu import _Line, tabu_assignment
+
+solve_module = importlib.import_module("arshjul.cpsat.solve")
 
 _spec = importlib.util.spec_from_file_location(
     "bench_generate", Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
@@ -174,6 +177,23 @@ def test_the_budget_counts_work_and_the_clock_limit_holds(monkeypatch: pytest.Mo
     monkeypatch.setattr(tabu.time, "monotonic", _BusyClock(1.0))
     partial = tabu_assignment(inst, first, seed=0, budget=60, wall=5)  # the caller's limit holds
     assert 0 < len(steps) <= 5 and len(partial.slot) < len(inst.sessions)
+
+
+def test_the_tabu_budget_grows_with_the_year_and_stays_a_share_of_the_limit() -> None:
+    """A year the tabu search cannot complete spends its whole budget: a tiny one little, the
+    106-session year enough for the slow machine's 5.1 s, the 312-session one 40 % of two
+    minutes (its slow seeds took 33–39 s there)."""
+    budget = solve_module.tabu_budget
+    assert budget(4, 60) == (solve_module.TABU_MIN_SECONDS, 0.8)
+    assert budget(44, 60) == pytest.approx((2.64, 8.8))
+    assert budget(106, 60) == pytest.approx((6.0 * 1.06**2, 20.0 * 1.06**2))
+    assert budget(106, 60)[0] > 5.14
+    assert budget(312, 120) == pytest.approx((48.0, 60.0))  # the share of the limit caps it
+    assert budget(312, 60) == pytest.approx((24.0, 30.0))
+    assert budget(44, 1.0) == pytest.approx((0.4, 0.5))
+    sizes = [budget(n, 60) for n in range(1, 400, 7)]
+    assert sizes == sorted(sizes)  # more sessions never get less
+    assert all(cpu <= 24.0 and wall <= 30.0 and cpu <= wall for cpu, wall in sizes)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -737,9 +737,7 @@ def start_from(
     sessions = len(m.instance.sessions)
     if hint is None and len(start.slot) < sessions:
         # tight caps: the greedy left sessions out; search from it, else let CP-SAT find a plan
-        scale = max(1.0, sessions / TABU_SESSIONS) ** 2
-        budget = min(TABU_SECONDS * scale, options.time_limit / 10 * min(2.0, scale))
-        wall = min(TABU_WALL_SECONDS * scale, options.time_limit / 4)
+        budget, wall = tabu_budget(sessions, options.time_limit)
         start = tabu_assignment(m.instance, start, seed=options.seed, budget=budget, wall=wall)
         if len(start.slot) < sessions:
             return first_plan(m, options, start, started=started)
@@ -749,19 +747,39 @@ def start_from(
     return warm
 
 
-TABU_SECONDS = 3.0
-"""At most this much CPU time (and a tenth of the time limit, up to a fifth for the largest
-years) to complete a greedy plan by tabu search (:mod:`arshjul.tabu`), for up to
-:data:`TABU_SESSIONS` sessions, and with the square of how many times that there are beyond
-(more sessions need more steps, and each step scores more).  Measured at 2 invitations in 28
-days: 0.4–2.5 s for 106 sessions, 3.3–13.3 s for 312 (a budget of 24 s there at a limit of
-120 s); CP-SAT's own first-plan search, which comes after, took 20–30 s for 106 sessions and
-at 312 outgrew 2 GB without a plan.  At 3 in 28, 0.1–0.3 s for 106 sessions.  A scenario
-with no plan at all spends the whole budget (3 s in the tests, as before)."""
+TABU_SECONDS = 6.0
+"""CPU time to complete a greedy plan by tabu search (:mod:`arshjul.tabu`) for
+:data:`TABU_SESSIONS` sessions; in proportion below that, with the square of how many times
+that there are above it (more sessions need more steps, and each step scores more), never
+more than :data:`TABU_MAX_SHARE` of the time limit.  A scenario the tabu search cannot
+complete (one with no plan at all) spends the whole budget before CP-SAT's own first-plan
+search, which took 20–30 s for 106 sessions where the tabu search took 0.4–2.5 s, and at 312
+outgrew 2 GB without a plan.  Measured at 2 invitations in 28 days, seeds 0–2, on two
+machines of the same kind, the second about twice as slow (Python's imports 1.3 s against
+0.66 s): 106 sessions took 0.4–2.5 s on the first and 0.68 / 2.75 / 5.14 s on the second,
+312 took 3.3–13.3 s and 39.2 / 33.5 / 8.3 s.  The budget was 3 s for up to 100 sessions (a
+fifth of the time limit at most): on the slow machine two of the three 106-session years
+came back with no plan at all (benchmarks/README.md, 2026-12-07).  At 3 in 28, 106 sessions
+take 0.1–0.3 s (0.45–0.5 s on the slow machine); in the tests, 3–44 sessions up to 0.15 s."""
 TABU_SESSIONS = 100
-TABU_WALL_SECONDS = 10.0
-"""…and at most this long on the clock, scaled the same (and a quarter of the time limit),
+TABU_MIN_SECONDS = 0.25
+"""…but at least this much CPU time, however small the year."""
+TABU_MAX_SHARE = 0.4
+"""The tabu search's CPU time is at most this share of the time limit, its clock time a
+tenth of the limit more (a first plan matters more than time to improve it)."""
+TABU_WALL_SECONDS = 20.0
+"""…and at most this long on the clock for :data:`TABU_SESSIONS` sessions, scaled the same,
 however busy the machine is."""
+
+
+def tabu_budget(sessions: int, time_limit: float) -> tuple[float, float]:
+    """The tabu search's CPU time and clock time for a year of ``sessions`` sessions."""
+    size = sessions / TABU_SESSIONS
+    grow = max(size, size * size)
+    cpu = min(max(TABU_MIN_SECONDS, TABU_SECONDS * grow), time_limit * TABU_MAX_SHARE)
+    wall = min(max(2 * TABU_MIN_SECONDS, TABU_WALL_SECONDS * grow), time_limit * (TABU_MAX_SHARE + 0.1))
+    return cpu, wall
+
 
 FIRST_PLAN: dict[str, Any] = {
     "linearization_level": 0,
