@@ -6,7 +6,6 @@ for its seed, with budgets far beyond what the steps need.
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,12 @@ from test_properties import scenarios
 
 from arshjul import tabu
 from arshjul.check import check
-from arshjul.cpsat.solve import SolveOptions, build_model, complete_hint
+from arshjul.cpsat.solve import TABU_MIN_SECONDS, SolveOptions, build_model, complete_hint, tabu_budget
 from arshjul.greedy import greedy_assignment
 from arshjul.instance import Instance, build_instance
 from arshjul.realize import to_plan
 from arshjul.scenario import from_data
 from arshjul.tabu import _Line, tabu_assignment
-
-solve_module = importlib.import_module("arshjul.cpsat.solve")
 
 _spec = importlib.util.spec_from_file_location(
     "bench_generate", Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
@@ -183,8 +180,8 @@ def test_the_tabu_budget_grows_with_the_year_and_stays_a_share_of_the_limit() ->
     """A year the tabu search cannot complete spends its whole budget: a tiny one little, the
     106-session year enough for the slow machine's 5.1 s, the 312-session one 40 % of two
     minutes (its slow seeds took 33–39 s there)."""
-    budget = solve_module.tabu_budget
-    assert budget(4, 60) == (solve_module.TABU_MIN_SECONDS, 0.8)
+    budget = tabu_budget
+    assert budget(4, 60) == (TABU_MIN_SECONDS, 0.8)
     assert budget(44, 60) == pytest.approx((2.64, 8.8))
     assert budget(106, 60) == pytest.approx((6.0 * 1.06**2, 20.0 * 1.06**2))
     assert budget(106, 60)[0] > 5.14

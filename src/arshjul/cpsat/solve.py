@@ -758,18 +758,20 @@ outgrew 2 GB without a plan.  Measured at 2 invitations in 28 days, seeds 0–2,
 machines of the same kind, the second about twice as slow (Python's imports 1.3 s against
 0.66 s): 106 sessions took 0.4–2.5 s on the first and 0.68 / 2.75 / 5.14 s on the second,
 312 took 3.3–13.3 s and 39.2 / 33.5 / 8.3 s.  The budget was 3 s for up to 100 sessions (a
-fifth of the time limit at most): on the slow machine two of the three 106-session years
-came back with no plan at all (benchmarks/README.md, 2026-12-07).  At 3 in 28, 106 sessions
-take 0.1–0.3 s (0.45–0.5 s on the slow machine); in the tests, 3–44 sessions up to 0.15 s."""
+tenth of the time limit at most, a fifth for the largest years): on the slow machine two
+of the three 106-session years came back with no plan (benchmarks/README.md, 2026-12-07).
+At 3 in 28, 106 sessions take 0.1–0.3 s (0.45–0.5 s on the slow machine); in the tests, 3–44
+sessions up to 0.15 s."""
 TABU_SESSIONS = 100
 TABU_MIN_SECONDS = 0.25
 """…but at least this much CPU time, however small the year."""
 TABU_MAX_SHARE = 0.4
-"""The tabu search's CPU time is at most this share of the time limit, its clock time a
-tenth of the limit more (a first plan matters more than time to improve it)."""
+"""The tabu search's CPU time is at most this share of the time limit (a first plan matters
+more than time to improve it)."""
 TABU_WALL_SECONDS = 20.0
 """…and at most this long on the clock for :data:`TABU_SESSIONS` sessions, scaled the same,
-however busy the machine is."""
+however busy the machine is, and never more than :data:`TABU_WALL_SHARE` of the limit."""
+TABU_WALL_SHARE = 0.5
 
 
 def tabu_budget(sessions: int, time_limit: float) -> tuple[float, float]:
@@ -777,7 +779,7 @@ def tabu_budget(sessions: int, time_limit: float) -> tuple[float, float]:
     size = sessions / TABU_SESSIONS
     grow = max(size, size * size)
     cpu = min(max(TABU_MIN_SECONDS, TABU_SECONDS * grow), time_limit * TABU_MAX_SHARE)
-    wall = min(max(2 * TABU_MIN_SECONDS, TABU_WALL_SECONDS * grow), time_limit * (TABU_MAX_SHARE + 0.1))
+    wall = min(max(2 * TABU_MIN_SECONDS, TABU_WALL_SECONDS * grow), time_limit * TABU_WALL_SHARE)
     return cpu, wall
 
 
