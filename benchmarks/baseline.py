@@ -66,7 +66,7 @@ LIBRARIES = ("conference-scheduler", "arshjul", "arshjul-solver")
 """The third is a what-if, not the product: ``arshjul.solve(..., warm_start=False)``, so CP-SAT
 alone finds the plan.  The product starts from its greedy plan; with every weight 0 a greedy
 plan that the checker accepts has penalty 0, which no plan can beat, so it is returned as
-optimal without building a model (``arshjul.api._penalty_free``)."""
+optimal without building a model (``arshjul.api._checked_start``)."""
 
 
 @dataclass(frozen=True)

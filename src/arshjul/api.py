@@ -16,6 +16,7 @@ from .cpsat import SolveResult
 from .cpsat import solve as cpsat_solve
 from .cpsat.objective import TermBuilder
 from .cpsat.replan import moved_term, presenters_changed_term, same_month_term
+from .cpsat.solve import complete_start
 from .greedy import greedy_assignment
 from .instance import Assignment, Instance, RuleKey, build_instance
 from .options import Progress, ProgressCallback, SolveOptions, SolveStatus, options_from
@@ -56,13 +57,21 @@ def solve(
     before = None if previous is None else placed(inst, previous)
     goal = _goal_terms(inst, weights, before, last_year)
     first = None
+    early = None
     if options.warm_start and not goal:
-        first = greedy_assignment(inst)
-        done = _penalty_free(inst, first, seed=options.seed, started=started)
-        if done is not None:
+        first = complete_start(inst, greedy_assignment(inst), options, started=started)
+        # the first plan, shown before the model is built (at 106 sessions that takes longer
+        # than the greedy and the tabu search together): the checker vouches for it
+        early = _checked_start(inst, first, seed=options.seed, started=started)
+        if early is not None and early.objective == 0:
+            # every term is a penalty of at least 0, so no plan is better: optimal as it
+            # stands (pure placement problems, all weights 0, end here without the solver)
+            early.status, early.bound = SolveStatus.OPTIMAL, 0
             if progress is not None:
-                progress(Progress(done.wall_time, 0, 0, 1))
-            return done
+                progress(Progress(early.wall_time, 0, 0, 1))
+            return early
+        if early is not None and progress is not None:
+            progress(Progress(early.wall_time, early.objective, None, 1))
     result = cpsat_solve(
         inst,
         options,
@@ -74,8 +83,9 @@ def solve(
         started=started,
     )
     plan = result_plan(inst, result, seed=options.seed)
-    if not plan.found and first is not None and result.status == SolveStatus.UNKNOWN:
-        plan = _checked_greedy(inst, first, seed=options.seed, started=started) or plan
+    if not plan.found and early is not None and result.status == SolveStatus.UNKNOWN:
+        early.wall_time = time.monotonic() - started
+        plan = early
     if not plan.found:
         return plan
     if previous is not None:
@@ -103,25 +113,11 @@ def _goal_terms(
     return extra
 
 
-def _penalty_free(inst: Instance, first: Assignment, *, seed: int, started: float) -> Plan | None:
-    """The greedy plan, when it keeps every rule (by the checker) and has no penalty at all:
-    every term is a penalty of at least 0, so no plan is better and it is optimal as it
-    stands.  Pure placement problems (all weights 0) end here without the solver."""
-    if len(first.slot) < len(inst.sessions):
-        return None
-    plan = to_plan(inst, first, status=SolveStatus.OPTIMAL, objective=0, bound=0, seed=seed)
-    report = check(inst, plan)
-    if not report.ok or report.objective != 0:
-        return None
-    plan.terms = report.weighted
-    plan.wall_time = time.monotonic() - started
-    return plan
-
-
-def _checked_greedy(inst: Instance, first: Assignment, *, seed: int, started: float) -> Plan | None:
-    """The greedy plan as the answer when the time ran out before the solver had one (e.g.
-    during the model build): FEASIBLE when the checker finds it keeps every rule, with the
-    checker's objective and no bound."""
+def _checked_start(inst: Instance, first: Assignment, *, seed: int, started: float) -> Plan | None:
+    """The greedy plan (completed by tabu search) as a plan of its own: FEASIBLE when the
+    checker finds it complete and keeping every rule, with the checker's objective and terms
+    and no bound.  It is the answer when the time runs out before the solver has a plan (e.g.
+    during the model build)."""
     if len(first.slot) < len(inst.sessions):
         return None
     plan = to_plan(inst, first, status=SolveStatus.FEASIBLE, objective=0, bound=None, seed=seed)
@@ -129,6 +125,7 @@ def _checked_greedy(inst: Instance, first: Assignment, *, seed: int, started: fl
     if not report.ok:
         return None
     plan.objective = report.objective
+    plan.terms = report.weighted
     plan.wall_time = time.monotonic() - started
     return plan
 

@@ -6,14 +6,24 @@ deterministic: one worker, a fixed seed, budgets far beyond what the steps need.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 import arshjul
 from arshjul.check import check
+from arshjul.cpsat.solve import complete_start
+from arshjul.greedy import greedy_assignment
 from arshjul.instance import build_instance
-from arshjul.options import SolveStatus
+from arshjul.options import SolveOptions, SolveStatus
+from arshjul.realize import to_plan
 from arshjul.scenario import from_data
+
+solve_mod = importlib.import_module("arshjul.cpsat.solve")  # the package re-exports solve()
 
 _spec = importlib.util.spec_from_file_location(
     "bench_generate", Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
@@ -45,3 +55,28 @@ def test_a_time_limit_spent_before_the_search_still_answers() -> None:
         report = check(build_instance(scenario), plan)
         assert report.ok
         assert report.objective == plan.objective
+
+
+def test_the_first_plan_is_shown_before_the_model_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building the model of a 106-session year took longer than the greedy and the tabu
+    search together, so the completed first plan is shown (checked) before the build."""
+    scenario = tight("M", 0)
+    inst = build_instance(scenario)
+    greedy = greedy_assignment(inst)
+    assert len(greedy.slot) < len(inst.sessions)  # the tabu search completes it
+    seen: list[tuple[str, float | None]] = []
+    real = solve_mod.build_model
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(("build", None))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "build_model", watched)
+    plan = arshjul.solve(
+        scenario, time_limit=10, workers=1, seed=0, progress=lambda p: seen.append(("plan", p.objective))
+    )
+    assert seen[0][0] == "plan" and seen[1] == ("build", None)
+    first = complete_start(inst, greedy, SolveOptions(time_limit=10, seed=0), started=time.monotonic())
+    assert seen[0][1] == check(inst, to_plan(inst, first, status="FEASIBLE")).objective
+    assert plan.found and plan.objective is not None and plan.objective <= seen[0][1]
+    assert check(inst, plan).ok

@@ -585,10 +585,11 @@ def solve(
     start all count against it).
 
     The search starts from ``hint`` (e.g. the previous plan when replanning) or, with
-    ``options.warm_start``, from the greedy plan (``greedy`` when the caller has made it
-    already).  A start that keeps every rule is the search's first solution
-    (:func:`complete_hint`); one that breaks some rule is only a direction to search in
-    (``hint``) or dropped (the greedy one: as a partial hint it slowed the search down)."""
+    ``options.warm_start``, from the greedy plan completed by tabu search (``greedy`` when
+    the caller has made and completed it already, :func:`complete_start`).  A start that
+    keeps every rule is the search's first solution (:func:`complete_hint`); one that breaks
+    some rule is only a direction to search in (``hint``) or dropped (the greedy one: as a
+    partial hint it slowed the search down)."""
     options = options or SolveOptions()
     started = time.monotonic() if started is None else started
     m = build_model(instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms)
@@ -729,18 +730,18 @@ def start_from(
     m: Model, options: SolveOptions, *, hint: Assignment | None = None, greedy: Assignment | None = None
 ) -> WarmStart | None:
     """Hint the model with ``hint``, else (``options.warm_start``) the greedy plan: see
-    :func:`solve`.  The warm start's seconds include making the greedy plan."""
+    :func:`solve`.  The warm start's seconds include making the greedy plan, and completing
+    it (:func:`complete_start`) unless the caller passed ``greedy``, which it has tried to
+    complete already."""
     if hint is None and not options.warm_start:
         return None
     started = time.monotonic()
-    start = hint or greedy or greedy_assignment(m.instance)
-    sessions = len(m.instance.sessions)
-    if hint is None and len(start.slot) < sessions:
-        # tight caps: the greedy left sessions out; search from it, else let CP-SAT find a plan
-        budget, wall = tabu_budget(sessions, options.time_limit)
-        start = tabu_assignment(m.instance, start, seed=options.seed, budget=budget, wall=wall)
-        if len(start.slot) < sessions:
-            return first_plan(m, options, start, started=started)
+    start = hint or greedy
+    if start is None:
+        start = complete_start(m.instance, greedy_assignment(m.instance), options, started=started)
+    if hint is None and len(start.slot) < len(m.instance.sessions):
+        # the tabu search did not complete it either: let CP-SAT look for a plan
+        return first_plan(m, options, start, started=started)
     warm = complete_hint(m, start, options, started=started)
     if warm is None and hint is not None:
         add_hint(m, hint)
@@ -772,6 +773,20 @@ TABU_WALL_SECONDS = 20.0
 """…and at most this long on the clock for :data:`TABU_SESSIONS` sessions, scaled the same,
 however busy the machine is, and never more than :data:`TABU_WALL_SHARE` of the limit."""
 TABU_WALL_SHARE = 0.5
+
+
+def complete_start(
+    instance: Instance, start: Assignment, options: SolveOptions, *, started: float
+) -> Assignment:
+    """The greedy plan ``start``, completed by tabu search (:mod:`arshjul.tabu`) when tight caps
+    made the greedy leave sessions out, within :func:`tabu_budget` of what is left of
+    ``options.time_limit`` since ``started``.  It needs no model: :func:`arshjul.solve` calls it
+    before the model is built, so that a plan it completes can be shown at once."""
+    sessions = len(instance.sessions)
+    if len(start.slot) >= sessions:
+        return start
+    budget, wall = tabu_budget(sessions, max(0.1, options.time_limit - (time.monotonic() - started)))
+    return tabu_assignment(instance, start, seed=options.seed, budget=budget, wall=wall)
 
 
 def tabu_budget(sessions: int, time_limit: float) -> tuple[float, float]:
