@@ -239,7 +239,9 @@ def run(
     searches; one that does not ``follow`` it only reports to it."""
     solver = solver_for(options)
     started = time.monotonic() if started is None else started
-    first = None if warm is None else Progress(warm.seconds, warm.objective, None, 1)
+    # since the start, as every other progress line counts (the warm start's own seconds
+    # made its line seem older than the first plan shown before the model was built)
+    first = None if warm is None else Progress(time.monotonic() - started, warm.objective, None, 1)
     watcher = _Watcher(started, progress, first)
     improving = _lns_wanted(m, options)
     if improving:
