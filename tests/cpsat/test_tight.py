@@ -104,3 +104,32 @@ def test_ctrl_c_while_the_model_is_built_keeps_the_first_plan_shown(monkeypatch:
     assert report.ok and report.objective == plan.objective
     with pytest.raises(KeyboardInterrupt):  # no plan shown yet: nothing to keep
         arshjul.solve(scenario, time_limit=10, workers=1, seed=0, warm_start=False)
+
+
+def test_the_model_writes_each_sum_over_the_smaller_side_of_the_slots() -> None:
+    """A session sits in exactly one slot, so "held on a day the region is there" is "not
+    held on one of the days it is away", and a slot's capacity is the common one plus the
+    slots that differ: both forms are the same plans and the same LP.  At 44 sessions the
+    long forms made 142,170 linear terms, the short ones 33,405."""
+    inst = build_instance(tight("M", 0))
+    m = solve_mod.build_model(inst)
+    longest = max(len(m.candidates[s.id]) for s in inst.sessions)
+    defining = {v.index for v in m.held_vars.values()}
+    held = 0
+    for c in m.cp.proto.constraints:
+        if not c.has_linear() or len(c.enforcement_literal):
+            continue
+        terms = set(c.linear.vars)
+        if terms & defining:
+            held += 1
+            assert len(terms) <= longest // 2 + 1
+    assert held == len(m.held_vars) > 0
+    # the capacity rule of each dialog names only the slots whose capacity is not the common one
+    for s in inst.dialogs():
+        units = {m.p[s.id, u].index for u in s.units}
+        caps = [s.capacity(inst.slots[t]) for t in m.candidates[s.id]]
+        common = max(set(caps), key=caps.count)
+        rows = [c for c in m.cp.proto.constraints if c.has_linear() and units <= set(c.linear.vars)]
+        slots = {m.x[s.id, t].index for t in m.candidates[s.id]}
+        named = {v for c in rows for v in c.linear.vars if v in slots}
+        assert len(named) == sum(1 for c in caps if c != common)

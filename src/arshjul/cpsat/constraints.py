@@ -15,13 +15,14 @@ exists only for an eligible unit); ``session_once`` is the one of them with a co
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from .. import rules
-from ..instance import RegionSpec, RuleKey
+from ..instance import RegionSpec, RuleKey, SessionSpec
 from .model import Model
 
 Constraint = Callable[[Model], None]
@@ -116,8 +117,19 @@ def dialog_max_presenters(m: Model) -> None:
         lits = m.on((rules.DIALOG_MAX_PRESENTERS, s.id))
         if lits is None or not s.units:
             continue
-        fit = sum(s.capacity(inst.slots[t]) * m.x[s.id, t] for t in m.candidates[s.id])
-        m.cp.add(sum(m.p[s.id, u] for u in s.units) <= fit).only_enforce_if(lits)
+        m.cp.add(sum(m.p[s.id, u] for u in s.units) <= _fit(m, s)).only_enforce_if(lits)
+
+
+def _fit(m: Model, s: SessionSpec) -> cp_model.LinearExprT:
+    """How many presenters the session's slot holds: Σ capacity × x, written as the most
+    common capacity plus the slots that differ from it (the session sits in exactly one
+    slot, so both are the same, in the LP too; most slots hold the same, and 312 dialogs
+    over two years had 241,000 terms)."""
+    caps = {t: s.capacity(m.instance.slots[t]) for t in m.candidates[s.id]}
+    if not caps:
+        return 0
+    common = Counter(caps.values()).most_common(1)[0][0]
+    return common + sum((c - common) * m.x[s.id, t] for t, c in caps.items() if c != common)
 
 
 @constraint(rules.JOINT_PRESENTATION)
