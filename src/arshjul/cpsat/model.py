@@ -92,8 +92,10 @@ class Model:
                 self.cp.add(var == sum(self.x[session_id, t] for t in slots))
             else:
                 # the session sits in exactly one slot (session_once), so "in one of these" is
-                # "in none of the others": the same in the LP, and a far shorter sum (a region
-                # away for a week: 5 slots rather than 750 at 240 regions over two years)
+                # "in none of the others", a far shorter sum (a region away for a week: 5 slots
+                # rather than 750 at 240 regions over two years).  The same plans; CP-SAT's
+                # presolve makes another LP of it: better plans at 44 and 106 sessions, a bound
+                # 0.3-0.7 % lower at 312 (benchmarks/README.md, 2026-12-07)
                 inside = set(slots)
                 self.cp.add(var + sum(self.x[session_id, t] for t in cand if t not in inside) == 1)
             self.held_vars[key] = var
