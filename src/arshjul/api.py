@@ -66,7 +66,7 @@ def solve(
         if early is not None and early.objective == 0:
             # every term is a penalty of at least 0, so no plan is better: optimal as it
             # stands (pure placement problems, all weights 0, end here without the solver)
-            early.status, early.bound = SolveStatus.OPTIMAL, 0
+            early.status, early.bound = SolveStatus.OPTIMAL, 0.0  # a float, as a plan file reads back
             if progress is not None:
                 progress(Progress(early.wall_time, 0, 0, 1))
             return early

@@ -192,6 +192,7 @@ def test_a_penalty_free_greedy_plan_is_optimal_without_the_solver() -> None:
     sc = from_data(_placement(0), "placement.yaml")
     plan = arshjul.solve(sc, progress=seen.append)
     assert plan.status == "OPTIMAL" and plan.objective == 0 and plan.bound == 0
+    assert Plan.from_json(plan.to_json()).to_json() == plan.to_json()  # its file reads back as written
     assert [(p.objective, p.bound) for p in seen] == [(0, 0)]
     report = check(build_instance(sc), plan)
     assert report.ok and report.objective == 0
