@@ -63,15 +63,15 @@ def solve(
         # the first plan, shown before the model is built (at 312 sessions the build takes
         # 8-10 s, the greedy plan about 1 s): the checker vouches for it
         early = _checked_start(inst, first, seed=options.seed, started=started)
-        if early is not None and early.objective == 0:
-            # every term is a penalty of at least 0, so no plan is better: optimal as it
-            # stands (pure placement problems, all weights 0, end here without the solver)
-            early.status, early.bound = SolveStatus.OPTIMAL, 0.0  # a float, as a plan file reads back
+        # every term is a penalty of at least 0, so a plan with none is optimal as it stands
+        # (pure placement problems, all weights 0, end here without the solver)
+        if early is not None:
+            if early.objective == 0:
+                early.status, early.bound = SolveStatus.OPTIMAL, 0.0  # a float, as a file reads back
             if progress is not None:
-                progress(Progress(early.wall_time, 0, 0, 1))
-            return early
-        if early is not None and progress is not None:
-            progress(Progress(early.wall_time, early.objective, None, 1))
+                progress(Progress(early.wall_time, early.objective, early.bound, 1))
+            if early.status == SolveStatus.OPTIMAL:
+                return early
     try:
         result = cpsat_solve(
             inst,
