@@ -109,8 +109,8 @@ def test_ctrl_c_while_the_model_is_built_keeps_the_first_plan_shown(monkeypatch:
 def test_the_model_writes_each_sum_over_the_smaller_side_of_the_slots() -> None:
     """A session sits in exactly one slot, so "held on a day the region is there" is "not
     held on one of the days it is away", and a slot's capacity is the common one plus the
-    slots that differ: both forms are the same plans and the same LP.  At 44 sessions the
-    long forms made 142,170 linear terms, the short ones 33,405."""
+    slots that differ: both forms hold the same plans.  At 44 sessions the long forms made
+    142,170 linear terms, the short ones 33,405."""
     inst = build_instance(tight("M", 0))
     m = solve_mod.build_model(inst)
     longest = max(len(m.candidates[s.id]) for s in inst.sessions)
@@ -133,3 +133,58 @@ def test_the_model_writes_each_sum_over_the_smaller_side_of_the_slots() -> None:
         slots = {m.x[s.id, t].index for t in m.candidates[s.id]}
         named = {v for c in rows for v in c.linear.vars if v in slots}
         assert len(named) == sum(1 for c in caps if c != common)
+
+
+def test_the_tree_search_gets_the_long_held_form_and_the_pieces_the_short_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a big model the long form of "held while the region is there" presolves into the
+    LP with the higher bound (tight 106 sessions: 8,844 against 8,791), the short one is
+    quicker for the pieces to copy: the tree search's model is the long one, the pieces copy
+    the short one, built beside the search, and both forms hold the same plans."""
+    lns_mod = importlib.import_module("arshjul.cpsat.lns")
+    inst = build_instance(tight("S", 0))
+    built: list[Any] = []
+    copied: list[Any] = []
+    real_build, real_improve = solve_mod.build_model, lns_mod.improve
+
+    def watched_build(*args: Any, **kwargs: Any) -> Any:
+        built.append(real_build(*args, **kwargs))
+        return built[-1]
+
+    def watched_improve(m: Any, *args: Any, **kwargs: Any) -> Any:
+        copied.append(m)
+        return real_improve(m, *args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "build_model", watched_build)
+    monkeypatch.setattr(lns_mod, "improve", watched_improve)
+    # the tree search's work is cut short so that the pieces run too
+    monkeypatch.setattr(solve_mod, "TREE_WORK", 0.01)
+    small = solve_mod.solve(inst, SolveOptions(time_limit=6, seed=0))
+    # a small model: one model, the short form, for both
+    assert [m.short_held for m in built] == [True] and copied and copied[0] is built[0]
+    assert small.status.found and small.assignment is not None and (small.objective or 0) >= 296
+    built.clear()
+    copied.clear()
+    monkeypatch.setattr(solve_mod, "LONG_HELD_VARIABLES", 0)  # this year counts as a big one
+    result = solve_mod.solve(inst, SolveOptions(time_limit=6, seed=0))
+    assert [m.short_held for m in built] == [False, True]
+    assert copied and all(m is built[1] for m in copied)
+    def longest_held(m: Any) -> int:
+        defining = {v.index for v in m.held_vars.values()}
+        return max(
+            len(c.linear.vars)
+            for c in m.cp.proto.constraints
+            if c.has_linear() and not len(c.enforcement_literal) and defining & set(c.linear.vars)
+        )
+
+    assert longest_held(built[0]) > max(len(m) for m in built[1].candidates.values()) // 2 + 1
+    assert longest_held(built[1]) <= max(len(m) for m in built[1].candidates.values()) // 2 + 1
+    assert result.status.found and result.assignment is not None and (result.objective or 0) >= 296
+    report = check(inst, to_plan(inst, result.assignment, status="FEASIBLE"))
+    assert report.ok and report.objective == result.objective
+    # the same plans: each form alone proves the same optimum
+    for short in (False, True):
+        model = real_build(inst, short_held=short)
+        alone = solve_mod.run(model, SolveOptions(time_limit=30, seed=0, lns=False))
+        assert alone.status == SolveStatus.OPTIMAL and alone.objective == 296

@@ -38,6 +38,10 @@ class Model:
     presenting_vars: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     held_vars: dict[tuple[str, tuple[int, ...]], cp_model.IntVar] = field(default_factory=dict)
     slot_vars: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    short_held: bool = True
+    """Write "held in one of these slots" over the smaller side of the session's slots
+    (:meth:`held_in`); false writes it over the slots themselves, a longer model whose
+    presolved LP gives a higher bound (the tree search's model, :func:`~arshjul.cpsat.solve.solve`)."""
 
     # -- rule switches ------------------------------------------------------------------------
 
@@ -88,14 +92,16 @@ class Model:
         if key not in self.held_vars:
             var = self.cp.new_bool_var(f"held[{session_id},{len(self.held_vars)}]")
             cand = self.candidates[session_id]
-            if 2 * len(slots) <= len(cand):
+            if not self.short_held or 2 * len(slots) <= len(cand):
                 self.cp.add(var == sum(self.x[session_id, t] for t in slots))
             else:
                 # the session sits in exactly one slot (session_once), so "in one of these" is
                 # "in none of the others", a far shorter sum (a region away for a week: 5 slots
                 # rather than 750 at 240 regions over two years).  The same plans; CP-SAT's
-                # presolve makes another LP of it: better plans at 44 and 106 sessions, a bound
-                # 0.3-0.7 % lower at 312 (benchmarks/README.md, 2026-12-07)
+                # presolve makes another LP of it: better plans at 44 and 106 sessions (the
+                # pieces copy a smaller model), a bound 0.3-0.7 % lower at 312 (so the tree
+                # search, which gives the bound, keeps the long form: benchmarks/README.md,
+                # 2026-12-07)
                 inside = set(slots)
                 self.cp.add(var + sum(self.x[session_id, t] for t in cand if t not in inside) == 1)
             self.held_vars[key] = var

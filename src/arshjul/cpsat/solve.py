@@ -75,6 +75,7 @@ def build_model(
     objective: bool = True,
     extra_rules: Sequence[Callable[[Model], None]] = (),
     extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
+    short_held: bool | None = True,
 ) -> Model:
     """The CP-SAT model: variables, hard rules and, with ``objective``, the weighted terms.
 
@@ -83,9 +84,12 @@ def build_model(
     (calendar, windows, lead time …) stay hard — a closed slot is simply not a candidate —
     which keeps the model small.  ``extra_rules`` and ``extra_terms`` let callers
     (replanning, explanations) add their own constraints and weighted terms.
+    ``short_held`` chooses the form of one sum (:attr:`Model.short_held`); ``None`` chooses
+    by the model's size (:data:`LONG_HELD_VARIABLES`).
     """
     m = Model(instance=instance, switchable=switchable and not hard_closures, disabled=disabled)
     build_variables(m)  # strict unless switchable: slots closed by rules not disabled are left out
+    m.short_held = len(m.x) + len(m.p) < LONG_HELD_VARIABLES if short_held is None else short_held
     if switchable and hard_closures:
         m.instance = _without_exclusions(instance)
         m.switchable = True
@@ -95,6 +99,18 @@ def build_model(
     if objective:
         add_objective(m, extra_terms)
     return m
+
+
+LONG_HELD_VARIABLES = 30_000
+"""From this many slot and presenter variables the tree search's model writes "held while
+the region is there" in its long form (:attr:`Model.short_held`), and the pieces copy a
+second model in the short one (:class:`Beside`).  Measured with the whole search, one
+worker, tight families, seeds 0-2 (benchmarks/README.md, 2026-12-07, fourth): at 60
+regions (38,401 such variables) the same plans and the bound at seed 0 8,844 against 8,791,
+at 240 regions over two years bounds 0.3-0.7 % higher (median gap 5.3 → 4.6 %) with the
+plans within 0.2 %; at 44 sessions (14,550) the same bounds and worse plans at all three
+seeds (3,738 / 3,248 / 3,068 against 3,658 / 3,178 / 3,043), so there the short form
+serves both."""
 
 
 def _without_exclusions(inst: Instance) -> Instance:
@@ -223,6 +239,7 @@ def run(
     started: float | None = None,
     shared: lns.Incumbent | None = None,
     follow: bool = True,
+    pieces: Beside | None = None,
 ) -> SolveResult:
     """Solve a built model; Ctrl-C stops the search and keeps the best plan.
 
@@ -235,8 +252,9 @@ def run(
     (or half the time, :func:`_hand_over`); the plan that comes back carries the tree
     search's bound.  A tree search that stops there with no plan at all, and no warm plan to
     fall back on, goes on to the deadline (:func:`_planless`).
-    Searches side by side (:func:`duo`) pass one ``shared`` plan to their neighbourhood
-    searches; one that does not ``follow`` it only reports to it."""
+    The pieces copy ``pieces``' model when given (the same plans written shorter), else
+    ``m``.  Searches side by side (:func:`duo`) pass one ``shared`` plan to their
+    neighbourhood searches; one that does not ``follow`` it only reports to it."""
     solver = solver_for(options)
     started = time.monotonic() if started is None else started
     # since the start, as every other progress line counts (the warm start's own seconds
@@ -273,7 +291,7 @@ def run(
             if improving and not halt.is_set():  # its work done, or handed over by the clock
                 outcome["lns"] = _neighbourhoods(
                     m, solver, outcome["status"], warm, options, watcher, halt, current, deadline,
-                    shared, follow,
+                    shared, follow, pieces,
                 )
         except BaseException as err:  # e.g. the caller's progress callback: raised below
             outcome["error"] = err
@@ -439,8 +457,10 @@ def _neighbourhoods(
     deadline: float,
     shared: lns.Incumbent | None = None,
     follow: bool = True,
+    pieces: Beside | None = None,
 ) -> Best | None:
-    """The neighbourhood search from the tree search's best plan (or the warm one)."""
+    """The neighbourhood search from the tree search's best plan (or the warm one), on
+    ``pieces``' model once it is built (else on ``m``)."""
     if status_of(code) == SolveStatus.OPTIMAL:
         return None
     if status_of(code).found:
@@ -459,8 +479,11 @@ def _neighbourhoods(
     def better(best: Best) -> None:
         watcher.improved(best.objective)
 
+    copied = m if pieces is None else pieces.wait(halt, deadline)
+    if copied is None:
+        return None
     return lns.improve(
-        m,
+        copied,
         start,
         until=deadline,
         seed=options.seed,
@@ -594,14 +617,89 @@ def solve(
     partial hint it slowed the search down)."""
     options = options or SolveOptions()
     started = time.monotonic() if started is None else started
-    m = build_model(instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms)
-    left = options.time_limit - (time.monotonic() - started)
-    warm = start_from(m, replace(options, time_limit=max(0.1, left)), hint=hint, greedy=greedy)
-    spent = time.monotonic() - started
-    options = replace(options, time_limit=max(0.1, options.time_limit - spent))
-    if _duo_wanted(m, options):
-        return duo(m, options, progress=progress, warm=warm, started=started)
-    return run(m, options, progress=progress, warm=warm, started=started)
+    m = build_model(
+        instance,
+        disabled=disabled,
+        extra_rules=extra_rules,
+        extra_terms=extra_terms,
+        short_held=None if _pieces_planned(options) else True,
+    )
+    pieces = None
+    if not m.short_held:
+        pieces = Beside(
+            lambda: build_model(instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms)
+        )
+    deadline = started + options.time_limit
+    interrupted = True
+    try:
+        left = options.time_limit - (time.monotonic() - started)
+        warm = start_from(m, replace(options, time_limit=max(0.1, left)), hint=hint, greedy=greedy)
+        spent = time.monotonic() - started
+        options = replace(options, time_limit=max(0.1, options.time_limit - spent))
+        if _duo_wanted(m, options):
+            result = duo(m, options, progress=progress, warm=warm, started=started, pieces=pieces)
+        else:
+            result = run(m, options, progress=progress, warm=warm, started=started, pieces=pieces)
+        interrupted = result.interrupted
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        interrupted = False
+        raise
+    finally:
+        if pieces is not None and not interrupted:
+            # nothing of the solve left running once it has returned, within its time limit
+            # (after Ctrl-C the build ends on its own and its model is dropped)
+            pieces.finish(deadline)
+    return result
+
+
+def _pieces_planned(options: SolveOptions) -> bool:
+    """A neighbourhood search will follow the tree search (:func:`_lns_wanted`, as far as
+    the options tell): on a big model the tree search then gets the long form of the model,
+    whose presolved LP gives the higher bound, and the pieces the short one, which they
+    copy and presolve faster (:data:`LONG_HELD_VARIABLES`, :class:`Beside`)."""
+    if not options.lns:
+        return False
+    name = preset_of(options)
+    return (options.workers <= 1 and name == "prove") or (options.workers >= 2 and name == "portfolio")
+
+
+class Beside:
+    """A model built in a thread beside the search, for the neighbourhood search's pieces.
+
+    CP-SAT leaves Python's lock while it searches, so the build runs on the other core
+    while the tree search runs on this one (at 240 regions over two years the short form
+    took 4.8-5.9 s to build, the tree search's long form 7.5-8.4 s).  The model is built the same whatever the
+    timing, so the pieces, and the plans, are as deterministic as before."""
+
+    def __init__(self, build: Callable[[], Model]) -> None:
+        self._ready = threading.Event()
+        self._model: Model | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._build, args=(build,), name="pieces-model", daemon=True)
+        self._thread.start()
+
+    def _build(self, build: Callable[[], Model]) -> None:
+        try:
+            self._model = build()
+        except BaseException as err:  # raised to the search that asks for the model
+            self._error = err
+        finally:
+            self._ready.set()
+
+    def wait(self, halt: threading.Event, deadline: float) -> Model | None:
+        """The model once built; ``None`` when ``halt`` is set or ``deadline`` passes first."""
+        while not self._ready.wait(timeout=0.05):
+            if halt.is_set() or time.monotonic() >= deadline:
+                return None
+        if self._error is not None:
+            raise self._error
+        return self._model
+
+    def finish(self, deadline: float) -> None:
+        """Wait for the build to end, until ``deadline`` at most."""
+        self._thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def _duo_wanted(m: Model, options: SolveOptions) -> bool:
@@ -615,6 +713,7 @@ def duo(
     progress: ProgressCallback | None = None,
     warm: WarmStart | None = None,
     started: float | None = None,
+    pieces: Beside | None = None,
 ) -> SolveResult:
     """Several workers: the one-worker search itself in one thread, and a second search in
     the others (with two workers, the one-worker search again with the next seed; with
@@ -664,7 +763,8 @@ def duo(
     def work(i: int) -> None:
         try:
             results[i] = run(
-                m, searches[i], progress=relay(i), warm=warm, started=started, shared=shared, follow=i == 1
+                m, searches[i], progress=relay(i), warm=warm, started=started, shared=shared,
+                follow=i == 1, pieces=pieces,
             )
         except BaseException as err:  # raised once both searches have ended, as run raises it
             errors.append(err)
