@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..instance import Assignment
+from ..instance import Assignment, SessionSpec
 from .model import Model, assignment_of
 
 PIECE = 20
@@ -62,6 +62,9 @@ class Best:
     assignment: Assignment
     objective: int
     terms: dict[str, int]
+    values: tuple[int, ...] = ()
+    """Every variable's value in the model the pieces copy, when the plan came from it (else
+    empty): a piece hinted with all of them starts from this plan itself."""
 
 
 class Incumbent:
@@ -81,20 +84,30 @@ class Incumbent:
 
 
 def piece(m: Model, plan: Assignment, rng: random.Random, size: int) -> set[str]:
-    """The sessions to free: nearest a random day, or touching a random region (then the
+    """The sessions to free: nearest a random day, or touching a random region, or a dialog
+    held outside its preferred months with the sessions nearest a day inside them (then the
     nearest to those in time) — ``size`` of them, never one whose slot is fixed anyway."""
     inst = m.instance
     movable = [s for s in inst.sessions if len(m.candidates[s.id]) > 1]
     if not movable:
         return set()
     day = {s.id: inst.slots[plan.slot[s.id]].day for s in movable}
-    if rng.random() < 0.34:
+    draw = rng.random()
+    outside = [s for s in movable if _outside_its_months(m, s, plan.slot[s.id])]
+    if len(outside) > MONTH_OUTSIDE * sum(1 for s in inst.sessions if s.kind == "dialog"):
+        outside = []
+    if draw < REGION_SHARE:
         code = rng.choice(sorted(inst.regions))
         touching = [
             s.id for s in movable if code in s.invited or any(code in inst.units[u].regions for u in s.units)
         ]
         centre = day[rng.choice(touching)] if touching else rng.randrange(inst.n_days)
         chosen = set(touching[:size])
+    elif outside and draw < REGION_SHARE + MONTH_SHARE:
+        dialog = rng.choice(outside)
+        inside = [t for t in m.candidates[dialog.id] if not _outside_its_months(m, dialog, t)]
+        centre = inst.slots[rng.choice(inside)].day if inside else day[dialog.id]
+        chosen = {dialog.id}
     else:
         centre = rng.randrange(inst.n_days)
         chosen = set()
@@ -105,22 +118,55 @@ def piece(m: Model, plan: Assignment, rng: random.Random, size: int) -> set[str]
     return chosen
 
 
-def _fixed_but(m: Model, plan: Assignment, free: set[str], loose: set[str]) -> cp_model.CpModel:
-    """A copy of the model with every session where ``plan`` has it, but the sessions in
-    ``free`` (slot and presenters open, hinted with the plan) and the presenters of those in
-    ``loose`` (slot kept)."""
+REGION_SHARE = 0.34
+"""The share of pieces around a region's sessions…"""
+MONTH_SHARE = 0.33
+"""…and around a dialog held outside its preferred months, while there is one and at most
+:data:`MONTH_OUTSIDE` of the dialogs are (the rest are around a day).  Measured with the
+whole search, one worker, tight families, seeds 0-2, 60 s (benchmarks/README.md,
+2026-12-07, fourth): at 44 sessions, with 1-2 of 38 dialogs outside, 3,648 / 3,178 /
+3,018 against 3,658 / 3,178 / 3,048 without them; at 106, with 12-20 of 100 outside,
+9,416 / 9,646 / 9,036 against 9,326 / 9,598 / 8,966.  So many dialogs outside their months
+are there by the trade-off with who presents, which a piece around one of them does not
+undo."""
+MONTH_OUTSIDE = 0.1
+
+
+def _outside_its_months(m: Model, s: SessionSpec, slot: int) -> bool:
+    """A dialog in ``slot`` is outside its theme's preferred months (rules.PREFERRED_MONTH)."""
+    if s.kind != "dialog":
+        return False
+    months = m.instance.themes[s.theme or ""].preferred_months
+    return bool(months) and m.instance.slots[slot].date.month not in months
+
+
+def _fixed_but(m: Model, best: Best, free: set[str], loose: set[str]) -> cp_model.CpModel:
+    """A copy of the model with every session where ``best`` has it, but the sessions in
+    ``free`` (slot and presenters open) and the presenters of those in ``loose`` (slot kept),
+    hinted with the plan: every variable when ``best`` knows them all, so the piece starts
+    from the plan itself (hinted with the slots and presenters alone, 9 of 22 pieces of a
+    tight 44-session year ended at their work limit on a plan worse than the one they
+    started from), else the slots and presenters."""
+    plan = best.assignment
     sub = m.cp.clone()
     sub.clear_hints()
+    whole = len(best.values) == len(m.cp.proto.variables)
+    if whole:
+        hint = sub.proto.solution_hint
+        hint.vars.extend(range(len(best.values)))
+        hint.values.extend(best.values)
     for s in m.instance.sessions:
         chosen = set(plan.presenters.get(s.id, ()))
         if s.id in free:
-            for t in m.candidates[s.id]:
-                sub.add_hint(m.x[s.id, t], t == plan.slot[s.id])
+            if not whole:
+                for t in m.candidates[s.id]:
+                    sub.add_hint(m.x[s.id, t], t == plan.slot[s.id])
         else:
             sub.add(m.x[s.id, plan.slot[s.id]] == 1)
         for u in s.units:
             if s.id in free or s.id in loose:
-                sub.add_hint(m.p[s.id, u], u in chosen)
+                if not whole:
+                    sub.add_hint(m.p[s.id, u], u in chosen)
             else:
                 sub.add(m.p[s.id, u] == int(u in chosen))
     return sub
@@ -184,7 +230,7 @@ def improve(
         free = set() if wide else piece(m, best.assignment, rng, size)
         if not free and not wide:
             break
-        sub = _fixed_but(m, best.assignment, free, dialogs if wide else set())
+        sub = _fixed_but(m, best, free, dialogs if wide else set())
         solver = _piece_solver(m, seed + step, left, settings)
         current[:] = [solver]
         code = solver.solve(sub)
@@ -202,6 +248,7 @@ def improve(
                 assignment=assignment_of(m, solver),
                 objective=value,
                 terms={name: int(solver.value(expr)) for name, expr in m.terms.items()},
+                values=tuple(solver.response_proto.solution),
             )
             better(best)
             wide = bool(dialogs) and not was_wide

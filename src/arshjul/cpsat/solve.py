@@ -482,6 +482,8 @@ def _neighbourhoods(
     copied = m if pieces is None else pieces.wait(halt, deadline)
     if copied is None:
         return None
+    if copied is m and status_of(code).found:  # the pieces can start from every value of it
+        start = replace(start, values=tuple(solver.response_proto.solution))
     return lns.improve(
         copied,
         start,
