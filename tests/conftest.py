@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 # tests share helpers across the folders that mirror the package (test file names are unique)
 for _folder in sorted(p for p in Path(__file__).parent.iterdir() if p.is_dir() and p.name != "bad"):
     sys.path.insert(1, str(_folder))
+
+# The Ctrl-C tests send SIGINT to the programs they start, as a terminal would.  A test run
+# started in the background of a script (`.ci/run &`) ignores SIGINT, and an ignored signal
+# stays ignored in every child: two Ctrl-C tests then failed (exit 2 where 130 was due, and a
+# run that never stopped) in a background run of the suite, and passed in the foreground.
+# With a handler here, the children start with SIGINT at its default.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
