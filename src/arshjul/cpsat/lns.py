@@ -93,8 +93,8 @@ def piece(m: Model, plan: Assignment, rng: random.Random, size: int) -> set[str]
         return set()
     day = {s.id: inst.slots[plan.slot[s.id]].day for s in movable}
     draw = rng.random()
-    outside = [s for s in movable if _outside_its_months(m, s, plan.slot[s.id])]
-    if len(outside) > MONTH_OUTSIDE * sum(1 for s in inst.sessions if s.kind == "dialog"):
+    outside = [s for s in movable if _outside_preferred_month(m, s, plan.slot[s.id])]
+    if len(outside) > MONTH_OUTSIDE * len(inst.dialogs()):
         outside = []
     if draw < REGION_SHARE:
         code = rng.choice(sorted(inst.regions))
@@ -105,7 +105,7 @@ def piece(m: Model, plan: Assignment, rng: random.Random, size: int) -> set[str]
         chosen = set(touching[:size])
     elif outside and draw < REGION_SHARE + MONTH_SHARE:
         dialog = rng.choice(outside)
-        inside = [t for t in m.candidates[dialog.id] if not _outside_its_months(m, dialog, t)]
+        inside = [t for t in m.candidates[dialog.id] if not _outside_preferred_month(m, dialog, t)]
         centre = inst.slots[rng.choice(inside)].day if inside else day[dialog.id]
         chosen = {dialog.id}
     else:
@@ -132,7 +132,7 @@ undo."""
 MONTH_OUTSIDE = 0.1
 
 
-def _outside_its_months(m: Model, s: SessionSpec, slot: int) -> bool:
+def _outside_preferred_month(m: Model, s: SessionSpec, slot: int) -> bool:
     """A dialog in ``slot`` is outside its theme's preferred months (rules.PREFERRED_MONTH)."""
     if s.kind != "dialog":
         return False

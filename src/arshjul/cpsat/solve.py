@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -429,13 +430,16 @@ def _lns_wanted(m: Model, options: SolveOptions) -> bool:
     """Neighbourhood search after the tree search: one worker, a search for the best plan
     (not the first), a model small enough to copy per piece."""
     return (
-        options.lns
-        and options.workers <= 1
-        and preset_of(options) == "prove"
+        _lns_by_options(options)
         and not m.switchable
         and bool(m.terms)
         and len(m.cp.proto.variables) <= lns.MAX_VARIABLES
     )
+
+
+def _lns_by_options(options: SolveOptions) -> bool:
+    """The options' part of :func:`_lns_wanted`."""
+    return options.lns and options.workers <= 1 and preset_of(options) == "prove"
 
 
 def _hand_over(now: float, search_started: float, deadline: float) -> bool:
@@ -619,20 +623,12 @@ def solve(
     partial hint it slowed the search down)."""
     options = options or SolveOptions()
     started = time.monotonic() if started is None else started
-    m = build_model(
-        instance,
-        disabled=disabled,
-        extra_rules=extra_rules,
-        extra_terms=extra_terms,
-        short_held=None if _pieces_planned(options) else True,
+    build = partial(
+        build_model, instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms
     )
-    pieces = None
-    if not m.short_held:
-        pieces = Beside(
-            lambda: build_model(instance, disabled=disabled, extra_rules=extra_rules, extra_terms=extra_terms)
-        )
+    m = build(short_held=None if _pieces_planned(options) else True)
+    pieces = None if m.short_held else Beside(build)
     deadline = started + options.time_limit
-    interrupted = True
     try:
         left = options.time_limit - (time.monotonic() - started)
         warm = start_from(m, replace(options, time_limit=max(0.1, left)), hint=hint, greedy=greedy)
@@ -642,17 +638,14 @@ def solve(
             result = duo(m, options, progress=progress, warm=warm, started=started, pieces=pieces)
         else:
             result = run(m, options, progress=progress, warm=warm, started=started, pieces=pieces)
-        interrupted = result.interrupted
-    except KeyboardInterrupt:
-        raise
-    except BaseException:
-        interrupted = False
-        raise
-    finally:
-        if pieces is not None and not interrupted:
-            # nothing of the solve left running once it has returned, within its time limit
-            # (after Ctrl-C the build ends on its own and its model is dropped)
+    except BaseException as err:
+        if pieces is not None and not isinstance(err, KeyboardInterrupt):
             pieces.finish(deadline)
+        raise
+    if pieces is not None and not result.interrupted:
+        # nothing of the solve left running once it has returned, within its time limit
+        # (after Ctrl-C the build ends on its own and its model is dropped)
+        pieces.finish(deadline)
     return result
 
 
@@ -661,10 +654,7 @@ def _pieces_planned(options: SolveOptions) -> bool:
     the options tell): on a big model the tree search then gets the long form of the model,
     whose presolved LP gives the higher bound, and the pieces the short one, which they
     copy and presolve faster (:data:`LONG_HELD_VARIABLES`, :class:`Beside`)."""
-    if not options.lns:
-        return False
-    name = preset_of(options)
-    return (options.workers <= 1 and name == "prove") or (options.workers >= 2 and name == "portfolio")
+    return _lns_by_options(options) or (options.lns and _duo_by_options(options))
 
 
 class Beside:
@@ -672,8 +662,9 @@ class Beside:
 
     CP-SAT leaves Python's lock while it searches, so the build runs on the other core
     while the tree search runs on this one (at 240 regions over two years the short form
-    took 4.8-5.9 s to build, the tree search's long form 7.5-8.4 s).  The model is built the same whatever the
-    timing, so the pieces, and the plans, are as deterministic as before."""
+    took 4.8-5.9 s to build, the tree search's long form 7.5-8.4 s).  The model is built
+    the same whatever the timing, so the pieces, and the plans, are as deterministic as
+    before."""
 
     def __init__(self, build: Callable[[], Model]) -> None:
         self._ready = threading.Event()
@@ -705,7 +696,11 @@ class Beside:
 
 
 def _duo_wanted(m: Model, options: SolveOptions) -> bool:
-    return options.workers >= 2 and preset_of(options) == "portfolio" and not m.switchable
+    return _duo_by_options(options) and not m.switchable
+
+
+def _duo_by_options(options: SolveOptions) -> bool:
+    return options.workers >= 2 and preset_of(options) == "portfolio"
 
 
 def duo(
