@@ -720,9 +720,13 @@ def duo(
     the first only reports to it, so it stays the one-worker search (both following the
     shared plan ended 0.8 % worse than one worker on one tight year).  Not a guarantee: its
     hand-over goes by the clock on a machine it now shares, and 2 of 12 tight years ended
-    0.1–0.24 % worse than one worker (benchmarks/README.md 2026-12-03).  CP-SAT's own
-    portfolio replaced the one-worker search and ended worse on the tight 44-session year
-    (2026-12-02)."""
+    0.1–0.24 % worse than one worker (benchmarks/README.md 2026-12-03); on 2026-12-07
+    (fifth) the tight 106-session year at seed 0 ended 0.1 and 1.1 % worse than one worker
+    in two runs, since beside a second search the first reaches each plan a little later.
+    A second search that skips its tree search and goes to its pieces at once was worse
+    still at all five years it was run beside this one, and a lower priority for it was no
+    better.  CP-SAT's own portfolio replaced the one-worker search and ended worse on the
+    tight 44-session year (2026-12-02)."""
     stop = threading.Event()
     outer = options.stop
     searches = [
