@@ -65,14 +65,16 @@ def solve(
         early = _checked_start(inst, first, seed=options.seed, started=started)
         # every term is a penalty of at least 0, so a plan with none is optimal as it stands
         # (pure placement problems, all weights 0, end here without the solver)
+        if early is not None and early.objective == 0:
+            early.status, early.bound = SolveStatus.OPTIMAL, 0.0  # a float, as a file reads back
+    try:
         if early is not None:
-            if early.objective == 0:
-                early.status, early.bound = SolveStatus.OPTIMAL, 0.0  # a float, as a file reads back
+            # inside the try: a Ctrl-C that lands as soon as this line is shown keeps its plan
+            # (a test's Ctrl-C on a loaded machine once came before the model's build began)
             if progress is not None:
                 progress(Progress(early.wall_time, early.objective, early.bound, 1))
             if early.status == SolveStatus.OPTIMAL:
                 return early
-    try:
         result = cpsat_solve(
             inst,
             options,
@@ -86,7 +88,7 @@ def solve(
     except KeyboardInterrupt:
         if early is None:
             raise
-        # Ctrl-C while the model is built, after the first plan was shown: it is the answer
+        # Ctrl-C once the first plan is shown, while the model is built: it is the answer
         # (once the search runs, the search itself keeps its best plan)
         early.interrupted = True
         early.wall_time = time.monotonic() - started

@@ -106,6 +106,28 @@ def test_ctrl_c_while_the_model_is_built_keeps_the_first_plan_shown(monkeypatch:
         arshjul.solve(scenario, time_limit=10, workers=1, seed=0, warm_start=False)
 
 
+def test_ctrl_c_as_the_first_plan_is_shown_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C right after the first line is printed, before the model's build has begun
+    (a test's Ctrl-C did so on a loaded machine, and the run ended with nothing)."""
+    scenario = tight("M", 0)
+    built: list[bool] = []
+    real = solve_mod.build_model
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        built.append(True)
+        return real(*args, **kwargs)
+
+    def shown(p: Progress) -> None:
+        raise KeyboardInterrupt  # as if it landed while the line was printed
+
+    monkeypatch.setattr(solve_mod, "build_model", watched)
+    plan = arshjul.solve(scenario, time_limit=10, workers=2, seed=0, progress=shown)
+    assert not built  # the search never began
+    assert plan.status == SolveStatus.FEASIBLE and plan.interrupted
+    report = check(build_instance(scenario), plan)
+    assert report.ok and report.objective == plan.objective
+
+
 def test_the_model_writes_each_sum_over_the_smaller_side_of_the_slots() -> None:
     """A session sits in exactly one slot, so "held on a day the region is there" is "not
     held on one of the days it is away", and a slot's capacity is the common one plus the
