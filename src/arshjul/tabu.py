@@ -192,6 +192,14 @@ class _Search:
         """Per dialog: no two of the units that may present share a region."""
         self.broken = 0
         """The excess of the rules kept in lines and counts (the learning meeting apart)."""
+        self.specs = {s.id: s for s in inst.sessions}
+        self.over_lines: dict[int, _Line] = {}
+        self.over_counts: dict[int, _Count] = {}
+        """The lines and counts over their capacity now, by ``id`` (kept by :meth:`place` and
+        :meth:`unplace`: a step changes a few of some thousand, and :meth:`sharing` and
+        :meth:`bump` need only these)."""
+        self._invite_cost: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        """Per region, :meth:`invite_cost` with the two line costs it was made of."""
 
     # -- what a session occupies ----------------------------------------------------------------
 
@@ -235,35 +243,42 @@ class _Search:
         self.chosen[s.id] = units
         for line, start in self._lines(s, t, units):
             self.broken += line.add(s.id, start)
+            self._note_line(line)
         for count in self._counts(s, units):
             self.broken += int(count.n >= count.cap)
             count.n += 1
             count.occupants.add(s.id)
+            self._note_count(count)
 
     def unplace(self, s: SessionSpec) -> None:
         t = self.slot.pop(s.id)
         units = self.chosen.pop(s.id)
         for line, _ in self._lines(s, t, units):
             self.broken -= line.remove(s.id)
+            self._note_line(line)
         for count in self._counts(s, units):
             self.broken -= int(count.n > count.cap)
             count.n -= 1
             count.occupants.discard(s.id)
+            self._note_count(count)
+
+    def _note_line(self, line: _Line) -> None:
+        if line.over:
+            self.over_lines[id(line)] = line
+        else:
+            self.over_lines.pop(id(line), None)
+
+    def _note_count(self, count: _Count) -> None:
+        if count.n > count.cap:
+            self.over_counts[id(count)] = count
+        else:
+            self.over_counts.pop(id(count), None)
 
     # -- excess -----------------------------------------------------------------------------------
 
-    def _all_lines(self) -> list[_Line]:
-        return [
-            *self.window.values(),
-            *self.daily.values(),
-            *self.booked.values(),
-            *self.gap.values(),
-            *self.host.values(),
-        ]
-
     def bump(self) -> None:
         """Raise the weight of every position over its capacity (:data:`BUMP_EVERY`)."""
-        for line in self._all_lines():
+        for line in self.over_lines.values():
             line.bump()
 
     def learning_excess(self) -> int:
@@ -280,13 +295,10 @@ class _Search:
     def sharing(self) -> list[str]:
         """Sessions that share in some excess (sorted, so the search is deterministic)."""
         out: set[str] = set()
-        for line in self._all_lines():
-            if not line.over:
-                continue
+        for line in self.over_lines.values():
             out.update(line.sharers())
-        for count in [*self.total.values(), *self.theme.values()]:
-            if count.n > count.cap:
-                out |= count.occupants
+        for count in self.over_counts.values():
+            out |= count.occupants
         inst = self.inst
         if inst.learning is not None and self.learning_excess():
             out.add(inst.learning)
@@ -297,6 +309,19 @@ class _Search:
 
     # -- scoring every slot of one session at once ------------------------------------------------
 
+    def invite_cost(self, code: str) -> np.ndarray:
+        """Per day, the excess one more invitation of region ``code`` adds (its rolling window
+        and its daily cap, nothing on a day it cannot be invited); kept while neither line
+        changes, since a step touches a few regions of many (read only)."""
+        window = self.window[code].cost()
+        daily = self.daily[code].cost()
+        kept = self._invite_cost.get(code)
+        if kept is not None and kept[0] is window and kept[1] is daily:
+            return kept[2]
+        cost = (window[: self.n_days] + daily) * self.invitable[code]
+        self._invite_cost[code] = (window, daily, cost)
+        return cost
+
     def scores(self, s: SessionSpec) -> tuple[np.ndarray, Callable[[int], tuple[str, ...]]]:
         """The excess the session adds in each of its open slots (``s`` taken out), and the
         presenters it would have in the slot of each index (asked only for the slot chosen);
@@ -305,9 +330,8 @@ class _Search:
         cands = self.cands[s.id]
         days = self.slot_day[cands]
         per_day = self.host[s.host].cost()[: self.n_days].astype(np.int64)
-        for c in sorted(s.invited):
-            add = self.window[c].cost()[: self.n_days] + self.daily[c].cost()
-            per_day = per_day + add * self.invitable[c]
+        for c in s.invited:
+            per_day += self.invite_cost(c)
         learning = inst.learning
         if learning is not None and learning in self.slot and s.kind == "dialog" and s.id != learning:
             first = inst.slots[self.slot[learning]].day + inst.learning_gap_days
@@ -339,7 +363,7 @@ class _Search:
                 key = (c, s.theme or "")
                 row += int(key in self.theme and self.theme[key].n >= 1)
                 if s.invite_presenters and c not in s.invited:
-                    row += (self.window[c].cost()[: self.n_days] + self.daily[c].cost()) * self.invitable[c]
+                    row += self.invite_cost(c)
             rows[i] = row[days]
         room = self.rooms[s.id]
         if s.fixed_presenters is not None:
@@ -399,7 +423,6 @@ class _Search:
         to a slot it just left (unless that beats the best plan yet).  ``False`` when no
         session shares in any excess."""
         self.step += 1
-        inst = self.inst
         sharing = self.sharing()
         self.shared = len(sharing)
         if not sharing:
@@ -410,7 +433,7 @@ class _Search:
         if not pick:
             return True  # only sessions with one slot share the excess: nothing to move
         sid = self.rng.choice(pick)
-        s = inst.session(sid)
+        s = self.specs[sid]
         here, mine = self.slot[sid], self.chosen[sid]
         self.unplace(s)
         score, chosen = self.scores(s)
