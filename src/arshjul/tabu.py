@@ -269,7 +269,7 @@ class _Search:
             self.over_lines.pop(id(line), None)
 
     def _note_count(self, count: _Count) -> None:
-        if count.n > count.cap:
+        if count.over:
             self.over_counts[id(count)] = count
         else:
             self.over_counts.pop(id(count), None)

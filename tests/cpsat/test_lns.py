@@ -69,7 +69,7 @@ def test_a_month_piece_frees_a_dialog_outside_its_months_and_sessions_inside_the
     inst = tight("M", 0)
     m = build_model(inst)
     plan = tabu_assignment(inst, greedy_assignment(inst), seed=0)
-    outside = {s.id for s in inst.dialogs() if lns._outside_preferred_month(m, s, plan.slot[s.id])}
+    outside = {s.id for s in inst.dialogs() if lns.outside_preferred_month(m, s, plan.slot[s.id])}
     assert outside  # the tabu plan leaves some dialogs outside their months
     monkeypatch.setattr(lns, "REGION_SHARE", 0.0)
     monkeypatch.setattr(lns, "MONTH_SHARE", 1.0)

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..instance import Assignment, SessionSpec
+from ..instance import Assignment
 from .model import Model, assignment_of
+from .objective import outside_preferred_month
 
 PIECE = 20
 """Sessions freed in the first piece (on the tight 60-region year most 20-session pieces
@@ -93,7 +94,7 @@ def piece(m: Model, plan: Assignment, rng: random.Random, size: int) -> set[str]
         return set()
     day = {s.id: inst.slots[plan.slot[s.id]].day for s in movable}
     draw = rng.random()
-    outside = [s for s in movable if _outside_preferred_month(m, s, plan.slot[s.id])]
+    outside = [s for s in movable if outside_preferred_month(m, s, plan.slot[s.id])]
     if len(outside) > MONTH_OUTSIDE * len(inst.dialogs()):
         outside = []
     if draw < REGION_SHARE:
@@ -105,7 +106,7 @@ def piece(m: Model, plan: Assignment, rng: random.Random, size: int) -> set[str]
         chosen = set(touching[:size])
     elif outside and draw < REGION_SHARE + MONTH_SHARE:
         dialog = rng.choice(outside)
-        inside = [t for t in m.candidates[dialog.id] if not _outside_preferred_month(m, dialog, t)]
+        inside = [t for t in m.candidates[dialog.id] if not outside_preferred_month(m, dialog, t)]
         centre = inst.slots[rng.choice(inside)].day if inside else day[dialog.id]
         chosen = {dialog.id}
     else:
@@ -130,14 +131,6 @@ whole search, one worker, tight families, seeds 0-2, 60 s (benchmarks/README.md,
 are there by the trade-off with who presents, which a piece around one of them does not
 undo."""
 MONTH_OUTSIDE = 0.1
-
-
-def _outside_preferred_month(m: Model, s: SessionSpec, slot: int) -> bool:
-    """A dialog in ``slot`` is outside its theme's preferred months (rules.PREFERRED_MONTH)."""
-    if s.kind != "dialog":
-        return False
-    months = m.instance.themes[s.theme or ""].preferred_months
-    return bool(months) and m.instance.slots[slot].date.month not in months
 
 
 def _fixed_but(m: Model, best: Best, free: set[str], loose: set[str]) -> cp_model.CpModel:

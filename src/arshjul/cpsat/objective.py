@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from ortools.sat.python import cp_model
 
 from .. import rules
+from ..instance import SessionSpec
 from .model import Model
 
 TermBuilder = Callable[[Model], cp_model.LinearExprT]
@@ -104,12 +105,20 @@ def preferred_month(m: Model) -> cp_model.LinearExprT:
     inst = m.instance
     total: list[cp_model.LinearExprT] = []
     for s in inst.dialogs():
-        months = inst.themes[s.theme or ""].preferred_months
-        if not months:
+        if not inst.themes[s.theme or ""].preferred_months:
             continue
-        inside = [m.x[s.id, t] for t in m.candidates[s.id] if inst.slots[t].date.month in months]
+        inside = [m.x[s.id, t] for t in m.candidates[s.id] if not outside_preferred_month(m, s, t)]
         total.append(1 - sum(inside))
     return sum(total)
+
+
+def outside_preferred_month(m: Model, s: SessionSpec, slot: int) -> bool:
+    """A dialog in ``slot`` is outside its theme's preferred months (:func:`preferred_month`;
+    the neighbourhood search aims pieces at such dialogs)."""
+    if s.kind != "dialog":
+        return False
+    months = m.instance.themes[s.theme or ""].preferred_months
+    return bool(months) and m.instance.slots[slot].date.month not in months
 
 
 @term(rules.BALANCE)
