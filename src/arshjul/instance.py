@@ -147,7 +147,10 @@ class SessionSpec:
 
     def candidates(self, n_slots: int, disabled: frozenset[RuleKey] = frozenset()) -> list[int]:
         """Slots open to this session once the ``disabled`` rules are switched off."""
-        return [t for t in range(n_slots) if all(key in disabled for key in self.exclusions.get(t, ()))]
+        closed = self.exclusions
+        if not disabled:  # the usual case, and a hot one: a slot is open when nothing closes it
+            return [t for t in range(n_slots) if not closed.get(t)]
+        return [t for t in range(n_slots) if all(key in disabled for key in closed.get(t, ()))]
 
     def capacity(self, slot: SlotTime) -> int:
         """Most presenters that fit the slot after the host's own minutes."""

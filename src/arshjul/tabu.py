@@ -73,6 +73,13 @@ class _Line:
     """:meth:`cost` until the counts or weights change (most lines stay as they are)."""
     _sharers: list[str] | None = None
     """:meth:`sharers` until the counts change (a step moves one session: a few lines)."""
+    _scratch: np.ndarray | None = None
+
+    def _sums(self) -> np.ndarray:
+        """A scratch row for running sums: 0, then one place per position (made once)."""
+        if self._scratch is None:
+            self._scratch = np.zeros(len(self.cnt) + 1, np.int64)
+        return self._scratch
 
     def bump(self) -> None:
         """Make every position now over its capacity cost one more (see :data:`BUMP_EVERY`)."""
@@ -84,9 +91,14 @@ class _Line:
 
     def add(self, sid: str, start: int) -> int:
         """Occupy from ``start``; returns the excess this adds."""
-        part = self.cnt[start : start + self.length]
-        added = int(np.count_nonzero(part >= self.cap))
-        part += 1
+        if self.length == 1:  # a day or a slot: one number, no slice (most lines are such)
+            n = int(self.cnt[start])
+            added = int(n >= self.cap)
+            self.cnt[start] = n + 1
+        else:
+            part = self.cnt[start : start + self.length]
+            added = int(np.count_nonzero(part >= self.cap))
+            part += 1
         self._cost = self._sharers = None
         self.occupants[sid] = start
         self.over += added
@@ -95,9 +107,14 @@ class _Line:
     def remove(self, sid: str) -> int:
         """Free the session's occupancy; returns the excess this takes away."""
         start = self.occupants.pop(sid)
-        part = self.cnt[start : start + self.length]
-        taken = int(np.count_nonzero(part > self.cap))
-        part -= 1
+        if self.length == 1:
+            n = int(self.cnt[start])
+            taken = int(n > self.cap)
+            self.cnt[start] = n - 1
+        else:
+            part = self.cnt[start : start + self.length]
+            taken = int(np.count_nonzero(part > self.cap))
+            part -= 1
         self._cost = self._sharers = None
         self.over -= taken
         return taken
@@ -105,8 +122,12 @@ class _Line:
     def sharers(self) -> list[str]:
         """The occupants that cover some position over capacity (read only: it is kept for
         the next call)."""
-        if self._sharers is None:
-            over = np.concatenate(([0], np.cumsum(self.cnt > self.cap)))
+        if self._sharers is None and self.length == 1:
+            cnt, cap = self.cnt, self.cap
+            self._sharers = [sid for sid, at in self.occupants.items() if cnt[at] > cap]
+        elif self._sharers is None:
+            over = self._sums()
+            np.cumsum(self.cnt > self.cap, out=over[1:])
             sids = list(self.occupants)
             starts = np.fromiter(self.occupants.values(), np.int64, len(sids))
             hit = over[starts + self.length] > over[starts]
@@ -116,9 +137,13 @@ class _Line:
     def cost(self) -> np.ndarray:
         """Per start position: how much excess one more occupancy starting there adds,
         each position counted with its weight (read only: it is kept for the next call)."""
-        if self._cost is None:
+        if self._cost is None and self.length == 1:
+            at_cap = (self.cnt >= self.cap).astype(np.int64)
+            self._cost = at_cap if self.weight is None else at_cap * self.weight
+        elif self._cost is None:
             full_at = self.cnt >= self.cap
-            full = np.concatenate(([0], np.cumsum(full_at if self.weight is None else full_at * self.weight)))
+            full = self._sums()
+            np.cumsum(full_at if self.weight is None else full_at * self.weight, out=full[1:])
             n = len(self.cnt) - self.length + 1
             self._cost = full[self.length : self.length + n] - full[:n]
         return self._cost
@@ -181,6 +206,12 @@ class _Search:
         self.step = 0
         self.shared = 0
         """How many sessions shared in the excess at the last step."""
+        self.barred = {
+            u: BIG * sum((~self.presentable[c]).astype(np.int64) for c in unit.regions)
+            + np.zeros(n_days, np.int64)
+            for u, unit in inst.units.items()
+        }
+        """Per unit, BIG on each day one of its regions may not present (:meth:`scores`)."""
         self.rooms = {
             s.id: np.array([s.capacity(inst.slots[t]) for t in self.cands[s.id]], np.int64)
             for s in inst.dialogs()
@@ -353,18 +384,21 @@ class _Search:
             return score, _nobody
         units = list(s.fixed_presenters) if s.fixed_presenters is not None else list(s.units)
         rows = np.zeros((len(units), len(cands)), np.int64)
+        theme = s.theme or ""
         for i, u in enumerate(units):
-            row = np.zeros(self.n_days, np.int64)
+            row = self.barred[u]
+            flat = 0  # the same in every slot: a count at its cap
             for c in inst.units[u].regions:
-                row += BIG * ~self.presentable[c]
                 if c in self.gap:
-                    row += self.gap[c].cost()[: self.n_days]
-                row += int(self.total[c].n >= self.total[c].cap)
-                key = (c, s.theme or "")
-                row += int(key in self.theme and self.theme[key].n >= 1)
+                    row = row + self.gap[c].cost()[: self.n_days]
+                flat += int(self.total[c].n >= self.total[c].cap)
+                on_theme = self.theme.get((c, theme))
+                flat += int(on_theme is not None and on_theme.n >= 1)
                 if s.invite_presenters and c not in s.invited:
-                    row += self.invite_cost(c)
+                    row = row + self.invite_cost(c)
             rows[i] = row[days]
+            if flat:
+                rows[i] += flat
         room = self.rooms[s.id]
         if s.fixed_presenters is not None:
             score += rows.sum(axis=0) + BIG * (room < len(units))
