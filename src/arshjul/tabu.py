@@ -127,7 +127,7 @@ class _Line:
             self._sharers = [sid for sid, at in self.occupants.items() if cnt[at] > cap]
         elif self._sharers is None:
             over = self._sums()
-            np.cumsum(self.cnt > self.cap, out=over[1:])
+            (self.cnt > self.cap).cumsum(out=over[1:])
             sids = list(self.occupants)
             starts = np.fromiter(self.occupants.values(), np.int64, len(sids))
             hit = over[starts + self.length] > over[starts]
@@ -143,7 +143,7 @@ class _Line:
         elif self._cost is None:
             full_at = self.cnt >= self.cap
             full = self._sums()
-            np.cumsum(full_at if self.weight is None else full_at * self.weight, out=full[1:])
+            (full_at if self.weight is None else full_at * self.weight).cumsum(out=full[1:])
             n = len(self.cnt) - self.length + 1
             self._cost = full[self.length : self.length + n] - full[:n]
         return self._cost
@@ -224,6 +224,8 @@ class _Search:
         self.broken = 0
         """The excess of the rules kept in lines and counts (the learning meeting apart)."""
         self.specs = {s.id: s for s in inst.sessions}
+        self.invited = {s.id: sorted(s.invited) for s in inst.sessions}
+        """Per session, the regions it invites whoever presents, sorted (a step reads them twice)."""
         self.over_lines: dict[int, _Line] = {}
         self.over_counts: dict[int, _Count] = {}
         """The lines and counts over their capacity now, by ``id`` (kept by :meth:`place` and
@@ -238,7 +240,7 @@ class _Search:
         """The regions the session invites in slot t with these presenters (none away)."""
         inst = self.inst
         day = inst.slots[t].day
-        out = [c for c in sorted(s.invited) if inst.regions[c].invitable(day)]
+        out = [c for c in self.invited[s.id] if inst.regions[c].invitable(day)]
         if s.invite_presenters:
             fixed = set(out)
             out += [c for u in units for c in inst.units[u].regions if c not in fixed]
@@ -376,7 +378,7 @@ class _Search:
             ahead = np.minimum(np.arange(self.n_days) + inst.learning_gap_days - 1, self.n_days)
             per_day = per_day + below[np.clip(ahead, 0, self.n_days)] * (ahead >= 0)
         score = per_day[days].copy()
-        for c in sorted(s.invited):
+        for c in self.invited[s.id]:
             if c in self.booked:
                 score += (self.booked[c].cost()[cands]) * self.invitable[c][days]
         need = s.min_presenters
