@@ -16,6 +16,7 @@ starts from it (:func:`arshjul.cpsat.solve.add_hint`) and ignores one it cannot 
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 
 from . import rules
@@ -48,6 +49,7 @@ class _State:
         self.slot: dict[str, int] = {}
         self.invites: dict[str, list[int]] = defaultdict(list)  # region → days
         self.host_days: dict[str, list[int]] = defaultdict(list)
+        """Per host, the days it holds a session on, sorted (the tempo reads the nearest)."""
         self.booked: set[tuple[str, int]] = set()  # (region, slot)
         self.month_load: Counter[tuple[int, int]] = Counter()
         self.presents: dict[str, list[tuple[int, str]]] = defaultdict(list)  # region → (day, theme)
@@ -62,7 +64,9 @@ class _State:
         inst = self.inst
         day = inst.slots[t].day
         gap = inst.hosts[s.host].gap_days
-        if any(abs(day - d) < gap for d in self.host_days[s.host]):
+        held = self.host_days[s.host]
+        at = bisect_left(held, day)
+        if (at < len(held) and held[at] - day < gap) or (at > 0 and day - held[at - 1] < gap):
             return rules.HOST_TEMPO
         if inst.learning is not None:
             placed = self.slot.get(inst.learning)
@@ -105,7 +109,7 @@ class _State:
     def place(self, s: SessionSpec, t: int, units: list[str]) -> None:
         slot = self.inst.slots[t]
         self.slot[s.id] = t
-        self.host_days[s.host].append(slot.day)
+        insort(self.host_days[s.host], slot.day)
         self.month_load[slot.date.year, slot.date.month] += 1
         for code in self.invitees(s, t):
             self._invite(code, t)

@@ -338,6 +338,10 @@ def build_instance(scenario: Scenario) -> Instance:
             key for key, _ in closed_slots.get(t.index, [])
         ]
 
+    base_keys = [tuple(base_exclusions(t)) for t in slots]
+    """Per slot index, what closes it to every session (each session's exclusions start here)."""
+    slot_minutes = [t.minutes for t in slots]
+
     # -- regions, groups, units -----------------------------------------------------------------
     lim = s.limits
     regions: dict[str, RegionSpec] = {}
@@ -413,6 +417,12 @@ def build_instance(scenario: Scenario) -> Instance:
         if s.network.followup_weeks is not None:
             followup_days = 7 * s.network.followup_weeks
 
+    followup_by: int | None = None
+    """The last day a dialog may be held and still be followed up at a network meeting (-1:
+    none can; ``None``: no follow-up asked for)."""
+    if followup_days is not None:
+        followup_by = net_days[-1] - followup_days if net_days else -1  # net_days is sorted
+
     def exclusions_for(
         session_key: str,
         allowed_slots: list[str] | None,
@@ -427,23 +437,19 @@ def build_instance(scenario: Scenario) -> Instance:
         forbid = [(sub, {(d - first).days for d in span.days(first, last)}) for sub, span in forbidden]
         out: dict[int, tuple[RuleKey, ...]] = {}
         for t in slots:
-            keys = base_exclusions(t)
+            keys = list(base_keys[t.index])
             if lead_time and t.date < lead_first:
                 keys.append((rules.LEAD_TIME, "publication"))
             if allowed_slots is not None and t.slot not in allowed_slots:
                 keys.append((rules.SESSION_SLOTS, session_key))
-            if t.minutes < minutes:
+            if slot_minutes[t.index] < minutes:
                 keys.append((rules.SESSION_FITS_SLOT, session_key))
             if window_days is not None and t.day not in window_days:
                 keys.append((rules.SESSION_WINDOW, session_key))
             for sub, days in forbid:
                 if t.day in days:
                     keys.append((rules.THEME_FORBIDDEN, sub))
-            if (
-                followup
-                and followup_days is not None
-                and not any(n >= t.day + followup_days for n in net_days)
-            ):
+            if followup and followup_by is not None and t.day > followup_by:
                 keys.append((rules.DIALOG_FOLLOWUP, "network"))
             if keys:
                 out[t.index] = tuple(keys)
