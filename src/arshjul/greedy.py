@@ -16,7 +16,7 @@ starts from it (:func:`arshjul.cpsat.solve.add_hint`) and ignores one it cannot 
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
 
 from . import rules
@@ -47,7 +47,7 @@ class _State:
     def __init__(self, inst: Instance) -> None:
         self.inst = inst
         self.slot: dict[str, int] = {}
-        self.invites: dict[str, list[int]] = defaultdict(list)  # region → days
+        self.invites: dict[str, list[int]] = defaultdict(list)  # region → days, sorted
         self.host_days: dict[str, list[int]] = defaultdict(list)
         """Per host, the days it holds a session on, sorted (the tempo reads the nearest)."""
         self.booked: set[tuple[str, int]] = set()  # (region, slot)
@@ -99,10 +99,12 @@ class _State:
         day = self.inst.slots[t].day
         if (code, t) in self.booked:
             return rules.REGION_DOUBLE_BOOKING
-        days = self.invites[code]
-        if sum(1 for d in days if d == day) + 1 > region.daily_max:
+        days, window = self.invites[code], self.inst.window_days
+        if bisect_right(days, day) - bisect_left(days, day) + 1 > region.daily_max:
             return rules.REGION_DAILY_CAP
-        if not _window_ok([*days, day], self.inst.window_days, region.window_max, day):
+        near = days[bisect_left(days, day - window + 1) : bisect_right(days, day + window - 1)]
+        insort(near, day)
+        if not _window_ok(near, window, region.window_max):
             return rules.REGION_INVITATION_CAP
         return None
 
@@ -117,7 +119,7 @@ class _State:
             self.add_presenter(s, u)
 
     def _invite(self, code: str, t: int) -> None:
-        self.invites[code].append(self.inst.slots[t].day)
+        insort(self.invites[code], self.inst.slots[t].day)
         self.booked.add((code, t))
 
     # -- presenters -------------------------------------------------------------------------
@@ -174,9 +176,9 @@ class _State:
                 self._invite(code, self.slot[s.id])
 
 
-def _window_ok(days: list[int], window: int, cap: int, around: int) -> bool:
-    """No ``window``-day span touching ``around`` holds more than ``cap`` of ``days``."""
-    near = sorted(d for d in days if abs(d - around) < window)
+def _window_ok(near: list[int], window: int, cap: int) -> bool:
+    """No ``window``-day span holds more than ``cap`` of ``near`` (sorted; the caller passes
+    the days less than ``window`` from the one it adds, so only spans touching it count)."""
     lo = 0
     for hi, d in enumerate(near):
         while d - near[lo] >= window:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -190,8 +190,8 @@ class _Search:
                 g = r.presentation_gap_days
                 self.gap[code] = _Line(np.zeros(n_days + g, np.int64), 1, g)
             self.total[code] = _Count(0, r.max_presentations)
-            self.invitable[code] = np.array([r.invitable(d) for d in range(n_days)])
-            self.presentable[code] = np.array([r.can_present(d) for d in range(n_days)])
+            self.invitable[code] = _open_days(n_days, r.away)
+            self.presentable[code] = self.invitable[code] & _open_days(n_days, r.cannot_present)
         self.host: dict[str, _Line] = {
             h.id: _Line(np.zeros(n_days + max(1, h.gap_days), np.int64), 1, max(1, h.gap_days))
             for h in inst.hosts.values()
@@ -212,10 +212,16 @@ class _Search:
             for u, unit in inst.units.items()
         }
         """Per unit, BIG on each day one of its regions may not present (:meth:`scores`)."""
-        self.rooms = {
-            s.id: np.array([s.capacity(inst.slots[t]) for t in self.cands[s.id]], np.int64)
-            for s in inst.dialogs()
-        }
+        minutes = np.array([t.minutes for t in inst.slots], np.int64)
+        lengths = {int(m): inst.slots[t] for t, m in enumerate(minutes)}
+        """One slot of each length: a session's capacity in a slot depends on its length alone."""
+        self.rooms = {}
+        """Per dialog and candidate slot, how many presenters the slot holds."""
+        for s in inst.dialogs():
+            by_length = np.zeros(int(minutes.max(initial=0)) + 1, np.int64)
+            for m, slot in lengths.items():
+                by_length[m] = s.capacity(slot)
+            self.rooms[s.id] = by_length[minutes[self.cands[s.id]]]
         self.apart = {
             s.id: _apart([inst.units[u].regions for u in (s.fixed_presenters or s.units)])
             for s in inst.dialogs()
@@ -493,6 +499,14 @@ class _Search:
         self.tabu_until[sid][j_here] = self.step + TENURE + self.rng.randrange(TENURE)
         self.rested[sid] = self.step + REST
         return True
+
+
+def _open_days(n_days: int, closed: Iterable[int]) -> np.ndarray:
+    """Per day of the year, whether it is not one of ``closed``."""
+    out = np.ones(n_days, bool)
+    days = [d for d in closed if 0 <= d < n_days]
+    out[days] = False
+    return out
 
 
 def _nobody(j: int) -> tuple[str, ...]:
