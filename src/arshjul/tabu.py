@@ -137,10 +137,12 @@ class _Line:
     def cost(self) -> np.ndarray:
         """Per start position: how much excess one more occupancy starting there adds,
         each position counted with its weight (read only: it is kept for the next call)."""
-        if self._cost is None and self.length == 1:
+        if self._cost is not None:
+            return self._cost
+        if self.length == 1:
             at_cap = (self.cnt >= self.cap).astype(np.int64)
             self._cost = at_cap if self.weight is None else at_cap * self.weight
-        elif self._cost is None:
+        else:
             full_at = self.cnt >= self.cap
             full = self._sums()
             (full_at if self.weight is None else full_at * self.weight).cumsum(out=full[1:])
@@ -281,8 +283,10 @@ class _Search:
         self.slot[s.id] = t
         self.chosen[s.id] = units
         for line, start in self._lines(s, t, units):
-            self.broken += line.add(s.id, start)
-            self._note_line(line)
+            added = line.add(s.id, start)
+            if added:  # only then may the line have gone over its capacity
+                self.broken += added
+                self._note_line(line)
         for count in self._counts(s, units):
             self.broken += int(count.n >= count.cap)
             count.n += 1
@@ -293,8 +297,10 @@ class _Search:
         t = self.slot.pop(s.id)
         units = self.chosen.pop(s.id)
         for line, _ in self._lines(s, t, units):
-            self.broken -= line.remove(s.id)
-            self._note_line(line)
+            taken = line.remove(s.id)
+            if taken:  # only then may the line have come back within its capacity
+                self.broken -= taken
+                self._note_line(line)
         for count in self._counts(s, units):
             self.broken -= int(count.n > count.cap)
             count.n -= 1
