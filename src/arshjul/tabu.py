@@ -183,9 +183,22 @@ class _Search:
         self.theme: dict[tuple[str, str], _Count] = {}
         self.invitable: dict[str, np.ndarray] = {}
         self.presentable: dict[str, np.ndarray] = {}
+        n_regions = len(inst.regions)
+        self.row = {code: i for i, code in enumerate(inst.regions)}
+        self.invites = np.zeros((n_regions, n_days + w), np.int64)
+        self.invites_daily = np.zeros((n_regions, n_days), np.int64)
+        self.invites_weight = np.ones_like(self.invites)
+        self.invites_daily_weight = np.ones_like(self.invites_daily)
+        """Every region's window and daily line, one row each: each line's counts and weights
+        are views of its row, so :meth:`invitation_cost` scores a session's invited regions
+        in one pass over their rows."""
+        self.window_cap = np.array([[r.window_max] for r in inst.regions.values()], np.int64)
+        self.daily_cap = np.array([[r.daily_max] for r in inst.regions.values()], np.int64)
         for code, r in inst.regions.items():
-            self.window[code] = _Line(np.zeros(n_days + w, np.int64), r.window_max, w)
-            self.daily[code] = _Line(np.zeros(n_days, np.int64), r.daily_max, 1)
+            i = self.row[code]
+            self.window[code] = _Line(self.invites[i], r.window_max, w, weight=self.invites_weight[i])
+            daily_weight = self.invites_daily_weight[i]
+            self.daily[code] = _Line(self.invites_daily[i], r.daily_max, 1, weight=daily_weight)
             if r.daily_max > 1:
                 self.booked[code] = _Line(np.zeros(len(inst.slots), np.int64), 1, 1)
             if r.presentation_gap_days > 1:
@@ -194,6 +207,10 @@ class _Search:
             self.total[code] = _Count(0, r.max_presentations)
             self.invitable[code] = _open_days(n_days, r.away)
             self.presentable[code] = self.invitable[code] & _open_days(n_days, r.cannot_present)
+        self.open_to = np.array([self.invitable[code] for code in inst.regions]).reshape(n_regions, n_days)
+        self.invited_rows = {
+            s.id: np.array([self.row[c] for c in s.invited], np.int64) for s in inst.sessions
+        }
         self.host: dict[str, _Line] = {
             h.id: _Line(np.zeros(n_days + max(1, h.gap_days), np.int64), 1, max(1, h.gap_days))
             for h in inst.hosts.values()
@@ -367,6 +384,19 @@ class _Search:
         self._invite_cost[code] = (window, daily, cost)
         return cost
 
+    def invitation_cost(self, sid: str) -> np.ndarray:
+        """Per day, the excess the session's invitations of the regions it invites whoever
+        presents add: :meth:`invite_cost` summed over them, from their rows at once."""
+        rows = self.invited_rows[sid]
+        n_days, w = self.n_days, self.inst.window_days
+        full = (self.invites[rows] >= self.window_cap[rows]) * self.invites_weight[rows]
+        sums = np.zeros((len(rows), full.shape[1] + 1), np.int64)
+        full.cumsum(axis=1, out=sums[:, 1:])
+        window = sums[:, w : w + n_days] - sums[:, :n_days]
+        daily = (self.invites_daily[rows] >= self.daily_cap[rows]) * self.invites_daily_weight[rows]
+        out: np.ndarray = ((window + daily) * self.open_to[rows]).sum(axis=0)
+        return out
+
     def scores(self, s: SessionSpec) -> tuple[np.ndarray, Callable[[int], tuple[str, ...]]]:
         """The excess the session adds in each of its open slots (``s`` taken out), and the
         presenters it would have in the slot of each index (asked only for the slot chosen);
@@ -374,9 +404,7 @@ class _Search:
         inst = self.inst
         cands = self.cands[s.id]
         days = self.slot_day[cands]
-        per_day = self.host[s.host].cost()[: self.n_days].astype(np.int64)
-        for c in s.invited:
-            per_day += self.invite_cost(c)
+        per_day = self.host[s.host].cost()[: self.n_days] + self.invitation_cost(s.id)
         learning = inst.learning
         if learning is not None and learning in self.slot and s.kind == "dialog" and s.id != learning:
             first = inst.slots[self.slot[learning]].day + inst.learning_gap_days
