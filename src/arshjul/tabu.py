@@ -184,7 +184,7 @@ class _Search:
         self.invitable: dict[str, np.ndarray] = {}
         self.presentable: dict[str, np.ndarray] = {}
         n_regions = len(inst.regions)
-        self.row = {code: i for i, code in enumerate(inst.regions)}
+        self.region_row = {code: i for i, code in enumerate(inst.regions)}
         self.invites = np.zeros((n_regions, n_days + w), np.int64)
         self.invites_daily = np.zeros((n_regions, n_days), np.int64)
         self.invites_weight = np.ones_like(self.invites)
@@ -195,7 +195,7 @@ class _Search:
         self.window_cap = np.array([[r.window_max] for r in inst.regions.values()], np.int64)
         self.daily_cap = np.array([[r.daily_max] for r in inst.regions.values()], np.int64)
         for code, r in inst.regions.items():
-            i = self.row[code]
+            i = self.region_row[code]
             self.window[code] = _Line(self.invites[i], r.window_max, w, weight=self.invites_weight[i])
             daily_weight = self.invites_daily_weight[i]
             self.daily[code] = _Line(self.invites_daily[i], r.daily_max, 1, weight=daily_weight)
@@ -209,7 +209,7 @@ class _Search:
             self.presentable[code] = self.invitable[code] & _open_days(n_days, r.cannot_present)
         self.open_to = np.array([self.invitable[code] for code in inst.regions]).reshape(n_regions, n_days)
         self.invited_rows = {
-            s.id: np.array([self.row[c] for c in s.invited], np.int64) for s in inst.sessions
+            s.id: np.array([self.region_row[c] for c in s.invited], np.int64) for s in inst.sessions
         }
         self.host: dict[str, _Line] = {
             h.id: _Line(np.zeros(n_days + max(1, h.gap_days), np.int64), 1, max(1, h.gap_days))

@@ -16,7 +16,7 @@ from arshjul import api
 from arshjul.check import check
 from arshjul.cli import main
 from arshjul.cpsat import PRESETS, SolveOptions, SolveResult, preset_of
-from arshjul.cpsat.solve import ONE_WORKER, Progress, _stalled, solver_for
+from arshjul.cpsat.solve import ONE_WORKER, Progress, _stalled, _Watcher, penalty_floor, solver_for
 from arshjul.errors import PlanFileError
 from arshjul.greedy import greedy_assignment
 from arshjul.instance import build_instance
@@ -218,3 +218,15 @@ def test_a_feasible_plan_reports_the_checkers_score_not_a_loose_peak(monkeypatch
     plan = arshjul.solve(inst, time_limit=20, workers=1, seed=0, warm_start=False)
     assert plan.status == "FEASIBLE"
     assert plan.objective == optimal.objective == check(inst, plan).objective
+
+
+def test_a_bound_below_zero_is_reported_as_zero() -> None:
+    """CP-SAT's first bound comes from the variables' domains alone; a tree search stopped
+    before its first LP left -25,215 as the bound of a 240-region year (2026-12-07).  Every
+    term is a penalty of at least 0, so the heartbeats and the result say 0."""
+    watcher = _Watcher(0.0, None, Progress(1.0, 10_466, None, 1))
+    watcher.log("#Bound  35.73s best:inf   next:[-25215,39066] initial_domain")
+    assert watcher.bound == 0.0 and watcher.heartbeat().bound == 0.0
+    watcher.log("#Bound  36.05s best:10466 next:[791,10465] main")
+    assert watcher.heartbeat().bound == 791.0
+    assert penalty_floor(-0.5) == 0.0 and penalty_floor(3.0) == 3.0

@@ -182,6 +182,13 @@ def portfolio_text(workers: int) -> str:
 _NEXT = re.compile(r"^#(?:Bound|\d+)\s.*next:\[(-?[0-9.e+]+),")
 
 
+def penalty_floor(bound: float) -> float:
+    """A proven bound as arshjul reports it: every term of the objective is a penalty of at
+    least 0, and CP-SAT's first bound (from the variables' domains alone) can be far below
+    that (-25,215 on a 240-region year whose tree search stopped before its first LP)."""
+    return max(0.0, bound)
+
+
 class _Watcher(cp_model.CpSolverSolutionCallback):
     def __init__(
         self, started: float, progress: ProgressCallback | None, first: Progress | None = None
@@ -197,7 +204,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         """CP-SAT's log lines (when asked for, also printed): keep the latest bound."""
         found = _NEXT.match(line)
         if found:
-            self.bound = float(found.group(1))
+            self.bound = penalty_floor(float(found.group(1)))
 
     def heartbeat(self) -> Progress:
         last = self.last
@@ -210,7 +217,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.last = Progress(
             elapsed=time.monotonic() - self.started,
             objective=objective,
-            bound=None if bound is None else max(0.0, bound),
+            bound=None if bound is None else penalty_floor(bound),
             solutions=self.last.solutions + 1,
         )
         if self.progress:
@@ -222,8 +229,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.last = Progress(
             elapsed=time.monotonic() - self.started,
             objective=self.objective_value,
-            # every term is a penalty of at least 0; CP-SAT's first bound can be below that
-            bound=max(0.0, self.best_objective_bound),
+            bound=penalty_floor(self.best_objective_bound),
             solutions=self.last.solutions + 1,
         )
         if self.progress:
@@ -361,7 +367,7 @@ def run(
     )
     if status.found:
         result.objective = round(solver.objective_value)
-        result.bound = max(solver.best_objective_bound, outcome.get("floor", -math.inf))
+        result.bound = penalty_floor(max(solver.best_objective_bound, outcome.get("floor", -math.inf)))
         result.assignment = assignment_of(m, solver)
         result.terms = {name: int(solver.value(expr)) for name, expr in m.terms.items()}
     elif warm is not None and status == SolveStatus.UNKNOWN:
