@@ -333,12 +333,9 @@ def build_instance(scenario: Scenario) -> Instance:
                 ]
             slots.append(t)
 
-    def base_exclusions(t: SlotTime) -> list[RuleKey]:
-        return [key for key, _ in closed_days.get(t.day, [])] + [
-            key for key, _ in closed_slots.get(t.index, [])
-        ]
-
-    base_keys = [tuple(base_exclusions(t)) for t in slots]
+    base_keys = [
+        tuple(key for key, _ in closed_days.get(t.day, []) + closed_slots.get(t.index, [])) for t in slots
+    ]
     """Per slot index, what closes it to every session (each session's exclusions start here)."""
     slot_minutes = [t.minutes for t in slots]
 
@@ -560,10 +557,10 @@ def build_instance(scenario: Scenario) -> Instance:
             sid = f"{net.host}.network.{d.isoformat()}"
             fixed: dict[int, tuple[RuleKey, ...]] = {}
             for t in slots:
-                keys = base_exclusions(t)
+                keys = list(base_keys[t.index])
                 if t.date != d or t.slot != net.slot:
                     keys = [(rules.NETWORK_FIXED, sid)]
-                elif t.minutes < net.duration_minutes:
+                elif slot_minutes[t.index] < net.duration_minutes:
                     keys.append((rules.SESSION_FITS_SLOT, sid))
                 if keys:
                     fixed[t.index] = tuple(keys)

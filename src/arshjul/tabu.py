@@ -192,6 +192,8 @@ class _Search:
         """Every region's window and daily line, one row each: each line's counts and weights
         are views of its row, so :meth:`invitation_cost` scores a session's invited regions
         in one pass over their rows."""
+        self.open_to = np.zeros((n_regions, n_days), bool)
+        """Per region (row) and day, whether it may be invited (``invitable`` holds the rows)."""
         self.window_cap = np.array([[r.window_max] for r in inst.regions.values()], np.int64)
         self.daily_cap = np.array([[r.daily_max] for r in inst.regions.values()], np.int64)
         for code, r in inst.regions.items():
@@ -205,12 +207,9 @@ class _Search:
                 g = r.presentation_gap_days
                 self.gap[code] = _Line(np.zeros(n_days + g, np.int64), 1, g)
             self.total[code] = _Count(0, r.max_presentations)
-            self.invitable[code] = _open_days(n_days, r.away)
+            self.open_to[i] = _open_days(n_days, r.away)
+            self.invitable[code] = self.open_to[i]
             self.presentable[code] = self.invitable[code] & _open_days(n_days, r.cannot_present)
-        self.open_to = np.array([self.invitable[code] for code in inst.regions]).reshape(n_regions, n_days)
-        self.invited_rows = {
-            s.id: np.array([self.region_row[c] for c in s.invited], np.int64) for s in inst.sessions
-        }
         self.host: dict[str, _Line] = {
             h.id: _Line(np.zeros(n_days + max(1, h.gap_days), np.int64), 1, max(1, h.gap_days))
             for h in inst.hosts.values()
@@ -225,12 +224,13 @@ class _Search:
         self.step = 0
         self.shared = 0
         """How many sessions shared in the excess at the last step."""
-        self.barred = {
-            u: BIG * sum((~self.presentable[c]).astype(np.int64) for c in unit.regions)
-            + np.zeros(n_days, np.int64)
-            for u, unit in inst.units.items()
-        }
-        """Per unit, BIG on each day one of its regions may not present (:meth:`scores`)."""
+        self.barred: dict[str, np.ndarray] = {}
+        """Per unit, BIG on each day for each of its regions that may not present (:meth:`scores`)."""
+        for u, unit in inst.units.items():
+            barred = np.zeros(n_days, np.int64)
+            for c in unit.regions:
+                barred += BIG * ~self.presentable[c]
+            self.barred[u] = barred
         minutes = np.array([t.minutes for t in inst.slots], np.int64)
         lengths = {int(m): inst.slots[t] for t, m in enumerate(minutes)}
         """One slot of each length: a session's capacity in a slot depends on its length alone."""
@@ -251,13 +251,16 @@ class _Search:
         self.specs = {s.id: s for s in inst.sessions}
         self.invited = {s.id: sorted(s.invited) for s in inst.sessions}
         """Per session, the regions it invites whoever presents, sorted (a step reads them twice)."""
+        self.invited_rows = {
+            sid: np.array([self.region_row[c] for c in codes], np.int64)
+            for sid, codes in self.invited.items()
+        }
+        """…and their rows (:meth:`invitation_cost`)."""
         self.over_lines: dict[int, _Line] = {}
         self.over_counts: dict[int, _Count] = {}
         """The lines and counts over their capacity now, by ``id`` (kept by :meth:`place` and
         :meth:`unplace`: a step changes a few of some thousand, and :meth:`sharing` and
         :meth:`bump` need only these)."""
-        self._invite_cost: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        """Per region, :meth:`invite_cost` with the two line costs it was made of."""
 
     # -- what a session occupies ----------------------------------------------------------------
 
@@ -373,20 +376,13 @@ class _Search:
 
     def invite_cost(self, code: str) -> np.ndarray:
         """Per day, the excess one more invitation of region ``code`` adds (its rolling window
-        and its daily cap, nothing on a day it cannot be invited); kept while neither line
-        changes, since a step touches a few regions of many (read only)."""
-        window = self.window[code].cost()
-        daily = self.daily[code].cost()
-        kept = self._invite_cost.get(code)
-        if kept is not None and kept[0] is window and kept[1] is daily:
-            return kept[2]
-        cost = (window[: self.n_days] + daily) * self.invitable[code]
-        self._invite_cost[code] = (window, daily, cost)
-        return cost
+        and its daily cap, nothing on a day it cannot be invited)."""
+        return (self.window[code].cost()[: self.n_days] + self.daily[code].cost()) * self.invitable[code]
 
     def invitation_cost(self, sid: str) -> np.ndarray:
         """Per day, the excess the session's invitations of the regions it invites whoever
-        presents add: :meth:`invite_cost` summed over them, from their rows at once."""
+        presents add: :meth:`invite_cost` summed over them, from their rows at once (it is
+        most of what scoring a session costs)."""
         rows = self.invited_rows[sid]
         n_days, w = self.n_days, self.inst.window_days
         full = (self.invites[rows] >= self.window_cap[rows]) * self.invites_weight[rows]

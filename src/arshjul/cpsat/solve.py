@@ -217,7 +217,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.last = Progress(
             elapsed=time.monotonic() - self.started,
             objective=objective,
-            bound=None if bound is None else penalty_floor(bound),
+            bound=bound,  # floored where it was read
             solutions=self.last.solutions + 1,
         )
         if self.progress:
