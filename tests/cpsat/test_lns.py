@@ -115,6 +115,49 @@ def test_a_piece_hinted_with_every_value_starts_from_the_plan_itself() -> None:
     assert 0 < len(bare.proto.solution_hint.vars) < len(values)
 
 
+def test_a_piece_fixed_by_domains_is_the_piece_fixed_by_equalities() -> None:
+    """:class:`lns.Fixed` only changes how the other sessions are held: each piece has the
+    same optimum, it keeps every session it does not free, and a domain copy that followed
+    a better plan is the one made for that plan from the start."""
+    import random
+
+    inst, m, warm = _warm_m0()
+    values = tuple(m.cp.proto.solution_hint.values)
+    best = lns.Best(warm.assignment, warm.objective, dict(warm.terms), values)
+    fixed = lns.Fixed(m)
+    rng = random.Random(3)
+    moved: Assignment | None = None
+    for _ in range(3):
+        free = lns.piece(m, best.assignment, rng, 8)
+        found = []
+        for sub in (lns._fixed_but(m, best, free, set()), lns._fixed_but(m, best, free, set(), fixed)):
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            solver.parameters.max_time_in_seconds = 60
+            assert solver.solve(sub) == cp_model.OPTIMAL
+            found.append(round(solver.objective_value))
+            plan = assignment_of(m, solver)
+            for s in inst.sessions:
+                if s.id not in free:
+                    assert plan.slot[s.id] == best.assignment.slot[s.id]
+                    assert set(plan.presenters.get(s.id, ())) == set(best.assignment.presenters.get(s.id, ()))
+            if found[-1] < warm.objective:
+                moved = plan
+        assert found[0] == found[1]
+    assert moved is not None and moved.slot != warm.assignment.slot
+    fixed.follow(moved)
+    fresh = lns.Fixed(m)
+    fresh.follow(moved)
+    followed, made = fixed.opened(set(), set()), fresh.opened(set(), set())  # (kept: the protos are theirs)
+    domains = [list(v.domain) for v in followed.proto.variables]
+    assert domains == [list(v.domain) for v in made.proto.variables]
+    # every slot variable of the plan is pinned; a freed session is open again
+    sid = inst.sessions[0].id
+    assert all(domains[m.x[sid, t].index] == [int(t == moved.slot[sid])] * 2 for t in m.candidates[sid])
+    reopened = fresh.opened({sid}, set())
+    assert all(list(reopened.proto.variables[m.x[sid, t].index].domain) == [0, 1] for t in m.candidates[sid])
+
+
 def _warm_m0() -> tuple[Instance, Model, WarmStart]:
     """The tight 44-session year, its model and its tabu first plan as the model's start."""
     inst = tight("M", 0)
@@ -193,10 +236,12 @@ def test_the_first_piece_and_the_one_after_a_better_plan_are_wide(monkeypatch: p
     improved: list[int] = []
     real = lns._fixed_but
 
-    def seen(m: Model, plan: lns.Best, free: set[str], loose: set[str]) -> cp_model.CpModel:
+    def seen(
+        m: Model, plan: lns.Best, free: set[str], loose: set[str], fixed: lns.Fixed | None = None
+    ) -> cp_model.CpModel:
         assert (not free and loose == dialogs) or (free and not loose)
         pieces.append(not free)
-        return real(m, plan, free, loose)
+        return real(m, plan, free, loose, fixed)
 
     monkeypatch.setattr(lns, "_fixed_but", seen)
     lns.improve(

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from ..instance import Assignment
 from .model import Model, assignment_of
@@ -133,15 +133,86 @@ undo."""
 MONTH_OUTSIDE = 0.1
 
 
-def _fixed_but(m: Model, best: Best, free: set[str], loose: set[str]) -> cp_model.CpModel:
+FIXED_VARIABLES = 100_000
+"""From this many model variables a piece starts from :class:`Fixed` (the other sessions
+fixed by their variables' domains) instead of a copy with an equality per fixed session.
+Measured piece by piece, the same pieces from the same plan (benchmarks/README.md,
+2026-12-07, seventh): at the 240-region two-year benchmark (244,433 variables) six pieces
+took 14.1-19.6 s against 24.4-25.0 s, with the same optimum each; at the 60-region year
+(39,631) ten pieces took 38.6-39.9 s against 35.6-42.8 s and ended at their work limit
+more often (5 of 10 against 3-4)."""
+
+
+class Fixed:
+    """The model with every session where the plan has it, by its variables' domains: the
+    slot's variable at 1, the session's other slots and its presenters at their values.
+
+    CP-SAT's presolve then starts a piece from fixed variables instead of deriving them from
+    an equality per session and the session's exactly-one, which on the 240-region
+    benchmark halved the time a piece spends before its search.  The domains follow the
+    best plan session by session (:meth:`follow`), so a better plan costs only the sessions
+    it moved; a piece copies this model and reopens the sessions it frees (:meth:`opened`)."""
+
+    def __init__(self, m: Model) -> None:
+        self._m = m
+        self._cp = m.cp.clone()
+        self._cp.clear_hints()
+        self._plan: Assignment | None = None
+
+    def follow(self, plan: Assignment) -> None:
+        """Fix every session where ``plan`` has it (only those that moved since the last plan)."""
+        m, old = self._m, self._plan
+        variables = self._cp.proto.variables
+        for s in m.instance.sessions:
+            slot, chosen = plan.slot[s.id], plan.presenters.get(s.id, ())
+            if old is not None and old.slot.get(s.id) == slot and old.presenters.get(s.id, ()) == chosen:
+                continue
+            for t in m.candidates[s.id]:
+                _pin(variables[m.x[s.id, t].index], int(t == slot))
+            for u in s.units:
+                _pin(variables[m.p[s.id, u].index], int(u in chosen))
+        self._plan = plan
+
+    def opened(self, free: set[str], loose: set[str]) -> cp_model.CpModel:
+        """A copy with the sessions in ``free`` open (slot and presenters) and the presenters
+        of those in ``loose``, each variable back to its domain in the model."""
+        m = self._m
+        sub = self._cp.clone()
+        variables, original = sub.proto.variables, m.cp.proto.variables
+        for sid in sorted(free | loose):
+            indices = [m.p[sid, u].index for u in m.instance.session(sid).units]
+            if sid in free:
+                indices += [m.x[sid, t].index for t in m.candidates[sid]]
+            for i in indices:
+                domain = variables[i].domain
+                domain.clear()
+                domain.extend(original[i].domain)
+        return sub
+
+
+def _pin(variable: cp_model_helper.IntegerVariableProto, value: int) -> None:
+    """Fix one variable at ``value`` by its domain."""
+    domain = variable.domain
+    domain.clear()
+    domain.extend((value, value))
+
+
+def _fixed_but(
+    m: Model, best: Best, free: set[str], loose: set[str], fixed: Fixed | None = None
+) -> cp_model.CpModel:
     """A copy of the model with every session where ``best`` has it, but the sessions in
     ``free`` (slot and presenters open) and the presenters of those in ``loose`` (slot kept),
     hinted with the plan: every variable when ``best`` knows them all, so the piece starts
     from the plan itself (hinted with the slots and presenters alone, 9 of 22 pieces of a
     tight 44-session year ended at their work limit on a plan worse than the one they
-    started from), else the slots and presenters."""
+    started from), else the slots and presenters.  The other sessions are fixed by an
+    equality each, or, with ``fixed`` (which follows ``best``), by their domains."""
     plan = best.assignment
-    sub = m.cp.clone()
+    if fixed is not None:
+        fixed.follow(plan)
+        sub = fixed.opened(free, loose)
+    else:
+        sub = m.cp.clone()
     sub.clear_hints()
     whole = len(best.values) == len(m.cp.proto.variables)
     if whole:
@@ -154,13 +225,13 @@ def _fixed_but(m: Model, best: Best, free: set[str], loose: set[str]) -> cp_mode
             if not whole:
                 for t in m.candidates[s.id]:
                     sub.add_hint(m.x[s.id, t], t == plan.slot[s.id])
-        else:
+        elif fixed is None:
             sub.add(m.x[s.id, plan.slot[s.id]] == 1)
         for u in s.units:
             if s.id in free or s.id in loose:
                 if not whole:
                     sub.add_hint(m.p[s.id, u], u in chosen)
-            else:
+            elif fixed is None:
                 sub.add(m.p[s.id, u] == int(u in chosen))
     return sub
 
@@ -204,6 +275,7 @@ def improve(
     rng = random.Random(seed)
     size = min(PIECE, max(1, len(inst.sessions) // 2))
     dialogs = {s.id for s in inst.dialogs()}
+    fixed = Fixed(m) if len(m.cp.proto.variables) >= FIXED_VARIABLES else None
     wide = bool(dialogs)  # the year's presenters first, and again after every better plan
 
     def meet(plan: Best) -> Best:
@@ -223,7 +295,7 @@ def improve(
         free = set() if wide else piece(m, best.assignment, rng, size)
         if not free and not wide:
             break
-        sub = _fixed_but(m, best, free, dialogs if wide else set())
+        sub = _fixed_but(m, best, free, dialogs if wide else set(), fixed)
         solver = _piece_solver(m, seed + step, left, settings)
         current[:] = [solver]
         code = solver.solve(sub)
