@@ -189,6 +189,34 @@ def test_improve_never_returns_a_worse_plan_and_every_rule_holds() -> None:
     assert report.violations == [] and report.objective == best.objective
 
 
+def test_improve_with_the_sessions_fixed_by_domains_keeps_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path of the biggest models (:data:`lns.FIXED_VARIABLES`), taken here on a small one."""
+    inst, m, warm = _warm_m0()
+    monkeypatch.setattr(lns, "FIXED_VARIABLES", 0)
+    made: list[lns.Fixed] = []
+    real = lns.Fixed
+
+    def counted(m: Model) -> lns.Fixed:
+        made.append(real(m))
+        return made[-1]
+
+    monkeypatch.setattr(lns, "Fixed", counted)
+    best = lns.improve(
+        m,
+        lns.Best(warm.assignment, warm.objective, dict(warm.terms)),
+        until=time.monotonic() + 5,
+        seed=0,
+        halt=threading.Event(),
+        current=[],
+        better=lambda b: None,
+        bound=None,
+        settings={"linearization_level": 1},
+    )
+    assert len(made) == 1 and best.objective < warm.objective
+    report = check(inst, arshjul.realize.to_plan(inst, best.assignment, status="FEASIBLE"))
+    assert report.violations == [] and report.objective == best.objective
+
+
 def test_improve_stops_at_once_when_halted_and_at_the_bound() -> None:
     _, m, warm = _warm_m0()
     first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))

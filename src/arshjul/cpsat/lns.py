@@ -139,8 +139,8 @@ fixed by their variables' domains) instead of a copy with an equality per fixed 
 Measured piece by piece, the same pieces from the same plan (benchmarks/README.md,
 2026-12-07, seventh): at the 240-region two-year benchmark (244,433 variables) six pieces
 took 14.1-19.6 s against 24.4-25.0 s, with the same optimum each; at the 60-region year
-(39,631) ten pieces took 38.6-39.9 s against 35.6-42.8 s and ended at their work limit
-more often (5 of 10 against 3-4)."""
+(39,631) ten pieces took 38.6-39.9 s against 35.6-42.8 s, 5 of them at their work limit
+either way, so below this size the equalities stay."""
 
 
 class Fixed:
