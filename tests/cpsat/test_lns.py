@@ -193,6 +193,7 @@ def test_improve_with_the_sessions_fixed_by_domains_keeps_every_rule(monkeypatch
     """The path of the biggest models (:data:`lns.FIXED_VARIABLES`), taken here on a small one."""
     inst, m, warm = _warm_m0()
     monkeypatch.setattr(lns, "FIXED_VARIABLES", 0)
+    monkeypatch.setattr(lns, "FIXED_START", 0.0)
     made: list[lns.Fixed] = []
     real = lns.Fixed
 
@@ -213,6 +214,20 @@ def test_improve_with_the_sessions_fixed_by_domains_keeps_every_rule(monkeypatch
         settings={"linearization_level": 1},
     )
     assert len(made) == 1 and best.objective < warm.objective
+    # with less than FIXED_START left, the copy is not made: the pieces keep their equalities
+    monkeypatch.setattr(lns, "FIXED_START", 60.0)
+    lns.improve(
+        m,
+        best,
+        until=time.monotonic() + 2,
+        seed=0,
+        halt=threading.Event(),
+        current=[],
+        better=lambda b: None,
+        bound=None,
+        settings={"linearization_level": 1},
+    )
+    assert len(made) == 1
     report = check(inst, arshjul.realize.to_plan(inst, best.assignment, status="FEASIBLE"))
     assert report.violations == [] and report.objective == best.objective
 

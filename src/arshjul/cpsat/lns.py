@@ -141,6 +141,9 @@ Measured piece by piece, the same pieces from the same plan (benchmarks/README.m
 took 14.1-19.6 s against 24.4-25.0 s, with the same optimum each; at the 60-region year
 (39,631) ten pieces took 38.6-39.9 s against 35.6-42.8 s, 5 of them at their work limit
 either way, so below this size the equalities stay."""
+FIXED_START = 5.0
+"""Seconds the search must have left to make its :class:`Fixed` copy (1.0 s at 244,433
+variables), so that making it never runs past the time limit."""
 
 
 class Fixed:
@@ -149,7 +152,9 @@ class Fixed:
 
     CP-SAT's presolve then starts a piece from fixed variables instead of deriving them from
     an equality per session and the session's exactly-one, which on the 240-region
-    benchmark halved the time a piece spends before its search.  The domains follow the
+    benchmark took a quarter to two-fifths off the time of a piece.  Fixing every session
+    the first time takes a while (1.0 s there), so it is made only with :data:`FIXED_START`
+    seconds left.  The domains follow the
     best plan session by session (:meth:`follow`), so a better plan costs only the sessions
     it moved; a piece copies this model and reopens the sessions it frees (:meth:`opened`)."""
 
@@ -275,7 +280,8 @@ def improve(
     rng = random.Random(seed)
     size = min(PIECE, max(1, len(inst.sessions) // 2))
     dialogs = {s.id for s in inst.dialogs()}
-    fixed = Fixed(m) if len(m.cp.proto.variables) >= FIXED_VARIABLES else None
+    big = len(m.cp.proto.variables) >= FIXED_VARIABLES
+    fixed: Fixed | None = None
     wide = bool(dialogs)  # the year's presenters first, and again after every better plan
 
     def meet(plan: Best) -> Best:
@@ -295,6 +301,8 @@ def improve(
         free = set() if wide else piece(m, best.assignment, rng, size)
         if not free and not wide:
             break
+        if big and fixed is None and left >= FIXED_START:
+            fixed = Fixed(m)
         sub = _fixed_but(m, best, free, dialogs if wide else set(), fixed)
         solver = _piece_solver(m, seed + step, left, settings)
         current[:] = [solver]
