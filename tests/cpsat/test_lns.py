@@ -9,6 +9,7 @@ import importlib.util
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -169,20 +170,28 @@ def _warm_m0() -> tuple[Instance, Model, WarmStart]:
     return inst, m, warm
 
 
-def test_improve_never_returns_a_worse_plan_and_every_rule_holds() -> None:
-    inst, m, warm = _warm_m0()
-    told: list[int] = []
-    best = lns.improve(
+def _improve_for(
+    m: Model, start: lns.Best, seconds: float, settings: dict[str, object], better: Callable[[lns.Best], None]
+) -> lns.Best:
+    """One worker's neighbourhood search from ``start`` for ``seconds``, never halted, no bound."""
+    return lns.improve(
         m,
-        lns.Best(warm.assignment, warm.objective, dict(warm.terms)),
-        until=time.monotonic() + 5,
+        start,
+        until=time.monotonic() + seconds,
         seed=0,
         halt=threading.Event(),
         current=[],
-        better=lambda b: told.append(b.objective),
+        better=better,
         bound=None,
-        settings={"linearization_level": 2},
+        settings=settings,
     )
+
+
+def test_improve_never_returns_a_worse_plan_and_every_rule_holds() -> None:
+    inst, m, warm = _warm_m0()
+    told: list[int] = []
+    start = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
+    best = _improve_for(m, start, 5, {"linearization_level": 2}, lambda b: told.append(b.objective))
     assert best.objective <= warm.objective
     assert told == sorted(told, reverse=True) and (not told or told[-1] == best.objective)
     report = check(inst, arshjul.realize.to_plan(inst, best.assignment, status="FEASIBLE"))
@@ -202,31 +211,12 @@ def test_improve_with_the_sessions_fixed_by_domains_keeps_every_rule(monkeypatch
         return made[-1]
 
     monkeypatch.setattr(lns, "Fixed", counted)
-    best = lns.improve(
-        m,
-        lns.Best(warm.assignment, warm.objective, dict(warm.terms)),
-        until=time.monotonic() + 5,
-        seed=0,
-        halt=threading.Event(),
-        current=[],
-        better=lambda b: None,
-        bound=None,
-        settings={"linearization_level": 1},
-    )
+    start = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
+    best = _improve_for(m, start, 5, {"linearization_level": 1}, lambda b: None)
     assert len(made) == 1 and best.objective < warm.objective
     # with less than FIXED_START left, the copy is not made: the pieces keep their equalities
     monkeypatch.setattr(lns, "FIXED_START", 60.0)
-    lns.improve(
-        m,
-        best,
-        until=time.monotonic() + 2,
-        seed=0,
-        halt=threading.Event(),
-        current=[],
-        better=lambda b: None,
-        bound=None,
-        settings={"linearization_level": 1},
-    )
+    _improve_for(m, best, 2, {"linearization_level": 1}, lambda b: None)
     assert len(made) == 1
     report = check(inst, arshjul.realize.to_plan(inst, best.assignment, status="FEASIBLE"))
     assert report.violations == [] and report.objective == best.objective

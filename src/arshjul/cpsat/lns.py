@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model, cp_model_helper
@@ -152,11 +152,11 @@ class Fixed:
 
     CP-SAT's presolve then starts a piece from fixed variables instead of deriving them from
     an equality per session and the session's exactly-one, which on the 240-region
-    benchmark took a quarter to two-fifths off the time of a piece.  Fixing every session
-    the first time takes a while (1.0 s there), so it is made only with :data:`FIXED_START`
-    seconds left.  The domains follow the
+    benchmark took a quarter to two-fifths off the time of a piece.  The domains follow the
     best plan session by session (:meth:`follow`), so a better plan costs only the sessions
-    it moved; a piece copies this model and reopens the sessions it frees (:meth:`opened`)."""
+    it moved; a piece copies this model and reopens the sessions it frees (:meth:`opened`).
+    Fixing every session the first time takes a while (1.0 s there), so the search makes
+    this copy only with :data:`FIXED_START` seconds left."""
 
     def __init__(self, m: Model) -> None:
         self._m = m
@@ -173,9 +173,11 @@ class Fixed:
             if old is not None and old.slot.get(s.id) == slot and old.presenters.get(s.id, ()) == chosen:
                 continue
             for t in m.candidates[s.id]:
-                _pin(variables[m.x[s.id, t].index], int(t == slot))
+                value = int(t == slot)
+                _set_domain(variables[m.x[s.id, t].index], (value, value))
             for u in s.units:
-                _pin(variables[m.p[s.id, u].index], int(u in chosen))
+                value = int(u in chosen)
+                _set_domain(variables[m.p[s.id, u].index], (value, value))
         self._plan = plan
 
     def opened(self, free: set[str], loose: set[str]) -> cp_model.CpModel:
@@ -189,17 +191,14 @@ class Fixed:
             if sid in free:
                 indices += [m.x[sid, t].index for t in m.candidates[sid]]
             for i in indices:
-                domain = variables[i].domain
-                domain.clear()
-                domain.extend(original[i].domain)
+                _set_domain(variables[i], original[i].domain)
         return sub
 
 
-def _pin(variable: cp_model_helper.IntegerVariableProto, value: int) -> None:
-    """Fix one variable at ``value`` by its domain."""
-    domain = variable.domain
-    domain.clear()
-    domain.extend((value, value))
+def _set_domain(variable: cp_model_helper.IntegerVariableProto, domain: Iterable[int]) -> None:
+    """Give a variable of a copied model the domain ``domain`` (bounds in pairs)."""
+    variable.domain.clear()
+    variable.domain.extend(domain)
 
 
 def _fixed_but(
