@@ -16,7 +16,7 @@ from .cpsat import SolveResult
 from .cpsat import solve as cpsat_solve
 from .cpsat.objective import TermBuilder
 from .cpsat.replan import moved_term, presenters_changed_term, same_month_term
-from .cpsat.solve import complete_start
+from .cpsat.solve import complete_start, with_best_presenters
 from .greedy import greedy_assignment
 from .instance import Assignment, Instance, RuleKey, build_instance
 from .options import Progress, ProgressCallback, SolveOptions, SolveStatus, options_from
@@ -75,6 +75,11 @@ def solve(
                 progress(Progress(early.wall_time, early.objective, early.bound, 1))
             if early.status == SolveStatus.OPTIMAL:
                 return early
+            first, better = _presented(inst, first, early, options, started=started)
+            if better is not early:
+                early = better
+                if progress is not None:
+                    progress(Progress(early.wall_time, early.objective, early.bound, 1))
         result = cpsat_solve(
             inst,
             options,
@@ -139,6 +144,22 @@ def _checked_start(inst: Instance, first: Assignment, *, seed: int, started: flo
     plan.terms = report.weighted
     plan.wall_time = time.monotonic() - started
     return plan
+
+
+def _presented(
+    inst: Instance, first: Assignment | None, early: Plan, options: SolveOptions, *, started: float
+) -> tuple[Assignment | None, Plan]:
+    """The first plan with the best presenters for its days (a small model, solved in
+    seconds), when the checker finds it better; else ``first`` and ``early`` as they were."""
+    if first is None or early.objective is None:
+        return first, early
+    chosen = with_best_presenters(inst, first, options, started=started)
+    if chosen is first:
+        return first, early
+    better = _checked_start(inst, chosen, seed=options.seed, started=started)
+    if better is None or better.objective is None or better.objective >= early.objective:
+        return first, early
+    return chosen, better
 
 
 def result_plan(inst: Instance, result: SolveResult, *, seed: int) -> Plan:

@@ -3,6 +3,7 @@ model exactly when the independent checker accepts it, and the search's first so
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -12,7 +13,15 @@ from test_properties import scenarios
 import arshjul
 from arshjul import rules
 from arshjul.check import check
-from arshjul.cpsat.solve import Progress, SolveOptions, build_model, complete_hint, run, solve
+from arshjul.cpsat.solve import (
+    Progress,
+    SolveOptions,
+    build_model,
+    complete_hint,
+    run,
+    solve,
+    with_best_presenters,
+)
 from arshjul.greedy import _State, greedy_assignment
 from arshjul.instance import Assignment, build_instance
 from arshjul.realize import to_plan
@@ -115,13 +124,16 @@ def test_the_warm_plan_stands_when_the_search_stops_before_any_plan() -> None:
     assert report.ok and report.objective == warm.objective
 
 
-def test_solve_starts_from_the_greedy_plan_and_reports_it_first() -> None:
+def test_solve_starts_from_the_greedy_plan_with_its_best_presenters_and_reports_it_first() -> None:
     inst = build_instance(arshjul.load_scenario(SCENARIOS / "tight-2027.yaml"))
     seen: list[Progress] = []
     result = solve(inst, SolveOptions(time_limit=60), progress=seen.append)
     greedy = check(inst, to_plan(inst, greedy_assignment(inst), status="FEASIBLE")).objective
+    start = with_best_presenters(inst, greedy_assignment(inst), SolveOptions(), started=time.monotonic())
+    chosen = check(inst, to_plan(inst, start, status="FEASIBLE")).objective
+    assert chosen < greedy  # this year's greedy presenters are not the best for its days
     plans = [p for p in seen if p.objective is not None]
-    assert plans[0].objective == greedy and plans[0].solutions == 1
+    assert plans[0].objective == chosen and plans[0].solutions == 1
     assert result.status == "OPTIMAL" and result.assignment is not None
     assert result.objective is not None and result.objective <= greedy
     plan = to_plan(inst, result.assignment, status="OPTIMAL", objective=result.objective)
