@@ -132,8 +132,9 @@ class StackSampler(threading.Thread):
 
 
 @contextlib.contextmanager
-def families(recorder: Recorder) -> Iterator[list[dict[str, Any]]]:
-    """Time every rule family and objective term of ``build_model`` and count what each adds.
+def families(recorder: Recorder, inst: Any) -> Iterator[list[dict[str, Any]]]:
+    """Time every rule family and objective term of ``build_model`` and count what each adds,
+    on models of ``inst`` (not the small one that chooses the first plan's presenters).
 
     Wraps the entries of ``constraints.CONSTRAINTS``, ``objective.TERMS`` and ``build_variables``
     in this process only (they are restored afterwards); ``build_model`` itself is unchanged.
@@ -146,6 +147,8 @@ def families(recorder: Recorder) -> Iterator[list[dict[str, Any]]]:
 
     def wrap(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def timed(m: Any, *args: Any, **kwargs: Any) -> Any:
+            if m.instance is not inst:
+                return fn(m, *args, **kwargs)
             proto = m.cp.proto
             v0, c0 = len(proto.variables), len(proto.constraints)
             with recorder.lock:
@@ -299,6 +302,8 @@ def measure(args: argparse.Namespace) -> int:
     def watched_build(*a: Any, **kw: Any) -> Any:
         started = time.perf_counter()
         m = real_build(*a, **kw)
+        if m.instance is not inst:  # the small model of the first plan's presenters
+            return m
         if not models:
             rec.data["build_seconds"] = round(time.perf_counter() - started, 3)
             rec.data.pop("building", None)
@@ -342,7 +347,7 @@ def measure(args: argparse.Namespace) -> int:
     setattr(solve_mod, "build_model", watched_build)  # noqa: B010
     setattr(solve_mod, "start_from", watched_start)  # noqa: B010
     try:
-        with families(rec) as fams:
+        with families(rec, inst) as fams:
             plan = arshjul.solve(inst, options, progress=progress)
     finally:
         setattr(solve_mod, "build_model", real_build)  # noqa: B010
