@@ -6,6 +6,7 @@ and scripts all come through it.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -58,6 +59,7 @@ def solve(
     goal = _goal_terms(inst, weights, before, last_year)
     first = None
     early = None
+    presenters: _Presenters | None = None
     if options.warm_start and not goal:
         first = complete_start(inst, greedy_assignment(inst), options, started=started)
         # the first plan, shown before the model is built (at 312 sessions the build takes
@@ -75,11 +77,8 @@ def solve(
                 progress(Progress(early.wall_time, early.objective, early.bound, 1))
             if early.status == SolveStatus.OPTIMAL:
                 return early
-            first, better = _presented(inst, first, early, options, started=started)
-            if better is not early:
-                early = better
-                if progress is not None:
-                    progress(Progress(early.wall_time, early.objective, early.bound, 1))
+            if first is not None:  # (it is: the early plan is made of it)
+                presenters = _Presenters(inst, first, early, options, started=started, progress=progress)
         result = cpsat_solve(
             inst,
             options,
@@ -87,10 +86,12 @@ def solve(
             progress=progress,
             extra_terms=goal,
             hint=before.start() if before is not None and options.warm_start else None,
-            greedy=first,
+            greedy=first if presenters is None else presenters.assignment,
             started=started,
         )
     except KeyboardInterrupt:
+        if presenters is not None:
+            early = presenters.early
         if early is None:
             raise
         # Ctrl-C once the first plan is shown, while the model is built: it is the answer
@@ -98,6 +99,11 @@ def solve(
         early.interrupted = True
         early.wall_time = time.monotonic() - started
         return early
+    finally:
+        if presenters is not None:  # nothing of the choice left running once solve returns
+            presenters.stop()
+    if presenters is not None:
+        early = presenters.early
     plan = result_plan(inst, result, seed=options.seed)
     if not plan.found and early is not None and result.status == SolveStatus.UNKNOWN:
         early.wall_time = time.monotonic() - started
@@ -146,20 +152,64 @@ def _checked_start(inst: Instance, first: Assignment, *, seed: int, started: flo
     return plan
 
 
-def _presented(
-    inst: Instance, first: Assignment | None, early: Plan, options: SolveOptions, *, started: float
-) -> tuple[Assignment | None, Plan]:
-    """The first plan with the best presenters for its days (a small model, solved in
-    seconds), when the checker finds it better; else ``first`` and ``early`` as they were."""
-    if first is None or early.objective is None:
-        return first, early
-    chosen = with_best_presenters(inst, first, options, started=started)
-    if chosen is first:
-        return first, early
-    better = _checked_start(inst, chosen, seed=options.seed, started=started)
-    if better is None or better.objective is None or better.objective >= early.objective:
-        return first, early
-    return chosen, better
+class _Presenters:
+    """The first plan with the best presenters for its days (a small model,
+    :func:`with_best_presenters`), chosen in a thread beside the year's model build: CP-SAT
+    leaves Python's lock while it solves, so at 240 regions over two years most of the 5-6 s
+    it takes runs on the other core (done before the build, it put off the tree search by as
+    much, and its bound with it).  A better plan the checker vouches for is shown at once,
+    is where the search starts, and is the answer if Ctrl-C comes before the search has one.
+    """
+
+    def __init__(
+        self,
+        inst: Instance,
+        first: Assignment,
+        early: Plan,
+        options: SolveOptions,
+        *,
+        started: float,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.first, self.early = first, early
+        self._done = threading.Event()
+        self._error: BaseException | None = None
+        self._current: list[Any] = []
+        self._thread = threading.Thread(
+            target=self._choose, args=(inst, options, started, progress), name="presenters", daemon=True
+        )
+        self._thread.start()
+
+    def _choose(
+        self, inst: Instance, options: SolveOptions, started: float, progress: ProgressCallback | None
+    ) -> None:
+        try:
+            chosen = with_best_presenters(inst, self.first, options, started=started, current=self._current)
+            if chosen is self.first or self.early.objective is None:
+                return
+            better = _checked_start(inst, chosen, seed=options.seed, started=started)
+            if better is None or better.objective is None or better.objective >= self.early.objective:
+                return
+            self.first, self.early = chosen, better
+            if progress is not None:
+                progress(Progress(better.wall_time, better.objective, better.bound, 1))
+        except BaseException as err:  # raised to the search that asks for the plan
+            self._error = err
+        finally:
+            self._done.set()
+
+    def assignment(self) -> Assignment:
+        """Where the search starts, once chosen (the year's model build normally takes longer)."""
+        while not self._done.wait(timeout=0.05):  # an Event, so that Ctrl-C lands at once
+            pass
+        if self._error is not None:
+            raise self._error
+        return self.first
+
+    def stop(self) -> None:
+        """Stop the choice (Ctrl-C): the plan shown last stands."""
+        for solver in list(self._current):
+            solver.stop_search()
 
 
 def result_plan(inst: Instance, result: SolveResult, *, seed: int) -> Plan:

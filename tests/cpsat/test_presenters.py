@@ -7,12 +7,15 @@ slot each, every rule slack and every weight 0 unless a test turns it on.
 
 from __future__ import annotations
 
+import importlib
 import time
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_properties import scenarios
+from test_tight import tight
 
 import arshjul
 from arshjul.check import check
@@ -23,6 +26,8 @@ from arshjul.options import Progress
 from arshjul.realize import to_plan
 from arshjul.scenario import from_data
 from conftest import SCENARIOS, scenario
+
+solve_mod = importlib.import_module("arshjul.cpsat.solve")  # the package re-exports solve()
 
 INTEREST = [{"region": "SE-E", "weight": 1}, {"region": "SE-M", "weight": 2}, {"region": "SE-I", "weight": 3}]
 
@@ -151,3 +156,30 @@ def test_every_plan_with_its_best_presenters_keeps_every_rule(
     after = check(inst, to_plan(inst, best, status="FEASIBLE"))
     assert after.ok, after.violations
     assert after.objective < report.objective
+
+
+def test_the_presenters_are_chosen_beside_the_build_and_ctrl_c_keeps_the_better_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The year's model build waits until the better plan has been shown (it would wait in
+    vain if the presenters were chosen after the build), then Ctrl-C lands: the better plan
+    is the answer."""
+    sc = tight("M", 0)
+    inst = build_instance(sc)
+    shown: list[float | None] = []
+    real = solve_mod.build_model
+
+    def build(instance: Instance, *args: Any, **kwargs: Any) -> Any:
+        if instance.sessions is not inst.sessions:  # the small model of the presenters
+            return real(instance, *args, **kwargs)
+        waited = time.monotonic()
+        while len(shown) < 2 and time.monotonic() - waited < 30:
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solve_mod, "build_model", build)
+    plan = arshjul.solve(inst, time_limit=20, seed=0, progress=lambda p: shown.append(p.objective))
+    assert len(shown) == 2 and shown[1] is not None and shown[0] is not None and shown[1] < shown[0]
+    assert plan.status == "FEASIBLE" and plan.interrupted and plan.objective == shown[1]
+    report = check(inst, plan)
+    assert report.ok and report.objective == plan.objective

@@ -613,7 +613,7 @@ def solve(
     extra_rules: Sequence[Callable[[Model], None]] = (),
     extra_terms: Mapping[str, tuple[int, TermBuilder]] | None = None,
     hint: Assignment | None = None,
-    greedy: Assignment | None = None,
+    greedy: Assignment | Callable[[], Assignment] | None = None,
     started: float | None = None,
 ) -> SolveResult:
     """Build and solve; the status says whether a plan came back.
@@ -624,10 +624,11 @@ def solve(
 
     The search starts from ``hint`` (e.g. the previous plan when replanning) or, with
     ``options.warm_start``, from the greedy plan completed by tabu search (``greedy`` when
-    the caller has made and completed it already, :func:`complete_start`).  A start that
-    keeps every rule is the search's first solution (:func:`complete_hint`); one that breaks
-    some rule is only a direction to search in (``hint``) or dropped (the greedy one: as a
-    partial hint it slowed the search down)."""
+    the caller has made and completed it already, :func:`complete_start`; or a function
+    that gives it once the model is built, so that the caller can choose its presenters
+    beside the build).  A start that keeps every rule is the search's first solution
+    (:func:`complete_hint`); one that breaks some rule is only a direction to search in
+    (``hint``) or dropped (the greedy one: as a partial hint it slowed the search down)."""
     options = options or SolveOptions()
     started = time.monotonic() if started is None else started
     build = partial(
@@ -637,6 +638,8 @@ def solve(
     pieces = None if m.short_held else Beside(build)
     deadline = started + options.time_limit
     try:
+        if callable(greedy):
+            greedy = greedy()
         left = options.time_limit - (time.monotonic() - started)
         warm = start_from(m, replace(options, time_limit=max(0.1, left)), hint=hint, greedy=greedy)
         spent = time.monotonic() - started
@@ -914,7 +917,12 @@ PRESENTERS_SHARE = 0.1
 
 
 def with_best_presenters(
-    instance: Instance, start: Assignment, options: SolveOptions, *, started: float
+    instance: Instance,
+    start: Assignment,
+    options: SolveOptions,
+    *,
+    started: float,
+    current: list[cp_model.CpSolver] | None = None,
 ) -> Assignment:
     """The plan ``start`` with the best presenters for its days, when CP-SAT finds better
     ones within :data:`PRESENTERS_WORK` (else ``start`` itself).
@@ -923,7 +931,8 @@ def with_best_presenters(
     time.  With every session's day kept, the model is small (at 240 regions over two years
     3,380 variables against 244,502), built in about a second and solved to its optimum in
     seconds, so the first plan shown is already as good as the whole search's first
-    neighbourhood piece (which frees every presenter) used to make it a minute later."""
+    neighbourhood piece (which frees every presenter) used to make it a minute later.
+    The solver at work is kept in ``current`` so another thread can stop it."""
     if (
         preset_of(options) == "first-plan"  # which promises the first plan, as it comes
         or len(start.slot) < len(instance.sessions)
@@ -940,6 +949,8 @@ def with_best_presenters(
     if warm is None:  # the plan breaks a rule: the caller's checker will say which
         return start
     solver = solver_for(clock, max_deterministic_time=PRESENTERS_WORK)
+    if current is not None:
+        current.append(solver)
     code = solver.solve(m.cp)
     if status_of(code).found and round(solver.objective_value) < warm.objective:
         return assignment_of(m, solver)
