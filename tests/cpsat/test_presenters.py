@@ -178,7 +178,7 @@ def test_the_presenters_are_chosen_beside_the_build_and_ctrl_c_keeps_the_better_
         raise KeyboardInterrupt
 
     monkeypatch.setattr(solve_mod, "build_model", build)
-    plan = arshjul.solve(inst, time_limit=20, seed=0, progress=lambda p: shown.append(p.objective))
+    plan = arshjul.solve(inst, time_limit=60, seed=0, progress=lambda p: shown.append(p.objective))
     assert len(shown) == 2 and shown[1] is not None and shown[0] is not None and shown[1] < shown[0]
     assert plan.status == "FEASIBLE" and plan.interrupted and plan.objective == shown[1]
     report = check(inst, plan)
