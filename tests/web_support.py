@@ -117,14 +117,24 @@ def chrome() -> Iterator[Any]:
         driver.quit()
 
 
-def cap_breaking_move(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[dt.date, str]:
-    """A date and slot where moving ``sid`` (presenters kept) breaks only the invitation cap."""
+def cap_breaking_move(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[dt.date, str, int]:
+    """A date and slot, nearest first, where moving ``sid`` (presenters kept) breaks only the
+    invitation cap, and how many regions' caps it breaks there: one where some slot breaks
+    one alone.  The bundled year has many optimal plans, and which one the search ends on
+    follows its start (since the first plan's presenters are chosen by a small model, no
+    slot near this session breaks the cap for a single region)."""
     sc, inst = ws.scenario()
     here = plan.session(sid).date
+    found: tuple[dt.date, str, int] | None = None
     for t in sorted(inst.slots, key=lambda t: (abs((t.date - here).days), t.index)):  # nearest first
         moved = lib.move(sc, inst, plan, sid, t.date, t.slot)
         assert moved is not None
-        rules = {b.rule for b in moved.verdict.broken}
-        if rules == {"region_invitation_cap"}:
-            return t.date, t.slot
-    raise AssertionError("no slot breaks the cap alone")
+        broken = moved.verdict.broken
+        if {b.rule for b in broken} != {"region_invitation_cap"}:
+            continue
+        if len(broken) == 1:
+            return t.date, t.slot, 1
+        if found is None:
+            found = (t.date, t.slot, len(broken))
+    assert found is not None, "no slot breaks the cap alone"
+    return found

@@ -22,7 +22,16 @@ import arshjul
 from arshjul.web import Access, Workspace, create_app, jobs, new_token
 from arshjul.web import library as lib
 from arshjul.web.server import Background, free_port
-from web_support import CHROMEDRIVER, CHROMIUM, NO_BROWSER, SESSION, bundled_plan_json, chrome, open_workspace
+from web_support import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    NO_BROWSER,
+    SESSION,
+    bundled_plan_json,
+    cap_breaking_move,
+    chrome,
+    open_workspace,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -58,17 +67,6 @@ def _text(driver: Any, element_id: str) -> str:
     return text
 
 
-def _breaks_only_the_cap(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[str, str]:
-    """A date and slot, nearest first, where moving ``sid`` breaks the invitation cap alone."""
-    sc, inst = ws.scenario()
-    here = plan.session(sid).date
-    for t in sorted(inst.slots, key=lambda t: (abs((t.date - here).days), t.index)):
-        moved = lib.move(sc, inst, plan, sid, t.date, t.slot)
-        if moved is not None and {b.rule for b in moved.verdict.broken} == {"region_invitation_cap"}:
-            return t.date.isoformat(), t.slot
-    raise AssertionError("no slot breaks the cap alone")
-
-
 def _finish_job(driver: Any) -> None:
     """On the progress page: the script polls the job and, when it is done, opens the new
     plan with its changes."""
@@ -98,17 +96,17 @@ def test_open_see_move_save_pin_resolve_accept_download(served: Any, browser: An
     _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}"))
 
     # -- a move that breaks the invitation cap: the page names the rule before saving
-    day, slot = _breaks_only_the_cap(ws, ws.plan(first), SESSION)
+    day, slot, n = cap_breaking_move(ws, ws.plan(first), SESSION)
     date = browser.find_element(By.ID, "move-date")
-    browser.execute_script("arguments[0].value = arguments[1];", date, day)
+    browser.execute_script("arguments[0].value = arguments[1];", date, day.isoformat())
     Select(browser.find_element(By.ID, "move-slot")).select_by_value(slot)
     browser.find_element(By.ID, "check-free").click()
     _wait(browser, lambda d: d.current_url.endswith("/check"))
-    assert "breaks 1 rule(s)" in _text(browser, "verdict")
-    row = browser.find_element(By.CSS_SELECTOR, "tr.violation")
-    assert row.get_attribute("data-rule") == "region_invitation_cap"
-    assert "invitations in any 28 days" in row.text
-    assert browser.find_element(By.ID, "save-anyway").text == "Save anyway, breaking 1 rule(s)"
+    assert f"breaks {n} rule(s)" in _text(browser, "verdict")
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.violation")
+    assert [r.get_attribute("data-rule") for r in rows] == ["region_invitation_cap"] * n
+    assert "invitations in any 28 days" in rows[0].text
+    assert browser.find_element(By.ID, "save-anyway").text == f"Save anyway, breaking {n} rule(s)"
     assert len(ws.plans()) == 1  # nothing saved by checking
 
     # -- back, and move it where it fits: the best of the alternatives
@@ -211,24 +209,6 @@ def _fits(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[str, str]:
     raise AssertionError("no other slot keeps every rule")
 
 
-def _breaks_the_cap(ws: Workspace, plan: arshjul.Plan, sid: str) -> tuple[str, str, int]:
-    """A date and slot, nearest first, where moving ``sid`` breaks the invitation cap (alone
-    when some slot does: the bundled plan solved under heavy load may differ), and how many
-    rules it breaks there."""
-    sc, inst = ws.scenario()
-    here = plan.session(sid).date
-    found: tuple[str, str, int] | None = None
-    for t in sorted(inst.slots, key=lambda t: (abs((t.date - here).days), t.index)):
-        moved = lib.move(sc, inst, plan, sid, t.date, t.slot)
-        rules = {b.rule for b in moved.verdict.broken} if moved is not None else set()
-        if rules == {"region_invitation_cap"}:
-            return t.date.isoformat(), t.slot, 1
-        if found is None and moved is not None and "region_invitation_cap" in rules:
-            found = (t.date.isoformat(), t.slot, len(moved.verdict.broken))
-    assert found is not None, "no slot breaks the cap"
-    return found
-
-
 def _drag(driver: Any, sid: str, day: str, slot: str) -> None:
     """Press on the session's chip on the timeline, drag it onto the day's slot, let go: the
     pointer events a mouse makes (WebDriver input, not synthetic DOM events)."""
@@ -260,7 +240,8 @@ def test_drag_on_the_timeline_checks_the_move_then_saves_it(served: Any, browser
     assert home.find_element(By.XPATH, "..").get_attribute("data-date") == here.date.isoformat()
 
     # -- dragged onto a day that breaks the invitation cap: checked, the rule named, nothing saved
-    day, slot, n = _breaks_the_cap(ws, plan, SESSION)
+    when, slot, n = cap_breaking_move(ws, plan, SESSION)
+    day = when.isoformat()
     _drag(browser, SESSION, day, slot)
     _wait(browser, lambda d: d.current_url.endswith(f"/session/{SESSION}/check"))
     assert f"breaks {n} rule(s)" in _text(browser, "verdict")

@@ -295,7 +295,7 @@ def test_a_broken_rule_on_the_check_page_is_in_the_pages_language(tmp_path: Path
     ws, _ = workspace_with_plan(tmp_path / "ws", language)
     c = client(ws)
     csrf = sign_in(c)
-    day, slot = cap_breaking_move(ws, ws.plan(ws.current_id() or ""), SESSION)
+    day, slot, _ = cap_breaking_move(ws, ws.plan(ws.current_id() or ""), SESSION)
     r = c.post(f"/session/{SESSION}/check", data={"csrf": csrf, "date": day.isoformat(), "slot": slot})
     assert r.status_code == 200
     row = re.search(r'<tr class="violation" data-rule="region_invitation_cap">(.*?)</tr>', r.text, re.S)
