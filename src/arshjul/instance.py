@@ -145,6 +145,11 @@ class SessionSpec:
     """Slot index → every rule that closes that slot to this session."""
     fixed_presenters: tuple[str, ...] | None = None
 
+    def closed_but(self, slot: int, key: RuleKey, n_slots: int) -> dict[int, tuple[RuleKey, ...]]:
+        """Every other slot closed to this session by ``key`` too (a frozen session, or one
+        whose day is kept): the exclusions of every slot but ``slot``."""
+        return {u: (*self.exclusions.get(u, ()), key) for u in range(n_slots) if u != slot}
+
     def candidates(self, n_slots: int, disabled: frozenset[RuleKey] = frozenset()) -> list[int]:
         """Slots open to this session once the ``disabled`` rules are switched off."""
         closed = self.exclusions

@@ -97,7 +97,7 @@ def freeze(
             new_specs.append(_not_frozen(inst, spec, frozen_until))
             continue
         key: RuleKey = (FROZEN, spec.id)
-        exclusions = {u: (*spec.exclusions.get(u, ()), key) for u in range(len(inst.slots)) if u != t}
+        exclusions = spec.closed_but(t, key, len(inst.slots))
         fixed = None
         keys: tuple[RuleKey, ...] = (key,)
         if spec.kind == "dialog":

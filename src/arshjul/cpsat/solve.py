@@ -958,19 +958,16 @@ def with_best_presenters(
 
 
 def _days_kept(instance: Instance, plan: Assignment) -> Instance:
-    """The instance with every session's slot closed but the one ``plan`` gives it."""
-    every = range(len(instance.slots))
-    sessions = [
-        dataclasses.replace(
-            s,
-            exclusions={
-                t: s.exclusions.get(t, ()) if t == kept else ((rules.SESSION_FROZEN, s.id),)
-                for t in every
-            },
-        )
-        for s in instance.sessions
-        for kept in (plan.slot[s.id],)
-    ]
+    """The instance with every session's slot closed but the one ``plan`` gives it (which
+    keeps its own exclusions: a plan in a closed slot finds no model)."""
+    n = len(instance.slots)
+    sessions = []
+    for s in instance.sessions:
+        kept = plan.slot[s.id]
+        closed = s.closed_but(kept, (rules.SESSION_FROZEN, s.id), n)
+        if kept in s.exclusions:
+            closed[kept] = s.exclusions[kept]
+        sessions.append(dataclasses.replace(s, exclusions=closed))
     return dataclasses.replace(instance, sessions=sessions)
 
 
