@@ -262,8 +262,11 @@ def test_a_wide_piece_keeps_every_slot_and_finds_better_presenters() -> None:
     assert report.violations == [] and report.objective == round(solver.objective_value)
 
 
-def test_the_first_piece_and_the_one_after_a_better_plan_are_wide(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_on_a_big_model_the_first_piece_and_the_one_after_a_better_plan_are_wide(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     inst, m, warm = _warm_m0()
+    monkeypatch.setattr(lns, "PRESENTERS_FREE_VARIABLES", len(m.cp.proto.variables) - 1)
     dialogs = {s.id for s in inst.dialogs()}
     pieces: list[bool] = []
     improved: list[int] = []
@@ -294,6 +297,56 @@ def test_the_first_piece_and_the_one_after_a_better_plan_are_wide(monkeypatch: p
             assert pieces[i]
     # no two wide pieces in a row: a wide piece's own better plan is followed by a narrow one
     assert not any(a and b for a, b in itertools.pairwise(pieces))
+
+
+def test_on_a_smaller_model_every_piece_frees_every_presenter(monkeypatch: pytest.MonkeyPatch) -> None:
+    inst, m, warm = _warm_m0()
+    assert len(m.cp.proto.variables) <= lns.PRESENTERS_FREE_VARIABLES
+    dialogs = {s.id for s in inst.dialogs()}
+    pieces: list[tuple[set[str], set[str]]] = []
+    real = lns._fixed_but
+
+    def seen(
+        m: Model, plan: lns.Best, free: set[str], loose: set[str], fixed: lns.Fixed | None = None
+    ) -> cp_model.CpModel:
+        pieces.append((set(free), set(loose)))
+        return real(m, plan, free, loose, fixed)
+
+    monkeypatch.setattr(lns, "_fixed_but", seen)
+    first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
+    best = lns.improve(
+        m, first, until=time.monotonic() + 5, seed=0, halt=threading.Event(), current=[],
+        better=lambda b: None, bound=None, settings={"linearization_level": 1},
+    )
+    assert len(pieces) > 2
+    assert all(free and loose == dialogs for free, loose in pieces)  # no wide piece between
+    assert best.objective < first.objective
+    report = check(inst, arshjul.realize.to_plan(inst, best.assignment, status="FEASIBLE"))
+    assert report.violations == [] and report.objective == best.objective
+
+
+def test_with_nothing_to_move_the_presenters_are_still_chosen_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    inst, m, warm = _warm_m0()
+    dialogs = {s.id for s in inst.dialogs()}
+    pieces: list[tuple[set[str], set[str]]] = []
+    real = lns._fixed_but
+
+    def seen(
+        m: Model, plan: lns.Best, free: set[str], loose: set[str], fixed: lns.Fixed | None = None
+    ) -> cp_model.CpModel:
+        pieces.append((set(free), set(loose)))
+        return real(m, plan, free, loose, fixed)
+
+    monkeypatch.setattr(lns, "_fixed_but", seen)
+    monkeypatch.setattr(lns, "piece", lambda *a: set())  # as when every session is pinned
+    first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
+    best = lns.improve(
+        m, first, until=time.monotonic() + 30, seed=0, halt=threading.Event(), current=[],
+        better=lambda b: None, bound=None, settings={"linearization_level": 1},
+    )
+    assert pieces == [(set(), dialogs)]  # one wide piece, then the search ends
+    assert best.objective < first.objective  # the tabu plan's presenters are not the best
+    assert best.assignment.slot == warm.assignment.slot
 
 
 def test_the_shared_plan_keeps_the_better_of_what_it_is_offered() -> None:

@@ -8,11 +8,13 @@ sessions nearest a random day, or those that touch one region, filled up with th
 nearest them in time.  A better plan is taken at once.  A piece solved to its optimum
 quickly grows the next one; one that runs out of time shrinks it.
 
-The first piece, and the one after every better plan, is *wide*: every slot kept, every
-dialog's presenters free.  Who presents where is tied across the whole year (four
-presentations a region, 35 days apart, each one an invitation under the cap), which a piece
-of 20 sessions cannot see; with the slots fixed CP-SAT solves it to its optimum in under a
-second on the tight 60-region year (its warm start 11,056 → 9,796 in 0.6 s).
+Who presents where is tied across the whole year (four presentations a region, 35 days
+apart, each one an invitation under the cap), which a piece of 20 sessions cannot see.  So
+on a model of up to :data:`PRESENTERS_FREE_VARIABLES` variables every piece also frees every
+dialog's presenters: a dialog then moves even where its presenters must change elsewhere in
+the year to let it.  On a bigger model that costs more than it gives, and the first piece,
+and the one after every better plan, is *wide* instead: every slot kept, every dialog's
+presenters free (with the slots fixed CP-SAT solves it to its optimum in seconds).
 
 Every piece is solved on the full model (a copy with the other sessions' variables fixed),
 so every plan it returns keeps every rule the model has, and its objective is the model's.
@@ -141,6 +143,15 @@ Measured piece by piece, the same pieces from the same plan (benchmarks/README.m
 took 14.1-19.6 s against 24.4-25.0 s, with the same optimum each; at the 60-region year
 (39,631) ten pieces took 38.6-39.9 s against 35.6-42.8 s, 5 of them at their work limit
 either way, so below this size the equalities stay."""
+PRESENTERS_FREE_VARIABLES = 100_000
+"""Up to this many model variables every piece frees every dialog's presenters as well as
+its own sessions.  Measured piece by piece from the same first plan, one worker, 20-session
+pieces (benchmarks/README.md, 2026-12-08, second): on the tight 60-region year (39,631
+variables) 40 pieces reached 9,236 against 9,411 with only the piece's presenters free
+(9,301 against 9,471 after 45 s), at 2 in 28 10,181 against 10,246 (10,211 against 10,346
+after 44 s); at the 44-session year the two ended within 0.3 % of each other; at the
+240-region two-year year (244,442) a piece took twice as long for the same gain, so there
+the pieces free their own presenters and a wide piece follows every better plan."""
 FIXED_START = 5.0
 """Seconds the search must have left to make its :class:`Fixed` copy (1.0 s at 244,433
 variables), so that making it never runs past the time limit."""
@@ -281,7 +292,10 @@ def improve(
     dialogs = {s.id for s in inst.dialogs()}
     big = len(m.cp.proto.variables) >= FIXED_VARIABLES
     fixed: Fixed | None = None
-    wide = bool(dialogs)  # the year's presenters first, and again after every better plan
+    # every piece re-chooses the year's presenters on a model of moderate size; else the
+    # year's presenters first (wide), and again after every better plan
+    loose = dialogs if len(m.cp.proto.variables) <= PRESENTERS_FREE_VARIABLES else set()
+    wide = bool(dialogs) and not loose
 
     def meet(plan: Best) -> Best:
         """Report ``plan`` to the shared one; the better of the two when following it."""
@@ -298,11 +312,11 @@ def improve(
             break
         step += 1
         free = set() if wide else piece(m, best.assignment, rng, size)
-        if not free and not wide:
-            break
+        if not free and not wide and not (loose and step == 1):
+            break  # nothing left to move (with loose presenters: once they have been chosen)
         if big and fixed is None and left >= FIXED_START:
             fixed = Fixed(m)
-        sub = _fixed_but(m, best, free, dialogs if wide else set(), fixed)
+        sub = _fixed_but(m, best, free, dialogs if wide else loose, fixed)
         solver = _piece_solver(m, seed + step, left, settings)
         current[:] = [solver]
         code = solver.solve(sub)
@@ -323,5 +337,5 @@ def improve(
                 values=tuple(solver.response_proto.solution),
             )
             better(best)
-            wide = bool(dialogs) and not was_wide
+            wide = bool(dialogs) and not was_wide and not loose
     return meet(best)
