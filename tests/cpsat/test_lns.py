@@ -262,12 +262,12 @@ def test_a_wide_piece_keeps_every_slot_and_finds_better_presenters() -> None:
     assert report.violations == [] and report.objective == round(solver.objective_value)
 
 
-def test_on_a_big_model_the_first_piece_and_the_one_after_a_better_plan_are_wide(
+def test_on_a_year_of_few_dialogs_the_first_piece_and_the_one_after_a_better_plan_are_wide(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inst, m, warm = _warm_m0()
-    monkeypatch.setattr(lns, "PRESENTERS_FREE_VARIABLES", len(m.cp.proto.variables) - 1)
     dialogs = {s.id for s in inst.dialogs()}
+    assert not lns._presenters_free(m, dialogs)  # 38 dialogs
     pieces: list[bool] = []
     improved: list[int] = []
     real = lns._fixed_but
@@ -299,9 +299,9 @@ def test_on_a_big_model_the_first_piece_and_the_one_after_a_better_plan_are_wide
     assert not any(a and b for a, b in itertools.pairwise(pieces))
 
 
-def test_on_a_smaller_model_every_piece_frees_every_presenter(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_on_a_year_of_many_dialogs_every_piece_frees_every_presenter(monkeypatch: pytest.MonkeyPatch) -> None:
     inst, m, warm = _warm_m0()
-    assert len(m.cp.proto.variables) <= lns.PRESENTERS_FREE_VARIABLES
+    monkeypatch.setattr(lns, "PRESENTERS_FREE_DIALOGS", len(inst.dialogs()))
     dialogs = {s.id for s in inst.dialogs()}
     pieces: list[tuple[set[str], set[str]]] = []
     real = lns._fixed_but
@@ -338,6 +338,7 @@ def test_with_nothing_to_move_the_presenters_are_still_chosen_once(monkeypatch: 
         return real(m, plan, free, loose, fixed)
 
     monkeypatch.setattr(lns, "_fixed_but", seen)
+    monkeypatch.setattr(lns, "PRESENTERS_FREE_DIALOGS", len(inst.dialogs()))
     monkeypatch.setattr(lns, "piece", lambda *a: set())  # as when every session is pinned
     first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
     best = lns.improve(

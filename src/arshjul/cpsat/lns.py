@@ -10,11 +10,12 @@ quickly grows the next one; one that runs out of time shrinks it.
 
 Who presents where is tied across the whole year (four presentations a region, 35 days
 apart, each one an invitation under the cap), which a piece of 20 sessions cannot see.  So
-on a model of up to :data:`PRESENTERS_FREE_VARIABLES` variables every piece also frees every
-dialog's presenters: a dialog then moves even where its presenters must change elsewhere in
-the year to let it.  On a bigger model that costs more than it gives, and the first piece,
-and the one after every better plan, is *wide* instead: every slot kept, every dialog's
-presenters free (with the slots fixed CP-SAT solves it to its optimum in seconds).
+on a year of many dialogs and a model of moderate size (:func:`_presenters_free`) every
+piece also frees every dialog's presenters: a dialog then moves even where its presenters
+must change elsewhere in the year to let it.  Where a piece is much of the year, or the
+model is big, that costs more than it gives: there the first piece, and the one after every
+better plan, is *wide* instead, every slot kept and every dialog's presenters free (with the
+slots fixed CP-SAT solves it to its optimum in seconds).
 
 Every piece is solved on the full model (a copy with the other sessions' variables fixed),
 so every plan it returns keeps every rule the model has, and its objective is the model's.
@@ -143,15 +144,18 @@ Measured piece by piece, the same pieces from the same plan (benchmarks/README.m
 took 14.1-19.6 s against 24.4-25.0 s, with the same optimum each; at the 60-region year
 (39,631) ten pieces took 38.6-39.9 s against 35.6-42.8 s, 5 of them at their work limit
 either way, so below this size the equalities stay."""
+PRESENTERS_FREE_DIALOGS = 50
 PRESENTERS_FREE_VARIABLES = 100_000
-"""Up to this many model variables every piece frees every dialog's presenters as well as
-its own sessions.  Measured piece by piece from the same first plan, one worker, 20-session
-pieces (benchmarks/README.md, 2026-12-08, second): on the tight 60-region year (39,631
-variables) 40 pieces reached 9,236 against 9,411 with only the piece's presenters free
-(9,301 against 9,471 after 45 s), at 2 in 28 10,181 against 10,246 (10,211 against 10,346
-after 44 s); at the 44-session year the two ended within 0.3 % of each other; at the
-240-region two-year year (244,442) a piece took twice as long for the same gain, so there
-the pieces free their own presenters and a wide piece follows every better plan."""
+"""Every piece frees every dialog's presenters as well as its own sessions on a year of at
+least :data:`PRESENTERS_FREE_DIALOGS` dialogs (a 20-session piece then holds at most
+two-fifths of them) and a model of at most :data:`PRESENTERS_FREE_VARIABLES` variables.
+Measured with the whole search, one worker, 60 s, seed by seed against the pieces that free
+only their own presenters with a wide piece after every better plan (benchmarks/README.md,
+2026-12-08, second): on the 60-region years (100 dialogs, 39,631 variables) 9,286 / 9,553 /
+8,856 against 9,376 / 9,556 / 8,821 at 3 in 28, 10,141 / 9,741 / 9,046 against 10,236 /
+9,766 / 9,031 at 2 in 28; on the 44-session years (38 dialogs) worse at all three seeds
+(3,668 / 3,218 / 3,013 against 3,651 / 3,181 / 3,008); at the 240-region two-year year
+(244,442 variables) a piece took twice as long for the same gain."""
 FIXED_START = 5.0
 """Seconds the search must have left to make its :class:`Fixed` copy (1.0 s at 244,433
 variables), so that making it never runs past the time limit."""
@@ -204,6 +208,14 @@ class Fixed:
             for i in indices:
                 _set_domain(variables[i], original[i].domain)
         return sub
+
+
+def _presenters_free(m: Model, dialogs: set[str]) -> bool:
+    """Every piece frees every dialog's presenters (:data:`PRESENTERS_FREE_DIALOGS`)."""
+    return (
+        len(dialogs) >= PRESENTERS_FREE_DIALOGS
+        and len(m.cp.proto.variables) <= PRESENTERS_FREE_VARIABLES
+    )
 
 
 def _set_domain(variable: cp_model_helper.IntegerVariableProto, domain: Iterable[int]) -> None:
@@ -294,7 +306,7 @@ def improve(
     fixed: Fixed | None = None
     # every piece re-chooses the year's presenters on a model of moderate size; else the
     # year's presenters first (wide), and again after every better plan
-    loose = dialogs if len(m.cp.proto.variables) <= PRESENTERS_FREE_VARIABLES else set()
+    loose = dialogs if _presenters_free(m, dialogs) else set()
     wide = bool(dialogs) and not loose
 
     def meet(plan: Best) -> Best:
