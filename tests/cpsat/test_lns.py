@@ -304,21 +304,25 @@ def test_on_a_year_of_many_dialogs_every_piece_frees_every_presenter(monkeypatch
     monkeypatch.setattr(lns, "PRESENTERS_FREE_DIALOGS", len(inst.dialogs()))
     dialogs = {s.id for s in inst.dialogs()}
     pieces: list[tuple[set[str], set[str]]] = []
+    improved: list[int] = []
+    halt = threading.Event()
     real = lns._fixed_but
 
     def seen(
         m: Model, plan: lns.Best, free: set[str], loose: set[str], fixed: lns.Fixed | None = None
     ) -> cp_model.CpModel:
         pieces.append((set(free), set(loose)))
+        if len(pieces) >= 3 and improved:  # enough seen: stop after this piece
+            halt.set()
         return real(m, plan, free, loose, fixed)
 
     monkeypatch.setattr(lns, "_fixed_but", seen)
     first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
     best = lns.improve(
-        m, first, until=time.monotonic() + 5, seed=0, halt=threading.Event(), current=[],
-        better=lambda b: None, bound=None, settings={"linearization_level": 1},
+        m, first, until=time.monotonic() + 120, seed=0, halt=halt, current=[],
+        better=lambda b: improved.append(len(pieces)), bound=None, settings={"linearization_level": 1},
     )
-    assert len(pieces) > 2
+    assert len(pieces) >= 3 and improved
     assert all(free and loose == dialogs for free, loose in pieces)  # no wide piece between
     assert best.objective < first.objective
     report = check(inst, arshjul.realize.to_plan(inst, best.assignment, status="FEASIBLE"))
