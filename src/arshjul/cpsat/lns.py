@@ -145,17 +145,17 @@ took 14.1-19.6 s against 24.4-25.0 s, with the same optimum each; at the 60-regi
 (39,631) ten pieces took 38.6-39.9 s against 35.6-42.8 s, 5 of them at their work limit
 either way, so below this size the equalities stay."""
 PRESENTERS_FREE_DIALOGS = 50
+"""From this many dialogs every piece frees every dialog's presenters as well as its own
+sessions (a 20-session piece then holds at most two-fifths of the dialogs)…"""
 PRESENTERS_FREE_VARIABLES = 100_000
-"""Every piece frees every dialog's presenters as well as its own sessions on a year of at
-least :data:`PRESENTERS_FREE_DIALOGS` dialogs (a 20-session piece then holds at most
-two-fifths of them) and a model of at most :data:`PRESENTERS_FREE_VARIABLES` variables.
-Measured with the whole search, one worker, 60 s, seed by seed against the pieces that free
-only their own presenters with a wide piece after every better plan (benchmarks/README.md,
-2026-12-08, second): on the 60-region years (100 dialogs, 39,631 variables) 9,286 / 9,553 /
-8,856 against 9,376 / 9,556 / 8,821 at 3 in 28, 10,141 / 9,741 / 9,046 against 10,236 /
-9,766 / 9,031 at 2 in 28; on the 44-session years (38 dialogs) worse at all three seeds
-(3,668 / 3,218 / 3,013 against 3,651 / 3,181 / 3,008); at the 240-region two-year year
-(244,442 variables) a piece took 4.5 s against 3.0 s for the same gain."""
+"""…on a model of at most this many variables.  Measured with the whole search, one worker,
+60 s, seed by seed against the pieces that free only their own presenters with a wide piece
+after every better plan (benchmarks/README.md, 2026-12-08, second): on the 60-region years
+(100 dialogs, 39,631 variables) 9,286 / 9,553 / 8,856 against 9,376 / 9,556 / 8,821 at 3 in
+28, 10,141 / 9,741 / 9,046 against 10,236 / 9,766 / 9,031 at 2 in 28; on the 44-session
+years (38 dialogs) worse at all three seeds (3,668 / 3,218 / 3,013 against 3,651 / 3,181 /
+3,008); at the 240-region two-year year (244,442 variables) a piece took 4.5 s against
+3.0 s for the same gain."""
 FIXED_START = 5.0
 """Seconds the search must have left to make its :class:`Fixed` copy (1.0 s at 244,433
 variables), so that making it never runs past the time limit."""
@@ -304,8 +304,8 @@ def improve(
     dialogs = {s.id for s in inst.dialogs()}
     big = len(m.cp.proto.variables) >= FIXED_VARIABLES
     fixed: Fixed | None = None
-    # every piece re-chooses the year's presenters on a model of moderate size; else the
-    # year's presenters first (wide), and again after every better plan
+    # every piece re-chooses the year's presenters on a year of many dialogs and a model of
+    # moderate size; else the year's presenters first (wide), and again after every better plan
     loose = dialogs if _presenters_free(m, dialogs) else set()
     wide = bool(dialogs) and not loose
 
