@@ -299,24 +299,37 @@ def test_on_a_year_of_few_dialogs_the_first_piece_and_the_one_after_a_better_pla
     assert not any(a and b for a, b in itertools.pairwise(pieces))
 
 
-def test_on_a_year_of_many_dialogs_every_piece_frees_every_presenter(monkeypatch: pytest.MonkeyPatch) -> None:
-    inst, m, warm = _warm_m0()
-    monkeypatch.setattr(lns, "PRESENTERS_FREE_DIALOGS", len(inst.dialogs()))
-    dialogs = {s.id for s in inst.dialogs()}
+def _record_pieces(
+    monkeypatch: pytest.MonkeyPatch, then: Callable[[], None] = lambda: None
+) -> list[tuple[set[str], set[str]]]:
+    """Every piece ``lns.improve`` makes, as (sessions freed, dialogs whose presenters are
+    freed); ``then`` runs after each is recorded."""
     pieces: list[tuple[set[str], set[str]]] = []
-    improved: list[int] = []
-    halt = threading.Event()
     real = lns._fixed_but
 
     def seen(
         m: Model, plan: lns.Best, free: set[str], loose: set[str], fixed: lns.Fixed | None = None
     ) -> cp_model.CpModel:
         pieces.append((set(free), set(loose)))
-        if len(pieces) >= 3 and improved:  # enough seen: stop after this piece
-            halt.set()
+        then()
         return real(m, plan, free, loose, fixed)
 
     monkeypatch.setattr(lns, "_fixed_but", seen)
+    return pieces
+
+
+def test_on_a_year_of_many_dialogs_every_piece_frees_every_presenter(monkeypatch: pytest.MonkeyPatch) -> None:
+    inst, m, warm = _warm_m0()
+    monkeypatch.setattr(lns, "PRESENTERS_FREE_DIALOGS", len(inst.dialogs()))
+    dialogs = {s.id for s in inst.dialogs()}
+    improved: list[int] = []
+    halt = threading.Event()
+
+    def enough() -> None:  # three pieces seen and a better plan found: stop after this one
+        if len(pieces) >= 3 and improved:
+            halt.set()
+
+    pieces = _record_pieces(monkeypatch, enough)
     first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
     best = lns.improve(
         m, first, until=time.monotonic() + 120, seed=0, halt=halt, current=[],
@@ -332,16 +345,7 @@ def test_on_a_year_of_many_dialogs_every_piece_frees_every_presenter(monkeypatch
 def test_with_nothing_to_move_the_presenters_are_still_chosen_once(monkeypatch: pytest.MonkeyPatch) -> None:
     inst, m, warm = _warm_m0()
     dialogs = {s.id for s in inst.dialogs()}
-    pieces: list[tuple[set[str], set[str]]] = []
-    real = lns._fixed_but
-
-    def seen(
-        m: Model, plan: lns.Best, free: set[str], loose: set[str], fixed: lns.Fixed | None = None
-    ) -> cp_model.CpModel:
-        pieces.append((set(free), set(loose)))
-        return real(m, plan, free, loose, fixed)
-
-    monkeypatch.setattr(lns, "_fixed_but", seen)
+    pieces = _record_pieces(monkeypatch)
     monkeypatch.setattr(lns, "PRESENTERS_FREE_DIALOGS", len(inst.dialogs()))
     monkeypatch.setattr(lns, "piece", lambda *a: set())  # as when every session is pinned
     first = lns.Best(warm.assignment, warm.objective, dict(warm.terms))
