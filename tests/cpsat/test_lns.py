@@ -262,6 +262,25 @@ def test_a_wide_piece_keeps_every_slot_and_finds_better_presenters() -> None:
     assert report.violations == [] and report.objective == round(solver.objective_value)
 
 
+def _record_pieces(
+    monkeypatch: pytest.MonkeyPatch, then: Callable[[], None] = lambda: None
+) -> list[tuple[set[str], set[str]]]:
+    """Every piece ``lns.improve`` makes, as (sessions freed, dialogs whose presenters are
+    freed); ``then`` runs after each is recorded."""
+    pieces: list[tuple[set[str], set[str]]] = []
+    real = lns._fixed_but
+
+    def seen(
+        m: Model, plan: lns.Best, free: set[str], loose: set[str], fixed: lns.Fixed | None = None
+    ) -> cp_model.CpModel:
+        pieces.append((set(free), set(loose)))
+        then()
+        return real(m, plan, free, loose, fixed)
+
+    monkeypatch.setattr(lns, "_fixed_but", seen)
+    return pieces
+
+
 def test_on_a_year_of_few_dialogs_the_first_piece_and_the_one_after_a_better_plan_are_wide(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -295,25 +314,6 @@ def test_on_a_year_of_few_dialogs_the_first_piece_and_the_one_after_a_better_pla
             assert wide[i]
     # no two wide pieces in a row: a wide piece's own better plan is followed by a narrow one
     assert not any(a and b for a, b in itertools.pairwise(wide))
-
-
-def _record_pieces(
-    monkeypatch: pytest.MonkeyPatch, then: Callable[[], None] = lambda: None
-) -> list[tuple[set[str], set[str]]]:
-    """Every piece ``lns.improve`` makes, as (sessions freed, dialogs whose presenters are
-    freed); ``then`` runs after each is recorded."""
-    pieces: list[tuple[set[str], set[str]]] = []
-    real = lns._fixed_but
-
-    def seen(
-        m: Model, plan: lns.Best, free: set[str], loose: set[str], fixed: lns.Fixed | None = None
-    ) -> cp_model.CpModel:
-        pieces.append((set(free), set(loose)))
-        then()
-        return real(m, plan, free, loose, fixed)
-
-    monkeypatch.setattr(lns, "_fixed_but", seen)
-    return pieces
 
 
 def test_on_a_year_of_many_dialogs_every_piece_frees_every_presenter(monkeypatch: pytest.MonkeyPatch) -> None:
